@@ -1,0 +1,67 @@
+"""Errors that reach the user: each names the file, the line and the field when it knows them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as we can."""
+
+    file: str | None
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file is not None:
+            where = self.file + (f":{self.line}" if self.line is not None else "") + ": "
+        elif self.line is not None:
+            where = f"line {self.line}: "
+        field = f"{self.field}: " if self.field else ""
+        return f"{where}{field}{self.message}"
+
+
+class AnnotatorError(Exception):
+    """An error the CLI prints as it is (no traceback) and exits 1 for."""
+
+    exit_code = 1
+
+
+class UsageError(AnnotatorError):
+    """Bad command-line usage: exit code 2."""
+
+    exit_code = 2
+
+
+class InvalidData(AnnotatorError):
+    """Input that breaks the rules; carries every problem found (the CLI lists them)."""
+
+    def __init__(self, problems: list[Problem], total: int | None = None, summary: str | None = None):
+        self.problems = problems
+        self.total = total if total is not None else len(problems)
+        self.summary = summary
+        first = str(problems[0]) if problems else (summary or "invalid data")
+        super().__init__(first if self.total == 1 else f"{first} (and {self.total - 1} more)")
+
+
+class SchemeError(AnnotatorError):
+    """A malformed label scheme: names the file and the entry."""
+
+
+class StoreError(AnnotatorError):
+    """The store file cannot be used (not a store, damaged, newer format, locked for too long)."""
+
+
+class ActionRefused(AnnotatorError):
+    """A user action that the rules refuse (invalid attribute, span out of range...).
+
+    ``field`` names what was wrong (e.g. ``attrs.value``) so a form can show it in place.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}" if field else message)

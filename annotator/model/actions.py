@@ -1,0 +1,121 @@
+"""User actions planned as ops: each function checks the action against the record and the
+scheme with the same rules as whole-record validation, and returns the ops that carry it out.
+
+Nothing here touches storage: the store runs a plan inside one durable transaction.
+A refused action raises :class:`ActionRefused` naming the field.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from annotator.errors import ActionRefused
+from annotator.model.record import STATUSES
+from annotator.model.rules import check_offsets, check_refs
+from annotator.model.working import Op, WorkingRecord
+
+if TYPE_CHECKING:
+    from annotator.schema import Scheme
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _label_of(rec: WorkingRecord) -> dict[str, str]:
+    return {sid: s["label"] for sid, s in rec.spans.items()}
+
+
+def plan_add_span(
+    rec: WorkingRecord,
+    scheme: Scheme,
+    start: int,
+    end: int,
+    label: str,
+    attrs: dict[str, Any] | None = None,
+    *,
+    source: str = "manual",
+    span_id: str | None = None,
+    provenance: dict[str, Any] | None = None,
+) -> list[Op]:
+    if label not in scheme.by_name:
+        raise ActionRefused(f"unknown label {label!r}", "label")
+    bad = check_offsets(rec.text, start, end, None)
+    if bad:
+        raise ActionRefused(bad[1], bad[0])
+    sid = span_id or rec.new_span_id()
+    if sid in rec.spans:
+        raise ActionRefused(f"span id {sid!r} already exists", "id")
+    for other in rec.spans.values():
+        if other["start"] == start and other["end"] == end and other["label"] == label:
+            raise ActionRefused(f"this text is already a {label} (span {other['id']})", "label")
+    span: dict[str, Any] = {
+        "id": sid, "start": start, "end": end, "label": label, "text": rec.text[start:end],
+        "attrs": scheme.validate_attrs(label, attrs or {}), "source": source,
+    }
+    if provenance is not None:
+        span["provenance"] = provenance
+    try:
+        span = scheme.validate_span(span).model_dump(mode="json", exclude_none=True)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        raise ActionRefused(err["msg"], ".".join(str(p) for p in err["loc"][1:]) or None) from None
+    problems = check_refs(label, span["attrs"], scheme.ref_attrs, _label_of(rec), sid)
+    if problems:
+        raise ActionRefused(problems[0][1], problems[0][0])
+    return [{"op": "add_span", "span": span}]
+
+
+def plan_remove_span(rec: WorkingRecord, scheme: Scheme, span_id: str) -> list[Op]:
+    """Remove a span; ``ref`` attributes of other spans that point at it are cleared first."""
+    if span_id not in rec.spans:
+        raise ActionRefused(f"no span {span_id!r}", "id")
+    ops: list[Op] = []
+    for other in rec.spans.values():
+        for name, _targets in scheme.ref_attrs.get(other["label"], ()):
+            if other["attrs"].get(name) == span_id:
+                new = {k: v for k, v in other["attrs"].items() if k != name}
+                ops.append({"op": "set_attrs", "id": other["id"], "attrs": new, "old": other["attrs"]})
+    ops.append({"op": "remove_span", "span": rec.spans[span_id]})
+    return ops
+
+
+def plan_set_attrs(rec: WorkingRecord, scheme: Scheme, span_id: str, attrs: dict[str, Any]) -> list[Op]:
+    """Replace a span's attributes (None or absent = unset)."""
+    span = rec.spans.get(span_id)
+    if span is None:
+        raise ActionRefused(f"no span {span_id!r}", "id")
+    clean = scheme.validate_attrs(span["label"], attrs)
+    problems = check_refs(span["label"], clean, scheme.ref_attrs, _label_of(rec), span_id)
+    if problems:
+        raise ActionRefused(problems[0][1], problems[0][0])
+    if clean == span["attrs"]:
+        return []
+    return [{"op": "set_attrs", "id": span_id, "attrs": clean, "old": span["attrs"]}]
+
+
+def plan_set_status(rec: WorkingRecord, status: str) -> list[Op]:
+    if status not in STATUSES:
+        raise ActionRefused(f"{status!r} is not one of {', '.join(STATUSES)}", "status")
+    if status == rec.status:
+        return []
+    return [{"op": "set_status", "status": status, "old": rec.status}]
+
+
+def plan_add_flag(rec: WorkingRecord, comment: str) -> list[Op]:
+    comment = comment.strip()
+    if not comment:
+        raise ActionRefused("a flag needs a comment", "comment")
+    if len(comment) > 10_000:
+        raise ActionRefused("a comment is at most 10,000 characters", "comment")
+    return [{"op": "add_flag", "flag": {"id": rec.new_flag_id(), "comment": comment, "at": now_iso()}}]
+
+
+def plan_remove_flag(rec: WorkingRecord, flag_id: str) -> list[Op]:
+    for f in rec.flags:
+        if f["id"] == flag_id:
+            return [{"op": "remove_flag", "flag": f}]
+    raise ActionRefused(f"no flag {flag_id!r}", "flags")

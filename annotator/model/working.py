@@ -1,0 +1,121 @@
+"""The mutable, in-memory state of one record while it is being edited, and the patches (ops)
+that change it. The store persists ops in its action log; undo applies their inverse.
+
+An op is a small JSON-able dict:
+``add_span``/``remove_span`` (the whole span), ``set_attrs`` (id, attrs, old),
+``set_status`` (status, old), ``add_flag``/``remove_flag`` (the whole flag).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+Op = dict[str, Any]
+_SEQ_RE = re.compile(r"^[sf](\d{1,9})$")
+
+
+def invert(op: Op) -> Op:
+    """The op that undoes ``op``."""
+    kind = op["op"]
+    if kind == "add_span":
+        return {"op": "remove_span", "span": op["span"]}
+    if kind == "remove_span":
+        return {"op": "add_span", "span": op["span"]}
+    if kind == "set_attrs":
+        return {"op": "set_attrs", "id": op["id"], "attrs": op["old"], "old": op["attrs"]}
+    if kind == "set_status":
+        return {"op": "set_status", "status": op["old"], "old": op["status"]}
+    if kind == "add_flag":
+        return {"op": "remove_flag", "flag": op["flag"]}
+    if kind == "remove_flag":
+        return {"op": "add_flag", "flag": op["flag"]}
+    raise ValueError(f"unknown op {kind!r}")
+
+
+def invert_all(ops: list[Op]) -> list[Op]:
+    return [invert(op) for op in reversed(ops)]
+
+
+def span_sort_key(span: dict[str, Any]) -> tuple[int, int, str]:
+    """Text order; an enclosing span before the spans it holds."""
+    return (span["start"], -span["end"], span["label"])
+
+
+@dataclass(slots=True)
+class WorkingRecord:
+    """One document as one annotator has it, ready to edit. Spans are plain dicts keyed by id."""
+
+    doc_id: str
+    text: str
+    text_sha256: str
+    meta: dict[str, Any]
+    annotator: str
+    status: str = "todo"
+    spans: dict[str, dict[str, Any]] = field(default_factory=dict)
+    flags: list[dict[str, Any]] = field(default_factory=list)
+    updated_at: str | None = None
+    _next: int = 1
+
+    def __post_init__(self) -> None:
+        self._next = 1 + max((self._seq_of(i) for i in self.spans), default=0)
+        self._next = max(self._next, 1 + max((self._seq_of(f["id"]) for f in self.flags), default=0))
+
+    @staticmethod
+    def _seq_of(ident: str) -> int:
+        m = _SEQ_RE.match(ident)
+        return int(m.group(1)) if m else 0
+
+    def new_span_id(self) -> str:
+        while f"s{self._next}" in self.spans:
+            self._next += 1
+        return f"s{self._next}"
+
+    def new_flag_id(self) -> str:
+        ids = {f["id"] for f in self.flags}
+        while f"f{self._next}" in ids:
+            self._next += 1
+        return f"f{self._next}"
+
+    def sorted_spans(self) -> list[dict[str, Any]]:
+        return sorted(self.spans.values(), key=span_sort_key)
+
+    def apply(self, ops: list[Op]) -> None:
+        """Apply ops in order. They were validated when planned; this only changes state."""
+        for op in ops:
+            kind = op["op"]
+            if kind == "add_span":
+                span = op["span"]
+                self.spans[span["id"]] = span
+                self._next = max(self._next, self._seq_of(span["id"]) + 1)
+            elif kind == "remove_span":
+                self.spans.pop(op["span"]["id"], None)
+            elif kind == "set_attrs":
+                span = self.spans[op["id"]]
+                self.spans[op["id"]] = {**span, "attrs": op["attrs"]}
+            elif kind == "set_status":
+                self.status = op["status"]
+            elif kind == "add_flag":
+                self.flags.append(op["flag"])
+                self._next = max(self._next, self._seq_of(op["flag"]["id"]) + 1)
+            elif kind == "remove_flag":
+                self.flags = [f for f in self.flags if f["id"] != op["flag"]["id"]]
+            else:
+                raise ValueError(f"unknown op {kind!r}")
+
+    def to_record(self, scheme_name: str, scheme_version: int) -> dict[str, Any]:
+        """The export record (native JSONL line) as a dict."""
+        return {
+            "id": self.doc_id,
+            "text": self.text,
+            "text_sha256": self.text_sha256,
+            "meta": self.meta,
+            "annotator": self.annotator,
+            "status": self.status,
+            "schema": scheme_name,
+            "schema_version": scheme_version,
+            "spans": self.sorted_spans(),
+            "flags": self.flags,
+            "updated_at": self.updated_at,
+        }

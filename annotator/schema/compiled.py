@@ -1,0 +1,134 @@
+"""A scheme compiled into pydantic models: one span model per label with typed attributes, a
+discriminated union over labels, and the record model that validates whole export records."""
+
+from __future__ import annotations
+
+import math
+from functools import cached_property
+from typing import Annotated, Any, Literal, NotRequired, Union
+
+from pydantic import ConfigDict, Field, PlainValidator, TypeAdapter, ValidationError, WithJsonSchema, create_model
+from pydantic_core import PydanticCustomError
+from typing_extensions import TypedDict
+
+from annotator.errors import ActionRefused
+from annotator.model.record import Record
+from annotator.model.span import Span
+from annotator.schema.definition import AttrDef, LabelDef, SchemeDef
+from annotator.schema.timex import TIMEX_PATTERN
+
+
+def _number(value: Any) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PydanticCustomError("number_type", "must be a number, not {kind}", {"kind": type(value).__name__})
+    if isinstance(value, float) and not math.isfinite(value):
+        raise PydanticCustomError("number_finite", "must be a finite number")
+    return value
+
+
+Number = Annotated[Any, PlainValidator(_number), WithJsonSchema({"type": "number"})]
+SpanId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
+
+
+def _attr_type(attr: AttrDef) -> Any:
+    match attr.type:
+        case "choice":
+            base: Any = Literal[attr.choices]  # type: ignore[valid-type]
+        case "text":
+            base = Annotated[str, Field(max_length=10_000)]
+        case "number":
+            base = Number
+        case "bool":
+            base = bool
+        case "timex":
+            base = Annotated[str, Field(pattern=TIMEX_PATTERN)]
+        case "ref":
+            base = SpanId
+        case _:  # pragma: no cover - definition.py refuses unknown types
+            raise ValueError(attr.type)
+    if attr.description:
+        base = Annotated[base, Field(description=attr.description)]
+    return base if attr.required else NotRequired[base | None]
+
+
+def _attrs_type(label: LabelDef) -> type:
+    fields = {a.name: _attr_type(a) for a in label.attrs}
+    td = TypedDict(f"{label.name}Attrs", fields)  # type: ignore[operator]
+    td.__pydantic_config__ = ConfigDict(extra="forbid", strict=True)  # type: ignore[attr-defined]
+    return td
+
+
+class Scheme:
+    """The compiled label scheme: what labels exist, their keys and colours, and the models that
+    validate spans, attributes and records against it."""
+
+    def __init__(self, definition: SchemeDef):
+        self.definition = definition
+        self.name = definition.name
+        self.version = definition.version
+        self.path = definition.path
+        self.labels: tuple[LabelDef, ...] = definition.labels
+        self.by_name: dict[str, LabelDef] = dict(definition.by_name)
+        self.by_key: dict[str, LabelDef] = {lab.key: lab for lab in self.labels}
+        self.ref_attrs = {
+            lab.name: tuple((a.name, frozenset(a.targets)) for a in lab.attrs if a.type == "ref")
+            for lab in self.labels
+            if any(a.type == "ref" for a in lab.attrs)
+        }
+        self.attrs_types = {lab.name: _attrs_type(lab) for lab in self.labels}
+        self.span_models: dict[str, type[Span]] = {
+            lab.name: create_model(  # type: ignore[call-overload]
+                f"{lab.name}Span",
+                __base__=Span,
+                __doc__=lab.description or f"A {lab.name} span.",
+                label=(Literal[lab.name], ...),  # type: ignore[valid-type]
+                attrs=(self.attrs_types[lab.name], Field(default_factory=dict)),
+            )
+            for lab in self.labels
+        }
+        models = tuple(self.span_models.values())
+        span_union: Any = models[0] if len(models) == 1 else Annotated[Union[models], Field(discriminator="label")]  # type: ignore[valid-type]
+        self.record_model: type[Record] = create_model(  # type: ignore[call-overload]
+            "Record",
+            __base__=Record,
+            __doc__=Record.__doc__,
+            spans=(list[span_union], Field(default_factory=list)),
+        )
+        self.record_model.ref_attrs = self.ref_attrs
+        self.record_model.scheme_name = self.name
+        self.record_model.scheme_version = self.version
+        self._attrs_adapters = {name: TypeAdapter(t) for name, t in self.attrs_types.items()}
+        self._span_adapter = TypeAdapter(span_union)
+
+    def label(self, name: str) -> LabelDef:
+        return self.by_name[name]
+
+    def validate_record(self, obj: Any) -> Record:
+        """Validate one export record (a dict from JSON); raises pydantic ValidationError."""
+        return self.record_model.model_validate(obj)
+
+    def validate_span(self, obj: dict[str, Any]) -> Span:
+        """Validate one span on its own (type, label, attributes); raises pydantic ValidationError."""
+        return self._span_adapter.validate_python(obj)
+
+    def validate_attrs(self, label: str, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Check a label's attributes; return them without unset (None) values.
+
+        Raises ActionRefused naming the first bad attribute (``attrs.NAME``)."""
+        if label not in self._attrs_adapters:
+            raise ActionRefused(f"unknown label {label!r}", "label")
+        try:
+            clean = self._attrs_adapters[label].validate_python(attrs)
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int))
+            raise ActionRefused(err["msg"], f"attrs.{loc}" if loc else "attrs") from None
+        return {k: v for k, v in clean.items() if v is not None}
+
+    @cached_property
+    def record_json_schema(self) -> dict[str, Any]:
+        """The JSON Schema of one export record under this scheme."""
+        schema = self.record_model.model_json_schema(by_alias=True, mode="serialization")
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["title"] = f"annotator export record ({self.name} v{self.version})"
+        return schema

@@ -1,0 +1,446 @@
+"""The SQLite store: one file, WAL, one durable (``synchronous=FULL``) transaction per action.
+
+Layout (see ``migrations.SCHEMA_V1``): documents; one row per (document, annotator) holding the
+spans as a JSON array (spliced unparsed into exports); an append-only action log. Two processes
+can share a file: writers take ``BEGIN IMMEDIATE`` with a busy timeout, and an action always
+re-reads the log's head so it applies to the record as another process left it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from annotator.errors import InvalidData, Problem, StoreError
+from annotator.model.actions import now_iso
+from annotator.model.working import Op, WorkingRecord, invert_all, span_sort_key
+from annotator.store import migrations
+from annotator.store.base import Change, DocInfo, ImportSummary, NewDocument, Plan, Store
+
+BUSY_TIMEOUT_S = 15.0
+COMPACT_AFTER = 200  # pending actions replayed on load before the record's JSON is rewritten
+_EMPTY = "[]"
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True):
+        self.path = str(path)
+        p = Path(self.path)
+        exists = p.exists() and p.stat().st_size > 0
+        if not exists and not create:
+            raise StoreError(f"{self.path}: no such store")
+        if exists and not p.is_file():
+            raise StoreError(f"{self.path}: is not a file")
+        try:
+            self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
+        self._cache: dict[tuple[int, str], tuple[WorkingRecord, int | None]] = {}
+        try:
+            self._open(exists)
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise StoreError(f"{self.path}: not an annotator store, or damaged ({exc})") from None
+
+    # -- opening, format version, migration -------------------------------------------------------
+
+    def _open(self, exists: bool) -> None:
+        c = self._conn
+        if exists:
+            # Reading the header fails here on a file that is not SQLite at all.
+            app_id = c.execute("PRAGMA application_id").fetchone()[0]
+            version = c.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if app_id != migrations.APPLICATION_ID and not (app_id == 0 and not tables):
+                raise StoreError(f"{self.path}: is an SQLite file but not an annotator store")
+            if version > migrations.FORMAT_VERSION:
+                raise StoreError(
+                    f"{self.path}: store format {version} is newer than this annotator's ({migrations.FORMAT_VERSION}); upgrade annotator"
+                )
+            check = c.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise StoreError(f"{self.path}: the store is damaged ({check})")
+        c.execute("PRAGMA journal_mode=WAL")
+        c.execute("PRAGMA synchronous=FULL")
+        c.execute("PRAGMA foreign_keys=ON")
+        with self._write():
+            version = c.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                migrations.create(c)
+            elif version < migrations.FORMAT_VERSION:
+                pass  # migrated below, after a backup, outside this transaction
+        version = c.execute("PRAGMA user_version").fetchone()[0]
+        if version < migrations.FORMAT_VERSION:
+            self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        backup = f"{self.path}.v{version}.bak"
+        dest = sqlite3.connect(backup)
+        try:
+            self._conn.backup(dest)
+        finally:
+            dest.close()
+        with self._write():
+            while version < migrations.FORMAT_VERSION:
+                migrations.MIGRATIONS[version](self._conn)
+                version += 1
+                self._conn.execute(f"PRAGMA user_version = {version}")
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One immediate (write-locked) transaction; committed durably, or rolled back."""
+        c = self._conn
+        try:
+            c.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(
+                    f"{self.path}: the store stayed busy for {BUSY_TIMEOUT_S:.0f} s (another process is writing); nothing was changed, try again"
+                ) from None
+            raise
+        try:
+            yield c
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        else:
+            c.execute("COMMIT")
+
+    def close(self) -> None:
+        self._cache.clear()
+        self._conn.close()
+
+    # -- documents ----------------------------------------------------------------------------------
+
+    def _doc_pk(self, doc_id: str) -> int:
+        row = self._conn.execute("SELECT pk FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no document {doc_id!r} in {self.path}")
+        return row[0]
+
+    def _put_document(self, doc: NewDocument, summary: ImportSummary, problems: list[Problem]) -> int | None:
+        c = self._conn
+        row = c.execute("SELECT pk, text_sha256, source FROM documents WHERE id = ?", (doc.id,)).fetchone()
+        if row is not None:
+            if row[1] != doc.text_sha256:
+                problems.append(Problem(doc.source, None, "id",
+                    f"document {doc.id!r} is already in the store with a different text (from {row[2]})"))
+                return None
+            summary.documents_unchanged += 1
+            return row[0]
+        cur = c.execute(
+            "INSERT INTO documents (id, text, text_sha256, meta, source, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (doc.id, doc.text, doc.text_sha256, _dumps(doc.meta), doc.source, now_iso()),
+        )
+        summary.documents_added += 1
+        return cur.lastrowid
+
+    def add_documents(self, docs: Iterable[NewDocument]) -> ImportSummary:
+        summary = ImportSummary()
+        problems: list[Problem] = []
+        with self._write():
+            for doc in docs:
+                self._put_document(doc, summary, problems)
+            if problems:
+                raise InvalidData(problems)
+        return summary
+
+    def import_records(self, records: Iterable[tuple[NewDocument, dict[str, Any]]], *, replace: bool = False) -> ImportSummary:
+        summary = ImportSummary()
+        problems: list[Problem] = []
+        c = self._conn
+        with self._write():
+            for doc, rec in records:
+                pk = self._put_document(doc, summary, problems)
+                if pk is None:
+                    continue
+                annotator = rec["annotator"]
+                spans = sorted(rec["spans"], key=span_sort_key)
+                existing = c.execute(
+                    "SELECT 1 FROM records WHERE doc_pk = ? AND annotator = ?", (pk, annotator)
+                ).fetchone()
+                if existing is None:
+                    c.execute(
+                        "INSERT INTO records (doc_pk, annotator, status, spans, flags, span_count, flag_count, updated_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (pk, annotator, rec["status"], _dumps(spans), _dumps(rec["flags"]), len(spans),
+                         len(rec["flags"]), rec.get("updated_at") or now_iso()),
+                    )
+                    summary.records_added += 1
+                    continue
+                current = self._load(pk, annotator, doc.id)
+                if (current.status, current.sorted_spans(), current.flags) == (rec["status"], spans, rec["flags"]):
+                    summary.records_unchanged += 1
+                elif not replace:
+                    problems.append(Problem(doc.source, None, "annotator",
+                        f"the store already holds different work of {annotator!r} on {doc.id!r}; use --replace to overwrite it (undoable)"))
+                else:
+                    ops: list[Op] = [{"op": "remove_span", "span": s} for s in current.sorted_spans()]
+                    ops += [{"op": "remove_flag", "flag": f} for f in current.flags]
+                    ops += [{"op": "add_span", "span": s} for s in spans]
+                    ops += [{"op": "add_flag", "flag": f} for f in rec["flags"]]
+                    if current.status != rec["status"]:
+                        ops.append({"op": "set_status", "status": rec["status"], "old": current.status})
+                    self._log_do(pk, annotator, doc.id, ops)
+                    summary.records_replaced += 1
+            if problems:
+                raise InvalidData(problems)
+        return summary
+
+    def document_count(self) -> int:
+        return self._conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def documents(self, annotator: str) -> list[DocInfo]:
+        rows = self._conn.execute(
+            "SELECT d.id, d.pk, coalesce(r.status, 'todo'), coalesce(r.span_count, 0), coalesce(r.flag_count, 0)"
+            " FROM documents d LEFT JOIN records r ON r.doc_pk = d.pk AND r.annotator = ? ORDER BY d.pk",
+            (annotator,),
+        )
+        return [DocInfo(*row) for row in rows]
+
+    def position(self, doc_id: str) -> int:
+        pk = self._doc_pk(doc_id)
+        return self._conn.execute("SELECT count(*) FROM documents WHERE pk <= ?", (pk,)).fetchone()[0]
+
+    def neighbour(self, doc_id: str | None, annotator: str, direction: int, *, todo_only: bool = False) -> str | None:
+        pk = self._doc_pk(doc_id) if doc_id is not None else (0 if direction > 0 else 2**62)
+        cmp, order = (">", "ASC") if direction > 0 else ("<", "DESC")
+        todo = " AND coalesce(r.status, 'todo') IN ('todo', 'in_progress')" if todo_only else ""
+        row = self._conn.execute(
+            f"SELECT d.id FROM documents d LEFT JOIN records r ON r.doc_pk = d.pk AND r.annotator = ?"
+            f" WHERE d.pk {cmp} ?{todo} ORDER BY d.pk {order} LIMIT 1",
+            (annotator, pk),
+        ).fetchone()
+        return row[0] if row else None
+
+    # -- records, actions, undo/redo ----------------------------------------------------------------
+
+    def _head(self, pk: int, annotator: str) -> tuple[int | None, int | None, int | None]:
+        """(last seq, undo head, redo head) of the record's action log."""
+        row = self._conn.execute(
+            "SELECT seq, kind, undo_head, redo_head FROM actions WHERE doc_pk = ? AND annotator = ? ORDER BY seq DESC LIMIT 1",
+            (pk, annotator),
+        ).fetchone()
+        if row is None:
+            return None, None, None
+        # a do row is its own undo head (its undo_head column stays NULL: the log is never updated)
+        return row[0], (row[0] if row[1] == "do" else row[2]), row[3]
+
+    def _load(self, pk: int, annotator: str, doc_id: str | None = None) -> WorkingRecord:
+        c = self._conn
+        last = self._head(pk, annotator)[0]
+        cached = self._cache.get((pk, annotator))
+        if cached is not None and cached[1] == last:
+            return cached[0]
+        d = c.execute("SELECT id, text, text_sha256, meta FROM documents WHERE pk = ?", (pk,)).fetchone()
+        r = c.execute(
+            "SELECT status, spans, flags, updated_at, base_seq FROM records WHERE doc_pk = ? AND annotator = ?",
+            (pk, annotator),
+        ).fetchone()
+        rec = WorkingRecord(d[0], d[1], d[2], orjson.loads(d[3]), annotator)
+        if r is not None:
+            rec.status = r[0]
+            rec.spans = {s["id"]: s for s in orjson.loads(r[1])}
+            rec.flags = orjson.loads(r[2])
+            rec.updated_at = r[3]
+            rec.__post_init__()
+            for (effect,) in c.execute(
+                "SELECT effect FROM actions WHERE doc_pk = ? AND annotator = ? AND seq > ? ORDER BY seq",
+                (pk, annotator, r[4]),
+            ):
+                rec.apply(orjson.loads(effect))
+        self._cache[(pk, annotator)] = (rec, last)
+        return rec
+
+    def load(self, doc_id: str, annotator: str) -> WorkingRecord:
+        return self._load(self._doc_pk(doc_id), annotator)
+
+    def _log(self, pk: int, annotator: str, kind: str, ops: list[Op], *, target: int | None,
+             undo_head: int | None, redo_head: int | None, link: int | None, rec: WorkingRecord) -> int:
+        c = self._conn
+        at = now_iso()
+        cur = c.execute(
+            "INSERT INTO actions (doc_pk, annotator, kind, target, effect, undo_head, redo_head, link, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (pk, annotator, kind, target, _dumps(ops), undo_head, redo_head, link, at),
+        )
+        seq = cur.lastrowid
+        rec.updated_at = at
+        updated = c.execute(
+            "UPDATE records SET status = ?, span_count = ?, flag_count = ?, updated_at = ?, pending = pending + 1"
+            " WHERE doc_pk = ? AND annotator = ? RETURNING pending",
+            (rec.status, len(rec.spans), len(rec.flags), at, pk, annotator),
+        ).fetchone()
+        if updated is None:
+            c.execute(
+                "INSERT INTO records (doc_pk, annotator, status, spans, flags, span_count, flag_count, updated_at, base_seq)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (pk, annotator, rec.status, _dumps(rec.sorted_spans()), _dumps(rec.flags), len(rec.spans),
+                 len(rec.flags), at, seq),
+            )
+        elif updated[0] >= COMPACT_AFTER:
+            self._compact(pk, annotator, rec, seq)
+        return seq
+
+    def _compact(self, pk: int, annotator: str, rec: WorkingRecord, seq: int) -> None:
+        self._conn.execute(
+            "UPDATE records SET spans = ?, flags = ?, base_seq = ?, pending = 0 WHERE doc_pk = ? AND annotator = ?",
+            (_dumps(rec.sorted_spans()), _dumps(rec.flags), seq, pk, annotator),
+        )
+
+    def _log_do(self, pk: int, annotator: str, doc_id: str, ops: list[Op]) -> WorkingRecord:
+        last, undo_head, _redo = self._head(pk, annotator)
+        rec = self._load(pk, annotator, doc_id)
+        rec.apply(ops)
+        seq = self._log(pk, annotator, "do", ops, target=None, undo_head=None, redo_head=None, link=undo_head, rec=rec)
+        self._cache[(pk, annotator)] = (rec, seq)
+        return rec
+
+    def apply(self, doc_id: str, annotator: str, plan: Plan) -> Change:
+        pk = self._doc_pk(doc_id)
+        with self._write():
+            rec = self._load(pk, annotator, doc_id)
+            ops = plan(rec)
+            if not ops:
+                return Change([], rec, "none")
+            try:
+                rec = self._log_do(pk, annotator, doc_id, ops)
+            except BaseException:
+                self._cache.pop((pk, annotator), None)
+                raise
+        return Change(ops, rec, "do")
+
+    def _step(self, doc_id: str, annotator: str, kind: str) -> Change | None:
+        pk = self._doc_pk(doc_id)
+        c = self._conn
+        with self._write():
+            rec = self._load(pk, annotator, doc_id)
+            _last, undo_head, redo_head = self._head(pk, annotator)
+            target = undo_head if kind == "undo" else redo_head
+            if target is None:
+                return None
+            row = c.execute("SELECT effect, link, kind, target FROM actions WHERE seq = ?", (target,)).fetchone()
+            forward = orjson.loads(row[0])
+            try:
+                if kind == "undo":
+                    ops = invert_all(forward)
+                    # the undone entry goes on the redo stack; below it, the previous redo head
+                    new_undo, new_redo, link = row[1], target, redo_head
+                else:
+                    ops = forward
+                    pushed = c.execute(
+                        "SELECT link FROM actions WHERE kind = 'undo' AND target = ? ORDER BY seq DESC LIMIT 1", (target,)
+                    ).fetchone()
+                    new_undo, new_redo, link = target, (pushed[0] if pushed else None), None
+                rec.apply(ops)
+                seq = self._log(pk, annotator, kind, ops, target=target, undo_head=new_undo, redo_head=new_redo,
+                                link=link, rec=rec)
+            except BaseException:
+                self._cache.pop((pk, annotator), None)
+                raise
+            self._cache[(pk, annotator)] = (rec, seq)
+        return Change(ops, rec, kind)
+
+    def undo(self, doc_id: str, annotator: str) -> Change | None:
+        return self._step(doc_id, annotator, "undo")
+
+    def redo(self, doc_id: str, annotator: str) -> Change | None:
+        return self._step(doc_id, annotator, "redo")
+
+    def compact(self, doc_id: str, annotator: str) -> None:
+        """Fold the record's pending actions into its stored JSON (makes exports cheaper)."""
+        pk = self._doc_pk(doc_id)
+        with self._write():
+            last = self._head(pk, annotator)[0]
+            if last is not None:
+                self._compact(pk, annotator, self._load(pk, annotator, doc_id), last)
+
+    # -- export and statistics ----------------------------------------------------------------------
+
+    def _record_filter(self, annotator: str | None, status: str | None) -> tuple[str, list[Any]]:
+        where, params = [], []
+        if annotator is not None:
+            where.append("r.annotator = ?")
+            params.append(annotator)
+        if status is not None:
+            where.append("r.status = ?")
+            params.append(status)
+        return (" WHERE " + " AND ".join(where) if where else ""), params
+
+    def count_records(self, *, annotator: str | None = None, status: str | None = None) -> int:
+        where, params = self._record_filter(annotator, status)
+        return self._conn.execute(f"SELECT count(*) FROM records r{where}", params).fetchone()[0]
+
+    def iter_export(self, *, annotator: str | None = None, status: str | None = None,
+                    scheme_name: str, scheme_version: int) -> Iterator[bytes]:
+        where, params = self._record_filter(annotator, status)
+        # A separate connection gives the export its own consistent snapshot (a read transaction).
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            conn.execute("BEGIN")
+            rows = conn.execute(
+                "SELECT d.pk, d.id, d.text, d.text_sha256, d.meta, r.annotator, r.status, r.spans, r.flags,"
+                f" r.updated_at, r.pending FROM records r JOIN documents d ON d.pk = r.doc_pk{where}"
+                " ORDER BY r.doc_pk, r.annotator",
+                params,
+            )
+            Fragment = orjson.Fragment
+            dumps = orjson.dumps
+            for pk, doc_id, text, sha, meta, ann, st, spans, flags, updated, pending in rows:
+                if pending:
+                    rec = WorkingRecord(doc_id, text, sha, orjson.loads(meta), ann, st,
+                                        {s["id"]: s for s in orjson.loads(spans)}, orjson.loads(flags), updated)
+                    base = conn.execute("SELECT base_seq FROM records WHERE doc_pk = ? AND annotator = ?", (pk, ann)).fetchone()[0]
+                    for (effect,) in conn.execute(
+                        "SELECT effect FROM actions WHERE doc_pk = ? AND annotator = ? AND seq > ? ORDER BY seq", (pk, ann, base)
+                    ):
+                        rec.apply(orjson.loads(effect))
+                    spans = dumps(rec.sorted_spans())
+                    flags = dumps(rec.flags)
+                yield dumps({
+                    "id": doc_id, "text": text, "text_sha256": sha, "meta": Fragment(meta), "annotator": ann,
+                    "status": st, "schema": scheme_name, "schema_version": scheme_version,
+                    "spans": Fragment(spans), "flags": Fragment(flags), "updated_at": updated,
+                })
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    def annotators(self) -> list[str]:
+        return [r[0] for r in self._conn.execute("SELECT DISTINCT annotator FROM records ORDER BY annotator")]
+
+    def stats(self) -> dict[str, Any]:
+        c = self._conn
+        by_status: dict[str, dict[str, int]] = {}
+        for ann, st, n in c.execute("SELECT annotator, status, count(*) FROM records GROUP BY annotator, status"):
+            by_status.setdefault(ann, {})[st] = n
+        by_label: dict[str, dict[str, int]] = {}
+        for ann, label, n in c.execute(
+            "SELECT r.annotator, j.value ->> 'label', count(*) FROM records r, json_each(r.spans) j"
+            " WHERE r.pending = 0 GROUP BY r.annotator, 2"
+        ):
+            by_label.setdefault(ann, {})[label] = n
+        for pk, ann in c.execute("SELECT doc_pk, annotator FROM records WHERE pending > 0").fetchall():
+            counts = by_label.setdefault(ann, {})
+            for s in self._load(pk, ann).spans.values():
+                counts[s["label"]] = counts.get(s["label"], 0) + 1
+        return {"documents": self.document_count(), "records_by_status": by_status, "spans_by_label": by_label}
+
+
+def remove_store_files(path: str) -> None:
+    """Delete a store file and its WAL side files (used by tests and benchmarks)."""
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.remove(path + suffix)
+        except FileNotFoundError:
+            pass
