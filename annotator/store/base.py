@@ -67,19 +67,29 @@ class Change:
     info: dict[str, Any] = field(default_factory=dict)
 
 
+class ImportRejected(Exception):
+    """An import rolled back because its source had invalid lines (the caller lists them)."""
+
+    def __init__(self, summary: ImportSummary):
+        self.summary = summary
+        super().__init__("import rolled back")
+
+
 class Store(ABC):
     path: str
 
     @abstractmethod
     def add_documents(self, docs: Iterable[NewDocument]) -> ImportSummary:
-        """Add documents in one transaction; same id and hash is a no-op, same id with another
-        text raises InvalidData naming both sources (and nothing is added)."""
+        """Add documents in one transaction (see :meth:`import_items`)."""
 
     @abstractmethod
-    def import_records(
-        self, records: Iterable[tuple[NewDocument, dict[str, Any]]], *, replace: bool = False
-    ) -> ImportSummary:
-        """Add validated export records (document + the annotator's record) in one transaction."""
+    def import_items(self, items: Iterable[tuple[NewDocument, dict[str, Any] | None]], *, replace: bool = False,
+                     accept: Callable[[], bool] = lambda: True) -> ImportSummary:
+        """Add documents, each with an annotator's validated record or None, in ONE transaction.
+
+        The same id and hash is a no-op; the same id with another text is a problem naming both
+        sources. Any problem, or ``accept()`` returning False once ``items`` is exhausted, rolls the
+        whole transaction back: the store is unchanged (InvalidData / ImportRejected is raised)."""
 
     @abstractmethod
     def documents(self, annotator: str) -> list[DocInfo]: ...

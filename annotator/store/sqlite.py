@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from annotator.errors import InvalidData, Problem, StoreError
+from annotator.store.base import ImportRejected
 from annotator.model.actions import now_iso
 from annotator.model.working import Op, WorkingRecord, invert_all, span_sort_key
 from annotator.store import migrations
@@ -146,56 +147,53 @@ class SQLiteStore(Store):
         return cur.lastrowid
 
     def add_documents(self, docs: Iterable[NewDocument]) -> ImportSummary:
+        return self.import_items((doc, None) for doc in docs)
+
+    def import_items(self, items: Iterable[tuple[NewDocument, dict[str, Any] | None]], *, replace: bool = False,
+                     accept: Callable[[], bool] = lambda: True) -> ImportSummary:
         summary = ImportSummary()
         problems: list[Problem] = []
         with self._write():
-            for doc in docs:
-                self._put_document(doc, summary, problems)
+            for doc, rec in items:
+                pk = self._put_document(doc, summary, problems)
+                if pk is not None and rec is not None:
+                    self._put_record(pk, doc, rec, replace, summary, problems)
             if problems:
                 raise InvalidData(problems)
+            if not accept():
+                raise ImportRejected(summary)
         return summary
 
-    def import_records(self, records: Iterable[tuple[NewDocument, dict[str, Any]]], *, replace: bool = False) -> ImportSummary:
-        summary = ImportSummary()
-        problems: list[Problem] = []
+    def _put_record(self, pk: int, doc: NewDocument, rec: dict[str, Any], replace: bool,
+                    summary: ImportSummary, problems: list[Problem]) -> None:
         c = self._conn
-        with self._write():
-            for doc, rec in records:
-                pk = self._put_document(doc, summary, problems)
-                if pk is None:
-                    continue
-                annotator = rec["annotator"]
-                spans = sorted(rec["spans"], key=span_sort_key)
-                existing = c.execute(
-                    "SELECT 1 FROM records WHERE doc_pk = ? AND annotator = ?", (pk, annotator)
-                ).fetchone()
-                if existing is None:
-                    c.execute(
-                        "INSERT INTO records (doc_pk, annotator, status, spans, flags, span_count, flag_count, updated_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (pk, annotator, rec["status"], _dumps(spans), _dumps(rec["flags"]), len(spans),
-                         len(rec["flags"]), rec.get("updated_at") or now_iso()),
-                    )
-                    summary.records_added += 1
-                    continue
-                current = self._load(pk, annotator, doc.id)
-                if (current.status, current.sorted_spans(), current.flags) == (rec["status"], spans, rec["flags"]):
-                    summary.records_unchanged += 1
-                elif not replace:
-                    problems.append(Problem(doc.source, None, "annotator",
-                        f"the store already holds different work of {annotator!r} on {doc.id!r}; use --replace to overwrite it (undoable)"))
-                else:
-                    ops: list[Op] = [{"op": "remove_span", "span": s} for s in current.sorted_spans()]
-                    ops += [{"op": "remove_flag", "flag": f} for f in current.flags]
-                    ops += [{"op": "add_span", "span": s} for s in spans]
-                    ops += [{"op": "add_flag", "flag": f} for f in rec["flags"]]
-                    if current.status != rec["status"]:
-                        ops.append({"op": "set_status", "status": rec["status"], "old": current.status})
-                    self._log_do(pk, annotator, doc.id, ops)
-                    summary.records_replaced += 1
-            if problems:
-                raise InvalidData(problems)
-        return summary
+        annotator = rec["annotator"]
+        spans = sorted(rec["spans"], key=span_sort_key)
+        existing = c.execute("SELECT 1 FROM records WHERE doc_pk = ? AND annotator = ?", (pk, annotator)).fetchone()
+        if existing is None:
+            c.execute(
+                "INSERT INTO records (doc_pk, annotator, status, spans, flags, span_count, flag_count, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (pk, annotator, rec["status"], _dumps(spans), _dumps(rec["flags"]), len(spans),
+                 len(rec["flags"]), rec.get("updated_at") or now_iso()),
+            )
+            summary.records_added += 1
+            return
+        current = self._load(pk, annotator, doc.id)
+        if (current.status, current.sorted_spans(), current.flags) == (rec["status"], spans, rec["flags"]):
+            summary.records_unchanged += 1
+        elif not replace:
+            problems.append(Problem(doc.source, None, "annotator",
+                f"the store already holds different work of {annotator!r} on {doc.id!r}; use --replace to overwrite it (undoable)"))
+        else:
+            ops: list[Op] = [{"op": "remove_span", "span": s} for s in current.sorted_spans()]
+            ops += [{"op": "remove_flag", "flag": f} for f in current.flags]
+            ops += [{"op": "add_span", "span": s} for s in spans]
+            ops += [{"op": "add_flag", "flag": f} for f in rec["flags"]]
+            if current.status != rec["status"]:
+                ops.append({"op": "set_status", "status": rec["status"], "old": current.status})
+            self._log_do(pk, annotator, doc.id, ops)
+            summary.records_replaced += 1
 
     def document_count(self) -> int:
         return self._conn.execute("SELECT count(*) FROM documents").fetchone()[0]
@@ -367,40 +365,40 @@ class SQLiteStore(Store):
 
     # -- export and statistics ----------------------------------------------------------------------
 
-    def _record_filter(self, annotator: str | None, status: str | None) -> tuple[str, list[Any]]:
-        where, params = [], []
+    def _export_query(self, annotator: str | None, status: str | None) -> tuple[str, list[Any]]:
+        """FROM/WHERE of the records to export. With an annotator, documents they have not
+        touched count as empty records with status todo."""
+        cols = ("d.pk, d.id, d.text, d.text_sha256, d.meta, {ann}, coalesce(r.status, 'todo'), coalesce(r.spans, '[]'),"
+                " coalesce(r.flags, '[]'), r.updated_at, coalesce(r.pending, 0), coalesce(r.base_seq, 0)")
+        params: list[Any] = []
         if annotator is not None:
-            where.append("r.annotator = ?")
-            params.append(annotator)
+            sql = (f"SELECT {cols.format(ann='?')} FROM documents d"
+                   " LEFT JOIN records r ON r.doc_pk = d.pk AND r.annotator = ?")
+            params += [annotator, annotator]
+        else:
+            sql = f"SELECT {cols.format(ann='r.annotator')} FROM records r JOIN documents d ON d.pk = r.doc_pk"
         if status is not None:
-            where.append("r.status = ?")
+            sql += " WHERE coalesce(r.status, 'todo') = ?"
             params.append(status)
-        return (" WHERE " + " AND ".join(where) if where else ""), params
+        return sql + " ORDER BY d.pk" + ("" if annotator is not None else ", r.annotator"), params
 
     def count_records(self, *, annotator: str | None = None, status: str | None = None) -> int:
-        where, params = self._record_filter(annotator, status)
-        return self._conn.execute(f"SELECT count(*) FROM records r{where}", params).fetchone()[0]
+        sql, params = self._export_query(annotator, status)
+        return self._conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
 
     def iter_export(self, *, annotator: str | None = None, status: str | None = None,
                     scheme_name: str, scheme_version: int) -> Iterator[bytes]:
-        where, params = self._record_filter(annotator, status)
+        sql, params = self._export_query(annotator, status)
         # A separate connection gives the export its own consistent snapshot (a read transaction).
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
             conn.execute("BEGIN")
-            rows = conn.execute(
-                "SELECT d.pk, d.id, d.text, d.text_sha256, d.meta, r.annotator, r.status, r.spans, r.flags,"
-                f" r.updated_at, r.pending FROM records r JOIN documents d ON d.pk = r.doc_pk{where}"
-                " ORDER BY r.doc_pk, r.annotator",
-                params,
-            )
             Fragment = orjson.Fragment
             dumps = orjson.dumps
-            for pk, doc_id, text, sha, meta, ann, st, spans, flags, updated, pending in rows:
+            for pk, doc_id, text, sha, meta, ann, st, spans, flags, updated, pending, base in conn.execute(sql, params):
                 if pending:
                     rec = WorkingRecord(doc_id, text, sha, orjson.loads(meta), ann, st,
                                         {s["id"]: s for s in orjson.loads(spans)}, orjson.loads(flags), updated)
-                    base = conn.execute("SELECT base_seq FROM records WHERE doc_pk = ? AND annotator = ?", (pk, ann)).fetchone()[0]
                     for (effect,) in conn.execute(
                         "SELECT effect FROM actions WHERE doc_pk = ? AND annotator = ? AND seq > ? ORDER BY seq", (pk, ann, base)
                     ):

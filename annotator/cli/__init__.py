@@ -1,0 +1,50 @@
+"""The ``annotator`` command: parses arguments and hands each command to its module.
+
+Exit codes: 0 success, 1 invalid data (or a store that cannot be used), 2 usage error.
+Nothing heavy is imported before a command needs it, so ``annotator --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from annotator.cli.common import add_common, run_command
+
+COMMANDS = {
+    "annotate": ("annotator.cli.annotate", "import SOURCES (default: seeds/) and annotate in the terminal"),
+    "import": ("annotator.cli.import_cmd", "import documents and records into the store"),
+    "export": ("annotator.cli.export_cmd", "export records from the store"),
+    "validate": ("annotator.cli.validate_cmd", "check native JSONL files against the scheme"),
+    "stats": ("annotator.cli.stats_cmd", "documents by status and spans by label and annotator"),
+    "schema": ("annotator.cli.schema_cmd", "show the label scheme or the JSON Schema of an export record"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description="Annotate news articles from the terminal (ACTOR, DATE, QUANTITY, QUOTE) and export JSONL "
+        "datasets. With no command: `annotator annotate` on the sample in seeds/.",
+    )
+    from annotator import __version__
+
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        add_common(p)
+        importlib.import_module(module).configure(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["annotate", *argv]
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        args = build_parser().parse_args(["annotate"])
+    return run_command(args)

@@ -1,0 +1,45 @@
+"""``annotator annotate [SOURCES...]``: import (a no-op for documents already stored), then open the TUI
+on the first document still to do."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from annotator.cli.common import add_annotator, default_annotator, err, load_scheme_arg, open_store_arg
+
+_REPO_SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def default_sources() -> list[str]:
+    local = Path("seeds")
+    return [str(local if local.is_dir() else _REPO_SEEDS)]
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("sources", nargs="*", metavar="SOURCE", help="documents to import first (default: seeds/)")
+    add_annotator(p)
+    p.add_argument("--doc", metavar="ID", help="open this document instead of the first one still to do")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.importing import import_sources
+
+    scheme = load_scheme_arg(args)
+    annotator = args.annotator or default_annotator()
+    store = open_store_arg(args)
+    try:
+        sources = args.sources or ([] if store.document_count() else default_sources())
+        if sources:
+            result = import_sources(store, sources, scheme, annotator)
+            if result.summary.documents_added:
+                err(f"imported {result.summary}")
+        if store.document_count() == 0:
+            err("annotator: the store holds no document: name a .txt file, a folder or a .jsonl file to annotate")
+            return 1
+        from annotator.tui.app import run_tui
+
+        return run_tui(store, scheme, annotator, doc_id=args.doc)
+    finally:
+        store.close()

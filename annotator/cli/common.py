@@ -1,0 +1,104 @@
+"""What every command shares: --db, --annotator, --schema, error printing and progress bars."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Callable
+
+from annotator.errors import AnnotatorError, InvalidData
+from annotator.text.sanitize import display_line
+
+
+def default_annotator() -> str:
+    try:
+        name = getpass.getuser()
+    except Exception:  # no login name (containers): fall back to a neutral one
+        name = "annotator"
+    name = re.sub(r"[^A-Za-z0-9_.@+-]", "_", name)[:64]
+    return name or "annotator"
+
+
+def add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="PATH", help="the store file (default: $ANNOTATOR_DB, else ./annotator.db)")
+    p.add_argument("--schema", metavar="TOML", help="the label scheme (default: schemas/news.toml)")
+
+
+def add_annotator(p: argparse.ArgumentParser, help_text: str | None = None) -> None:
+    p.add_argument("--annotator", metavar="NAME", type=annotator_name,
+                   help=help_text or "whose work this is (default: your login name)")
+
+
+def annotator_name(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_.@+-]{1,64}", value):
+        raise argparse.ArgumentTypeError("an annotator name is 1-64 letters, digits or _.@+-")
+    return value
+
+
+def err(message: str) -> None:
+    print(display_line(message), file=sys.stderr)
+
+
+def print_problems(exc: InvalidData) -> None:
+    for p in exc.problems:
+        err(str(p))
+    if exc.total > len(exc.problems):
+        err(f"... and {exc.total - len(exc.problems)} more problem(s)")
+    if exc.summary:
+        err(f"annotator: {exc.summary} ({exc.total} problem(s))")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    try:
+        return int(args.func(args) or 0)
+    except InvalidData as exc:
+        print_problems(exc)
+        return exc.exit_code
+    except AnnotatorError as exc:
+        err(f"annotator: {exc}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err("annotator: interrupted; everything saved before this point is kept")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def load_scheme_arg(args: argparse.Namespace) -> Any:
+    from annotator.schema import load_scheme
+
+    return load_scheme(args.schema)
+
+
+def open_store_arg(args: argparse.Namespace, *, create: bool = True) -> Any:
+    from annotator.store import open_store
+
+    return open_store(args.db, create=create)
+
+
+@contextmanager
+def progress(description: str, total: int | None = None) -> Iterator[Callable[[], None]]:
+    """A Rich progress bar on stderr when it is a terminal; otherwise a silent counter."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        count = 0
+
+        def step() -> None:
+            nonlocal count
+            count += 1
+            if count % 256 == 0:
+                bar.update(task, completed=count)
+
+        yield step
+        bar.update(task, completed=count)

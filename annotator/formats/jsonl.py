@@ -1,0 +1,98 @@
+"""Native JSONL: one export record per line (see ``schemas/record.schema.json``), and JSONL files
+of plain documents (``{"id", "text", "meta"?}``). Reading validates every line with the scheme's
+record model; writing streams lines to a file written atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from pydantic import ValidationError
+
+from annotator.errors import Problem
+from annotator.formats.atomic import atomic_output
+from annotator.formats.lines import read_json_lines
+from annotator.formats.problems import ProblemLog, problems_from_validation
+from annotator.model.document import Document
+from annotator.schema import Scheme
+from annotator.store.base import NewDocument
+
+RECORD_KEYS = frozenset({"spans", "text_sha256", "annotator", "status", "schema", "schema_version", "flags"})
+
+
+@dataclass(slots=True)
+class Item:
+    """One thing read from a source: a document, with the annotator's record when it had one."""
+
+    document: NewDocument
+    record: dict[str, Any] | None
+    line: int | None = None
+
+
+def canonical_record(rec: Any, annotator: str) -> dict[str, Any]:
+    """The parts of a validated record that the store keeps, in canonical form."""
+    spans = []
+    for s in rec.spans:
+        span = {"id": s.id, "start": s.start, "end": s.end, "label": s.label, "text": s.text,
+                "attrs": {k: v for k, v in s.attrs.items() if v is not None}, "source": s.source}
+        if s.provenance is not None:
+            span["provenance"] = s.provenance.model_dump(mode="json")
+        spans.append(span)
+    flags = [f.model_dump(mode="json", exclude_none=True) for f in rec.flags]
+    return {"annotator": rec.annotator or annotator, "status": rec.status, "spans": spans, "flags": flags,
+            "updated_at": rec.updated_at}
+
+
+def read_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: ProblemLog) -> Iterator[Item]:
+    """Items of a JSONL file of records or documents; problems go to ``log`` and their lines are skipped."""
+    seen: dict[tuple[str, str], int] = {}
+    for line in read_json_lines(f, name):
+        if line.problem is not None:
+            log.add(line.problem)
+            continue
+        obj = line.value
+        if RECORD_KEYS & obj.keys():
+            try:
+                rec = scheme.validate_record(obj)
+            except ValidationError as exc:
+                log.extend(problems_from_validation(exc, name, line.number))
+                continue
+            canon = canonical_record(rec, annotator)
+            key = (rec.id, canon["annotator"])
+            if key in seen:
+                log.add(Problem(name, line.number, "id",
+                                f"document {rec.id!r} of annotator {key[1]!r} is already on line {seen[key]}"))
+                continue
+            seen[key] = line.number
+            meta = dict(rec.meta)
+            meta.setdefault("source", name)
+            yield Item(NewDocument(rec.id, rec.text, rec.text_sha256, meta, f"{name}:{line.number}"), canon, line.number)
+        else:
+            try:
+                doc = Document.model_validate(obj)
+            except ValidationError as exc:
+                log.extend(problems_from_validation(exc, name, line.number))
+                continue
+            key = (doc.id, "")
+            if key in seen:
+                log.add(Problem(name, line.number, "id", f"document {doc.id!r} is already on line {seen[key]}"))
+                continue
+            seen[key] = line.number
+            meta = dict(doc.meta)
+            meta.setdefault("source", name)
+            yield Item(NewDocument(doc.id, doc.text, doc.text_sha256, meta, f"{name}:{line.number}"), None, line.number)
+
+
+def write_jsonl(lines: Iterable[bytes], dest: str, *, on_line: Any = None) -> int:
+    """Write lines (each without newline) to ``dest`` atomically (``-``: standard output)."""
+    n = 0
+    with atomic_output(dest) as out:
+        for line in lines:
+            out.write(line)
+            out.write(b"\n")
+            n += 1
+            if on_line is not None:
+                on_line()
+    return n

@@ -1,0 +1,104 @@
+"""Reading JSON Lines safely: physical lines split on b"\\n" only, bounded in size and nesting,
+with every fault reported as a :class:`Problem` naming the file, the line and what is wrong.
+
+A line is at most 16 MiB; JSON nesting at most 64; NaN/Infinity and lone surrogates are refused
+(orjson's strict parser); invalid UTF-8 is reported with the byte offset in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+import orjson
+
+from annotator.errors import Problem
+
+MAX_LINE_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 64
+_CHUNK = 1 << 20
+
+
+@dataclass(slots=True)
+class Line:
+    number: int  # 1-based
+    value: Any  # the parsed JSON object, or None when problem is set
+    problem: Problem | None = None
+    raw: bytes = b""
+
+
+def depth_exceeds(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """True when ``value`` nests lists/objects deeper than ``limit`` (iterative: no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, dict):
+            if d > limit:
+                return True
+            stack.extend((x, d + 1) for x in v.values() if isinstance(x, (dict, list)))
+        elif isinstance(v, list):
+            if d > limit:
+                return True
+            stack.extend((x, d + 1) for x in v if isinstance(x, (dict, list)))
+    return False
+
+
+def _raw_lines(f: IO[bytes]) -> Iterator[tuple[int, int, bytes | None]]:
+    """(line number, byte offset of the line, bytes or None when over the size limit)."""
+    number = 0
+    offset = 0
+    while True:
+        chunk = f.readline(MAX_LINE_BYTES + 1)
+        if not chunk:
+            return
+        number += 1
+        start = offset
+        offset += len(chunk)
+        if len(chunk) > MAX_LINE_BYTES and not chunk.endswith(b"\n"):
+            # skip the rest of this over-long line without holding it in memory
+            while True:
+                more = f.readline(_CHUNK)
+                offset += len(more)
+                if not more or more.endswith(b"\n"):
+                    break
+            yield number, start, None
+            continue
+        yield number, start, chunk
+
+
+def read_json_lines(f: IO[bytes], name: str, *, want_raw: bool = False) -> Iterator[Line]:
+    """Parse each non-blank physical line as one JSON object."""
+    for number, offset, raw in _raw_lines(f):
+        if raw is None:
+            yield Line(number, None, Problem(name, number, None, f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB"))
+            continue
+        body = raw.rstrip(b"\r\n")
+        if not body.strip():
+            continue
+        try:
+            value = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            yield Line(number, None, _decode_problem(name, number, offset, body, exc))
+            continue
+        if not isinstance(value, dict):
+            kind = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean"}.get(type(value), "null")
+            yield Line(number, None, Problem(name, number, None, f"expected a JSON object, found {kind}"))
+            continue
+        if (body.count(b"{") + body.count(b"[")) > MAX_DEPTH and depth_exceeds(value):
+            yield Line(number, None, Problem(name, number, None, f"JSON nested deeper than {MAX_DEPTH} levels"))
+            continue
+        yield Line(number, value, None, raw if want_raw else b"")
+
+
+def _decode_problem(name: str, number: int, offset: int, body: bytes, exc: orjson.JSONDecodeError) -> Problem:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as ude:
+        return Problem(name, number, None, f"invalid UTF-8 at byte {offset + ude.start} of the file")
+    msg = str(exc)
+    if "surrogate" in msg:
+        return Problem(name, number, None, f"not valid JSON: lone surrogate in a string ({msg})")
+    if "NaN" in msg or "Infinity" in msg or "infinity" in msg or body.find(b"NaN") >= 0 or body.find(b"Infinity") >= 0:
+        return Problem(name, number, None, f"not valid JSON (NaN and Infinity are not JSON numbers): {msg}")
+    return Problem(name, number, None, f"not valid JSON: {msg}")

@@ -1,0 +1,51 @@
+"""Plain-text articles: one ``.txt`` file (UTF-8) is one document whose id is the file stem.
+
+The text is kept exactly as read (bytes decoded, no newline translation, no normalisation), except:
+- a UTF-8 byte-order mark is removed and recorded as ``meta.bom = true``;
+- a leading ``date YYYY-MM`` or ``date YYYY-MM-DD`` header (white space around it allowed) becomes
+  ``meta.date`` and is removed, so the article starts at its first word.
+``meta.source`` records the file it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from annotator.errors import Problem
+from annotator.model.document import has_lone_surrogate, text_sha256
+from annotator.store.base import NewDocument
+
+_DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)(?:\s+|\Z)")
+_BOM = "\ufeff"
+
+
+def parse_text(raw: bytes, source: str) -> NewDocument | Problem:
+    """Build the document of one text file's bytes, or say why not."""
+    stem = Path(source).stem
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Problem(source, None, None, f"invalid UTF-8 at byte {exc.start}")
+    meta: dict[str, object] = {"source": source}
+    if text.startswith(_BOM):
+        text = text[1:]
+        meta["bom"] = True
+    m = _DATE_HEADER.match(text)
+    if m:
+        meta["date"] = m.group(1)
+        text = text[m.end():]
+    if not stem or any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in stem):
+        return Problem(source, None, "id", "the file name cannot be a document id")
+    bad = has_lone_surrogate(text)
+    if bad is not None:  # pragma: no cover - strict UTF-8 decoding cannot produce one
+        return Problem(source, None, "text", f"lone surrogate at offset {bad}")
+    return NewDocument(stem, text, text_sha256(text), meta, source)
+
+
+def read_text_file(path: Path) -> NewDocument | Problem:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Problem(str(path), None, None, f"cannot read: {exc.strerror or exc}")
+    return parse_text(raw, str(path))

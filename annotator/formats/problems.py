@@ -1,0 +1,74 @@
+"""Turning validation errors into :class:`Problem` lines (``FILE:LINE: field: message``)."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from annotator.errors import Problem
+
+
+def format_loc(loc: tuple[int | str, ...]) -> str:
+    """``("spans", 3, "QUOTE", "attrs", "speaker")`` -> ``spans[3].attrs.speaker``.
+
+    The label that pydantic adds after a span's index (the union's tag) is dropped.
+    """
+    out = ""
+    prev_int = False
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            out += f"[{part}]"
+            prev_int = True
+            continue
+        if prev_int and i >= 2 and loc[i - 2] == "spans" and part.isupper():
+            prev_int = False
+            continue
+        out += ("." if out else "") + part
+        prev_int = False
+    return out
+
+
+def problems_from_validation(exc: ValidationError, file: str | None, line: int | None) -> list[Problem]:
+    problems: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        if err["type"] == "record_rules":
+            for field, msg in err["ctx"]["problems"]:
+                problems.append(Problem(file, line, field, msg))
+            continue
+        field = format_loc(err["loc"]) or None
+        msg = err["msg"]
+        if err["type"] == "missing":
+            msg = "missing field"
+        elif err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        elif err["type"] == "union_tag_invalid":
+            field = (field + ".label") if field else "label"
+            msg = f"unknown label {err['ctx'].get('tag')!r} (the scheme has {err['ctx'].get('expected_tags')})"
+        problems.append(Problem(file, line, field, msg))
+    return problems
+
+
+class ProblemLog:
+    """Keeps the first ``limit`` problems and counts the rest."""
+
+    def __init__(self, limit: int = 50):
+        self.limit = limit
+        self.kept: list[Problem] = []
+        self.total = 0
+
+    def add(self, problem: Problem) -> None:
+        self.total += 1
+        if len(self.kept) < self.limit:
+            self.kept.append(problem)
+
+    def extend(self, problems: list[Problem]) -> None:
+        for p in problems:
+            self.add(p)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def lines(self) -> list[str]:
+        out = [str(p) for p in self.kept]
+        if self.total > len(self.kept):
+            out.append(f"... and {self.total - len(self.kept)} more problem(s)")
+        return out
