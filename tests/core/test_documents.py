@@ -1,0 +1,100 @@
+"""Loading documents: .txt (BOM, date header, exact text), folders, JSONL documents, and ids."""
+
+from __future__ import annotations
+
+import subprocess
+
+import orjson
+import pytest
+
+from annotator.errors import InvalidData
+from annotator.formats.plaintext import parse_text
+from annotator.importing import import_sources
+from annotator.model import text_sha256
+from tests.conftest import ANNOTATOR, SCHEME_PATH
+
+
+def test_seed_header_becomes_meta_date_and_text_starts_at_the_article(seed_path):
+    doc = parse_text(seed_path.read_bytes(), str(seed_path))
+    assert doc.id == seed_path.stem
+    assert doc.meta["date"] == "2018-05"
+    assert doc.meta["source"] == str(seed_path)
+    assert doc.text.startswith("La coalition internationale sous le commandement")
+    assert doc.text_sha256 == text_sha256(doc.text)
+
+
+@pytest.mark.parametrize("raw,text,date", [
+    (b"date 2018-04-26\nBody", "Body", "2018-04-26"),
+    (b"  date 2018-05   La suite", "La suite", "2018-05"),
+    (b"date 2018-13 x", "date 2018-13 x", None),
+    (b"La date 2018-05 reste", "La date 2018-05 reste", None),
+])
+def test_date_header_forms(raw, text, date):
+    doc = parse_text(raw, "a.txt")
+    assert doc.text == text
+    assert doc.meta.get("date") == date
+
+
+def test_bom_is_removed_and_recorded_and_text_kept_exactly():
+    raw = "\ufeffLigne 1\r\nLigne\u00a02\rfin\u2028 e\u0301 👍🏽".encode()
+    doc = parse_text(raw, "x.txt")
+    assert doc.meta["bom"] is True
+    assert doc.text == "Ligne 1\r\nLigne\u00a02\rfin\u2028 e\u0301 👍🏽"
+
+
+def test_invalid_utf8_in_a_text_file_names_the_byte():
+    problem = parse_text(b"abc\xffdef", "bad.txt")
+    assert str(problem) == "bad.txt: invalid UTF-8 at byte 3"
+
+
+def test_folder_is_read_recursively_in_sorted_order(tmp_path, store, scheme):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "z.txt").write_text("zed", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("aaa", encoding="utf-8")
+    (tmp_path / "b" / "c.txt").write_text("ccc", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")
+    import_sources(store, [tmp_path], scheme, "alice")
+    assert [d.id for d in store.documents("alice")] == ["a", "c", "z"]
+
+
+def test_jsonl_documents_with_meta(tmp_path, store, scheme):
+    path = tmp_path / "docs.jsonl"
+    path.write_bytes(b'{"id": "d1", "text": "Un\\r\\ntexte", "meta": {"url": "http://x"}}\n{"id": "d2", "text": "Deux"}\n')
+    result = import_sources(store, [path], scheme, "alice")
+    assert result.summary.documents_added == 2
+    rec = store.load("d1", "alice")
+    assert rec.text == "Un\r\ntexte" and rec.meta == {"url": "http://x", "source": str(path)}
+
+
+def test_same_document_twice_is_a_no_op(tmp_path, store, scheme):
+    (tmp_path / "a.txt").write_text("texte", encoding="utf-8")
+    import_sources(store, [tmp_path / "a.txt"], scheme, "alice")
+    again = import_sources(store, [tmp_path / "a.txt"], scheme, "alice")
+    assert (again.summary.documents_added, again.summary.documents_unchanged) == (0, 1)
+    assert store.document_count() == 1
+
+
+def test_same_id_with_another_text_is_an_error_naming_both_sources(tmp_path, store, scheme):
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    (tmp_path / "one" / "a.txt").write_text("first text", encoding="utf-8")
+    (tmp_path / "two" / "a.txt").write_text("second text", encoding="utf-8")
+    import_sources(store, [tmp_path / "one"], scheme, "alice")
+    with pytest.raises(InvalidData) as exc:
+        import_sources(store, [tmp_path / "two"], scheme, "alice")
+    msg = str(exc.value.problems[0])
+    assert str(tmp_path / "two" / "a.txt") in msg and str(tmp_path / "one" / "a.txt") in msg
+    assert store.load("a", "alice").text == "first text"
+
+
+def test_record_import_keeps_its_annotator_and_fills_in_a_missing_one(tmp_path):
+    text = "Daech en Irak"
+    base = {"text": text, "text_sha256": text_sha256(text), "schema": "news", "schema_version": 1,
+            "spans": [{"id": "s1", "start": 0, "end": 5, "label": "ACTOR", "text": "Daech"}]}
+    path = tmp_path / "r.jsonl"
+    path.write_bytes(orjson.dumps({**base, "id": "a", "annotator": "alice"}) + b"\n" + orjson.dumps({**base, "id": "b"}) + b"\n")
+    proc = subprocess.run([*ANNOTATOR, "import", str(path), "--db", "s.db", "--annotator", "carol", "--schema", str(SCHEME_PATH)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    stats = orjson.loads(subprocess.run([*ANNOTATOR, "stats", "--db", "s.db", "--json"], capture_output=True, cwd=tmp_path).stdout)
+    assert stats["spans_by_label"] == {"alice": {"ACTOR": 1}, "carol": {"ACTOR": 1}}
