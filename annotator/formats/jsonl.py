@@ -66,9 +66,8 @@ def read_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: Pro
                                 f"document {rec.id!r} of annotator {key[1]!r} is already on line {seen[key]}"))
                 continue
             seen[key] = line.number
-            meta = dict(rec.meta)
-            meta.setdefault("source", name)
-            yield Item(NewDocument(rec.id, rec.text, rec.text_sha256, meta, f"{name}:{line.number}"), canon, line.number)
+            # a record's meta is kept as it is, so that export then import is the identity
+            yield Item(NewDocument(rec.id, rec.text, rec.text_sha256, rec.meta, f"{name}:{line.number}"), canon, line.number)
         else:
             try:
                 doc = Document.model_validate(obj)
