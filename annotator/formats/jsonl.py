@@ -31,18 +31,28 @@ class Item:
     line: int | None = None
 
 
-def canonical_record(rec: Any, annotator: str) -> dict[str, Any]:
-    """The parts of a validated record that the store keeps, in canonical form."""
-    spans = []
-    for s in rec.spans:
-        span = {"id": s.id, "start": s.start, "end": s.end, "label": s.label, "text": s.text,
-                "attrs": {k: v for k, v in s.attrs.items() if v is not None}, "source": s.source}
-        if s.provenance is not None:
-            span["provenance"] = s.provenance.model_dump(mode="json")
-        spans.append(span)
-    flags = [f.model_dump(mode="json", exclude_none=True) for f in rec.flags]
-    return {"annotator": rec.annotator or annotator, "status": rec.status, "spans": spans, "flags": flags,
-            "updated_at": rec.updated_at}
+def _canonical_span(s: dict[str, Any]) -> dict[str, Any]:
+    attrs = s.get("attrs") or {}
+    if None in attrs.values():
+        attrs = {k: v for k, v in attrs.items() if v is not None}
+    out = {"id": s["id"], "start": s["start"], "end": s["end"], "label": s["label"], "text": s["text"],
+           "attrs": attrs, "source": s.get("source", "manual")}
+    if s.get("provenance") is not None:
+        out["provenance"] = s["provenance"]
+    return out
+
+
+def canonical_record(obj: dict[str, Any], annotator: str) -> dict[str, Any]:
+    """The parts of a VALIDATED record dict that the store keeps, in canonical form: defaults
+    filled in, unset (None) attributes dropped. Spans already canonical are kept as they are."""
+    spans = obj.get("spans", [])
+    for i, s in enumerate(spans):
+        if len(s) != 7 or "source" not in s or "attrs" not in s or None in s["attrs"].values():
+            spans = [_canonical_span(x) for x in spans]
+            break
+    flags = [{k: v for k, v in f.items() if v is not None} for f in obj.get("flags", [])]
+    return {"annotator": obj.get("annotator") or annotator, "status": obj.get("status", "todo"), "spans": spans,
+            "flags": flags, "updated_at": obj.get("updated_at")}
 
 
 def read_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: ProblemLog) -> Iterator[Item]:
@@ -59,7 +69,7 @@ def read_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: Pro
             except ValidationError as exc:
                 log.extend(problems_from_validation(exc, name, line.number))
                 continue
-            canon = canonical_record(rec, annotator)
+            canon = canonical_record(obj, annotator)
             key = (rec.id, canon["annotator"])
             if key in seen:
                 log.add(Problem(name, line.number, "id",

@@ -20,6 +20,14 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def checked_sha256(text: str) -> str | int:
+    """The text's SHA-256, or the offset of its first lone surrogate (one UTF-8 encoding for both)."""
+    try:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    except UnicodeEncodeError as exc:
+        return exc.start
+
+
 def has_lone_surrogate(text: str) -> int | None:
     """The code-point offset of the first lone surrogate in ``text``, or None."""
     try:

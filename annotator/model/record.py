@@ -11,8 +11,8 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from annotator.model.document import DOC_ID_PATTERN, SHA256_PATTERN, has_lone_surrogate, text_sha256
-from annotator.model.rules import RefAttrs, record_problems
+from annotator.model.document import DOC_ID_PATTERN, SHA256_PATTERN, checked_sha256
+from annotator.model.rules import RefAttrs, record_is_clean, record_problems
 from annotator.model.span import Flag, Span
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
@@ -53,17 +53,17 @@ class Record(BaseModel):
     @model_validator(mode="after")
     def _rules(self) -> Record:
         problems: list[tuple[str, str]] = []
-        bad = has_lone_surrogate(self.text)
-        if bad is not None:
-            problems.append(("text", f"lone surrogate at offset {bad}"))
-        elif text_sha256(self.text) != self.text_sha256:
+        digest = checked_sha256(self.text)
+        if isinstance(digest, int):
+            problems.append(("text", f"lone surrogate at offset {digest}"))
+        elif digest != self.text_sha256:
             problems.append(("text_sha256", "does not match the text (annotations of a different text are refused)"))
         cls = type(self)
         if cls.scheme_name is not None and self.schema_ != cls.scheme_name:
             problems.append(("schema", f"{self.schema_!r} is not the scheme in use ({cls.scheme_name!r})"))
         if cls.scheme_version is not None and self.schema_version > cls.scheme_version:
             problems.append(("schema_version", f"{self.schema_version} is newer than the scheme's ({cls.scheme_version})"))
-        if not problems:
+        if not problems and not record_is_clean(self.text, self.spans, cls.ref_attrs):
             problems = record_problems(
                 self.text, ((s.id, s.start, s.end, s.label, s.text, s.attrs) for s in self.spans), cls.ref_attrs
             )

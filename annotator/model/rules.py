@@ -49,6 +49,32 @@ def check_refs(
     return problems
 
 
+def record_is_clean(doc_text: str, spans: Iterable[object], ref_attrs: RefAttrs) -> bool:
+    """The fast path of :func:`record_problems` for span models (attributes ``id``, ``start``...):
+    True when no rule is broken. Bulk validation calls this first and only explains failures."""
+    n = len(doc_text)
+    label_of: dict[str, str] = {}
+    ranges: set[tuple[int, int, str]] = set()
+    refs = []
+    for s in spans:
+        start, end, label, sid = s.start, s.end, s.label, s.id  # type: ignore[attr-defined]
+        if end > n or start >= end or sid in label_of or doc_text[start:end] != s.text:  # type: ignore[attr-defined]
+            return False
+        key = (start, end, label)
+        if key in ranges:
+            return False
+        ranges.add(key)
+        label_of[sid] = label
+        if label in ref_attrs:
+            refs.append(s)
+    for s in refs:
+        for name, targets in ref_attrs[s.label]:  # type: ignore[attr-defined]
+            target = s.attrs.get(name)  # type: ignore[attr-defined]
+            if target is not None and (target == s.id or label_of.get(target) not in targets):  # type: ignore[attr-defined]
+                return False
+    return True
+
+
 def record_problems(
     doc_text: str, spans: Iterable[tuple[str, int, int, str, str, Mapping[str, object]]], ref_attrs: RefAttrs
 ) -> list[tuple[str, str]]:

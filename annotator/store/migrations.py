@@ -35,8 +35,8 @@ CREATE TABLE records (
     updated_at  TEXT,
     base_seq    INTEGER NOT NULL DEFAULT 0,
     pending     INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (doc_pk, annotator)
-) WITHOUT ROWID;
+    UNIQUE (doc_pk, annotator)
+);
 CREATE INDEX records_by_annotator ON records(annotator, status);
 -- The append-only action log. kind: do, undo or redo. effect: the ops this row applied.
 -- undo_head / redo_head: the tops of the undo and redo stacks after this row (a do row is its own undo head),

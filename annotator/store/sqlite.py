@@ -129,22 +129,24 @@ class SQLiteStore(Store):
             raise StoreError(f"no document {doc_id!r} in {self.path}")
         return row[0]
 
-    def _put_document(self, doc: NewDocument, summary: ImportSummary, problems: list[Problem]) -> int | None:
+    def _put_document(self, doc: NewDocument, summary: ImportSummary, problems: list[Problem],
+                      added_at: str) -> int | None:
         c = self._conn
-        row = c.execute("SELECT pk, text_sha256, source FROM documents WHERE id = ?", (doc.id,)).fetchone()
+        row = c.execute(
+            "INSERT INTO documents (id, text, text_sha256, meta, source, added_at) VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO NOTHING RETURNING pk",
+            (doc.id, doc.text, doc.text_sha256, _dumps(doc.meta), doc.source, added_at),
+        ).fetchone()
         if row is not None:
-            if row[1] != doc.text_sha256:
-                problems.append(Problem(doc.source, None, "id",
-                    f"document {doc.id!r} is already in the store with a different text (from {row[2]})"))
-                return None
-            summary.documents_unchanged += 1
+            summary.documents_added += 1
             return row[0]
-        cur = c.execute(
-            "INSERT INTO documents (id, text, text_sha256, meta, source, added_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (doc.id, doc.text, doc.text_sha256, _dumps(doc.meta), doc.source, now_iso()),
-        )
-        summary.documents_added += 1
-        return cur.lastrowid
+        row = c.execute("SELECT pk, text_sha256, source FROM documents WHERE id = ?", (doc.id,)).fetchone()
+        if row[1] != doc.text_sha256:
+            problems.append(Problem(doc.source, None, "id",
+                f"document {doc.id!r} is already in the store with a different text (from {row[2]})"))
+            return None
+        summary.documents_unchanged += 1
+        return row[0]
 
     def add_documents(self, docs: Iterable[NewDocument]) -> ImportSummary:
         return self.import_items((doc, None) for doc in docs)
@@ -153,11 +155,13 @@ class SQLiteStore(Store):
                      accept: Callable[[], bool] = lambda: True) -> ImportSummary:
         summary = ImportSummary()
         problems: list[Problem] = []
+        added_at = now_iso()
+        self._conn.execute("PRAGMA cache_size = -16384")  # 16 MiB while bulk-inserting
         with self._write():
             for doc, rec in items:
-                pk = self._put_document(doc, summary, problems)
+                pk = self._put_document(doc, summary, problems, added_at)
                 if pk is not None and rec is not None:
-                    self._put_record(pk, doc, rec, replace, summary, problems)
+                    self._put_record(pk, doc, rec, replace, summary, problems, added_at)
             if problems:
                 raise InvalidData(problems)
             if not accept():
@@ -165,18 +169,17 @@ class SQLiteStore(Store):
         return summary
 
     def _put_record(self, pk: int, doc: NewDocument, rec: dict[str, Any], replace: bool,
-                    summary: ImportSummary, problems: list[Problem]) -> None:
+                    summary: ImportSummary, problems: list[Problem], added_at: str) -> None:
         c = self._conn
         annotator = rec["annotator"]
         spans = sorted(rec["spans"], key=span_sort_key)
-        existing = c.execute("SELECT 1 FROM records WHERE doc_pk = ? AND annotator = ?", (pk, annotator)).fetchone()
-        if existing is None:
-            c.execute(
-                "INSERT INTO records (doc_pk, annotator, status, spans, flags, span_count, flag_count, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (pk, annotator, rec["status"], _dumps(spans), _dumps(rec["flags"]), len(spans),
-                 len(rec["flags"]), rec.get("updated_at") or now_iso()),
-            )
+        inserted = c.execute(
+            "INSERT INTO records (doc_pk, annotator, status, spans, flags, span_count, flag_count, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (doc_pk, annotator) DO NOTHING RETURNING 1",
+            (pk, annotator, rec["status"], _dumps(spans), _dumps(rec["flags"]), len(spans),
+             len(rec["flags"]), rec.get("updated_at") or added_at),
+        ).fetchone()
+        if inserted is not None:
             summary.records_added += 1
             return
         current = self._load(pk, annotator, doc.id)
