@@ -393,6 +393,29 @@ async def test_rows_rendered_on_one_line_article():
         await pilot.pause()
 
 
+async def test_cursor_inside_clusters_keeps_rows_intact():
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    text = f"Cafe\u0301 {family} 日本 e\u0301\u0301 👍🏽 fin\nZoë"
+    app = Host(text, [ViewSpan("a", 2, 6, "ACTOR"), ViewSpan("b", 7, 9, "DATE")])
+    async with app.run_test(size=(30, 6)) as pilot:
+        view = view_of(app)
+        width = view.scrollable_content_region.width
+        lay = view.layout_info
+        for offset in range(len(text) + 1):
+            view.move_cursor(offset, extend=offset % 3 == 0)
+            paint_now(app)
+            for row in range(lay.row_count):
+                strip = view.render_line(row)
+                assert strip.cell_length == width
+                a, _b = lay.row_span(row)
+                drawn = "".join(seg.text for seg in strip)
+                # every character of the row is drawn once, in order
+                assert drawn.startswith(text[a : lay.row_text_end(row)]), (offset, row)
+            cursor_cells = [ch for ch, st in cell_styles(view.render_line(lay.row_of(offset))) if st.reverse]
+            assert cursor_cells, f"the cursor is visible at {offset}"
+        await pilot.pause()
+
+
 # --------------------------------------------------------------- safety
 UNTRUSTED = (
     "A\x1b[31mRED\x1b[0m B\x1b]52;c;SGVsbG8=\x07 C\x9b31m D\u202eevil\u202c "

@@ -206,6 +206,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.rows_rendered: int = 0
         self._row_cache: dict[int, Strip] = {}
         self._style_cache: dict[tuple, Style] = {}
+        self._base_style: Style | None = None
         self._color_cache: dict[str, Color] = {}
         self._layout: Layout | None = None
         self._dragging = False
@@ -273,6 +274,8 @@ class ArticleView(ScrollView, can_focus=True):
     @label_colors.setter
     def label_colors(self, colors: Mapping[str, str]) -> None:
         self._label_colors = dict(colors)
+        self._color_cache.clear()
+        self._style_cache.clear()
         self._invalidate_all()
 
     @property
@@ -507,6 +510,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._base_style = None
         self._style_cache.clear()
         self._row_cache.clear()
 
@@ -521,6 +525,14 @@ class ArticleView(ScrollView, can_focus=True):
                 del cache[r]
 
     # ------------------------------------------------------------- styles
+    @property
+    def _base(self) -> Style:
+        """``self.rich_style``, cached until the next style update (it is slow)."""
+        style = self._base_style
+        if style is None:
+            style = self._base_style = self.rich_style
+        return style
+
     def _label_color(self, label: str) -> Color:
         color = self._color_cache.get(label)
         if color is None:
@@ -545,7 +557,7 @@ class ArticleView(ScrollView, can_focus=True):
         if style is not None:
             return style
         label, depth, focus_label, hl, sel, cur = key
-        base = self.rich_style
+        base = self._base
         base_bg = (
             Color.from_rich_color(base.bgcolor) if base.bgcolor else self.background_colors[1]
         )
@@ -590,16 +602,13 @@ class ArticleView(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         lay = self._layout
         row = int(self.scroll_offset.y) + y
-        width = self.scrollable_content_region.width
         if lay is None or row >= lay.row_count or row < 0:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(self.scrollable_content_region.width, self._base)
         strip = self._row_cache.get(row)
         if strip is None:
             strip = self._render_row(row)
             self._row_cache[row] = strip
             self.rows_rendered += 1
-        if strip.cell_length != width:
-            strip = strip.crop_extend(0, width, self.rich_style)
         return strip
 
     def _highlights_in(self, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -687,7 +696,7 @@ class ArticleView(ScrollView, can_focus=True):
                 Segment(chunk, style_of((label, depth, focus_label, hl, selected, is_cur)))
             )
         strip = Strip(segments)
-        return strip.crop_extend(0, lay.width, self.rich_style)
+        return strip.crop_extend(0, lay.width, self._base)
 
     # ------------------------------------------------------------- actions
     def _row_and_x(self) -> tuple[int, int]:
