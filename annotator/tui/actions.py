@@ -1,0 +1,132 @@
+"""The one registry of TUI actions: it feeds the key bindings, the footer, the help screen and
+the command palette, so a key shown anywhere is the key that works.
+
+Each entry names a Textual action string, its default keys, a description and a group. The
+article view's own movement keys live here too (scope ``view``); the scheme's hotkeys add one
+``tag`` entry per label. A scheme hotkey that collides with a key here is refused at start-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+from annotator.errors import SchemeError
+
+
+@dataclass(frozen=True, slots=True)
+class ActionDef:
+    action: str  # the Textual action string, e.g. "remove_span" or "tag('ACTOR')"
+    keys: tuple[str, ...]
+    description: str
+    group: str
+    scope: str = "screen"  # "screen" (the annotate screen) or "view" (the article view)
+    footer: bool = False
+    palette: bool = True
+    priority: bool = False
+    short: str = ""  # the footer's label; the description when empty
+
+    @property
+    def key_text(self) -> str:
+        return " / ".join(self.keys)
+
+
+def _move(action: str, key: str, what: str) -> list[ActionDef]:
+    return [
+        ActionDef(action, (key,), f"Move {what}", "Move", scope="view", palette=False),
+        ActionDef(f"{action}(True)", (f"shift+{key}" if not key.startswith("ctrl+") else f"ctrl+shift+{key[5:]}",),
+                  f"Extend the selection {what}", "Select", scope="view", palette=False),
+    ]
+
+
+VIEW_ACTIONS: tuple[ActionDef, ...] = tuple(
+    a
+    for args in (
+        ("cursor_left", "left", "left"),
+        ("cursor_right", "right", "right"),
+        ("cursor_up", "up", "up a wrapped row"),
+        ("cursor_down", "down", "down a wrapped row"),
+        ("cursor_row_start", "home", "to the row start"),
+        ("cursor_row_end", "end", "to the row end"),
+        ("cursor_page_up", "pageup", "up a page"),
+        ("cursor_page_down", "pagedown", "down a page"),
+        ("cursor_doc_start", "ctrl+home", "to the document start"),
+        ("cursor_doc_end", "ctrl+end", "to the document end"),
+        ("cursor_word_left", "ctrl+left", "a word left"),
+        ("cursor_word_right", "ctrl+right", "a word right"),
+    )
+    for a in _move(*args)
+)
+
+SCREEN_ACTIONS: tuple[ActionDef, ...] = (
+    ActionDef("find", ("slash",), "Find in the article", "Find", footer=True, short="find"),
+    ActionDef("find_next", ("n",), "Select the next match", "Find"),
+    ActionDef("find_previous", ("N",), "Select the previous match", "Find"),
+    ActionDef("toggle_snap", ("t",), "Toggle snapping of selection edges to words", "Tag"),
+    ActionDef("next_span", ("tab",), "Focus the next span", "Spans", priority=True),
+    ActionDef("previous_span", ("shift+tab",), "Focus the previous span", "Spans", priority=True),
+    ActionDef("remove_span", ("delete", "backspace"), "Remove the focused span", "Spans", footer=True, short="remove"),
+    ActionDef("edit_attributes", ("enter",), "Edit the focused span's attributes", "Spans", footer=True, short="attributes"),
+    ActionDef("pick_speaker", ("s",), "Choose the speaker of the focused quote", "Spans", footer=True, short="speaker"),
+    ActionDef("undo", ("ctrl+z",), "Undo", "History", footer=True, short="undo"),
+    ActionDef("redo", ("ctrl+y",), "Redo", "History"),
+    ActionDef("next_document", ("right_square_bracket",), "Next document", "Documents"),
+    ActionDef("previous_document", ("left_square_bracket",), "Previous document", "Documents"),
+    ActionDef("next_todo", ("right_curly_bracket",), "Next document still to do", "Documents"),
+    ActionDef("mark_done", ("ctrl+d",), "Mark done and go to the next to do", "Documents", footer=True, short="done"),
+    ActionDef("document_list", ("g",), "Document list", "Documents", footer=True, short="documents"),
+    ActionDef("flag", ("f",), "Flag the document with a comment", "Documents"),
+    ActionDef("help", ("question_mark",), "Help: every key", "App", footer=True, short="help"),
+    ActionDef("app.command_palette", ("ctrl+p",), "Command palette", "App", palette=False),
+    ActionDef("app.quit", ("ctrl+q",), "Quit", "App", footer=True, short="quit"),
+)
+
+KEY_NAMES = {
+    "slash": "/", "question_mark": "?", "right_square_bracket": "]", "left_square_bracket": "[",
+    "right_curly_bracket": "}", "left_curly_bracket": "{",
+}
+# a scheme's hotkey as typed ("]", "?") -> the key name Textual binds
+CHAR_KEYS = {v: k for k, v in KEY_NAMES.items()}
+
+
+def key_display(key: str) -> str:
+    return KEY_NAMES.get(key, key)
+
+
+def tag_actions(scheme) -> tuple[ActionDef, ...]:  # type: ignore[no-untyped-def]
+    return tuple(
+        ActionDef(f"tag('{lab.name}')", (CHAR_KEYS.get(lab.key, lab.key),), f"Tag the selection as {lab.name}", "Tag",
+                  footer=True, short=lab.name)
+        for lab in scheme.labels
+    )
+
+
+def all_actions(scheme) -> tuple[ActionDef, ...]:  # type: ignore[no-untyped-def]
+    return VIEW_ACTIONS + tag_actions(scheme) + SCREEN_ACTIONS
+
+
+def check_hotkeys(scheme) -> None:  # type: ignore[no-untyped-def]
+    """Refuse a scheme whose hotkeys collide with the tool's own keys."""
+    taken: dict[str, str] = {}
+    for a in VIEW_ACTIONS + SCREEN_ACTIONS:
+        for k in a.keys:
+            taken[k] = a.description
+    for lab in scheme.labels:
+        key = CHAR_KEYS.get(lab.key, lab.key)
+        if key in taken or key.lower() in ("escape", "tab", "enter"):
+            raise SchemeError(
+                f"{scheme.path}: label {lab.name}: hotkey {lab.key!r} is already the key of "
+                f"\"{taken.get(key, key)}\"; choose another key in the scheme"
+            )
+
+
+def bindings(actions: tuple[ActionDef, ...], scope: str) -> list[Binding]:
+    out = []
+    for a in actions:
+        if a.scope != scope:
+            continue
+        for i, key in enumerate(a.keys):
+            out.append(Binding(key, a.action, a.short or a.description, show=a.footer and i == 0,
+                               priority=a.priority, key_display=key_display(key), tooltip=a.description))
+    return out

@@ -1,0 +1,1 @@
+"""Screens of the annotator TUI: annotate, document list, help and the small modal forms."""

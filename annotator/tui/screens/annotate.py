@@ -1,0 +1,358 @@
+"""The annotate screen: the article, its spans, the focused span's attributes, and every action.
+
+Data flows one way: a key becomes a Session verb; the store commits it durably; only then does
+the screen repaint the rows the returned ops touched. Widgets hold no state the store lacks, so
+after a restart the screen is the same.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from annotator.errors import ActionRefused, AnnotatorError
+from annotator.model.working import Op, WorkingRecord
+from annotator.session import Session
+from annotator.store.base import Change
+from annotator.text.sanitize import display_line
+from annotator.text.words import snap, word_at
+from annotator.tui.widgets.article_view import ArticleView
+from annotator.tui.widgets.attr_panel import AttrPanel
+from annotator.tui.widgets.doc_header import DocHeader
+from annotator.tui.widgets.find_bar import FindBar, find_all, next_match
+from annotator.tui.widgets.span_index import ViewSpan
+from annotator.tui.widgets.span_list import SpanList
+
+
+def view_span(span: dict[str, Any]) -> ViewSpan:
+    return ViewSpan(span["id"], span["start"], span["end"], span["label"])
+
+
+class AnnotateScreen(Screen[None]):
+    """Built by :func:`annotator.tui.app.build_app`, which sets BINDINGS from the action registry."""
+
+    CSS_PATH = Path(__file__).with_name("annotate.tcss")
+    AUTO_FOCUS = "#article"
+
+    def __init__(self, session: Session, doc_id: str) -> None:
+        super().__init__()
+        self.session = session
+        self.scheme = session.scheme
+        self.doc_id = doc_id
+        self.record: WorkingRecord | None = None
+        self.focused_span_id: str | None = None
+        self.snap_on = True
+        self.matches: list[tuple[int, int]] = []
+        self.total = session.store.document_count()
+
+    # -- layout and documents ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        colors = {lab.name: lab.color for lab in self.scheme.labels}
+        yield DocHeader(id="header")
+        with Horizontal(id="main"):
+            yield ArticleView(label_colors=colors, id="article")
+            with Vertical(id="side"):
+                yield Static("Spans", classes="panel-title", markup=False)
+                yield SpanList(colors, id="spans")
+                yield AttrPanel(self.scheme, id="attrs")
+        yield FindBar(id="find")
+        yield Footer()
+
+    @property
+    def view(self) -> ArticleView:
+        return self.query_one("#article", ArticleView)
+
+    @property
+    def span_list(self) -> SpanList:
+        return self.query_one("#spans", SpanList)
+
+    @property
+    def header(self) -> DocHeader:
+        return self.query_one("#header", DocHeader)
+
+    def on_mount(self) -> None:
+        self.open_document(self.doc_id)
+
+    def open_document(self, doc_id: str) -> None:
+        self.doc_id = doc_id
+        rec = self.session.record(doc_id)
+        self.record = rec
+        self.focused_span_id = None
+        self.matches = []
+        self.view.load(rec.text, [view_span(s) for s in rec.spans.values()])
+        self.view.snap = self.snap_on
+        self.span_list.set_spans(rec.spans.values())
+        self.header.show(doc_id=doc_id, position=self.session.store.position(doc_id), total=self.total,
+                         status=rec.status, annotator=self.session.annotator, flags=len(rec.flags), snap=self.snap_on)
+        self._show_focused()
+        self.view.focus()
+
+    # -- running actions through the store --------------------------------------------------------
+
+    def _run(self, verb: Any, *args: Any, quiet: bool = False) -> Change | None:
+        """Run a Session verb; on success the store has committed it durably."""
+        try:
+            change = verb(self.doc_id, *args)
+        except ActionRefused as exc:
+            if not quiet:
+                self.notify(display_line(str(exc)), severity="warning", markup=False)
+            return None
+        except AnnotatorError as exc:
+            self.header.mark_failed(str(exc))
+            self.notify(display_line(f"not saved: {exc}"), severity="error", markup=False, timeout=10)
+            return None
+        if change is not None and change.ops:
+            self.header.mark_saved()
+            self._apply(change.ops, change.record)
+        return change
+
+    def _apply(self, ops: list[Op], rec: WorkingRecord) -> None:
+        """Repaint what the ops changed (only those rows and panel entries)."""
+        self.record = rec
+        for op in ops:
+            kind = op["op"]
+            if kind == "add_span":
+                span = op["span"]
+                self.view.add_span(view_span(span))
+                self.span_list.upsert(span)
+            elif kind == "remove_span":
+                sid = op["span"]["id"]
+                self.view.remove_span(sid)
+                self.span_list.remove(sid)
+                if self.focused_span_id == sid:
+                    self.focused_span_id = None
+            elif kind == "set_attrs" and op["id"] in rec.spans:
+                self.span_list.upsert(rec.spans[op["id"]])
+        self.header.show(status=rec.status, flags=len(rec.flags))
+        self._show_focused()
+
+    def focus_span(self, span_id: str | None) -> None:
+        self.focused_span_id = span_id
+        self.view.focused_span = span_id
+        self._show_focused()
+
+    def _show_focused(self) -> None:
+        rec = self.record
+        span = rec.spans.get(self.focused_span_id) if (rec and self.focused_span_id) else None
+        if span is None:
+            self.focused_span_id = None
+        self.span_list.mark(self.focused_span_id)
+        self.query_one("#attrs", AttrPanel).show_span(span, rec.spans if rec else {})
+
+    # -- tagging and spans ------------------------------------------------------------------------
+
+    def action_tag(self, label: str) -> None:
+        view = self.view
+        text = view.text
+        sel = view.selection or word_at(text, view.cursor)
+        if sel is None:
+            self.notify("Nothing to tag: select some text first (shift+arrows or drag).", severity="warning")
+            return
+        start, end = sel
+        if self.snap_on:
+            snapped = snap(text, start, end)
+            if snapped is None:
+                self.notify("The selection holds no word (snapping is on: t turns it off).", severity="warning")
+                return
+            start, end = snapped
+        change = self._run(self.session.add_span, start, end, label)
+        if change is not None:
+            view.clear_selection()
+            new = next(op["span"]["id"] for op in change.ops if op["op"] == "add_span")
+            self.focus_span(new)
+
+    def action_toggle_snap(self) -> None:
+        self.snap_on = not self.snap_on
+        self.view.snap = self.snap_on
+        self.header.show(snap=self.snap_on)
+        self.notify(f"Snapping to word boundaries {'on' if self.snap_on else 'off'}.")
+
+    def _step_span(self, direction: int) -> None:
+        lst = self.span_list
+        if lst.count == 0:
+            self.notify("No span in this document yet.")
+            return
+        if self.focused_span_id is not None and (i := lst.index_of(self.focused_span_id)) is not None:
+            index = (i + direction) % lst.count
+        else:
+            index = lst.first_at_or_after(self.view.cursor)
+            index = index % lst.count if direction > 0 else (index - 1) % lst.count
+        self.focus_span(lst.id_at(index))
+
+    def action_next_span(self) -> None:
+        self._step_span(1)
+
+    def action_previous_span(self) -> None:
+        self._step_span(-1)
+
+    def _need_focus(self) -> dict[str, Any] | None:
+        span = self.record.spans.get(self.focused_span_id) if (self.record and self.focused_span_id) else None
+        if span is None:
+            self.notify("Focus a span first: tab / shift+tab, or choose one in the list.", severity="warning")
+        return span
+
+    def action_remove_span(self) -> None:
+        span = self._need_focus()
+        if span is not None:
+            self._run(self.session.remove_span, span["id"])
+
+    def action_edit_attributes(self) -> None:
+        span = self._need_focus()
+        if span is None:
+            return
+        from annotator.tui.screens.attr_form import AttrForm
+
+        def save(attrs: dict[str, Any]) -> tuple[str | None, str] | None:
+            try:
+                change = self.session.set_attrs(self.doc_id, span["id"], attrs)
+            except ActionRefused as exc:
+                return exc.field, exc.message
+            except AnnotatorError as exc:
+                self.header.mark_failed(str(exc))
+                return None, f"not saved: {exc}"
+            if change.ops:
+                self.header.mark_saved()
+                self._apply(change.ops, change.record)
+            return None
+
+        label = self.scheme.by_name[span["label"]]
+        self.app.push_screen(AttrForm(span, label.attrs, self.record.spans, save))
+
+    def action_pick_speaker(self) -> None:
+        span = self._need_focus()
+        if span is None:
+            return
+        refs = self.scheme.ref_attrs.get(span["label"])
+        if not refs:
+            self.notify(f"A {span['label']} has no speaker: focus a quote.", severity="warning")
+            return
+        from annotator.tui.screens.speaker_picker import SpeakerPicker
+
+        name, targets = refs[0]
+
+        def chosen(choice: str | None) -> None:
+            if choice is None:
+                return
+            current = self.record.spans[span["id"]]["attrs"]
+            attrs = {**current, name: choice or None}
+            self._run(self.session.set_attrs, span["id"], attrs)
+
+        self.app.push_screen(SpeakerPicker(span, self.record.spans, targets), chosen)
+
+    @on(SpanList.Chosen, "#spans")
+    def _span_chosen(self, event: SpanList.Chosen) -> None:
+        self.focus_span(self.span_list.id_at(event.index))
+        self.view.focus()
+
+    @on(ArticleView.SpanClicked)
+    def _span_clicked(self, event: ArticleView.SpanClicked) -> None:
+        self.focus_span(event.span_id)
+
+    # -- history ----------------------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        if self._run(self.session.undo) is None:
+            self.notify("Nothing to undo.")
+
+    def action_redo(self) -> None:
+        if self._run(self.session.redo) is None:
+            self.notify("Nothing to redo.")
+
+    # -- documents --------------------------------------------------------------------------------
+
+    def _go(self, doc_id: str | None, none_message: str) -> None:
+        if doc_id is None:
+            self.notify(none_message)
+        else:
+            self.open_document(doc_id)
+
+    def action_next_document(self) -> None:
+        self._go(self.session.store.neighbour(self.doc_id, self.session.annotator, 1), "This is the last document.")
+
+    def action_previous_document(self) -> None:
+        self._go(self.session.store.neighbour(self.doc_id, self.session.annotator, -1), "This is the first document.")
+
+    def action_next_todo(self) -> None:
+        store, who = self.session.store, self.session.annotator
+        target = store.neighbour(self.doc_id, who, 1, todo_only=True) or store.neighbour(None, who, 1, todo_only=True)
+        self._go(target if target != self.doc_id else None, "No other document is still to do.")
+
+    def action_mark_done(self) -> None:
+        if self._run(self.session.set_status, "done", quiet=True) is None and self.record.status != "done":
+            return
+        self.action_next_todo()
+
+    def action_document_list(self) -> None:
+        from annotator.tui.screens.doc_list import DocListScreen
+
+        def chosen(doc_id: str | None) -> None:
+            if doc_id:
+                self.open_document(doc_id)
+
+        self.app.push_screen(DocListScreen(self.session.store, self.session.annotator, self.doc_id), chosen)
+
+    def action_flag(self) -> None:
+        from annotator.tui.screens.flag_input import FlagInput
+
+        def chosen(comment: str | None) -> None:
+            if comment is not None and self._run(self.session.add_flag, comment) is not None:
+                self.notify("Flag saved.")
+
+        self.app.push_screen(FlagInput(self.doc_id, [f["comment"] for f in self.record.flags]), chosen)
+
+    # -- find -------------------------------------------------------------------------------------
+
+    def action_find(self) -> None:
+        bar = self.query_one("#find", FindBar)
+        bar.add_class("-visible")
+        bar.focus()
+
+    @on(FindBar.Submitted, "#find")
+    def _find_submitted(self, event: FindBar.Submitted) -> None:
+        self.matches = find_all(self.view.text, event.value)
+        self.view.highlights = self.matches
+        bar = self.query_one("#find", FindBar)
+        bar.remove_class("-visible")
+        self.view.focus()
+        if not self.matches:
+            self.notify(display_line(f"Not found: {event.value}"), severity="warning", markup=False)
+            return
+        self._select_match(next_match(self.matches, self.view.cursor, 1))
+
+    @on(FindBar.Closed)
+    def _find_closed(self) -> None:
+        self.view.focus()
+
+    def _select_match(self, match: tuple[int, int] | None) -> None:
+        if match is not None:
+            self.view.select(*match)
+            i = self.matches.index(match) + 1
+            self.notify(f"match {i} of {len(self.matches)}", timeout=1.5)
+
+    def action_find_next(self) -> None:
+        if not self.matches:
+            self.action_find()
+            return
+        sel = self.view.selection
+        self._select_match(next_match(self.matches, (sel[0] + 1) if sel else self.view.cursor, 1))
+
+    def action_find_previous(self) -> None:
+        if not self.matches:
+            self.action_find()
+            return
+        sel = self.view.selection
+        self._select_match(next_match(self.matches, sel[0] if sel else self.view.cursor, -1))
+
+    # -- help -------------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from annotator.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.app.registry))  # type: ignore[attr-defined]

@@ -1,0 +1,45 @@
+"""The focused span, shown with one line per attribute of its label (set or not)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from annotator.text.sanitize import display_line
+
+
+class AttrPanel(Static):
+    DEFAULT_CSS = """
+    AttrPanel { height: auto; max-height: 14; border-top: solid $primary; padding: 0 1; }
+    """
+
+    def __init__(self, scheme: Any, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self.scheme = scheme
+
+    def show_span(self, span: dict[str, Any] | None, spans: dict[str, dict[str, Any]]) -> None:
+        t = Text()
+        if span is None:
+            t.append("No span focused.\n", "dim")
+            t.append("Select text and press a label key; tab focuses a span.", "dim")
+            self.update(t)
+            return
+        label = self.scheme.by_name.get(span["label"])
+        t.append(f"{span['label']} ", f"bold {label.color if label else ''}")
+        t.append(f"{span['id']}  {span['start']}–{span['end']}\n", "dim")
+        text = span["text"] if len(span["text"]) <= 200 else span["text"][:199] + "…"
+        t.append(display_line(text) + "\n")
+        for attr in label.attrs if label else ():
+            value = span["attrs"].get(attr.name)
+            t.append(f"{attr.name} ", "bold")
+            t.append(f"({attr.type}) ", "dim")
+            if value is None:
+                t.append("—\n", "dim")
+            elif attr.type == "ref" and value in spans:
+                t.append(display_line(f"{spans[value]['text']} [{value}]") + "\n")
+            else:
+                t.append(display_line(str(value)) + "\n")
+        t.append("enter: edit" + ("  s: speaker" if any(a.type == "ref" for a in (label.attrs if label else ())) else ""), "dim")
+        self.update(t)

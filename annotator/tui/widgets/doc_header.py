@@ -1,0 +1,60 @@
+"""The header: document id, its place in the corpus, status, annotator, and a save indicator
+that only says "saved" once the store has committed the last action."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from annotator.text.sanitize import display_line
+
+STATUS_STYLE = {"todo": "bold", "in_progress": "bold yellow", "done": "bold green", "skipped": "bold magenta"}
+
+
+class DocHeader(Static):
+    DEFAULT_CSS = """
+    DocHeader { dock: top; height: 1; background: $panel; color: $foreground; padding: 0 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self.doc_id = ""
+        self.position = 0
+        self.total = 0
+        self.status = "todo"
+        self.annotator = ""
+        self.flags = 0
+        self.saved: str | None = None  # time of the last durable commit
+        self.error: str | None = None
+        self.snap = True
+
+    def show(self, **fields: object) -> None:
+        for k, v in fields.items():
+            setattr(self, k, v)
+        self.update(self.render_text())
+
+    def mark_saved(self) -> None:
+        self.show(saved=datetime.now().strftime("%H:%M:%S"), error=None)
+
+    def mark_failed(self, message: str) -> None:
+        self.show(error=message)
+
+    def render_text(self) -> Text:
+        t = Text(no_wrap=True, overflow="ellipsis")
+        t.append(display_line(self.doc_id), "bold")
+        t.append(f"  {self.position} / {self.total}  ")
+        t.append(self.status.replace("_", " "), STATUS_STYLE.get(self.status, "bold"))
+        t.append("  ✎ ")
+        t.append(display_line(self.annotator))
+        if self.flags:
+            t.append(f"  ⚑ {self.flags}", "bold red")
+        t.append("  snap " + ("on" if self.snap else "off"), "dim")
+        if self.error:
+            t.append("  ✗ NOT SAVED: " + display_line(self.error), "bold white on red")
+        elif self.saved:
+            t.append(f"  ✓ saved {self.saved}", "green")
+        else:
+            t.append("  ✓ nothing to save", "dim")
+        return t
