@@ -397,7 +397,7 @@ class RecordBuilder:
                         hs = [s for s in self.keys.get(x, ()) if s["label"] == h_label]
                         ts = [s for s in self.keys.get(y, ()) if s["label"] in targets]
                         if hs and ts:
-                            found = (cand, hs[0], ts[0])
+                            found = (cand, hs, ts[0])
                             break
                     if found:
                         break
@@ -411,12 +411,14 @@ class RecordBuilder:
                     self.problem(field, f"{what} does not link spans the scheme allows "
                                         f"({'/'.join(s['label'] for s in self.keys[a])} -> {'/'.join(s['label'] for s in self.keys[b])})")
                 continue
-            cand, holder, target = found
-            old = holder["attrs"].get(cand)
-            if old is not None and old != target["id"]:
-                self.problem(field, f"{holder['label']} span {holder['start']}:{holder['end']} has two {cand!r} links; the scheme allows one")
-                continue
-            holder["attrs"][cand] = target["id"]
+            cand, holders_, target = found
+            for holder in holders_:  # a span split into fragments: every part keeps the link
+                old = holder["attrs"].get(cand)
+                if old is not None and old != target["id"]:
+                    self.problem(field, f"{holder['label']} span {holder['start']}:{holder['end']} has two {cand!r} links; "
+                                        "the scheme allows one")
+                    continue
+                holder["attrs"][cand] = target["id"]
 
     def build(self, *, with_record: bool = True) -> Item | None:
         """Validate and return the Item (document plus record), or None after adding problems."""
