@@ -19,22 +19,29 @@ GROUP_ORDER = ("Move", "Select", "Tag", "Spans", "Find", "History", "Documents",
 
 
 def help_table(actions: Iterable[ActionDef]) -> Table:
+    """Every action, grouped; a move and its shift-extend variant share one row."""
     table = Table(show_header=True, header_style="bold", expand=True, box=None)
     table.add_column("key", no_wrap=True)
     table.add_column("action")
+    actions = tuple(actions)
+    extend = {a.action.removesuffix("(True)"): a for a in actions if a.group == "Select"}
     by_group: dict[str, list[ActionDef]] = {}
     for a in actions:
         by_group.setdefault(a.group, []).append(a)
-    extra = [("mouse", "click places the cursor, drag selects, double-click selects a word, wheel scrolls")]
     for group in GROUP_ORDER:
-        if group not in by_group:
+        if group not in by_group or group == "Select":
             continue
-        table.add_row(Text(group, style="bold underline"), "")
+        title = "Move (with shift: extend the selection)" if group == "Move" else group
+        table.add_row(Text(title, style="bold underline"), "")
         for a in by_group[group]:
-            table.add_row(Text(" / ".join(key_display(k) for k in a.keys), style="bold"), Text(a.description))
-        if group == "Select":
-            for k, v in extra:
-                table.add_row(Text(k, style="bold"), Text(v))
+            keys = " / ".join(key_display(k) for k in a.keys)
+            if a.action in extend:
+                keys += " / " + " / ".join(key_display(k) for k in extend[a.action].keys)
+            table.add_row(Text(keys, style="bold"), Text(a.description))
+        if group == "Move":
+            table.add_row(Text("mouse", style="bold"),
+                          Text("click places the cursor, drag selects, double-click selects a word, ctrl+click "
+                               "focuses a span, the wheel scrolls"))
     return table
 
 

@@ -649,7 +649,8 @@ class ArticleView(ScrollView, can_focus=True):
             cuts.add(focus.end)
         points = sorted(c for c in cuts if start <= c <= vis_end)
 
-        if not lay.is_single_cell_row(row) and len(points) > 2:
+        single = lay.is_single_cell_row(row)
+        if not single and len(points) > 2:
             # Never split a grapheme cluster between two segments: a cut that
             # falls inside a cluster becomes the cluster's both ends.
             gs = [start + g for g in grapheme_starts(disp[start:text_end])]
@@ -695,8 +696,18 @@ class ArticleView(ScrollView, can_focus=True):
             segments.append(
                 Segment(chunk, style_of((label, depth, focus_label, hl, selected, is_cur)))
             )
-        strip = Strip(segments)
-        return strip.crop_extend(0, lay.width, self._base)
+        # One Strip of exactly the row width (no crop/extend copies when it fits).
+        if single:
+            cells = vis_end - start
+        else:
+            cells = sum(seg.cell_length for seg in segments)
+        width = lay.width
+        if cells < width:
+            segments.append(Segment(" " * (width - cells), self._base))
+            return Strip(segments, width)
+        if cells == width:
+            return Strip(segments, width)
+        return Strip(segments, cells).crop(0, width)
 
     # ------------------------------------------------------------- actions
     def _row_and_x(self) -> tuple[int, int]:

@@ -15,11 +15,13 @@ from annotator.tui.widgets.row_list import RowList, row
 
 
 def _attr_summary(attrs: Mapping[str, Any], spans: Mapping[str, dict[str, Any]]) -> str:
+    """Values only, short: ``→ Brett Mc Gurk direct`` (a ref shows the text of the span it names)."""
     parts = []
-    for k, v in attrs.items():
-        if k == "speaker" and isinstance(v, str) and v in spans:
-            v = spans[v]["text"]
-        parts.append(f"{k}={v}")
+    for v in attrs.values():
+        if isinstance(v, str) and v in spans:
+            parts.append("→ " + spans[v]["text"][:30])
+        else:
+            parts.append(str(v))
     return " ".join(parts)
 
 
@@ -82,8 +84,9 @@ class SpanList(RowList):
         span = self._spans[self._keys[index][3]]
         color = self._colors.get(span["label"], "white")
         text = span["text"]
-        if len(text) > 80:
-            text = text[:79] + "…"
+        limit = 22 if span["attrs"] else 60
+        if len(text) > limit:
+            text = text[: limit - 1] + "…"
         return row(
             (f"{span['label']:<9}", Style(color=color, bold=True)),
             (display_line(text), None),
