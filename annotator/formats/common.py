@@ -308,6 +308,8 @@ class RecordBuilder:
         """Add a span given in code points; the label goes through the map (None: dropped or unmapped)."""
         label = self.ctx.labels.to_label(name, self.ctx.name, self.line)
         if label is None:
+            if name not in self.ctx.labels.to_scheme:
+                self.failed = True  # unmapped: one problem listing them all comes at the end of the file
             return None
         n = len(self.text)
         if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):
@@ -388,7 +390,9 @@ class RecordBuilder:
         for name, a, b, field in self.relations:
             attr = self.ctx.relation_name(name, self.line) if name else None
             if name and attr is None:
-                continue  # tallied as unmapped (or dropped on purpose)
+                if name not in self.ctx.labels.to_scheme:
+                    self.failed = True  # tallied as unmapped, reported at the end of the file
+                continue
             candidates = [attr] if attr else list(holders)
             found = None
             for cand in candidates:

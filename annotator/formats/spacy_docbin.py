@@ -1,0 +1,202 @@
+"""spaCy ``.spacy`` files (DocBin), for training with ``spacy train``.
+
+spaCy is an optional extra (``pip install 'annotator[spacy]'``), imported only here, inside
+functions. Texts are tokenized by a blank pipeline, French by default (``--lang`` changes it); no
+model is downloaded.
+
+Layout of each ``Doc`` written (``DocBin(store_user_data=True)``):
+
+- ``doc.text`` is the document text, exactly (spaCy rebuilds it from tokens and ``whitespace_``);
+- ``doc.spans["sc"]``: every span that aligns with tokens (overlaps allowed), in record order;
+- ``doc.ents``: the largest set of those spans that do not overlap (``spacy.util.filter_spans``:
+  longest first); the others stay in ``doc.spans["sc"]``;
+- ``doc.user_data["annotator_record"]``: what spaCy has no place for::
+
+      {"v": 1, "id": doc id, "annotator", "status", "meta", "flags", "updated_at",
+       "spans": [[start, end, label, {"id", "attrs", "source", "provenance"}], ...],  # every span, code points
+       "sc": [index in doc.spans["sc"] or null, ...],   # parallel to "spans"; null: not in the Doc
+       "links": [["speaker", i, j], ...]}               # QUOTE spans[i] -> ACTOR spans[j]
+
+A span is put into the Doc with ``doc.char_span(start, end, alignment_mode=--align)``: ``strict``
+(default) leaves out a span whose edges are not token edges; ``contract``/``expand`` move its
+edges to token edges. Both are losses for a spaCy user and are reported per document (the export
+needs ``--allow-lossy``); our own import still restores such spans from ``user_data``.
+
+Import reads ``doc.spans["sc"]`` and ``doc.ents`` (the same span in both counts once), restores ids,
+attributes and links from ``user_data`` when present, and names documents ``<file stem>-<n>``
+when it has no id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import UsageError
+from annotator.formats.atomic import atomic_output
+from annotator.formats.common import (
+    ENVELOPE, Options, ReadContext, RecordBuilder, Report, check_lossy, envelope, labels_for, ref_links, span_desc,
+)
+from annotator.formats.jsonl import Item
+from annotator.formats.problems import ProblemLog
+from annotator.schema import Scheme
+
+ALIGN_MODES = ("strict", "contract", "expand")
+
+
+def _spacy() -> Any:
+    try:
+        import spacy
+        from spacy.tokens import DocBin  # noqa: F401
+    except ImportError:
+        raise UsageError("the spacy format needs spaCy: pip install 'annotator[spacy]'") from None
+    return spacy
+
+
+@lru_cache(maxsize=4)
+def blank(lang: str) -> Any:
+    spacy = _spacy()
+    try:
+        return spacy.blank(lang)
+    except (ImportError, KeyError, ValueError, OSError) as exc:
+        raise UsageError(f"--lang {lang!r}: spaCy has no such language ({exc.__class__.__name__})") from None
+
+
+def to_doc(nlp: Any, rec: dict[str, Any], scheme: Scheme, options: Options) -> tuple[Any, list[str]]:
+    """The spaCy Doc of one record, and what a spaCy user would not find in it."""
+    from spacy.util import filter_spans
+
+    labels = labels_for(scheme, options)
+    mode = options.align
+    doc = nlp.make_doc(rec["text"])
+    sc, where, lost = [], [], []
+    for s in rec["spans"]:
+        span = doc.char_span(s["start"], s["end"], label=labels.external(s["label"]), alignment_mode=mode)
+        if span is None or len(span) == 0:
+            lost.append(f"span {span_desc(s)} left out of the Doc: its edges are not token edges "
+                        f"(alignment_mode={mode}; --align expand or contract moves them)")
+            where.append(None)
+            continue
+        if (span.start_char, span.end_char) != (s["start"], s["end"]):
+            lost.append(f"span {span_desc(s)} written as {span.start_char}:{span.end_char} (alignment_mode={mode})")
+        where.append(len(sc))
+        sc.append(span)
+    doc.spans["sc"] = sc
+    doc.ents = filter_spans(sc)
+    env = envelope(rec, scheme)
+    env["sc"] = where
+    index = {s["id"]: i for i, s in enumerate(rec["spans"])}
+    env["links"] = [[attr, index[h["id"]], index[t["id"]]] for attr, h, t in ref_links(rec, scheme)]
+    doc.user_data[ENVELOPE] = env
+    return doc, lost
+
+
+def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options: Options) -> Report:
+    """Build the DocBin (spaCy keeps it in memory) and write it atomically."""
+    _spacy()
+    from spacy.tokens import DocBin
+
+    if options.align not in ALIGN_MODES:
+        raise UsageError(f"--align must be one of {', '.join(ALIGN_MODES)}")
+    nlp = blank(options.lang)
+    report = Report("spacy", dest)
+    db = DocBin(store_user_data=True)
+    for rec in records:
+        doc, lost = to_doc(nlp, rec, scheme, options)
+        db.add(doc)
+        report.lose(rec, lost)
+        report.records += 1
+    check_lossy(report, options)
+    data = db.to_bytes()
+    with atomic_output(dest) as out:
+        out.write(data)
+    return report
+
+
+# -- import ----------------------------------------------------------------------------------------
+
+
+def _lists(obj: Any) -> Any:
+    """msgpack gives tuples back where JSON gave lists."""
+    if isinstance(obj, (list, tuple)):
+        return [_lists(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _lists(v) for k, v in obj.items()}
+    return obj
+
+
+def _read_doc(ctx: ReadContext, doc: Any, number: int) -> Item | None:
+    env = doc.user_data.get(ENVELOPE) if doc.user_data else None
+    env = _lists(env) if isinstance(env, dict) else None
+    doc_id = env["id"] if env and isinstance(env.get("id"), str) else f"{Path(ctx.name).stem}-{number}"
+    b = RecordBuilder(ctx, number, doc_id, doc.text)
+    field = f"docs[{number - 1}]"
+    seen = set()
+    sc = list(doc.spans["sc"]) if "sc" in doc.spans else []
+    for kind, spans in (("spans['sc']", sc), ("ents", list(doc.ents))):
+        for i, span in enumerate(spans):
+            key = (span.start_char, span.end_char, span.label_)
+            if key in seen:
+                continue
+            seen.add(key)
+            b.add_span(span.start_char, span.end_char, span.label_, field=f"{field}.{kind}[{i}]", key=key)
+    others = [k for k in doc.spans if k != "sc"]
+    if others:
+        ctx.note(number, f"{doc_id}: span group(s) {', '.join(others)} not imported (only 'sc' and ents)")
+    if env is not None:
+        _apply(b, env, sc, field)
+    return b.build(with_record=bool(seen) or env is not None)
+
+
+def _apply(b: RecordBuilder, env: dict[str, Any], sc: list[Any], field: str) -> None:
+    """Point the envelope's span entries at the spans as they are in the Doc, restore spans left
+    out of it, then apply ids, attributes and links."""
+    spans = env.get("spans") if isinstance(env.get("spans"), list) else []
+    where = env.get("sc") if isinstance(env.get("sc"), list) else [None] * len(spans)
+    keys: list[Any] = []
+    entries = []
+    for i, entry in enumerate(spans):
+        if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[3], dict)):
+            b.problem(f"{field}.user_data.spans[{i}]", "expected [start, end, label, {extras}]")
+            return
+        j = where[i] if i < len(where) else None
+        if isinstance(j, int) and 0 <= j < len(sc):
+            s = sc[j]
+            label = b.ctx.labels.to_scheme.get(s.label_, s.label_)
+            key = (s.start_char, s.end_char, s.label_)
+            entries.append([s.start_char, s.end_char, label, entry[3]])
+        else:
+            key = ("restored", i)
+            b.add_span(entry[0], entry[1], entry[2], field=f"{field}.user_data.spans[{i}]", key=key)
+            entries.append(entry)
+        keys.append(key)
+    for link in env.get("links") or []:
+        if isinstance(link, list) and len(link) == 3 and all(isinstance(x, int) and 0 <= x < len(keys) for x in link[1:]):
+            b.add_relation(link[0], keys[link[1]], keys[link[2]], f"{field}.user_data.links")
+        else:
+            b.problem(f"{field}.user_data.links", "expected [name, holder index, target index]")
+    b.apply_envelope({**env, "spans": entries}, f"{field}.user_data")
+
+
+def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[Item]:
+    _spacy()
+    from spacy.tokens import DocBin
+
+    ctx = ReadContext(path, scheme, options, log)
+    nlp = blank(options.lang)
+    try:
+        db = DocBin(store_user_data=True).from_disk(path)
+        docs = db.get_docs(nlp.vocab)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        ctx.problem(None, None, f"not a spaCy DocBin file: {exc}")
+        return
+    except Exception as exc:  # msgpack/zlib errors have no common base
+        ctx.problem(None, None, f"not a spaCy DocBin file: {exc.__class__.__name__}: {exc}")
+        return
+    for number, doc in enumerate(docs, 1):
+        item = _read_doc(ctx, doc, number)
+        if item is not None:
+            yield item
+    ctx.finish()

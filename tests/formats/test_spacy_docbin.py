@@ -1,0 +1,79 @@
+"""spaCy DocBin: loaded back by spaCy itself; ents non-overlapping, all aligned spans in sc, user_data."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.formats import spacy_docbin
+from annotator.formats.common import LossyExport
+from tests.formats.fmt_helpers import SCHEME, options, record, sample_records, same_records, span, write_read
+
+spacy = pytest.importorskip("spacy")
+from spacy.tokens import DocBin  # noqa: E402
+
+
+def load(path):
+    nlp = spacy.blank("fr")
+    return list(DocBin().from_disk(path).get_docs(nlp.vocab))
+
+
+def test_spacy_reads_the_docbin_and_entities_and_spans_match(tmp_path):
+    recs = sample_records()
+    report, items, log, _ = write_read("spacy", recs, tmp_path / "x.spacy", allow_lossy=True)
+    assert not log, log.lines()
+    docs = load(tmp_path / "x.spacy")
+    assert [d.text for d in docs] == [r["text"] for r in recs]  # exact text: CRLF, NBSP, emoji, NFD
+    lost_ids = {(l.doc_id, item.split(" ")[2]) for l in report.losses for item in l.items}
+    for doc, rec in zip(docs, recs):
+        expected = {(s["start"], s["end"], s["label"]) for s in rec["spans"] if (rec["id"], s["id"]) not in lost_ids}
+        assert {(s.start_char, s.end_char, s.label_) for s in doc.spans["sc"]} == expected
+        ents = [(e.start_char, e.end_char) for e in doc.ents]
+        assert all(a[1] <= b[0] for a, b in zip(ents, ents[1:]))  # non-overlapping
+        assert {(e.start_char, e.end_char, e.label_) for e in doc.ents} <= expected
+        assert doc.user_data["annotator_record"]["id"] == rec["id"]
+    # nested ACTOR 'pompier' inside 'Le pompier 🇫🇷' stays in sc, not in ents
+    emoji = docs[2]
+    assert "pompier" in [s.text for s in emoji.spans["sc"]] and "pompier" not in [e.text for e in emoji.ents]
+    same_records(recs, items)  # our own import restores everything from user_data
+
+
+def test_misaligned_span_is_reported_with_the_alignment_mode(tmp_path):
+    t = "D'août 2014"
+    rec = record("d", t, [{"id": "x", "start": 3, "end": 11, "label": "DATE", "text": t[3:], "attrs": {}, "source": "manual"}])
+    with pytest.raises(LossyExport) as exc:
+        spacy_docbin.write(iter([rec]), str(tmp_path / "x.spacy"), SCHEME, options())
+    assert "alignment_mode=strict" in str(exc.value.problems[0]) and not (tmp_path / "x.spacy").exists()
+    report = spacy_docbin.write(iter([rec]), str(tmp_path / "x.spacy"), SCHEME, options(align="expand", allow_lossy=True))
+    assert "written as 2:11 (alignment_mode=expand)" in str(report.losses[0])
+    assert [e.text for e in load(tmp_path / "x.spacy")[0].ents] == ["août 2014"]
+
+
+def test_foreign_docbin_without_user_data(tmp_path):
+    nlp = spacy.blank("fr")
+    doc = nlp.make_doc("Emmanuel Macron parle à Paris.")
+    doc.ents = [doc.char_span(0, 15, label="PER"), doc.char_span(24, 29, label="LOC")]
+    DocBin(docs=[doc]).to_disk(tmp_path / "f.spacy")
+    from annotator.formats.common import known_names
+    from annotator.formats.labelmap import LabelMap
+    from annotator.formats.problems import ProblemLog
+
+    log = ProblemLog()
+    items = list(spacy_docbin.read(str(tmp_path / "f.spacy"), SCHEME, options(), log))
+    assert not items and "'LOC' x1" in log.lines()[0] and "'PER' x1" in log.lines()[0]
+    log = ProblemLog()
+    lm = LabelMap([("PER", "ACTOR"), ("LOC", "")], known=known_names(SCHEME))
+    opts = options(label_map=lm)
+    items = list(spacy_docbin.read(str(tmp_path / "f.spacy"), SCHEME, opts, log))
+    assert not log
+    assert items[0].document.id == "f-1"
+    assert [(s["text"], s["label"]) for s in items[0].record["spans"]] == [("Emmanuel Macron", "ACTOR")]
+    assert any("dropped on purpose" in n for n in opts.notes.lines())
+
+
+def test_not_a_docbin(tmp_path):
+    from annotator.formats.problems import ProblemLog
+
+    (tmp_path / "x.spacy").write_bytes(b"garbage")
+    log = ProblemLog()
+    assert not list(spacy_docbin.read(str(tmp_path / "x.spacy"), SCHEME, options(), log))
+    assert "not a spaCy DocBin file" in log.lines()[0]
