@@ -104,8 +104,11 @@ class _Builder:
     def quantity(self) -> None:
         rng = self.rng
         s = self.open()
-        n = rng.choice([str(rng.randint(2, 99)), f"{rng.randint(1, 9)}\u202f{rng.randint(100, 999)}",
-                        f"{rng.randint(1, 99)},{rng.randint(1, 9)}"])
+        n = rng.choice([
+            str(rng.randint(2, 99)),
+            f"{rng.randint(1, 9)}\u202f{rng.randint(100, 999)}",
+            f"{rng.randint(1, 99)},{rng.randint(1, 9)}",
+        ])
         self.add(f"{n} {rng.choice(_UNITS)}")
         self.close(s, "QUANTITY")
 

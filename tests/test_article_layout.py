@@ -165,7 +165,8 @@ def test_is_single_cell():
 
 
 _ALPHABET = st.sampled_from(
-    list("abcdefé’ ") + ["  ", "\n", "日", "本", "\U0001f600", "e\u0301", "\u200d", "\ufe0f", "x" * 15]
+    list("abcdefé’ ")
+    + ["  ", "\n", "日", "本", "\U0001f600", "e\u0301", "\u200d", "\ufe0f", "x" * 15]
 )
 _TEXTS = st.lists(_ALPHABET, max_size=60).map("".join)
 
@@ -289,8 +290,11 @@ _SPANS = st.lists(
 
 
 @settings(max_examples=200, deadline=None)
-@given(raw=_SPANS, queries=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 80)), max_size=10),
-       drop=st.sets(st.integers(0, 39)))
+@given(
+    raw=_SPANS,
+    queries=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 80)), max_size=10),
+    drop=st.sets(st.integers(0, 39)),
+)
 def test_span_index_matches_brute_force(raw, queries, drop):
     spans = [ViewSpan(f"s{i}", s, s + ln, lab) for i, (s, ln, lab) in enumerate(raw)]
     idx = SpanIndex(spans, block=16)

@@ -411,7 +411,8 @@ async def test_cursor_inside_clusters_keeps_rows_intact():
                 drawn = "".join(seg.text for seg in strip)
                 # every character of the row is drawn once, in order
                 assert drawn.startswith(text[a : lay.row_text_end(row)]), (offset, row)
-            cursor_cells = [ch for ch, st in cell_styles(view.render_line(lay.row_of(offset))) if st.reverse]
+            row_cells = cell_styles(view.render_line(lay.row_of(offset)))
+            cursor_cells = [ch for ch, st in row_cells if st.reverse]
             assert cursor_cells, f"the cursor is visible at {offset}"
         await pilot.pause()
 

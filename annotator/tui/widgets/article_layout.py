@@ -240,7 +240,7 @@ class Layout:
         spans, _ = split_graphemes(self.text[start : self.row_text_end(self.row_of(offset))])
         rel = offset - start
         col = 0
-        for gs, ge, w in spans:
+        for _gs, ge, w in spans:
             if ge > rel:
                 return col
             col += w
