@@ -5,6 +5,7 @@ record model; writing streams lines to a file written atomically.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -55,9 +56,15 @@ def canonical_record(obj: dict[str, Any], annotator: str) -> dict[str, Any]:
             "flags": flags, "updated_at": obj.get("updated_at")}
 
 
+def _key(doc_id: str, annotator: str) -> int:
+    """A compact key for duplicate detection (8 bytes of BLAKE2b): memory stays small on big files."""
+    digest = hashlib.blake2b(f"{doc_id}\x00{annotator}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
 def read_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: ProblemLog) -> Iterator[Item]:
     """Items of a JSONL file of records or documents; problems go to ``log`` and their lines are skipped."""
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[int, int] = {}
     for line in read_json_lines(f, name):
         if line.problem is not None:
             log.add(line.problem)
@@ -70,10 +77,10 @@ def read_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: Pro
                 log.extend(problems_from_validation(exc, name, line.number))
                 continue
             canon = canonical_record(obj, annotator)
-            key = (rec.id, canon["annotator"])
+            key = _key(rec.id, canon["annotator"])
             if key in seen:
                 log.add(Problem(name, line.number, "id",
-                                f"document {rec.id!r} of annotator {key[1]!r} is already on line {seen[key]}"))
+                                f"document {rec.id!r} of annotator {canon['annotator']!r} is already on line {seen[key]}"))
                 continue
             seen[key] = line.number
             # a record's meta is kept as it is, so that export then import is the identity
@@ -84,7 +91,7 @@ def read_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: Pro
             except ValidationError as exc:
                 log.extend(problems_from_validation(exc, name, line.number))
                 continue
-            key = (doc.id, "")
+            key = _key(doc.id, "")
             if key in seen:
                 log.add(Problem(name, line.number, "id", f"document {doc.id!r} is already on line {seen[key]}"))
                 continue
