@@ -8,6 +8,7 @@ A refused action raises :class:`ActionRefused` naming the field.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -25,8 +26,29 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _label_of(rec: WorkingRecord) -> dict[str, str]:
-    return {sid: s["label"] for sid, s in rec.spans.items()}
+class _Labels(Mapping[str, str]):
+    """span id -> label, read through the record's spans without copying them (O(1) per action)."""
+
+    __slots__ = ("_spans",)
+
+    def __init__(self, spans: dict[str, dict[str, Any]]):
+        self._spans = spans
+
+    def __getitem__(self, key: str) -> str:
+        return self._spans[key]["label"]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._spans
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+
+def _label_of(rec: WorkingRecord) -> Mapping[str, str]:
+    return _Labels(rec.spans)
 
 
 def plan_add_span(
@@ -49,9 +71,9 @@ def plan_add_span(
     sid = span_id or rec.new_span_id()
     if sid in rec.spans:
         raise ActionRefused(f"span id {sid!r} already exists", "id")
-    for other in rec.spans.values():
-        if other["start"] == start and other["end"] == end and other["label"] == label:
-            raise ActionRefused(f"this text is already a {label} (span {other['id']})", "label")
+    same = rec.span_with_range(start, end, label)
+    if same is not None:
+        raise ActionRefused(f"this text is already a {label} (span {same})", "label")
     span: dict[str, Any] = {
         "id": sid, "start": start, "end": end, "label": label, "text": rec.text[start:end],
         "attrs": scheme.validate_attrs(label, attrs or {}), "source": source,
@@ -74,11 +96,14 @@ def plan_remove_span(rec: WorkingRecord, scheme: Scheme, span_id: str) -> list[O
     if span_id not in rec.spans:
         raise ActionRefused(f"no span {span_id!r}", "id")
     ops: list[Op] = []
-    for other in rec.spans.values():
-        for name, _targets in scheme.ref_attrs.get(other["label"], ()):
-            if other["attrs"].get(name) == span_id:
-                new = {k: v for k, v in other["attrs"].items() if k != name}
-                ops.append({"op": "set_attrs", "id": other["id"], "attrs": new, "old": other["attrs"]})
+    cleared: dict[str, dict[str, Any]] = {}
+    for other_id, name in rec.referrers(span_id):
+        other = rec.spans[other_id]
+        if any(name == ref for ref, _targets in scheme.ref_attrs.get(other["label"], ())):
+            attrs = cleared.get(other_id, other["attrs"])
+            cleared[other_id] = {k: v for k, v in attrs.items() if k != name}
+    for other_id, new in cleared.items():
+        ops.append({"op": "set_attrs", "id": other_id, "attrs": new, "old": rec.spans[other_id]["attrs"]})
     ops.append({"op": "remove_span", "span": rec.spans[span_id]})
     return ops
 

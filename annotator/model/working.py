@@ -57,10 +57,42 @@ class WorkingRecord:
     flags: list[dict[str, Any]] = field(default_factory=list)
     updated_at: str | None = None
     _next: int = 1
+    # indexes kept in step with ``spans`` so single actions stay O(1) on documents with many spans
+    _by_range: dict[tuple[int, int, str], str] = field(default_factory=dict)
+    _refs: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        """(Re)build the id counter and the indexes after ``spans``/``flags`` were set."""
         self._next = 1 + max((self._seq_of(i) for i in self.spans), default=0)
         self._next = max(self._next, 1 + max((self._seq_of(f["id"]) for f in self.flags), default=0))
+        self._by_range = {}
+        self._refs = {}
+        for span in self.spans.values():
+            self._index(span)
+
+    def _index(self, span: dict[str, Any]) -> None:
+        self._by_range[(span["start"], span["end"], span["label"])] = span["id"]
+        self._index_attrs(span["id"], span["attrs"])
+
+    def _index_attrs(self, sid: str, attrs: dict[str, Any]) -> None:
+        for name, value in attrs.items():
+            if isinstance(value, str):
+                self._refs.setdefault(value, set()).add((sid, name))
+
+    def _unindex_attrs(self, sid: str, attrs: dict[str, Any]) -> None:
+        for name, value in attrs.items():
+            if isinstance(value, str) and value in self._refs:
+                self._refs[value].discard((sid, name))
+                if not self._refs[value]:
+                    del self._refs[value]
+
+    def span_with_range(self, start: int, end: int, label: str) -> str | None:
+        """The id of the span with exactly this start, end and label, if any."""
+        return self._by_range.get((start, end, label))
+
+    def referrers(self, value: str) -> list[tuple[str, str]]:
+        """(span id, attribute) pairs whose attribute value is ``value`` (candidates for refs)."""
+        return sorted(self._refs.get(value, ()))
 
     @staticmethod
     def _seq_of(ident: str) -> int:
@@ -88,12 +120,18 @@ class WorkingRecord:
             if kind == "add_span":
                 span = op["span"]
                 self.spans[span["id"]] = span
+                self._index(span)
                 self._next = max(self._next, self._seq_of(span["id"]) + 1)
             elif kind == "remove_span":
-                self.spans.pop(op["span"]["id"], None)
+                span = self.spans.pop(op["span"]["id"], None)
+                if span is not None:
+                    self._by_range.pop((span["start"], span["end"], span["label"]), None)
+                    self._unindex_attrs(span["id"], span["attrs"])
             elif kind == "set_attrs":
                 span = self.spans[op["id"]]
+                self._unindex_attrs(span["id"], span["attrs"])
                 self.spans[op["id"]] = {**span, "attrs": op["attrs"]}
+                self._index_attrs(span["id"], op["attrs"])
             elif kind == "set_status":
                 self.status = op["status"]
             elif kind == "add_flag":

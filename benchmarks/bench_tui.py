@@ -1,0 +1,168 @@
+"""Key-to-painted-frame latency of the whole annotate screen (store, side panel and all).
+
+    python benchmarks/bench_tui.py [--presses 30] [--size 120x40]
+
+Documents: the seed article; a ~1 MB article with 20,000 spans nested up to three deep; a
+~200 KB article with no newline. For each: median and p95 ms for cursor move, shift-extend,
+word move, page down, tag (a durable store action) and remove (another), plus launch to first
+paint. Then the cold start of the `annotator` command on the seed, from process start to the
+first painted frame. Harness: keys go through the driver like terminal keys; queues are drained
+without idle sleeps; dirty regions are painted synchronously (shared/docs/textual.md §4.3).
+
+Targets (issue 4): p95 <= 16 ms for every key at every size, 1 MB <= 1.5x the seed, first paint
+of the 1 MB article <= 300 ms, cold start on the seed <= 0.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from time import perf_counter
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from textual import events  # noqa: E402
+
+from annotator.importing import import_sources  # noqa: E402
+from annotator.model import text_sha256  # noqa: E402
+from annotator.schema import load_scheme  # noqa: E402
+from annotator.store import NewDocument, open_store  # noqa: E402
+from annotator.tui.app import build_app  # noqa: E402
+from benchmarks.gen_article import one_line, one_megabyte  # noqa: E402
+
+SCHEME = load_scheme(ROOT / "schemas" / "news.toml")
+KEYS = ("cursor move", "shift-extend", "word move", "page down", "tag", "remove")
+
+
+def paint_now(screen) -> None:
+    screen._compositor.update_widgets(set(screen._compositor.visible_widgets))
+    screen._compositor_refresh()
+
+
+async def key_ms(pilot, key: str) -> float:
+    app = pilot.app
+    t0 = perf_counter()
+    app._driver.send_message(events.Key(key, None))
+    await pilot._wait_for_screen()
+    await pilot._wait_for_screen()
+    paint_now(app.screen)
+    return (perf_counter() - t0) * 1000
+
+
+def add_generated(store, doc_id: str, text: str, spans) -> None:
+    rec = {"annotator": "bench", "status": "in_progress", "flags": [], "updated_at": None,
+           "spans": [{"id": s.id, "start": s.start, "end": s.end, "label": s.label, "text": text[s.start:s.end],
+                      "attrs": {}, "source": "manual"} for s in spans]}
+    store.import_items([(NewDocument(doc_id, text, text_sha256(text), {}, "bench"), rec)])
+
+
+def stats(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+async def bench_doc(store, doc_id: str, size: tuple[int, int], presses: int) -> dict[str, tuple[float, float]]:
+    t0 = perf_counter()
+    app = build_app(store, SCHEME, "bench", doc_id)
+    out: dict[str, tuple[float, float]] = {}
+    async with app.run_test(size=size) as pilot:
+        await pilot._wait_for_screen()
+        paint_now(app.screen)
+        out["first paint"] = ((perf_counter() - t0) * 1000,) * 2
+        screen = app.screen
+        view = screen.view
+        # start mid-document, where spans are dense
+        view.move_cursor(len(view.text) // 2)
+        await pilot._wait_for_screen()
+        paint_now(app.screen)
+        for name, keys in (("cursor move", ["right"]), ("shift-extend", ["shift+right"]),
+                           ("word move", ["ctrl+right"]), ("page down", ["pagedown"])):
+            for k in keys * 3:
+                await key_ms(pilot, k)
+            out[name] = stats([await key_ms(pilot, k) for _ in range(presses) for k in keys])
+        tags, removes = [], []
+        for i in range(presses + 3):
+            await key_ms(pilot, "ctrl+right")
+            t = await key_ms(pilot, "1")  # the word under the cursor becomes an ACTOR, saved durably
+            r = await key_ms(pilot, "delete")  # and is removed again, saved durably
+            if i >= 3:
+                tags.append(t)
+                removes.append(r)
+        out["tag"], out["remove"] = stats(tags), stats(removes)
+        out["spans"] = (len(screen.record.spans),) * 2
+        await pilot.pause()
+    return out
+
+
+CHILD = """
+import sys, time
+t_start = float(sys.argv[1])
+import annotator.tui.app as appmod
+from annotator.cli import main
+painted = {}
+def run(self, **kw):
+    async def auto(pilot):
+        await pilot._wait_for_screen()
+        screen = pilot.app.screen
+        screen._compositor.update_widgets(set(screen._compositor.visible_widgets))
+        screen._compositor_refresh()
+        painted["t"] = time.time()
+        pilot.app.exit()
+    return appmod.App.run(self, headless=True, auto_pilot=auto, size=(120, 40))
+appmod.AnnotatorApp.run = run
+main(sys.argv[2:])
+print(painted["t"] - t_start)
+"""
+
+
+def cold_start(db: Path, runs: int = 5) -> tuple[float, float]:
+    times = []
+    for _ in range(runs):
+        t = time.time()
+        out = subprocess.run([sys.executable, "-c", CHILD, str(t), "--db", str(db), "--annotator", "bench"],
+                             capture_output=True, text=True, check=True, cwd=ROOT).stdout
+        times.append(float(out.strip().splitlines()[-1]) * 1000)
+    return stats(times)
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--presses", type=int, default=30)
+    ap.add_argument("--size", default="120x40")
+    args = ap.parse_args()
+    size = tuple(int(x) for x in args.size.split("x"))
+    with tempfile.TemporaryDirectory() as d:
+        db = Path(d) / "bench.db"
+        store = open_store(db)
+        import_sources(store, [ROOT / "seeds"], SCHEME, "bench")
+        seed_id = store.documents("bench")[0].id
+        add_generated(store, "one-megabyte", *one_megabyte())
+        add_generated(store, "one-line", *one_line())
+        results = {}
+        for name, doc_id in (("seed", seed_id), ("1 MB", "one-megabyte"), ("200 KB, no newline", "one-line")):
+            results[name] = await bench_doc(store, doc_id, size, args.presses)
+        store.close()
+        cold = cold_start(db)
+    print(f"terminal {size[0]}x{size[1]}, {args.presses} presses per key; ms, median / p95 (target p95 <= 16)")
+    print(f"{'key':<14}" + "".join(f"{n:>22}" for n in results))
+    for key in ("first paint", *KEYS):
+        print(f"{key:<14}" + "".join(f"{r[key][0]:>10.2f} / {r[key][1]:>7.2f}" for r in results.values()))
+    seed, big = results["seed"], results["1 MB"]
+    worst = max(big[k][1] / seed[k][1] for k in KEYS)
+    print(f"spans: " + ", ".join(f"{n} {int(r['spans'][0])}" for n, r in results.items()))
+    print(f"1 MB / seed, p95, worst key: {worst:.2f}x (target <= 1.5x)")
+    print(f"first paint of the 1 MB article: {big['first paint'][0]:.0f} ms (target <= 300 ms)")
+    print(f"cold start of `annotator` on the seed to first paint: median {cold[0]:.0f} ms, p95 {cold[1]:.0f} ms (target <= 500 ms)")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    asyncio.run(main())
