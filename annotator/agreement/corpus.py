@@ -1,0 +1,177 @@
+"""The documents to compare and each annotator's spans on them, read from native JSONL files or
+from the store.
+
+Documents are matched by id and ``text_sha256``: the same id with a different text is an error
+naming both places. Only records that say the annotator worked on the document take part:
+status ``in_progress`` or ``done``. A ``todo`` record (an export writes one for every document
+an annotator never opened) and a ``skipped`` one (the annotator declined the document) are left
+out and counted.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.agreement.spans import Mark, marks_of
+from annotator.errors import InvalidData, Problem
+from annotator.schema import Scheme
+
+COUNTED_STATUSES = frozenset({"in_progress", "done"})
+
+
+@dataclass(slots=True)
+class Doc:
+    """One document and the spans of every annotator who worked on it (labels in scope only)."""
+
+    id: str
+    text: str
+    text_sha256: str
+    where: str  # where it was first read, for error messages
+    marks: dict[str, list[Mark]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Corpus:
+    """Documents in the order first read; annotators in the order first seen."""
+
+    labels: tuple[str, ...]
+    docs: list[Doc] = field(default_factory=list)
+    annotators: list[str] = field(default_factory=list)
+    left_out: dict[str, dict[str, int]] = field(default_factory=dict)  # annotator -> status -> records
+    _by_id: dict[str, Doc] = field(default_factory=dict)
+    _texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (sha, where first read)
+    _where: dict[tuple[str, str], str] = field(default_factory=dict)
+    _scope: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        self._scope = frozenset(self.labels)
+
+    def add(self, doc_id: str, text: str, sha: str, annotator: str, status: str,
+            spans: Sequence[Mapping[str, Any]], where: str, ref_attrs: Mapping[str, Any]) -> Problem | None:
+        """Add one annotator's record of a document; a problem when it conflicts with what was read."""
+        first = self._texts.setdefault(doc_id, (sha, where))
+        if first[0] != sha:
+            return Problem(*_split(where), "text_sha256",
+                           f"document {doc_id!r} has a different text than in {first[1]} (same id, different text)")
+        seen = self._where.get((doc_id, annotator))
+        if seen is not None:
+            return Problem(*_split(where), "annotator", f"document {doc_id!r} of annotator {annotator!r} is also in {seen}")
+        self._where[(doc_id, annotator)] = where
+        if annotator not in self.annotators:
+            self.annotators.append(annotator)
+        if status not in COUNTED_STATUSES:
+            counts = self.left_out.setdefault(annotator, {})
+            counts[status] = counts.get(status, 0) + 1
+            return None
+        doc = self._by_id.get(doc_id)
+        if doc is None:
+            doc = self._by_id[doc_id] = Doc(doc_id, text, sha, where)
+            self.docs.append(doc)
+        doc.marks[annotator] = marks_of(spans, ref_attrs, self._scope)
+        return None
+
+    @property
+    def compared(self) -> list[Doc]:
+        """Documents that at least two annotators worked on."""
+        return [d for d in self.docs if len(d.marks) >= 2]
+
+    @property
+    def single(self) -> list[Doc]:
+        """Documents that only one annotator worked on: reported, left out of every figure."""
+        return [d for d in self.docs if len(d.marks) == 1]
+
+
+def _split(where: str) -> tuple[str, int | None]:
+    name, _, line = where.rpartition(":")
+    return (name, int(line)) if name and line.isdigit() else (where, None)
+
+
+def file_annotator(path: str) -> str:
+    """The annotator of records that name none: the file's name without its suffix."""
+    name = re.sub(r"[^A-Za-z0-9_.@+-]", "_", Path(path).name.removesuffix(".jsonl"))[:64]
+    return name or "annotator"
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Reading builds many small objects and no cycles: the cyclic collector would only rescan them."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _raise(problems: list[Problem], total: int) -> None:
+    if total:
+        raise InvalidData(problems, total, "no figures: the sources have problems")
+
+
+def from_files(paths: Iterable[str], scheme: Scheme, labels: Sequence[str], limit: int = 50) -> Corpus:
+    """Read native JSONL files (one annotator each, or several in one file), every line validated.
+
+    Raises InvalidData listing the problems (bad lines, conflicting documents)."""
+    from annotator.formats.jsonl import read_jsonl
+    from annotator.formats.problems import ProblemLog
+
+    corpus = Corpus(tuple(labels))
+    log = ProblemLog(limit)
+    ref_attrs = scheme.ref_attrs
+    with _no_gc():
+        for path in paths:
+            try:
+                f = open(path, "rb")
+            except OSError as exc:
+                log.add(Problem(path, None, None, f"cannot read: {exc.strerror or exc}"))
+                continue
+            with f:
+                for item in read_jsonl(f, path, scheme, file_annotator(path), log):
+                    rec, doc = item.record, item.document
+                    if rec is None:
+                        log.add(Problem(path, item.line, None, "a document without annotations (expected export records)"))
+                        continue
+                    problem = corpus.add(doc.id, doc.text, doc.text_sha256, rec["annotator"], rec["status"],
+                                         rec["spans"], f"{path}:{item.line}", ref_attrs)
+                    if problem is not None:
+                        log.add(problem)
+    _raise(log.kept, log.total)
+    return corpus
+
+
+def from_store(store: Any, scheme: Scheme, labels: Sequence[str]) -> Corpus:
+    """Every annotator's records in the store (already validated when they were stored)."""
+    import orjson
+
+    corpus = Corpus(tuple(labels))
+    problems: list[Problem] = []
+    ref_attrs = scheme.ref_attrs
+    where = str(store.path)
+    with _no_gc():
+        for line in store.iter_export(scheme_name=scheme.name, scheme_version=scheme.version):
+            rec = orjson.loads(line)
+            problem = corpus.add(rec["id"], rec["text"], rec["text_sha256"], rec["annotator"], rec["status"],
+                                 rec["spans"], where, ref_attrs)
+            if problem is not None:
+                problems.append(problem)
+    _raise(problems[:50], len(problems))
+    return corpus
+
+
+def from_records(text: str, records: Mapping[str, Sequence[Mapping[str, Any]]], scheme: Scheme,
+                 labels: Sequence[str] | None = None, doc_id: str = "doc") -> Corpus:
+    """A corpus of one document from each annotator's spans (for the review screen's panel)."""
+    from annotator.model.document import text_sha256
+
+    corpus = Corpus(tuple(labels if labels is not None else [lab.name for lab in scheme.labels]))
+    sha = text_sha256(text)
+    for annotator, spans in records.items():
+        corpus.add(doc_id, text, sha, annotator, "done", spans, doc_id, scheme.ref_attrs)
+    return corpus

@@ -1,0 +1,211 @@
+"""All the agreement figures of a corpus in one JSON-able object, and the terminal tables.
+
+The object (``annotator agree --json``)::
+
+    {"annotators": [...], "documents": N, "compared_documents": M, "labels": [...],
+     "partial_scheme": "...", "unit_labels": "...",
+     "pairs": [{"a", "b", "documents",
+                "exact": {"f1", "precision", "recall", "per_label": {LABEL: {"f1", "precision", "recall"}}},
+                "partial": {...same shape...}, "cohen_kappa",
+                "attributes": {"LABEL.attr": share}, "attributes_compared": {"LABEL.attr": pairs}}],
+     "overall": {"exact": {"f1", "per_label": {LABEL: {"f1"}}}, "partial": {...}, "attributes": {...}},
+     "fleiss_kappa", "fleiss_documents", "krippendorff_alpha",
+     "only_one_annotator": [{"id", "annotator"}], "left_out": {annotator: {status: records}},
+     "per_doc": [{"id", "annotators", "exact_f1", "partial_f1", "fleiss_kappa"}]}
+
+``documents`` counts every document someone worked on; ``compared_documents`` those that two or
+more annotators did, the only ones any figure uses. A pair's figures use the documents both did.
+``overall`` pools the counts of every pair (a micro average over pairs), so its F1 weighs each
+pair by its number of spans. ``per_doc`` lists the compared documents worst first (lowest exact
+F1, then partial F1, then kappa); a document where nobody marked anything comes last. A figure
+that is undefined is ``null`` (see each module for when).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+
+from annotator.agreement import alpha, attributes, f1, kappa, units
+from annotator.agreement.corpus import Corpus
+from annotator.agreement.matching import PARTIAL_SCHEME
+
+UNIT_LABELS = ("a token (kappa) or character (alpha) takes the label of the innermost span it overlaps "
+               "(shortest; equal lengths: first label in the scheme), else O")
+
+
+def _pooled(c: f1.PairCounts, kind: str, labels: Sequence[str]) -> dict[str, Any]:
+    return {"f1": c.tally(kind).f1, "per_label": {lab: {"f1": c.tally(kind, lab).f1} for lab in labels}}
+
+
+def _attr_figures(tallies: dict[str, attributes.AttrTally], keys: Sequence[str]) -> tuple[dict, dict]:
+    empty = attributes.AttrTally()
+    return ({k: tallies.get(k, empty).share for k in keys}, {k: tallies.get(k, empty).compared for k in keys})
+
+
+def _worst_first(entry: dict[str, Any]) -> tuple:
+    e, p, k = entry["exact_f1"], entry["partial_f1"], entry["fleiss_kappa"]
+    return (e is None, 2.0 if e is None else e, 2.0 if p is None else p, 2.0 if k is None else k)
+
+
+def agreement(corpus: Corpus, scheme: Any, *,
+              tokens: Callable[[str], tuple[np.ndarray, np.ndarray]] = units.token_bounds) -> dict[str, Any]:
+    """Every figure of ``corpus`` (see the module docstring for the shape)."""
+    labels = corpus.labels
+    working = {ann for doc in corpus.docs for ann in doc.marks}
+    annotators = [a for a in corpus.annotators if a in working]
+    docs = corpus.compared
+    attr_names = attributes.attr_names(scheme.labels, labels)
+    attr_keys = attributes.keys(attr_names)
+
+    pair_list = list(combinations(annotators, 2))
+    counts = {p: f1.PairCounts() for p in pair_list}
+    attrs: dict[tuple[str, str], dict[str, attributes.AttrTally]] = {p: {} for p in pair_list}
+    n_docs = dict.fromkeys(pair_list, 0)
+    per_doc = []
+    for doc in docs:
+        doc_exact, doc_partial = f1.Tally(), f1.Tally()
+        sides = {a: f1.Side(doc.marks[a]) for a in annotators if a in doc.marks}
+        for pair in combinations(sides, 2):
+            sa, sb = sides[pair[0]], sides[pair[1]]
+            result = counts[pair].add_doc(sa, sb)
+            doc_exact.add(result.exact)
+            doc_partial.add(result.partial)
+            n_docs[pair] += 1
+            if attr_names:
+                attributes.tally(sa.marks, sb.marks, result.exact_pairs, attr_names, attrs[pair])
+        per_doc.append({"id": doc.id, "annotators": list(sides), "exact_f1": doc_exact.f1, "partial_f1": doc_partial.f1})
+
+    lay = units.layout(docs, annotators, labels)
+    token_units = units.token_units(lay, tokens)
+    doc_kappa = kappa.fleiss_per_doc(token_units, len(docs)) if docs else []
+    for entry, k in zip(per_doc, doc_kappa):
+        entry["fleiss_kappa"] = k
+    per_doc.sort(key=_worst_first)
+
+    pairs_out = []
+    pooled = f1.PairCounts()
+    all_attrs: dict[str, attributes.AttrTally] = {}
+    for i, j in combinations(range(len(annotators)), 2):
+        pair = (annotators[i], annotators[j])
+        pooled.add(counts[pair])
+        for k, t in attrs[pair].items():
+            all_attrs.setdefault(k, attributes.AttrTally()).add(t)
+        shares, compared = _attr_figures(attrs[pair], attr_keys)
+        pairs_out.append({
+            "a": pair[0], "b": pair[1], "documents": n_docs[pair],
+            "exact": counts[pair].figures("exact", labels), "partial": counts[pair].figures("partial", labels),
+            "cohen_kappa": kappa.cohen_kappa(kappa.confusion(token_units, i, j)),
+            "attributes": shares, "attributes_compared": compared,
+        })
+
+    fleiss, fleiss_docs = kappa.fleiss_all(token_units) if len(annotators) >= 2 else (None, 0)
+    del token_units
+    char_units = units.char_units(lay)
+    k_alpha = alpha.krippendorff_alpha(char_units.value_counts(), char_units.weight) if docs else None
+    shares, compared = _attr_figures(all_attrs, attr_keys)
+    return {
+        "annotators": annotators,
+        "documents": len(corpus.docs),
+        "compared_documents": len(docs),
+        "labels": list(labels),
+        "partial_scheme": PARTIAL_SCHEME,
+        "unit_labels": UNIT_LABELS,
+        "pairs": pairs_out,
+        "overall": {"exact": _pooled(pooled, "exact", labels), "partial": _pooled(pooled, "partial", labels),
+                    "attributes": shares, "attributes_compared": compared},
+        "fleiss_kappa": fleiss,
+        "fleiss_documents": fleiss_docs,
+        "krippendorff_alpha": k_alpha,
+        "only_one_annotator": [{"id": d.id, "annotator": next(iter(d.marks))} for d in corpus.single],
+        "left_out": corpus.left_out,
+        "per_doc": per_doc,
+    }
+
+
+# -- terminal tables ----------------------------------------------------------------------------
+
+def _num(x: float | None) -> str:
+    return "—" if x is None else f"{x:.3f}"
+
+
+def render(fig: dict[str, Any], console: Any, *, by_doc: bool = False, limit: int | None = None) -> None:
+    """Print the figures as Rich tables (``by_doc``: the per-document table too, worst first)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from annotator.text.sanitize import display_line
+
+    def t(s: str) -> Text:
+        return Text(display_line(s))
+
+    anns = fig["annotators"]
+    console.print(t(f"{len(anns)} annotator(s): {', '.join(anns) or '—'}; {fig['documents']} document(s), "
+                    f"{fig['compared_documents']} done by two or more"))
+    for ann, counts in fig["left_out"].items():
+        what = ", ".join(f"{n} {st}" for st, n in sorted(counts.items()))
+        console.print(t(f"left out of {ann}: {what} record(s) (only in_progress and done records count)"))
+    if fig["only_one_annotator"]:
+        ids = [d["id"] for d in fig["only_one_annotator"]]
+        more = f" and {len(ids) - 5} more" if len(ids) > 5 else ""
+        console.print(t(f"{len(ids)} document(s) done by one annotator only, left out: {', '.join(ids[:5])}{more}"))
+    if len(anns) < 2 or not fig["pairs"]:
+        console.print("nothing to compare: agreement needs two annotators on the same documents")
+        return
+
+    pairs = fig["pairs"]
+    table = Table(title="span agreement per pair (A is the reference: precision = matched / B, recall = matched / A)")
+    for col in ("A", "B", "docs", "exact F1", "P", "R", "partial F1", "P", "R", "Cohen κ"):
+        table.add_column(col, justify="left" if col in ("A", "B") else "right")
+    for p in pairs:
+        e, pa = p["exact"], p["partial"]
+        table.add_row(t(p["a"]), t(p["b"]), str(p["documents"]), _num(e["f1"]), _num(e["precision"]), _num(e["recall"]),
+                      _num(pa["f1"]), _num(pa["precision"]), _num(pa["recall"]), _num(p["cohen_kappa"]))
+    console.print(table)
+
+    table = Table(title="F1 per label, exact / partial")
+    table.add_column("label")
+    for p in pairs:
+        table.add_column(t(f"{p['a']} · {p['b']}"), justify="right")
+    table.add_column("all pairs", justify="right")
+    for lab in fig["labels"]:
+        cells = [f"{_num(p['exact']['per_label'][lab]['f1'])} / {_num(p['partial']['per_label'][lab]['f1'])}" for p in pairs]
+        o = fig["overall"]
+        cells.append(f"{_num(o['exact']['per_label'][lab]['f1'])} / {_num(o['partial']['per_label'][lab]['f1'])}")
+        table.add_row(t(lab), *cells)
+    o = fig["overall"]
+    table.add_row("all labels", *(f"{_num(p['exact']['f1'])} / {_num(p['partial']['f1'])}" for p in pairs),
+                  f"{_num(o['exact']['f1'])} / {_num(o['partial']['f1'])}", style="bold")
+    console.print(table)
+
+    keys = list(o["attributes"])
+    if keys:
+        table = Table(title="attributes equal on exactly matched spans (share, pairs compared)")
+        table.add_column("attribute")
+        for p in pairs:
+            table.add_column(t(f"{p['a']} · {p['b']}"), justify="right")
+        table.add_column("all pairs", justify="right")
+        for k in keys:
+            cells = [f"{_num(p['attributes'][k])} ({p['attributes_compared'][k]})" for p in pairs]
+            cells.append(f"{_num(o['attributes'][k])} ({o['attributes_compared'][k]})")
+            table.add_row(t(k), *cells)
+        console.print(table)
+
+    console.print(t(f"Fleiss' κ (tokens, the {fig['fleiss_documents']} document(s) every annotator did): "
+                    f"{_num(fig['fleiss_kappa'])}"))
+    console.print(t(f"Krippendorff's α, nominal (characters of the documents done by two or more): "
+                    f"{_num(fig['krippendorff_alpha'])}"))
+    console.print(t(f"partial match: {fig['partial_scheme']}; nested spans: {fig['unit_labels']}"), style="dim")
+
+    if by_doc:
+        rows = fig["per_doc"] if limit is None else fig["per_doc"][:limit]
+        table = Table(title="per document, worst first (F1 pooled over the pairs; κ: Fleiss over its annotators)")
+        for col in ("document", "annotators", "exact F1", "partial F1", "κ"):
+            table.add_column(col, justify="right" if col not in ("document", "annotators") else "left")
+        for d in rows:
+            table.add_row(t(d["id"]), t(", ".join(d["annotators"])), _num(d["exact_f1"]), _num(d["partial_f1"]),
+                          _num(d["fleiss_kappa"]))
+        console.print(table)
