@@ -157,7 +157,7 @@ def render(fig: dict[str, Any], console: Any, *, by_doc: bool = False, limit: in
         return
 
     pairs = fig["pairs"]
-    table = Table(title="span agreement per pair (A is the reference: precision = matched / B, recall = matched / A)")
+    table = Table(title="span agreement per pair (A is the reference: P = matched / B's spans, R = matched / A's)")
     for col in ("A", "B", "docs", "exact F1", "P", "R", "partial F1", "P", "R", "Cohen κ"):
         table.add_column(col, justify="left" if col in ("A", "B") else "right")
     for p in pairs:

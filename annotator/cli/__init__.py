@@ -18,6 +18,7 @@ COMMANDS = {
     "validate": ("annotator.cli.validate_cmd", "check native JSONL files against the scheme"),
     "stats": ("annotator.cli.stats_cmd", "documents by status and spans by label and annotator"),
     "schema": ("annotator.cli.schema_cmd", "show the label scheme or the JSON Schema of an export record"),
+    "agree": ("annotator.cli.agree_cmd", "agreement between annotators: span F1, kappa, alpha, attributes"),
 }
 
 

@@ -1,0 +1,69 @@
+"""``annotator agree SOURCES... [--labels ...] [--by-doc] [--json]``: how far annotators agree."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from annotator.agreement.matching import PARTIAL_SCHEME
+from annotator.cli.common import load_scheme_arg, open_store_arg
+from annotator.errors import UsageError
+
+EPILOG = (
+    "Figures, per pair of annotators and for all together, overall and per label: span F1 (exact: same start, "
+    f"end and label; partial: {PARTIAL_SCHEME}), with precision and recall taking A as the reference; Cohen's "
+    "kappa per pair and Fleiss' kappa on per-token labels; Krippendorff's alpha (nominal) on per-character labels; "
+    "attribute agreement on exactly matched spans. Nested spans: a token or character takes the label of the "
+    "innermost span it overlaps. Only in_progress and done records count; a document done by one annotator only is "
+    "listed and left out."
+)
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.epilog = EPILOG
+    p.add_argument("sources", nargs="*", metavar="SOURCE",
+                   help="native JSONL files, one annotator each or several in one file (records without an "
+                        "annotator take the file's name); none: every annotator in the store (--db)")
+    p.add_argument("--labels", nargs="+", metavar="LABEL",
+                   help="only these labels (names or comma-separated lists; default: every label of the scheme)")
+    p.add_argument("--by-doc", action="store_true", help="also a table per document, worst first")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    p.set_defaults(func=run)
+
+
+def chosen_labels(scheme, names: list[str] | None) -> list[str]:
+    """The labels in scope, in scheme order; UsageError for a name the scheme lacks."""
+    if not names:
+        return [lab.name for lab in scheme.labels]
+    wanted = {n.strip() for arg in names for n in arg.split(",") if n.strip()}
+    unknown = sorted(wanted - set(scheme.by_name))
+    if unknown:
+        raise UsageError(f"unknown label(s) {', '.join(map(repr, unknown))}; the scheme has "
+                         f"{', '.join(lab.name for lab in scheme.labels)}")
+    return [lab.name for lab in scheme.labels if lab.name in wanted]
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.agreement import corpus as corpus_mod
+    from annotator.agreement.report import agreement, render
+
+    scheme = load_scheme_arg(args)
+    labels = chosen_labels(scheme, args.labels)
+    if args.sources and args.db:
+        raise UsageError("give SOURCES or --db, not both")
+    if args.sources:
+        corpus = corpus_mod.from_files(args.sources, scheme, labels)
+    else:
+        with open_store_arg(args, create=False) as store:
+            corpus = corpus_mod.from_store(store, scheme, labels)
+    fig = agreement(corpus, scheme)
+    if args.json:
+        import orjson
+
+        sys.stdout.buffer.write(orjson.dumps(fig, option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.flush()
+        return 0
+    from rich.console import Console
+
+    render(fig, Console(highlight=False), by_doc=args.by_doc)
+    return 0
