@@ -1,0 +1,1 @@
+"""Reviewing several annotators' work into one gold record. ``merge`` is the pure logic (no Textual)."""
