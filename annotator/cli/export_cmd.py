@@ -1,35 +1,88 @@
-"""``annotator export``"""
+"""``annotator export [--format F]``"""
 
 from __future__ import annotations
 
 import argparse
 
 from annotator.cli.common import add_annotator, err, load_scheme_arg, open_store_arg, progress
+from annotator.cli.import_cmd import add_label_map, build_options, print_notes
 from annotator.exporting import DEFAULT_EXPORT
+from annotator.formats.registry import FORMATS
+
+DEFAULT_OUT = {
+    "jsonl": DEFAULT_EXPORT,
+    "spacy": "exports/annotations.spacy",
+    "prodigy": "exports/annotations.prodigy.jsonl",
+    "doccano": "exports/annotations.doccano.jsonl",
+    "label-studio": "exports/annotations.label-studio.json",
+    "brat": "exports/brat",
+    "conll": "exports/annotations.conll",
+    "hf": "exports/hf",
+}
+OPTION_FORMATS = {
+    "offsets": ("doccano", "label-studio"),
+    "lang": ("spacy",),
+    "align": ("spacy",),
+    "tags": ("conll", "hf"),
+    "as_predictions": ("label-studio",),
+}
+LOSSES_SHOWN = 20
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", default="jsonl", choices=["jsonl"], help="output format (default: jsonl, native)")
+    writable = [name for name, f in FORMATS.items() if f.can_write]
+    p.add_argument("--format", default="jsonl", choices=writable, metavar="F",
+                   help=f"output format: {', '.join(writable)} (default: jsonl, native)")
     add_annotator(p, "export only this annotator's records (default: everyone's)")
     p.add_argument("--status", default="done", choices=["done", "all", "todo", "in_progress", "skipped"],
                    help="records with this status (default: done)")
-    p.add_argument("--out", default=DEFAULT_EXPORT, metavar="PATH",
-                   help=f"output file, written atomically; - for standard output (default: {DEFAULT_EXPORT})")
+    p.add_argument("--out", metavar="PATH",
+                   help=f"output file, written atomically (- for standard output), or folder for brat and hf "
+                        f"(default: {DEFAULT_EXPORT}, or exports/annotations.<format>)")
+    add_label_map(p)
+    p.add_argument("--offsets", choices=["codepoint", "utf16", "grapheme"],
+                   help="unit of the offsets written: doccano (default utf16), label-studio (default codepoint)")
+    p.add_argument("--lang", help="spacy: language of the blank tokenizer (default: fr)")
+    p.add_argument("--align", choices=["strict", "contract", "expand"],
+                   help="spacy: how a span whose edges are not token edges is put in the Doc (default strict: left out)")
+    p.add_argument("--tags", choices=["iob1", "iob2", "bilou"], help="conll and hf: tag scheme (default: iob2)")
+    p.add_argument("--allow-lossy", action="store_true",
+                   help="write even when the format cannot hold everything (what is lost is still listed)")
+    p.add_argument("--as-predictions", action="store_true",
+                   help="label-studio: write each annotator's spans as predictions (pre-annotations) instead of annotations")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.exporting import export_jsonl
+    from annotator.errors import UsageError
+    from annotator.formats.registry import export_records
 
+    for opt, allowed in OPTION_FORMATS.items():
+        if getattr(args, opt) not in (None, False) and args.format not in allowed:
+            raise UsageError(f"--{opt.replace('_', '-')} applies to {', '.join(allowed)} only")
+    if args.format == "jsonl" and (args.map or args.map_file or args.allow_lossy):
+        raise UsageError("--map, --map-file and --allow-lossy apply to other tools' formats, not native jsonl")
     scheme = load_scheme_arg(args)
+    options = build_options(args, scheme, args.annotator or "annotator")
     status = None if args.status == "all" else args.status
+    dest = args.out or DEFAULT_OUT[args.format]
     with open_store_arg(args, create=False) as store:
         total = store.count_records(annotator=args.annotator, status=status)
-        with progress("exporting", total) as step:
-            result = export_jsonl(store, scheme, args.out, annotator=args.annotator, status=status, on_line=step)
-        where = "standard output" if args.out == "-" else args.out
-        err(f"exported {result.records} record(s) to {where}")
-        if result.records == 0 and status == "done":
+        with progress(f"exporting ({args.format})", total) as step:
+            report = export_records(store, scheme, args.format, dest, options, annotator=args.annotator,
+                                    status=status, on_record=step)
+        where = "standard output" if dest == "-" else dest
+        err(f"exported {report.records} record(s) to {where} ({args.format})")
+        for note in report.notes:
+            err(f"note: {note}")
+        if report.losses:
+            err(f"lost (--allow-lossy) in {len(report.losses)} record(s):")
+            for loss in report.losses[:LOSSES_SHOWN]:
+                err(f"  {loss}")
+            if len(report.losses) > LOSSES_SHOWN:
+                err(f"  ... and {len(report.losses) - LOSSES_SHOWN} more record(s)")
+        print_notes(options)
+        if report.records == 0 and status == "done":
             others = store.count_records(annotator=args.annotator)
             if others:
                 err(f"({others} record(s) are not done yet: --status all exports them)")

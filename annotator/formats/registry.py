@@ -119,12 +119,13 @@ def guess_format(path: str | Path) -> tuple[str, str]:
         raise UsageError(f"{p}: cannot read: {exc.strerror or exc}") from None
     if start == "[":
         return "label-studio", "a JSON array (of Label Studio tasks)"
+    found = _guess_from_keys(set(obj), obj) if isinstance(obj, dict) else None
+    if found:
+        return found[0], f"first line has {found[1]}"
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl", "the .jsonl suffix (no other tool's keys on the first line)"
     if isinstance(obj, dict):
-        keys = set(obj)
-        found = _guess_from_keys(keys, obj)
-        if found:
-            return found[0], f"first line has {found[1]}"
-        raise UsageError(f"{p}: cannot tell the format from the first line's keys ({', '.join(sorted(keys)[:12])}); "
+        raise UsageError(f"{p}: cannot tell the format from the first line's keys ({', '.join(sorted(obj)[:12])}); "
                          f"name it with --format ({', '.join(FORMATS)})")
     raise UsageError(f"{p}: cannot tell the format (not JSON lines, no known suffix); name it with --format")
 
