@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.errors import InvalidData, Problem
-from annotator.formats.jsonl import Item, read_jsonl
+from annotator.formats.item import Item
 from annotator.formats.plaintext import read_text_file
 from annotator.formats.problems import ProblemLog
 from annotator.schema import Scheme
@@ -59,6 +59,8 @@ def read_sources(files: list[Path], scheme: Scheme, annotator: str, log: Problem
             except OSError as exc:
                 log.add(Problem(str(path), None, None, f"cannot read: {exc.strerror or exc}"))
                 continue
+            from annotator.formats.jsonl import read_jsonl  # pydantic: only when there is JSONL to read
+
             with f:
                 yield from read_jsonl(f, str(path), scheme, annotator, log)
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import IO, Any
 
 from pydantic import ValidationError
 
 from annotator.errors import Problem
 from annotator.formats.atomic import atomic_output
+from annotator.formats.item import Item
 from annotator.formats.lines import read_json_lines
 from annotator.formats.problems import ProblemLog, problems_from_validation
 from annotator.model.document import Document
@@ -21,15 +21,6 @@ from annotator.schema import Scheme
 from annotator.store.base import NewDocument
 
 RECORD_KEYS = frozenset({"spans", "text_sha256", "annotator", "status", "schema", "schema_version", "flags"})
-
-
-@dataclass(slots=True)
-class Item:
-    """One thing read from a source: a document, with the annotator's record when it had one."""
-
-    document: NewDocument
-    record: dict[str, Any] | None
-    line: int | None = None
 
 
 def _canonical_span(s: dict[str, Any]) -> dict[str, Any]:

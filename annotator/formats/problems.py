@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from annotator.errors import Problem
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 def format_loc(loc: tuple[int | str, ...]) -> str:

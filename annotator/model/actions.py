@@ -11,11 +11,8 @@ from datetime import UTC, datetime
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from annotator.errors import ActionRefused
-from annotator.model.record import STATUSES
-from annotator.model.rules import check_offsets, check_refs
+from annotator.model.rules import STATUSES, check_offsets, check_refs
 from annotator.model.working import Op, WorkingRecord
 
 if TYPE_CHECKING:
@@ -80,6 +77,8 @@ def plan_add_span(
     }
     if provenance is not None:
         span["provenance"] = provenance
+    from pydantic import ValidationError  # loaded once the scheme is compiled; not on start-up
+
     try:
         span = scheme.validate_span(span).model_dump(mode="json", exclude_none=True)
     except ValidationError as exc:

@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from annotator.model.hashing import checked_sha256, has_lone_surrogate, text_sha256
+
+__all__ = ["DOC_ID_PATTERN", "SHA256_PATTERN", "Document", "checked_sha256", "has_lone_surrogate", "text_sha256"]
+
 # Ids become file names in some exports (brat), keys in others: keep them printable and bounded.
 DOC_ID_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]{1,256}$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
-
-
-def text_sha256(text: str) -> str:
-    """The SHA-256 of the text's UTF-8 bytes, as 64 lower-case hex digits.
-
-    ``surrogatepass`` keeps the function total; the models refuse lone surrogates before this runs.
-    """
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def checked_sha256(text: str) -> str | int:
-    """The text's SHA-256, or the offset of its first lone surrogate (one UTF-8 encoding for both)."""
-    try:
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
-    except UnicodeEncodeError as exc:
-        return exc.start
-
-
-def has_lone_surrogate(text: str) -> int | None:
-    """The code-point offset of the first lone surrogate in ``text``, or None."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        return exc.start
-    return None
 
 
 class Document(BaseModel):

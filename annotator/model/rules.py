@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+STATUSES = ("todo", "in_progress", "done", "skipped")
+
 # label -> ((attribute name, allowed target labels), ...)
 RefAttrs = Mapping[str, tuple[tuple[str, frozenset[str]], ...]]
 

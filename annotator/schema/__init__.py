@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from annotator.schema.compiled import Scheme
+from annotator.schema.scheme import Scheme
 from annotator.schema.definition import ATTR_TYPES, AttrDef, LabelDef, SchemeDef, parse_scheme, read_scheme_file
 
 __all__ = ["ATTR_TYPES", "AttrDef", "LabelDef", "Scheme", "SchemeDef", "default_scheme_path", "load_scheme", "parse_scheme"]

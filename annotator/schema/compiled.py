@@ -1,10 +1,11 @@
 """A scheme compiled into pydantic models: one span model per label with typed attributes, a
-discriminated union over labels, and the record model that validates whole export records."""
+discriminated union over labels, and the record model that validates whole export records.
+
+Imported on first use by :class:`annotator.schema.scheme.Scheme` (pydantic is not on start-up paths)."""
 
 from __future__ import annotations
 
 import math
-from functools import cached_property
 from typing import Annotated, Any, Literal, NotRequired, Union
 
 from pydantic import ConfigDict, Field, PlainValidator, TypeAdapter, ValidationError, WithJsonSchema, create_model
@@ -14,7 +15,7 @@ from typing_extensions import TypedDict
 from annotator.errors import ActionRefused
 from annotator.model.record import Record
 from annotator.model.span import Span
-from annotator.schema.definition import AttrDef, LabelDef, SchemeDef
+from annotator.schema.definition import AttrDef, LabelDef, SchemeDef, ref_attrs_of
 from annotator.schema.timex import TIMEX_PATTERN
 
 
@@ -58,23 +59,13 @@ def _attrs_type(label: LabelDef) -> type:
     return td
 
 
-class Scheme:
-    """The compiled label scheme: what labels exist, their keys and colours, and the models that
-    validate spans, attributes and records against it."""
+class CompiledScheme:
+    """The pydantic side of a scheme: span models typed per label, a discriminated union over
+    labels, and the record model that validates whole export records."""
 
     def __init__(self, definition: SchemeDef):
-        self.definition = definition
-        self.name = definition.name
-        self.version = definition.version
-        self.path = definition.path
-        self.labels: tuple[LabelDef, ...] = definition.labels
-        self.by_name: dict[str, LabelDef] = dict(definition.by_name)
-        self.by_key: dict[str, LabelDef] = {lab.key: lab for lab in self.labels}
-        self.ref_attrs = {
-            lab.name: tuple((a.name, frozenset(a.targets)) for a in lab.attrs if a.type == "ref")
-            for lab in self.labels
-            if any(a.type == "ref" for a in lab.attrs)
-        }
+        self.labels = definition.labels
+        self.ref_attrs = ref_attrs_of(definition)
         self.attrs_types = {lab.name: _attrs_type(lab) for lab in self.labels}
         self.span_models: dict[str, type[Span]] = {
             lab.name: create_model(  # type: ignore[call-overload]
@@ -95,40 +86,16 @@ class Scheme:
             spans=(list[span_union], Field(default_factory=list)),
         )
         self.record_model.ref_attrs = self.ref_attrs
-        self.record_model.scheme_name = self.name
-        self.record_model.scheme_version = self.version
-        self._attrs_adapters = {name: TypeAdapter(t) for name, t in self.attrs_types.items()}
-        self._span_adapter = TypeAdapter(span_union)
-
-    def label(self, name: str) -> LabelDef:
-        return self.by_name[name]
-
-    def validate_record(self, obj: Any) -> Record:
-        """Validate one export record (a dict from JSON); raises pydantic ValidationError."""
-        return self.record_model.model_validate(obj)
-
-    def validate_span(self, obj: dict[str, Any]) -> Span:
-        """Validate one span on its own (type, label, attributes); raises pydantic ValidationError."""
-        return self._span_adapter.validate_python(obj)
+        self.record_model.scheme_name = definition.name
+        self.record_model.scheme_version = definition.version
+        self.attrs_adapters = {name: TypeAdapter(t) for name, t in self.attrs_types.items()}
+        self.span_adapter = TypeAdapter(span_union)
 
     def validate_attrs(self, label: str, attrs: dict[str, Any]) -> dict[str, Any]:
-        """Check a label's attributes; return them without unset (None) values.
-
-        Raises ActionRefused naming the first bad attribute (``attrs.NAME``)."""
-        if label not in self._attrs_adapters:
-            raise ActionRefused(f"unknown label {label!r}", "label")
         try:
-            clean = self._attrs_adapters[label].validate_python(attrs)
+            clean = self.attrs_adapters[label].validate_python(attrs)
         except ValidationError as exc:
             err = exc.errors(include_url=False)[0]
             loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int))
             raise ActionRefused(err["msg"], f"attrs.{loc}" if loc else "attrs") from None
         return {k: v for k, v in clean.items() if v is not None}
-
-    @cached_property
-    def record_json_schema(self) -> dict[str, Any]:
-        """The JSON Schema of one export record under this scheme."""
-        schema = self.record_model.model_json_schema(by_alias=True, mode="serialization")
-        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        schema["title"] = f"annotator export record ({self.name} v{self.version})"
-        return schema

@@ -56,6 +56,15 @@ class SchemeDef:
         self.by_name.update({lab.name: lab for lab in self.labels})
 
 
+def ref_attrs_of(definition: SchemeDef) -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
+    """label -> ((ref attribute, allowed target labels), ...), for the labels that have refs."""
+    return {
+        lab.name: tuple((a.name, frozenset(a.targets)) for a in lab.attrs if a.type == "ref")
+        for lab in definition.labels
+        if any(a.type == "ref" for a in lab.attrs)
+    }
+
+
 def _fail(path: str, entry: str, message: str) -> SchemeError:
     return SchemeError(f"{path}: {entry}: {message}")
 

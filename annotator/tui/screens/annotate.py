@@ -79,6 +79,9 @@ class AnnotateScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.open_document(self.doc_id)
+        # compile the scheme's pydantic models once the first frame is on screen, so that the
+        # first tag does not wait for them and start-up does not either
+        self.call_after_refresh(self.run_worker, self.scheme.compile, thread=True, exit_on_error=False)
 
     def open_document(self, doc_id: str) -> None:
         self.doc_id = doc_id
