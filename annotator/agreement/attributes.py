@@ -11,7 +11,8 @@ share is ``None`` when no pair was compared.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from annotator.agreement.spans import Mark
 
@@ -39,25 +40,44 @@ def keys(names: Mapping[str, tuple[str, ...]]) -> list[str]:
     return [f"{label}.{attr}" for label, attrs in names.items() for attr in attrs]
 
 
-def tally(a: Sequence[Mark], b: Sequence[Mark], pairs: Iterable[tuple[int, int]],
-          names: Mapping[str, tuple[str, ...]], into: dict[str, AttrTally]) -> None:
-    """Add the comparisons of one document's exact pairs to ``into``."""
-    for i, j in pairs:
-        x, y = a[i], b[j]
-        attrs = names.get(x.label)
-        if not attrs or (not x.attrs and not y.attrs):
-            continue
-        if x.attrs == y.attrs:
-            for name, _value in x.attrs:
-                t = into.setdefault(f"{x.label}.{name}", AttrTally())
-                t.equal += 1
+@dataclass(slots=True)
+class AttrCounts:
+    """The exactly matched pairs of one pair of annotators, collected document by document and
+    counted once: pairs with identical attributes (most of them) as ``(label, attrs)``, the
+    others whole."""
+
+    same: list[tuple[str, tuple]] = field(default_factory=list)
+    differ: list[tuple[Mark, Mark]] = field(default_factory=list)
+
+    def add_doc(self, a: Sequence[Mark], b: Sequence[Mark], pairs: Iterable[tuple[int, int]]) -> None:
+        for i, j in pairs:
+            x, y = a[i], b[j]
+            if x.attrs == y.attrs:
+                if x.attrs:
+                    self.same.append((x.label, x.attrs))
+            else:
+                self.differ.append((x, y))
+
+    def add(self, other: AttrCounts) -> None:
+        self.same.extend(other.same)
+        self.differ.extend(other.differ)
+
+    def tallies(self, names: Mapping[str, tuple[str, ...]]) -> dict[str, AttrTally]:
+        """``"LABEL.attr"`` -> equal / compared, for the attributes of ``names``."""
+        out: dict[str, AttrTally] = {}
+        for (label, attrs), n in Counter(self.same).items():
+            for name, _value in attrs:
+                if name in names.get(label, ()):
+                    t = out.setdefault(f"{label}.{name}", AttrTally())
+                    t.equal += n
+                    t.compared += n
+        for x, y in self.differ:
+            xa, ya = dict(x.attrs), dict(y.attrs)
+            for name in names.get(x.label, ()):
+                u, v = xa.get(name), ya.get(name)
+                if u is None and v is None:
+                    continue
+                t = out.setdefault(f"{x.label}.{name}", AttrTally())
                 t.compared += 1
-            continue
-        xa, ya = dict(x.attrs), dict(y.attrs)
-        for name in attrs:
-            u, v = xa.get(name), ya.get(name)
-            if u is None and v is None:
-                continue
-            t = into.setdefault(f"{x.label}.{name}", AttrTally())
-            t.compared += 1
-            t.equal += u == v
+                t.equal += u == v
+        return out

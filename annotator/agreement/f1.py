@@ -102,21 +102,18 @@ class PairCounts:
         self._counted = None
         return DocResult(Tally(len(a), len(b), len(exact)), Tally(len(a), len(b), len(partial)), exact)
 
-    def add(self, other: PairCounts) -> None:
-        self.a.extend(other.a)
-        self.b.extend(other.b)
-        self.exact.extend(other.exact)
-        self.partial.extend(other.partial)
-        self._counted = None
+    def counted(self) -> dict[str, Counter[str]]:
+        """Spans of A and B and matched pairs, per label (``a``, ``b``, ``exact``, ``partial``)."""
+        if self._counted is None:
+            self._counted = {"a": Counter(self.a), "b": Counter(self.b), "exact": Counter(self.exact),
+                             "partial": Counter(self.partial)}
+        return self._counted
 
     def tally(self, kind: str, label: str | None = None) -> Tally:
         """Counts of ``kind`` (exact or partial) matching, for one label or (None) all."""
         if label is None:
             return Tally(len(self.a), len(self.b), len(self.exact if kind == "exact" else self.partial))
-        if self._counted is None:
-            self._counted = {"a": Counter(self.a), "b": Counter(self.b), "exact": Counter(self.exact),
-                             "partial": Counter(self.partial)}
-        c = self._counted
+        c = self.counted()
         return Tally(c["a"][label], c["b"][label], c[kind][label])
 
     def figures(self, kind: str, labels: Iterable[str]) -> dict[str, Any]:
@@ -124,3 +121,21 @@ class PairCounts:
         out: dict[str, Any] = self.tally(kind).figures()
         out["per_label"] = {lab: self.tally(kind, lab).figures() for lab in labels}
         return out
+
+
+def pooled(counts: Iterable[PairCounts], labels: Iterable[str]) -> dict[str, Any]:
+    """F1 over several pairs' counts added up (a micro average over pairs), overall and per label:
+    ``{"exact": {"f1", "per_label": {label: {"f1"}}}, "partial": {...}}``."""
+    total = {"a": Counter(), "b": Counter(), "exact": Counter(), "partial": Counter()}
+    for c in counts:
+        for k, v in c.counted().items():
+            total[k].update(v)
+    labels = list(labels)
+
+    def f1(kind: str, label: str | None) -> float | None:
+        if label is None:
+            return Tally(total["a"].total(), total["b"].total(), total[kind].total()).f1
+        return Tally(total["a"][label], total["b"][label], total[kind][label]).f1
+
+    return {kind: {"f1": f1(kind, None), "per_label": {lab: {"f1": f1(kind, lab)} for lab in labels}}
+            for kind in ("exact", "partial")}

@@ -37,10 +37,6 @@ UNIT_LABELS = ("a token (kappa) or character (alpha) takes the label of the inne
                "(shortest; equal lengths: first label in the scheme), else O")
 
 
-def _pooled(c: f1.PairCounts, kind: str, labels: Sequence[str]) -> dict[str, Any]:
-    return {"f1": c.tally(kind).f1, "per_label": {lab: {"f1": c.tally(kind, lab).f1} for lab in labels}}
-
-
 def _attr_figures(tallies: dict[str, attributes.AttrTally], keys: Sequence[str]) -> tuple[dict, dict]:
     empty = attributes.AttrTally()
     return ({k: tallies.get(k, empty).share for k in keys}, {k: tallies.get(k, empty).compared for k in keys})
@@ -63,7 +59,7 @@ def agreement(corpus: Corpus, scheme: Any, *,
 
     pair_list = list(combinations(annotators, 2))
     counts = {p: f1.PairCounts() for p in pair_list}
-    attrs: dict[tuple[str, str], dict[str, attributes.AttrTally]] = {p: {} for p in pair_list}
+    attrs = {p: attributes.AttrCounts() for p in pair_list}
     n_docs = dict.fromkeys(pair_list, 0)
     per_doc = []
     for doc in docs:
@@ -76,7 +72,7 @@ def agreement(corpus: Corpus, scheme: Any, *,
             doc_partial.add(result.partial)
             n_docs[pair] += 1
             if attr_names:
-                attributes.tally(sa.marks, sb.marks, result.exact_pairs, attr_names, attrs[pair])
+                attrs[pair].add_doc(sa.marks, sb.marks, result.exact_pairs)
         per_doc.append({"id": doc.id, "annotators": list(sides), "exact_f1": doc_exact.f1, "partial_f1": doc_partial.f1})
 
     lay = units.layout(docs, annotators, labels)
@@ -87,14 +83,13 @@ def agreement(corpus: Corpus, scheme: Any, *,
     per_doc.sort(key=_worst_first)
 
     pairs_out = []
-    pooled = f1.PairCounts()
     all_attrs: dict[str, attributes.AttrTally] = {}
     for i, j in combinations(range(len(annotators)), 2):
         pair = (annotators[i], annotators[j])
-        pooled.add(counts[pair])
-        for k, t in attrs[pair].items():
+        tallies = attrs[pair].tallies(attr_names)
+        for k, t in tallies.items():
             all_attrs.setdefault(k, attributes.AttrTally()).add(t)
-        shares, compared = _attr_figures(attrs[pair], attr_keys)
+        shares, compared = _attr_figures(tallies, attr_keys)
         pairs_out.append({
             "a": pair[0], "b": pair[1], "documents": n_docs[pair],
             "exact": counts[pair].figures("exact", labels), "partial": counts[pair].figures("partial", labels),
@@ -115,8 +110,7 @@ def agreement(corpus: Corpus, scheme: Any, *,
         "partial_scheme": PARTIAL_SCHEME,
         "unit_labels": UNIT_LABELS,
         "pairs": pairs_out,
-        "overall": {"exact": _pooled(pooled, "exact", labels), "partial": _pooled(pooled, "partial", labels),
-                    "attributes": shares, "attributes_compared": compared},
+        "overall": {**f1.pooled(counts.values(), labels), "attributes": shares, "attributes_compared": compared},
         "fleiss_kappa": fleiss,
         "fleiss_documents": fleiss_docs,
         "krippendorff_alpha": k_alpha,
