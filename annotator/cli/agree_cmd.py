@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from annotator.agreement.matching import PARTIAL_SCHEME
@@ -38,8 +39,11 @@ def chosen_labels(scheme, names: list[str] | None) -> list[str]:
     wanted = {n.strip() for arg in names for n in arg.split(",") if n.strip()}
     unknown = sorted(wanted - set(scheme.by_name))
     if unknown:
+        hint = ""
+        if any(os.path.exists(n) for n in unknown):
+            hint = " (a file was read as a label: put --labels after the SOURCES, or write --labels=ACTOR,DATE)"
         raise UsageError(f"unknown label(s) {', '.join(map(repr, unknown))}; the scheme has "
-                         f"{', '.join(lab.name for lab in scheme.labels)}")
+                         f"{', '.join(lab.name for lab in scheme.labels)}{hint}")
     return [lab.name for lab in scheme.labels if lab.name in wanted]
 
 

@@ -72,6 +72,10 @@ def test_agree_errors(tmp_path):
     paths = files(tmp_path)
     proc = run(*paths, "--labels", "PERSON")
     assert proc.returncode == 2 and "unknown label" in proc.stderr and "ACTOR" in proc.stderr
+    proc = run("--labels", "ACTOR", *paths)
+    assert proc.returncode == 2 and "put --labels after the SOURCES" in proc.stderr
+    proc = run("--labels=ACTOR", *paths, "--json")
+    assert proc.returncode == 0 and list(orjson.loads(proc.stdout)["labels"]) == ["ACTOR"]
     proc = run(*paths, "--db", str(tmp_path / "x.db"))
     assert proc.returncode == 2 and "not both" in proc.stderr
     other = write(tmp_path / "carol.jsonl", [make_record(TEXT + " Fin.", [], annotator="carol")])
