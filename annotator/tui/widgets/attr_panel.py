@@ -12,7 +12,7 @@ from annotator.text.sanitize import display_line
 
 class AttrPanel(Static):
     DEFAULT_CSS = """
-    AttrPanel { height: auto; max-height: 14; border-top: solid $primary; padding: 0 1; }
+    AttrPanel { height: 12; border-top: solid $primary; padding: 0 1; }
     """
 
     def __init__(self, scheme: Any, *, id: str | None = None) -> None:
@@ -24,7 +24,7 @@ class AttrPanel(Static):
         if span is None:
             t.append("No span focused.\n", "dim")
             t.append("Select text and press a label key; tab focuses a span.", "dim")
-            self.update(t)
+            self.update(t, layout=False)
             return
         label = self.scheme.by_name.get(span["label"])
         t.append(f"{span['label']} ", f"bold {label.color if label else ''}")
@@ -42,4 +42,4 @@ class AttrPanel(Static):
             else:
                 t.append(display_line(str(value)) + "\n")
         t.append("enter: edit" + ("  s: speaker" if any(a.type == "ref" for a in (label.attrs if label else ())) else ""), "dim")
-        self.update(t)
+        self.update(t, layout=False)  # fixed height: no layout pass

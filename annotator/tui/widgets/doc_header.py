@@ -33,7 +33,7 @@ class DocHeader(Static):
     def show(self, **fields: object) -> None:
         for k, v in fields.items():
             setattr(self, k, v)
-        self.update(self.render_text())
+        self.update(self.render_text(), layout=False)  # one fixed row: no layout pass
 
     def mark_saved(self) -> None:
         self.show(saved=datetime.now().strftime("%H:%M:%S"), error=None)
@@ -56,5 +56,5 @@ class DocHeader(Static):
         elif self.saved:
             t.append(f"  ✓ saved {self.saved}", "green")
         else:
-            t.append("  ✓ nothing to save", "dim")
+            t.append("  ✓ all saved", "dim")
         return t

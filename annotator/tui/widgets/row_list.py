@@ -3,7 +3,7 @@ of 20,000 spans or 100,000 documents costs only the rows on screen."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -59,9 +59,12 @@ class RowList(ScrollView, can_focus=True):
             return self.rows
 
     def __init__(self, row_text: Callable[[int], Text], count: int = 0, *, id: str | None = None,
-                 classes: str | None = None) -> None:
+                 classes: str | None = None, row_key: Callable[[int], Hashable] | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._row_text = row_text
+        self._row_key = row_key
+        # rendered segments by row key (when given): rows that only moved are not re-rendered
+        self._segments: dict[Hashable, list[Segment]] = {}
         self._count = count
         self.cursor = 0
         self.marked: int | None = None  # a row shown as "current" (e.g. the focused span)
@@ -73,11 +76,31 @@ class RowList(ScrollView, can_focus=True):
         return self._count
 
     def reset(self, count: int) -> None:
-        """The rows changed: new count, everything re-rendered, cursor kept in range."""
+        """The rows changed: new count, the visible rows re-rendered, cursor kept in range."""
         self._count = count
         self.cursor = max(0, min(self.cursor, count - 1))
-        self.virtual_size = Size(self.size.width, count)
+        new = Size(self.size.width, count)
+        if new != self.virtual_size:
+            height = self.size.height
+            if self.is_mounted and (self.virtual_size.height > height) == (count > height):
+                # Setting virtual_size would re-lay out (and repaint) the whole screen; while the
+                # scrollbar neither appears nor disappears, only this widget needs updating.
+                self.set_reactive(RowList.virtual_size, new)
+                self._scroll_update(new)
+            else:
+                self.virtual_size = new
         self.refresh()
+
+    def forget(self, key: Hashable) -> None:
+        """The row with this key changed: render it again next time."""
+        self._segments.pop(key, None)
+
+    def forget_all(self) -> None:
+        self._segments.clear()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._segments.clear()
 
     def refresh_row(self, index: int) -> None:
         y = index - int(self.scroll_y)
@@ -117,17 +140,25 @@ class RowList(ScrollView, can_focus=True):
         base = self.rich_style
         if index >= self._count:
             return Strip.blank(width, base)
-        self.rows_rendered += 1
-        text = self._row_text(index)
-        text.no_wrap = True
-        text.end = ""
+        key = self._row_key(index) if self._row_key is not None else None
+        plain = self._segments.get(key) if key is not None else None
+        if plain is None:
+            self.rows_rendered += 1
+            text = self._row_text(index)
+            text.no_wrap = True
+            text.end = ""
+            plain = list(text.render(self.app.console))
+            if key is not None:
+                if len(self._segments) > 4096:
+                    self._segments.clear()
+                self._segments[key] = plain
         if index == self.cursor:
             style = base + self.get_component_rich_style("row-list--cursor")
         elif index == self.marked:
             style = base + self.get_component_rich_style("row-list--marked")
         else:
             style = base
-        segments = [Segment(seg.text, style + seg.style if seg.style else style) for seg in text.render(self.app.console)]
+        segments = [Segment(seg.text, style + seg.style if seg.style else style) for seg in plain]
         return Strip(segments).crop_extend(0, width, style)
 
     def action_move(self, delta: int) -> None:

@@ -36,13 +36,14 @@ class SpanList(RowList):
         self._spans: dict[str, dict[str, Any]] = {}
         self._keys: list[tuple[int, int, str, str]] = []
         self._colors = dict(label_colors)
-        super().__init__(self._text_of, 0, id=id)
+        super().__init__(self._text_of, 0, id=id, row_key=lambda i: self._keys[i][3])
 
     @staticmethod
     def _key(span: Mapping[str, Any]) -> tuple[int, int, str, str]:
         return (*span_sort_key(span), span["id"])  # type: ignore[return-value]
 
     def set_spans(self, spans: Iterable[dict[str, Any]]) -> None:
+        self.forget_all()
         self._spans = {s["id"]: s for s in spans}
         self._keys = sorted(self._key(s) for s in self._spans.values())
         self.marked = None
@@ -52,12 +53,14 @@ class SpanList(RowList):
         old = self._spans.get(span["id"])
         if old is not None:
             self._keys.pop(bisect_left(self._keys, self._key(old)))
+        self.forget(span["id"])
         self._spans[span["id"]] = span
         insort(self._keys, self._key(span))
         self.reset(len(self._keys))
 
     def remove(self, span_id: str) -> None:
         old = self._spans.pop(span_id, None)
+        self.forget(span_id)
         if old is not None:
             self._keys.pop(bisect_left(self._keys, self._key(old)))
             self.reset(len(self._keys))
