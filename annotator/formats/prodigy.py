@@ -22,6 +22,7 @@ indices. The document id is ``annotator_record.id``, else ``meta.id``, else ``pr
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,7 @@ def prodigy_tokens(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any
         toks.append({"text": text[a:b], "start": a, "end": b, "id": len(toks), "ws": False})
 
     def gap(a: int, b: int) -> None:
-        cuts = [a] + [x for x in edges if a < x < b] + [b]
+        cuts = [a, *edges[bisect_right(edges, a):bisect_left(edges, b)], b]
         first = True
         for x, y in zip(cuts, cuts[1:]):
             if first and toks and toks[-1]["end"] == x and text[x] == " " and x not in starts and x + 1 not in ends:
