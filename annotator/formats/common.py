@@ -40,6 +40,13 @@ from annotator.text.words import token_spans
 ENVELOPE = "annotator_record"
 OFFSET_UNITS = {"codepoint": "cp", "utf16": "utf16", "grapheme": "grapheme"}
 _SPAN_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+
+
+def _is_key(k: Any) -> bool:
+    """A usable reference from another tool (region id, entity id, token index...)."""
+    if isinstance(k, tuple):
+        return all(_is_key(x) for x in k)
+    return isinstance(k, (str, int, float)) and not isinstance(k, bool)
 _ANNOTATOR = re.compile(r"^[A-Za-z0-9_.@+-]{1,64}$")
 
 
@@ -306,6 +313,12 @@ class RecordBuilder:
     def add_span(self, start: int, end: int, name: str, *, field: str, key: Any = None, span_id: Any = None,
                  attrs: dict[str, Any] | None = None) -> dict[str, Any] | None:
         """Add a span given in code points; the label goes through the map (None: dropped or unmapped)."""
+        if key is not None and not _is_key(key):
+            self.problem(field, f"the id {short(repr(key))} must be a string or a number")
+            return None
+        if not isinstance(name, str):
+            self.problem(field, f"a label must be a string, not {type(name).__name__}")
+            return None
         label = self.ctx.labels.to_label(name, self.ctx.name, self.line)
         if label is None:
             if name not in self.ctx.labels.to_scheme:
@@ -327,6 +340,12 @@ class RecordBuilder:
 
     def add_relation(self, name: str | None, a: Any, b: Any, field: str) -> None:
         """A link between the spans registered under keys ``a`` and ``b`` (either direction)."""
+        if not (_is_key(a) and _is_key(b)):
+            self.problem(field, f"a relation's ends must be ids (strings or numbers), not {short(repr(a))} and {short(repr(b))}")
+            return
+        if name is not None and not isinstance(name, str):
+            self.problem(field, "a relation's name must be a string")
+            return
         self.relations.append((name, a, b, field))
 
     def apply_envelope(self, env: Any, field: str = ENVELOPE) -> None:
@@ -353,7 +372,8 @@ class RecordBuilder:
         unmatched = 0
         matched: list[tuple[dict[str, Any], dict[str, Any]]] = []
         for i, entry in enumerate(extras):
-            if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[3], dict)):
+            if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[3], dict)
+                    and _is_key((entry[0], entry[1], entry[2]))):
                 self.problem(f"{field}.spans[{i}]", "expected [start, end, label, {extras}]")
                 continue
             targets = by_key.get((entry[0], entry[1], entry[2]))

@@ -157,8 +157,7 @@ def _read_annotation(ctx: ReadContext, line: int, doc_id: str, text: str, meta: 
                       + unit_hint(text, s, e, given, conv.unit))
             continue
         for lab in labels:
-            if isinstance(lab, str):
-                b.add_span(start, end, lab, field=f"{rf}.value.labels", key=r.get("id"), span_id=r.get("id"))
+            b.add_span(start, end, lab, field=f"{rf}.value.labels", key=r.get("id"), span_id=r.get("id"))
     if env is not None:
         b.apply_envelope(env)
     return b.build()
