@@ -99,13 +99,17 @@ def file_annotator(path: str) -> str:
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
-    """Reading builds many small objects and no cycles: the cyclic collector would only rescan them."""
+def gc_paused() -> Iterator[None]:
+    """For a command that reads a whole corpus and computes its figures once: no cyclic garbage
+    collection meanwhile (millions of small objects that live to the end and form no cycles, which
+    the collector would scan again and again), and what was built is then frozen out of its scans.
+    Reference counting still frees everything as usual."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was:
             gc.enable()
 
@@ -125,23 +129,22 @@ def from_files(paths: Iterable[str], scheme: Scheme, labels: Sequence[str], limi
     corpus = Corpus(tuple(labels))
     log = ProblemLog(limit)
     ref_attrs = scheme.ref_attrs
-    with _no_gc():
-        for path in paths:
-            try:
-                f = open(path, "rb")
-            except OSError as exc:
-                log.add(Problem(path, None, None, f"cannot read: {exc.strerror or exc}"))
-                continue
-            with f:
-                for item in read_jsonl(f, path, scheme, file_annotator(path), log):
-                    rec, doc = item.record, item.document
-                    if rec is None:
-                        log.add(Problem(path, item.line, None, "a document without annotations (expected export records)"))
-                        continue
-                    problem = corpus.add(doc.id, doc.text, doc.text_sha256, rec["annotator"], rec["status"],
-                                         rec["spans"], f"{path}:{item.line}", ref_attrs)
-                    if problem is not None:
-                        log.add(problem)
+    for path in paths:
+        try:
+            f = open(path, "rb")
+        except OSError as exc:
+            log.add(Problem(path, None, None, f"cannot read: {exc.strerror or exc}"))
+            continue
+        with f:
+            for item in read_jsonl(f, path, scheme, file_annotator(path), log):
+                rec, doc = item.record, item.document
+                if rec is None:
+                    log.add(Problem(path, item.line, None, "a document without annotations (expected export records)"))
+                    continue
+                problem = corpus.add(doc.id, doc.text, doc.text_sha256, rec["annotator"], rec["status"],
+                                     rec["spans"], f"{path}:{item.line}", ref_attrs)
+                if problem is not None:
+                    log.add(problem)
     _raise(log.kept, log.total)
     return corpus
 
@@ -154,13 +157,12 @@ def from_store(store: Any, scheme: Scheme, labels: Sequence[str]) -> Corpus:
     problems: list[Problem] = []
     ref_attrs = scheme.ref_attrs
     where = str(store.path)
-    with _no_gc():
-        for line in store.iter_export(scheme_name=scheme.name, scheme_version=scheme.version):
-            rec = orjson.loads(line)
-            problem = corpus.add(rec["id"], rec["text"], rec["text_sha256"], rec["annotator"], rec["status"],
-                                 rec["spans"], where, ref_attrs)
-            if problem is not None:
-                problems.append(problem)
+    for line in store.iter_export(scheme_name=scheme.name, scheme_version=scheme.version):
+        rec = orjson.loads(line)
+        problem = corpus.add(rec["id"], rec["text"], rec["text_sha256"], rec["annotator"], rec["status"],
+                             rec["spans"], where, ref_attrs)
+        if problem is not None:
+            problems.append(problem)
     _raise(problems[:50], len(problems))
     return corpus
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.agreement.matching import exact_pairs, partial_pairs
+from annotator.agreement.matching import exact_pairs_indexed, partial_pairs, range_index
 from annotator.agreement.spans import Mark
 
 
@@ -63,9 +63,11 @@ class Side:
 
     marks: Sequence[Mark]
     labels: list[str] = field(init=False)
+    index: dict[tuple[int, int, str], int] = field(init=False)
 
     def __post_init__(self) -> None:
         self.labels = [m.label for m in self.marks]
+        self.index = range_index(self.marks)
 
 
 @dataclass(slots=True)
@@ -92,7 +94,7 @@ class PairCounts:
     def add_doc(self, sa: Side, sb: Side) -> DocResult:
         """Compare one document and add its counts."""
         a, b = sa.marks, sb.marks
-        exact = exact_pairs(a, b)
+        exact = exact_pairs_indexed(sa.index, sb.index)
         partial = partial_pairs(a, b, exact)
         self.a.extend(sa.labels)
         self.b.extend(sb.labels)

@@ -25,15 +25,20 @@ PARTIAL_SCHEME = ("same label and at least one shared character; one-to-one, gre
                   "(ties: smallest boundary difference, then text order)")
 
 
+def range_index(marks: Sequence[Mark]) -> dict[tuple[int, int, str], int]:
+    """Position of each span by (start, end, label), for :func:`exact_pairs_indexed`."""
+    return {m[:3]: i for i, m in enumerate(marks)}  # m[:3] is m.range_key, without a property call
+
+
+def exact_pairs_indexed(index_a: dict[tuple[int, int, str], int],
+                        index_b: dict[tuple[int, int, str], int]) -> list[tuple[int, int]]:
+    """:func:`exact_pairs` from the :func:`range_index` of each side (built once per record)."""
+    return sorted([(index_a[k], index_b[k]) for k in index_a.keys() & index_b.keys()])
+
+
 def exact_pairs(a: Sequence[Mark], b: Sequence[Mark]) -> list[tuple[int, int]]:
     """Index pairs of the spans with the same start, end and label."""
-    index = {m[:3]: j for j, m in enumerate(b)}  # m[:3] is m.range_key, without a property call
-    out = []
-    for i, m in enumerate(a):
-        j = index.get(m[:3])
-        if j is not None:
-            out.append((i, j))
-    return out
+    return exact_pairs_indexed(range_index(a), range_index(b))
 
 
 def _overlapping(a: Sequence[Mark], ai: list[int], b: Sequence[Mark], bj: list[int]) -> list[tuple[int, int]]:
@@ -64,12 +69,10 @@ def partial_pairs(a: Sequence[Mark], b: Sequence[Mark],
     used_b = {j for _, j in pairs}
     rest_a: dict[str, list[int]] = {}
     rest_b: dict[str, list[int]] = {}
-    for i, m in enumerate(a):
-        if i not in used_a:
-            rest_a.setdefault(m.label, []).append(i)
-    for j, m in enumerate(b):
-        if j not in used_b:
-            rest_b.setdefault(m.label, []).append(j)
+    for i in set(range(len(a))) - used_a:
+        rest_a.setdefault(a[i].label, []).append(i)
+    for j in set(range(len(b))) - used_b:
+        rest_b.setdefault(b[j].label, []).append(j)
     ranked = []
     for label, ai in rest_a.items():
         bj = rest_b.get(label)

@@ -52,7 +52,9 @@ def _attrs_by_value(label: str, attrs: Mapping[str, Any], ref_attrs: RefAttrs,
     Values are the scheme's JSON scalars (text, number, bool), so the pairs are hashable."""
     refs = ref_attrs.get(label)
     if not refs:
-        return tuple(sorted(item for item in attrs.items() if item[1] is not None))
+        if None in attrs.values():
+            attrs = {k: v for k, v in attrs.items() if v is not None}
+        return tuple(attrs.items()) if len(attrs) == 1 else tuple(sorted(attrs.items()))
     ref_names = {name for name, _targets in refs}
     items = []
     for name, value in attrs.items():

@@ -55,12 +55,13 @@ def run(args: argparse.Namespace) -> int:
     labels = chosen_labels(scheme, args.labels)
     if args.sources and args.db:
         raise UsageError("give SOURCES or --db, not both")
-    if args.sources:
-        corpus = corpus_mod.from_files(args.sources, scheme, labels)
-    else:
-        with open_store_arg(args, create=False) as store:
-            corpus = corpus_mod.from_store(store, scheme, labels)
-    fig = agreement(corpus, scheme)
+    with corpus_mod.gc_paused():
+        if args.sources:
+            corpus = corpus_mod.from_files(args.sources, scheme, labels)
+        else:
+            with open_store_arg(args, create=False) as store:
+                corpus = corpus_mod.from_store(store, scheme, labels)
+        fig = agreement(corpus, scheme)
     if args.json:
         import orjson
 
