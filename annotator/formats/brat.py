@@ -34,9 +34,9 @@ from typing import Any
 import orjson
 
 from annotator.errors import UsageError
+from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
-    Options, ReadContext, RecordBuilder, Report, check_lossy, envelope, labels_for, plain_attrs, ref_links,
-    span_desc, staged_folder, unit_hint, Offsets,
+    Offsets, Options, Report, check_lossy, envelope, labels_for, plain_attrs, ref_links, span_desc, staged_folder, unit_hint,
 )
 from annotator.formats.jsonl import Item
 from annotator.formats.problems import ProblemLog

@@ -28,9 +28,9 @@ from typing import Any
 
 from annotator.errors import UsageError
 from annotator.formats.atomic import atomic_output
+from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
-    Options, ReadContext, RecordBuilder, Report, check_lossy, cut_tokens, labels_for, non_overlapping, plain_attrs,
-    ref_links, span_desc,
+    Options, Report, check_lossy, cut_tokens, labels_for, non_overlapping, plain_attrs, ref_links, span_desc,
 )
 from annotator.formats.jsonl import Item
 from annotator.formats.problems import ProblemLog

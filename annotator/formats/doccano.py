@@ -22,9 +22,9 @@ from typing import Any
 import orjson
 
 from annotator.formats.atomic import atomic_output
+from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
-    ENVELOPE, Offsets, Options, ReadContext, RecordBuilder, Report, check_lossy, envelope, labels_for, ref_links,
-    span_desc,
+    ENVELOPE, Offsets, Options, Report, check_lossy, envelope, labels_for, ref_links, span_desc,
 )
 from annotator.formats.jsonl import Item
 from annotator.formats.lines import read_json_lines

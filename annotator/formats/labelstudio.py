@@ -26,9 +26,9 @@ from typing import Any
 import orjson
 
 from annotator.formats.atomic import atomic_output
+from annotator.formats.builder import ReadContext, RecordBuilder, annotator_name
 from annotator.formats.common import (
-    ENVELOPE, Offsets, Options, ReadContext, RecordBuilder, Report, annotator_name, check_lossy, envelope,
-    labels_for, ref_links, same_text, span_desc, unit_hint,
+    ENVELOPE, Offsets, Options, Report, check_lossy, envelope, labels_for, ref_links, same_text, span_desc, unit_hint,
 )
 from annotator.formats.jsonl import Item
 from annotator.formats.problems import ProblemLog

@@ -30,9 +30,9 @@ from typing import Any
 import orjson
 
 from annotator.formats.atomic import atomic_output
+from annotator.formats.builder import ReadContext, RecordBuilder, annotator_name
 from annotator.formats.common import (
-    ENVELOPE, Options, ReadContext, RecordBuilder, Report, annotator_name, check_lossy, cut_tokens, envelope,
-    labels_for, ref_links, same_text,
+    ENVELOPE, Options, Report, check_lossy, cut_tokens, envelope, labels_for, ref_links, same_text,
 )
 from annotator.formats.jsonl import Item
 from annotator.formats.lines import read_json_lines

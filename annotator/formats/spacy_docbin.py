@@ -36,9 +36,8 @@ from typing import Any
 
 from annotator.errors import UsageError
 from annotator.formats.atomic import atomic_output
-from annotator.formats.common import (
-    ENVELOPE, Options, ReadContext, RecordBuilder, Report, check_lossy, envelope, labels_for, ref_links, span_desc,
-)
+from annotator.formats.builder import ReadContext, RecordBuilder
+from annotator.formats.common import ENVELOPE, Options, Report, check_lossy, envelope, labels_for, ref_links, span_desc
 from annotator.formats.jsonl import Item
 from annotator.formats.problems import ProblemLog
 from annotator.schema import Scheme
@@ -49,7 +48,7 @@ ALIGN_MODES = ("strict", "contract", "expand")
 def _spacy() -> Any:
     try:
         import spacy
-        from spacy.tokens import DocBin  # noqa: F401
+        from spacy.tokens import DocBin  # noqa: F401  (fail early if spaCy is broken)
     except ImportError:
         raise UsageError("the spacy format needs spaCy: pip install 'annotator[spacy]'") from None
     return spacy

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from annotator.formats import brat
 from annotator.formats.problems import ProblemLog
-from tests.formats.fmt_helpers import SCHEME, TRICKY, options, record, sample_records, same_records, span, write_read
+from tests.formats.fmt_helpers import SCHEME, options, record, sample_records, same_records, span, write_read
 
 
 def read(path, **kw):

@@ -6,7 +6,7 @@ import orjson
 
 from annotator.formats import doccano
 from annotator.formats.problems import ProblemLog
-from tests.formats.fmt_helpers import SCHEME, TRICKY, options, record, sample_records, same_records, span, write_read
+from tests.formats.fmt_helpers import SCHEME, options, record, sample_records, same_records, span, write_read
 
 
 def read(path, **kw):

@@ -6,7 +6,7 @@ import pytest
 
 from annotator.formats import spacy_docbin
 from annotator.formats.common import LossyExport
-from tests.formats.fmt_helpers import SCHEME, options, record, sample_records, same_records, span, write_read
+from tests.formats.fmt_helpers import SCHEME, options, record, sample_records, same_records, write_read
 
 spacy = pytest.importorskip("spacy")
 from spacy.tokens import DocBin  # noqa: E402
