@@ -12,96 +12,38 @@ Design (see ``shared/docs/textual.md`` §2.3):
   the rows it touches (cursor: old and new rows; selection: the rows between
   the old and new ends; a span: its rows) and refreshes only those lines.
 
-Look: each span has its label's colour blended into the background (stronger
-the deeper it is nested); a span inside another is also underlined (and
-italic from the third level), so ``75 membres`` inside a quote reads as
-"inner span of an outer span".  The focused span is drawn bold on its full
-label colour; the selection uses the theme's selection colour; the cursor is a
-reverse cell; highlights (find matches) use the theme's warning colour.
+Beside it: ``article_style`` (safe display text, label colours, contrast, the
+style of a run of cells, the strip of a row: how it looks) and ``article_input`` (the movement
+actions and mouse handlers, mixed in); the key bindings come from the action
+registry (``annotator.tui.actions.VIEW_ACTIONS``).
 """
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from annotator.text.sanitize import display_text
-from annotator.text.words import next_word_start, prev_word_start, word_at
-from annotator.tui.widgets.article_layout import Layout, grapheme_starts
+from annotator.tui.actions import VIEW_ACTIONS, bindings
+from annotator.tui.widgets.article_input import ArticleInput
+from annotator.tui.widgets.article_layout import Layout
+from annotator.tui.widgets.article_style import (ComponentStyle, StyleKey, contrast_ratio, label_color,
+                                                readable_on, row_strip, safe_display, span_style)
 from annotator.tui.widgets.span_index import SpanIndex, ViewSpan
 
-__all__ = ["ArticleView", "ViewSpan"]
-
-# Defence in depth: whatever ``display_text`` returns, these never reach the
-# terminal (C0 but LF, DEL, C1, bidi controls, line/paragraph separators).
-_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-_UNSAFE_TABLE = {
-    c: "\ufffd"
-    for c in [*range(0x00, 0x0A), *range(0x0B, 0x20), *range(0x7F, 0xA0)]
-    + [0x061C, 0x200E, 0x200F, *range(0x2028, 0x202F), *range(0x2066, 0x206A)]
-}
-
-_PALETTE = (
-    "#3b82f6",
-    "#f59e0b",
-    "#10b981",
-    "#ef4444",
-    "#8b5cf6",
-    "#ec4899",
-    "#14b8a6",
-    "#84cc16",
-)
-
-# Blend factor of a label colour into the background by nesting depth.
-_DEPTH_ALPHA = (0.0, 0.30, 0.47, 0.62)
+__all__ = ["ArticleView", "ViewSpan", "contrast_ratio", "readable_on"]
 
 
-def _safe_display(text: str) -> str:
-    disp = display_text(text)
-    if len(disp) != len(text):  # the contract is 1:1; never trust it blindly
-        disp = text
-    if _UNSAFE.search(disp) is not None:
-        disp = disp.translate(_UNSAFE_TABLE)
-    return disp
-
-
-def _luminance(c: Color) -> float:
-    def ch(v: int) -> float:
-        x = v / 255
-        return x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * ch(c.r) + 0.7152 * ch(c.g) + 0.0722 * ch(c.b)
-
-
-def contrast_ratio(a: Color, b: Color) -> float:
-    """WCAG contrast ratio of two opaque colours (1..21)."""
-    la, lb = _luminance(a), _luminance(b)
-    if la < lb:
-        la, lb = lb, la
-    return (la + 0.05) / (lb + 0.05)
-
-
-def readable_on(bg: Color, preferred: Color) -> Color:
-    """``preferred`` if it reads well on ``bg``, else black or white."""
-    if contrast_ratio(bg, preferred) >= 4.5:
-        return preferred
-    black, white = Color(0, 0, 0), Color(255, 255, 255)
-    return black if contrast_ratio(bg, black) >= contrast_ratio(bg, white) else white
-
-
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(ArticleInput, ScrollView, can_focus=True):
     """Shows an article, its spans, a cursor and a selection; fast on 1 MB."""
 
     ALLOW_SELECT = False
@@ -136,32 +78,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--focused-span",
     }
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "cursor_left", "Left", show=False),
-        Binding("right", "cursor_right", "Right", show=False),
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("home", "cursor_row_start", "Row start", show=False),
-        Binding("end", "cursor_row_end", "Row end", show=False),
-        Binding("pageup", "cursor_page_up", "Page up", show=False),
-        Binding("pagedown", "cursor_page_down", "Page down", show=False),
-        Binding("ctrl+home", "cursor_doc_start", "Document start", show=False),
-        Binding("ctrl+end", "cursor_doc_end", "Document end", show=False),
-        Binding("ctrl+left", "cursor_word_left", "Word left", show=False),
-        Binding("ctrl+right", "cursor_word_right", "Word right", show=False),
-        Binding("shift+left", "cursor_left(True)", "Extend left", show=False),
-        Binding("shift+right", "cursor_right(True)", "Extend right", show=False),
-        Binding("shift+up", "cursor_up(True)", "Extend up", show=False),
-        Binding("shift+down", "cursor_down(True)", "Extend down", show=False),
-        Binding("shift+home", "cursor_row_start(True)", "Extend to row start", show=False),
-        Binding("shift+end", "cursor_row_end(True)", "Extend to row end", show=False),
-        Binding("shift+pageup", "cursor_page_up(True)", "Extend page up", show=False),
-        Binding("shift+pagedown", "cursor_page_down(True)", "Extend page down", show=False),
-        Binding("ctrl+shift+home", "cursor_doc_start(True)", "Extend to start", show=False),
-        Binding("ctrl+shift+end", "cursor_doc_end(True)", "Extend to end", show=False),
-        Binding("ctrl+shift+left", "cursor_word_left(True)", "Extend word left", show=False),
-        Binding("ctrl+shift+right", "cursor_word_right(True)", "Extend word right", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(VIEW_ACTIONS, "view")  # type: ignore[assignment]
 
     class CursorMoved(Message):
         """The cursor or the selection changed."""
@@ -205,7 +122,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.snap: bool = False
         self.rows_rendered: int = 0
         self._row_cache: dict[int, Strip] = {}
-        self._style_cache: dict[tuple, Style] = {}
+        self._style_cache: dict[StyleKey, Style] = {}
         self._base_style: Style | None = None
         self._color_cache: dict[str, Color] = {}
         self._layout: Layout | None = None
@@ -220,7 +137,7 @@ class ArticleView(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ state
     def _set_document(self, text: str, spans: Iterable[ViewSpan]) -> None:
         self._text = text
-        self._disp = _safe_display(text)
+        self._disp = safe_display(text)
         self._len = len(text)
         self._index = SpanIndex(spans)
         self._anchor = 0
@@ -536,65 +453,25 @@ class ArticleView(ScrollView, can_focus=True):
     def _label_color(self, label: str) -> Color:
         color = self._color_cache.get(label)
         if color is None:
-            spec = self._label_colors.get(label)
-            try:
-                color = Color.parse(spec) if spec else None
-            except Exception:  # noqa: BLE001 - a bad colour must not crash the view
-                color = None
-            if color is None:
-                color = Color.parse(_PALETTE[sum(map(ord, label)) % len(_PALETTE)])
-            self._color_cache[label] = color
+            color = self._color_cache[label] = label_color(label, self._label_colors.get(label))
         return color
 
-    def _component(self, name: str) -> tuple[Color | None, Color | None, Style]:
+    def _component(self, name: str) -> ComponentStyle:
         styles = self.get_component_styles(name)
         bg = styles.background if styles.has_rule("background") else None
         fg = styles.color if styles.has_rule("color") else None
         return bg, fg, styles.text_style
 
-    def _style(self, key: tuple) -> Style:
+    def _style(self, key: StyleKey) -> Style:
         style = self._style_cache.get(key)
         if style is not None:
             return style
-        label, depth, focus_label, hl, sel, cur = key
         base = self._base
         base_bg = (
             Color.from_rich_color(base.bgcolor) if base.bgcolor else self.background_colors[1]
         )
         base_fg = Color.from_rich_color(base.color) if base.color else Color(200, 200, 200)
-        bg = base_bg
-        extra = Style()
-        if label is not None:
-            alpha = _DEPTH_ALPHA[min(depth, len(_DEPTH_ALPHA) - 1)]
-            bg = base_bg.blend(self._label_color(label), alpha)
-            if depth >= 2:
-                extra += Style(underline=True)
-            if depth >= 3:
-                extra += Style(italic=True)
-        if focus_label is not None:
-            bg = self._label_color(focus_label)
-            extra += self._component("article-view--focused-span")[2]
-        if hl:
-            hbg, hfg, hts = self._component("article-view--highlight")
-            if hbg is not None:
-                bg = base_bg + hbg
-            extra += hts
-        fg = readable_on(bg, base_fg)
-        if sel:
-            sbg, sfg, sts = self._component("article-view--selection")
-            if sbg is not None:
-                bg = base_bg + sbg
-            fg = readable_on(bg, (base_bg + sfg) if sfg is not None else base_fg)
-            extra += sts
-        style = Style(color=fg.rich_color, bgcolor=bg.rich_color) + extra
-        if cur:
-            cbg, cfg, cts = self._component("article-view--cursor")
-            if cbg is not None or cfg is not None:
-                style += Style(
-                    color=(base_bg + cfg).rich_color if cfg is not None else None,
-                    bgcolor=(base_bg + cbg).rich_color if cbg is not None else None,
-                )
-            style += cts
+        style = span_style(key, base_bg, base_fg, self._label_color, self._component)
         self._style_cache[key] = style
         return style
 
@@ -621,7 +498,6 @@ class ArticleView(ScrollView, can_focus=True):
     def _render_row(self, row: int) -> Strip:
         lay = self._layout
         assert lay is not None
-        disp = self._disp
         start, end = lay.row_span(row)
         text_end = lay.row_text_end(row)
         last_row = row == lay.row_count - 1
@@ -635,228 +511,5 @@ class ArticleView(ScrollView, can_focus=True):
         cur = self._cursor
         focus = self._index.get(self._focused_span) if self._focused_span else None
 
-        cuts = {start, vis_end, cur, cur + 1}
-        for s in spans:
-            cuts.add(s.start)
-            cuts.add(s.end)
-        for s, e in hls:
-            cuts.add(s)
-            cuts.add(e)
-        if sel is not None:
-            cuts.update(sel)
-        if focus is not None:
-            cuts.add(focus.start)
-            cuts.add(focus.end)
-        points = sorted(c for c in cuts if start <= c <= vis_end)
-
-        single = lay.is_single_cell_row(row)
-        if not single and len(points) > 2:
-            # Never split a grapheme cluster between two segments: a cut that
-            # falls inside a cluster becomes the cluster's both ends.
-            gs = [start + g for g in grapheme_starts(disp[start:text_end])]
-            gs.append(text_end)
-            snapped = set()
-            for c in points:
-                if c >= text_end:
-                    snapped.add(c)
-                    continue
-                i = bisect_right(gs, c) - 1
-                if gs[i] == c:
-                    snapped.add(c)
-                else:
-                    snapped.add(gs[i])
-                    snapped.add(gs[i + 1])
-            points = sorted(snapped)
-
-        style_of = self._style
-        segments: list[Segment] = []
-        for a, b in zip(points, points[1:]):
-            if a >= b:
-                continue
-            covering = [s for s in spans if s.start < b and s.end > a]
-            if covering:
-                inner = min(covering, key=_inner_key)
-                label = inner.label
-                depth = len(covering)
-            else:
-                label = None
-                depth = 0
-            focus_label = (
-                focus.label if focus is not None and focus.start < b and focus.end > a else None
-            )
-            hl = any(s < b and e > a for s, e in hls)
-            selected = sel is not None and sel[0] < b and sel[1] > a
-            is_cur = a <= cur < b
-            if b <= text_end:
-                chunk = disp[a:b]
-            elif a >= text_end:
-                chunk = " " * (b - a)
-            else:
-                chunk = disp[a:text_end] + " " * (b - text_end)
-            segments.append(
-                Segment(chunk, style_of((label, depth, focus_label, hl, selected, is_cur)))
-            )
-        # One Strip of exactly the row width (no crop/extend copies when it fits).
-        if single:
-            cells = vis_end - start
-        else:
-            cells = sum(seg.cell_length for seg in segments)
-        width = lay.width
-        if cells < width:
-            segments.append(Segment(" " * (width - cells), self._base))
-            return Strip(segments, width)
-        if cells == width:
-            return Strip(segments, width)
-        return Strip(segments, cells).crop(0, width)
-
-    # ------------------------------------------------------------- actions
-    def _row_and_x(self) -> tuple[int, int]:
-        lay = self._layout
-        assert lay is not None
-        row = lay.row_of(self._cursor)
-        x = self._goal_x if self._goal_x is not None else lay.column_of(self._cursor)
-        return row, x
-
-    def action_cursor_left(self, extend: bool = False) -> None:
-        self.move_cursor(self._cursor - 1, extend=extend)
-
-    def action_cursor_right(self, extend: bool = False) -> None:
-        self.move_cursor(self._cursor + 1, extend=extend)
-
-    def _vertical(self, delta: int, extend: bool) -> None:
-        lay = self._layout
-        if lay is None:
-            return
-        row, x = self._row_and_x()
-        target = row + delta
-        if target < 0:
-            new = 0
-        elif target >= lay.row_count:
-            new = self._len
-        else:
-            new = lay.offset_at(target, x)
-        self._set_cursor(new, extend=extend)
-        self._goal_x = x
-
-    def action_cursor_up(self, extend: bool = False) -> None:
-        self._vertical(-1, extend)
-
-    def action_cursor_down(self, extend: bool = False) -> None:
-        self._vertical(1, extend)
-
-    def action_cursor_row_start(self, extend: bool = False) -> None:
-        lay = self._layout
-        if lay is None:
-            return
-        self.move_cursor(lay.row_starts[lay.row_of(self._cursor)], extend=extend)
-
-    def action_cursor_row_end(self, extend: bool = False) -> None:
-        lay = self._layout
-        if lay is None:
-            return
-        self.move_cursor(lay.row_end_offset(lay.row_of(self._cursor)), extend=extend)
-
-    def _page(self, direction: int, extend: bool) -> None:
-        lay = self._layout
-        if lay is None:
-            return
-        h = self._viewport_height
-        row, x = self._row_and_x()
-        target = max(0, min(lay.row_count - 1, row + direction * h))
-        max_top = max(0, lay.row_count - h)
-        top = max(0, min(max_top, int(self.scroll_offset.y) + direction * h))
-        if top != int(self.scroll_offset.y):
-            self.scroll_to(y=top, animate=False)
-        if target == row:
-            new = 0 if direction < 0 else self._len
-        else:
-            new = lay.offset_at(target, x)
-        self._set_cursor(new, extend=extend)
-        self._goal_x = x
-
-    def action_cursor_page_up(self, extend: bool = False) -> None:
-        self._page(-1, extend)
-
-    def action_cursor_page_down(self, extend: bool = False) -> None:
-        self._page(1, extend)
-
-    def action_cursor_doc_start(self, extend: bool = False) -> None:
-        self.move_cursor(0, extend=extend)
-
-    def action_cursor_doc_end(self, extend: bool = False) -> None:
-        self.move_cursor(self._len, extend=extend)
-
-    def action_cursor_word_left(self, extend: bool = False) -> None:
-        self.move_cursor(prev_word_start(self._text, self._cursor), extend=extend)
-
-    def action_cursor_word_right(self, extend: bool = False) -> None:
-        self.move_cursor(next_word_start(self._text, self._cursor), extend=extend)
-
-    def action_select_word(self) -> None:
-        """Select the word under the cursor."""
-        self._select_word_at(self._cursor)
-
-    def _select_word_at(self, offset: int) -> None:
-        found = word_at(self._text, offset)
-        if found is not None:
-            self.select(*found)
-
-    # ------------------------------------------------------------- mouse
-    def _event_offset(self, event: events.MouseEvent) -> int:
-        pos = event.get_content_offset_capture(self)
-        h = self._viewport_height
-        if self._dragging and (pos.y < 0 or pos.y >= h) and self._layout is not None:
-            # Dragging above or below the view: scroll one row that way.
-            top = int(self.scroll_offset.y)
-            step = -1 if pos.y < 0 else 1
-            max_top = max(0, self._layout.row_count - h)
-            self.scroll_to(y=max(0, min(max_top, top + step)), animate=False)
-        y = max(0, min(pos.y, h - 1))
-        return self.offset_at_point(max(0, pos.x), y)
-
-    def on_mouse_down(self, event: events.MouseDown) -> None:
-        if event.button not in (0, 1):
-            return
-        offset = self._event_offset(event)
-        if event.ctrl:
-            span = self.span_at(offset)
-            if span is not None:
-                self.post_message(self.SpanClicked(self, span.id))
-            event.stop()
-            return
-        self.focus()
-        self.move_cursor(offset)
-        self._dragging = True
-        self.capture_mouse()
-        event.stop()
-
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        if not self._dragging:
-            return
-        self.move_cursor(self._event_offset(event), extend=True)
-        event.stop()
-
-    def on_mouse_up(self, event: events.MouseUp) -> None:
-        if not self._dragging:
-            return
-        self._dragging = False
-        self.release_mouse()
-        event.stop()
-
-    def on_click(self, event: events.Click) -> None:
-        if event.ctrl:
-            return
-        if event.chain == 2:
-            self._select_word_at(self._event_offset(event))
-            event.stop()
-        elif event.chain >= 3:
-            offset = self._event_offset(event)
-            text = self._text
-            start = text.rfind("\n", 0, offset) + 1
-            stop = text.find("\n", offset)
-            self.select(start, self._len if stop == -1 else stop)
-            event.stop()
-
-
-def _inner_key(s: ViewSpan) -> tuple[int, int]:
-    return (s.end - s.start, -s.start)
+        return row_strip(self._disp, start, vis_end, text_end, lay.is_single_cell_row(row), lay.width,
+                         spans, hls, sel, cur, focus, self._style, self._base)

@@ -1,0 +1,264 @@
+"""How the article view looks: safe display text, label colours, contrast, the style of a run
+of cells and the strip drawing one wrapped row.
+
+Pure helpers of :mod:`annotator.tui.widgets.article_view` (no widget state here): the view
+caches what they return and feeds them its state and theme (base colours, component styles).
+
+Look: each span has its label's colour blended into the background (stronger the deeper it is
+nested); a span inside another is also underlined (and italic from the third level), so
+``75 membres`` inside a quote reads as "inner span of an outer span".  The focused span is
+drawn bold on its full label colour; the selection uses the theme's selection colour; the
+cursor is a reverse cell; highlights (find matches) use the theme's warning colour.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.color import Color
+from textual.strip import Strip
+
+from annotator.text.sanitize import display_text
+from annotator.tui.widgets.article_layout import grapheme_starts
+from annotator.tui.widgets.span_index import ViewSpan
+
+__all__ = [
+    "DEPTH_ALPHA",
+    "PALETTE",
+    "ComponentStyle",
+    "StyleKey",
+    "contrast_ratio",
+    "label_color",
+    "readable_on",
+    "row_strip",
+    "safe_display",
+    "span_style",
+]
+
+# Defence in depth: whatever ``display_text`` returns, these never reach the
+# terminal (C0 but LF, DEL, C1, bidi controls, line/paragraph separators).
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_UNSAFE_TABLE = {
+    c: "\ufffd"
+    for c in [*range(0x00, 0x0A), *range(0x0B, 0x20), *range(0x7F, 0xA0)]
+    + [0x061C, 0x200E, 0x200F, *range(0x2028, 0x202F), *range(0x2066, 0x206A)]
+}
+
+PALETTE = (
+    "#3b82f6",
+    "#f59e0b",
+    "#10b981",
+    "#ef4444",
+    "#8b5cf6",
+    "#ec4899",
+    "#14b8a6",
+    "#84cc16",
+)
+
+# Blend factor of a label colour into the background by nesting depth.
+DEPTH_ALPHA = (0.0, 0.30, 0.47, 0.62)
+
+# (label of the innermost span, nesting depth, label of the focused span, highlighted,
+#  selected, cursor): everything that decides the style of a run of cells.
+StyleKey = tuple[str | None, int, str | None, bool, bool, bool]
+# A component class's (background, colour, text style); colours None when the CSS sets none.
+ComponentStyle = tuple[Color | None, Color | None, Style]
+
+
+def safe_display(text: str) -> str:
+    """The drawn twin of ``text``: same length (so same offsets), nothing a terminal obeys."""
+    disp = display_text(text)
+    if len(disp) != len(text):  # the contract is 1:1; never trust it blindly
+        disp = text
+    if _UNSAFE.search(disp) is not None:
+        disp = disp.translate(_UNSAFE_TABLE)
+    return disp
+
+
+def _luminance(c: Color) -> float:
+    def ch(v: int) -> float:
+        x = v / 255
+        return x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * ch(c.r) + 0.7152 * ch(c.g) + 0.0722 * ch(c.b)
+
+
+def contrast_ratio(a: Color, b: Color) -> float:
+    """WCAG contrast ratio of two opaque colours (1..21)."""
+    la, lb = _luminance(a), _luminance(b)
+    if la < lb:
+        la, lb = lb, la
+    return (la + 0.05) / (lb + 0.05)
+
+
+def readable_on(bg: Color, preferred: Color) -> Color:
+    """``preferred`` if it reads well on ``bg``, else black or white."""
+    if contrast_ratio(bg, preferred) >= 4.5:
+        return preferred
+    black, white = Color(0, 0, 0), Color(255, 255, 255)
+    return black if contrast_ratio(bg, black) >= contrast_ratio(bg, white) else white
+
+
+def label_color(label: str, spec: str | None) -> Color:
+    """The colour of ``label``: its ``spec`` when it parses, else one of the palette's by name."""
+    try:
+        color = Color.parse(spec) if spec else None
+    except Exception:  # noqa: BLE001 - a bad colour must not crash the view
+        color = None
+    if color is None:
+        color = Color.parse(PALETTE[sum(map(ord, label)) % len(PALETTE)])
+    return color
+
+
+def span_style(
+    key: StyleKey,
+    base_bg: Color,
+    base_fg: Color,
+    color_of: Callable[[str], Color],
+    component: Callable[[str], ComponentStyle],
+) -> Style:
+    """The style of cells described by ``key`` on the view's ``base_bg``/``base_fg``.
+
+    ``color_of`` gives a label's colour; ``component`` a component class's
+    :data:`ComponentStyle` (``article-view--focused-span``, ``--highlight``,
+    ``--selection``, ``--cursor``).
+    """
+    label, depth, focus_label, hl, sel, cur = key
+    bg = base_bg
+    extra = Style()
+    if label is not None:
+        alpha = DEPTH_ALPHA[min(depth, len(DEPTH_ALPHA) - 1)]
+        bg = base_bg.blend(color_of(label), alpha)
+        if depth >= 2:
+            extra += Style(underline=True)
+        if depth >= 3:
+            extra += Style(italic=True)
+    if focus_label is not None:
+        bg = color_of(focus_label)
+        extra += component("article-view--focused-span")[2]
+    if hl:
+        hbg, hfg, hts = component("article-view--highlight")
+        if hbg is not None:
+            bg = base_bg + hbg
+        extra += hts
+    fg = readable_on(bg, base_fg)
+    if sel:
+        sbg, sfg, sts = component("article-view--selection")
+        if sbg is not None:
+            bg = base_bg + sbg
+        fg = readable_on(bg, (base_bg + sfg) if sfg is not None else base_fg)
+        extra += sts
+    style = Style(color=fg.rich_color, bgcolor=bg.rich_color) + extra
+    if cur:
+        cbg, cfg, cts = component("article-view--cursor")
+        if cbg is not None or cfg is not None:
+            style += Style(
+                color=(base_bg + cfg).rich_color if cfg is not None else None,
+                bgcolor=(base_bg + cbg).rich_color if cbg is not None else None,
+            )
+        style += cts
+    return style
+
+
+def row_strip(
+    disp: str,
+    start: int,
+    vis_end: int,
+    text_end: int,
+    single: bool,
+    width: int,
+    spans: Sequence[ViewSpan],
+    hls: Sequence[tuple[int, int]],
+    sel: tuple[int, int] | None,
+    cur: int,
+    focus: ViewSpan | None,
+    style_of: Callable[[StyleKey], Style],
+    pad_style: Style,
+) -> Strip:
+    """The strip, ``width`` cells wide, drawing the cells ``[start, vis_end)`` of one wrapped row.
+
+    ``disp[start:text_end]`` is the row's text; the cells from ``text_end`` on are blank (the
+    newline, or the end of the text).  ``spans`` and ``hls`` (highlights) are those overlapping
+    the row; ``sel``, ``cur`` and ``focus`` the selection, cursor and focused span; ``single``
+    says every character of the row is one cell wide.  The row is cut wherever one of these
+    starts or ends (never inside a grapheme cluster) and each run gets ``style_of`` its
+    :data:`StyleKey`; cells past the text up to ``width`` are blank in ``pad_style``.
+    """
+    cuts = {start, vis_end, cur, cur + 1}
+    for s in spans:
+        cuts.add(s.start)
+        cuts.add(s.end)
+    for s, e in hls:
+        cuts.add(s)
+        cuts.add(e)
+    if sel is not None:
+        cuts.update(sel)
+    if focus is not None:
+        cuts.add(focus.start)
+        cuts.add(focus.end)
+    points = sorted(c for c in cuts if start <= c <= vis_end)
+
+    if not single and len(points) > 2:
+        # Never split a grapheme cluster between two segments: a cut that
+        # falls inside a cluster becomes the cluster's both ends.
+        gs = [start + g for g in grapheme_starts(disp[start:text_end])]
+        gs.append(text_end)
+        snapped = set()
+        for c in points:
+            if c >= text_end:
+                snapped.add(c)
+                continue
+            i = bisect_right(gs, c) - 1
+            if gs[i] == c:
+                snapped.add(c)
+            else:
+                snapped.add(gs[i])
+                snapped.add(gs[i + 1])
+        points = sorted(snapped)
+
+    segments: list[Segment] = []
+    for a, b in zip(points, points[1:]):
+        if a >= b:
+            continue
+        covering = [s for s in spans if s.start < b and s.end > a]
+        if covering:
+            inner = min(covering, key=_inner_key)
+            label = inner.label
+            depth = len(covering)
+        else:
+            label = None
+            depth = 0
+        focus_label = (
+            focus.label if focus is not None and focus.start < b and focus.end > a else None
+        )
+        hl = any(s < b and e > a for s, e in hls)
+        selected = sel is not None and sel[0] < b and sel[1] > a
+        is_cur = a <= cur < b
+        if b <= text_end:
+            chunk = disp[a:b]
+        elif a >= text_end:
+            chunk = " " * (b - a)
+        else:
+            chunk = disp[a:text_end] + " " * (b - text_end)
+        segments.append(
+            Segment(chunk, style_of((label, depth, focus_label, hl, selected, is_cur)))
+        )
+    # One Strip of exactly the row width (no crop/extend copies when it fits).
+    if single:
+        cells = vis_end - start
+    else:
+        cells = sum(seg.cell_length for seg in segments)
+    if cells < width:
+        segments.append(Segment(" " * (width - cells), pad_style))
+        return Strip(segments, width)
+    if cells == width:
+        return Strip(segments, width)
+    return Strip(segments, cells).crop(0, width)
+
+
+def _inner_key(s: ViewSpan) -> tuple[int, int]:
+    return (s.end - s.start, -s.start)
