@@ -13,6 +13,7 @@ from annotator.cli.common import add_common, run_command
 
 COMMANDS = {
     "annotate": ("annotator.cli.annotate", "import SOURCES (default: seeds/) and annotate in the terminal"),
+    "review": ("annotator.cli.review_cmd", "adjudicate several annotators' records into a gold record"),
     "import": ("annotator.cli.import_cmd", "import documents and records into the store"),
     "export": ("annotator.cli.export_cmd", "export records from the store"),
     "validate": ("annotator.cli.validate_cmd", "check native JSONL files against the scheme"),

@@ -130,6 +130,14 @@ class Store(ABC):
     def annotators(self) -> list[str]: ...
 
     @abstractmethod
+    def record_annotators(self, doc_id: str) -> list[str]:
+        """Who has a record of this document (sorted)."""
+
+    @abstractmethod
+    def reviewable(self, reviewer: str) -> list[str]:
+        """Ids of the documents someone other than ``reviewer`` has a record of, in order."""
+
+    @abstractmethod
     def stats(self) -> dict[str, Any]: ...
 
     @abstractmethod

@@ -420,6 +420,16 @@ class SQLiteStore(Store):
     def annotators(self) -> list[str]:
         return [r[0] for r in self._conn.execute("SELECT DISTINCT annotator FROM records ORDER BY annotator")]
 
+    def record_annotators(self, doc_id: str) -> list[str]:
+        pk = self._doc_pk(doc_id)
+        return [r[0] for r in self._conn.execute(
+            "SELECT annotator FROM records WHERE doc_pk = ? ORDER BY annotator", (pk,))]
+
+    def reviewable(self, reviewer: str) -> list[str]:
+        return [r[0] for r in self._conn.execute(
+            "SELECT d.id FROM documents d WHERE EXISTS (SELECT 1 FROM records r WHERE r.doc_pk = d.pk"
+            " AND r.annotator != ?) ORDER BY d.pk", (reviewer,))]
+
     def stats(self) -> dict[str, Any]:
         c = self._conn
         by_status: dict[str, dict[str, int]] = {}

@@ -82,6 +82,31 @@ SCREEN_ACTIONS: tuple[ActionDef, ...] = (
     ActionDef("app.quit", ("ctrl+q",), "Quit", "App", footer=True, short="quit"),
 )
 
+# The review screen: its own keys, then the annotation keys that work the same way there.
+REVIEW_ACTIONS: tuple[ActionDef, ...] = (
+    ActionDef("next_disagreement", ("n",), "Focus the next disagreement", "Review", footer=True, short="next"),
+    ActionDef("previous_disagreement", ("p",), "Focus the previous disagreement", "Review", short="previous"),
+    ActionDef("accept", ("a",), "Accept the focused candidate into gold", "Review", footer=True, short="accept"),
+    ActionDef("reject", ("r",), "Reject the focused candidate (take it out of gold)", "Review", footer=True,
+              short="reject"),
+    ActionDef("pick_version", ("v",), "Pick one annotator's version of the disputed region (then its digit)",
+              "Review", footer=True, short="version"),
+    ActionDef("next_span", ("tab",), "Focus the next candidate", "Spans", priority=True),
+    ActionDef("previous_span", ("shift+tab",), "Focus the previous candidate", "Spans", priority=True),
+    ActionDef("remove_span", ("delete", "backspace"), "Remove the focused span from gold", "Spans"),
+    ActionDef("edit_attributes", ("enter",), "Edit the attributes of the focused span in gold", "Spans"),
+    ActionDef("pick_speaker", ("s",), "Choose the speaker of the focused quote in gold", "Spans"),
+    ActionDef("undo", ("ctrl+z",), "Undo", "History", footer=True, short="undo"),
+    ActionDef("redo", ("ctrl+y",), "Redo", "History"),
+    ActionDef("next_document", ("right_square_bracket",), "Next document to review", "Documents"),
+    ActionDef("previous_document", ("left_square_bracket",), "Previous document to review", "Documents"),
+    ActionDef("mark_done", ("ctrl+d",), "Mark the document reviewed and go to the next one", "Documents",
+              footer=True, short="reviewed"),
+    ActionDef("help", ("question_mark",), "Help: every key", "App", footer=True, short="help"),
+    ActionDef("app.command_palette", ("ctrl+p",), "Command palette", "App", palette=False),
+    ActionDef("app.quit", ("ctrl+q",), "Quit", "App", footer=True, short="quit"),
+)
+
 KEY_NAMES = {
     "slash": "/", "question_mark": "?", "right_square_bracket": "]", "left_square_bracket": "[",
     "right_curly_bracket": "}", "left_curly_bracket": "{",
@@ -106,10 +131,14 @@ def all_actions(scheme) -> tuple[ActionDef, ...]:  # type: ignore[no-untyped-def
     return VIEW_ACTIONS + tag_actions(scheme) + SCREEN_ACTIONS
 
 
+def review_actions(scheme) -> tuple[ActionDef, ...]:  # type: ignore[no-untyped-def]
+    return VIEW_ACTIONS + tag_actions(scheme) + REVIEW_ACTIONS
+
+
 def check_hotkeys(scheme) -> None:  # type: ignore[no-untyped-def]
-    """Refuse a scheme whose hotkeys collide with the tool's own keys."""
+    """Refuse a scheme whose hotkeys collide with the tool's own keys (annotate or review)."""
     taken: dict[str, str] = {}
-    for a in VIEW_ACTIONS + SCREEN_ACTIONS:
+    for a in VIEW_ACTIONS + SCREEN_ACTIONS + REVIEW_ACTIONS:
         for k in a.keys:
             taken[k] = a.description
     for lab in scheme.labels:

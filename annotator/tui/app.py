@@ -47,9 +47,9 @@ class AnnotatorApp(App[None]):
     COMMANDS = App.COMMANDS | {ActionCommands}
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, session: Session, doc_id: str, registry: tuple[ActionDef, ...], screen_cls: type[AnnotateScreen]):
+    def __init__(self, session: Any, doc_id: str, registry: tuple[ActionDef, ...], screen_cls: type):
         super().__init__()
-        self.session = session
+        self.session = session  # a Session (annotate) or a ReviewSession (review)
         self.first_doc = doc_id
         self.registry = registry
         self.screen_cls = screen_cls
@@ -72,6 +72,30 @@ def build_app(store: Store, scheme: Scheme, annotator: str, doc_id: str | None =
 
         raise AnnotatorError("the store holds no document")
     return AnnotatorApp(Session(store, scheme, annotator), doc_id, registry, screen_cls)
+
+
+def build_review_app(store: Store, scheme: Scheme, reviewer: str, doc_id: str | None = None,
+                     min_agree: int | None = None) -> AnnotatorApp:
+    """The review app on ``doc_id`` (default: the first document not yet reviewed)."""
+    from annotator.errors import AnnotatorError
+    from annotator.review.session import ReviewSession
+    from annotator.tui.actions import review_actions
+    from annotator.tui.screens.review import ReviewScreen
+
+    check_hotkeys(scheme)
+    registry = review_actions(scheme)
+    screen_cls: Any = type("ReviewScreen", (ReviewScreen,), {"BINDINGS": bindings(registry, "screen"),
+                                                             "__module__": ReviewScreen.__module__})
+    session = ReviewSession(store, scheme, reviewer, min_agree)
+    docs = session.documents()
+    if not docs:
+        raise AnnotatorError("nothing to review: no document has another annotator's record")
+    if doc_id is None:
+        status = {d.id: d.status for d in store.documents(reviewer)}
+        doc_id = next((d for d in docs if status.get(d) != "done"), docs[0])
+    elif doc_id not in docs:
+        raise AnnotatorError(f"document {doc_id!r} has no record of anyone but {reviewer!r}")
+    return AnnotatorApp(session, doc_id, registry, screen_cls)
 
 
 def run_tui(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = None) -> int:

@@ -34,6 +34,21 @@ def view_span(span: dict[str, Any]) -> ViewSpan:
     return ViewSpan(span["id"], span["start"], span["end"], span["label"])
 
 
+def range_to_tag(view: ArticleView, snap_on: bool) -> tuple[int, int] | str:
+    """The range a label key tags: the selection (else the word under the cursor), snapped to
+    words when snapping is on; or why there is nothing to tag."""
+    text = view.text
+    sel = view.selection or word_at(text, view.cursor)
+    if sel is None:
+        return "Nothing to tag: select some text first (shift+arrows or drag)."
+    if snap_on:
+        snapped = snap(text, *sel)
+        if snapped is None:
+            return "The selection holds no word (snapping is on: t turns it off)."
+        return snapped
+    return sel
+
+
 class AnnotateScreen(Screen[None]):
     """Built by :func:`annotator.tui.app.build_app`, which sets BINDINGS from the action registry."""
 
@@ -153,19 +168,11 @@ class AnnotateScreen(Screen[None]):
 
     def action_tag(self, label: str) -> None:
         view = self.view
-        text = view.text
-        sel = view.selection or word_at(text, view.cursor)
-        if sel is None:
-            self.notify("Nothing to tag: select some text first (shift+arrows or drag).", severity="warning")
+        target = range_to_tag(view, self.snap_on)
+        if isinstance(target, str):
+            self.notify(target, severity="warning")
             return
-        start, end = sel
-        if self.snap_on:
-            snapped = snap(text, start, end)
-            if snapped is None:
-                self.notify("The selection holds no word (snapping is on: t turns it off).", severity="warning")
-                return
-            start, end = snapped
-        change = self._run(self.session.add_span, start, end, label)
+        change = self._run(self.session.add_span, *target, label)
         if change is not None:
             view.clear_selection()
             new = next(op["span"]["id"] for op in change.ops if op["op"] == "add_span")

@@ -1,0 +1,41 @@
+"""``annotator review SOURCES... [--reviewer NAME] [--min-agree K]``: adjudicate several annotators'
+records into a gold record (the reviewer's), in the terminal."""
+
+from __future__ import annotations
+
+import argparse
+
+from annotator.cli.common import annotator_name, default_annotator, err, load_scheme_arg, open_store_arg
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("sources", nargs="*", metavar="SOURCE",
+                   help="native JSONL files of several annotators' records (imported first; default: what the store holds)")
+    p.add_argument("--reviewer", type=annotator_name, default="reviewer", metavar="NAME",
+                   help="the annotator whose record is the gold version (default: reviewer); "
+                        "`annotator export --annotator NAME` writes the gold JSONL")
+    p.add_argument("--min-agree", type=int, metavar="K",
+                   help="auto-accept a span that at least K annotators marked identically (default: all of them)")
+    p.add_argument("--doc", metavar="ID", help="open this document first")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.errors import UsageError
+
+    if args.min_agree is not None and args.min_agree < 1:
+        raise UsageError("--min-agree must be at least 1")
+    scheme = load_scheme_arg(args)
+    store = open_store_arg(args)
+    try:
+        if args.sources:
+            from annotator.importing import import_sources
+
+            result = import_sources(store, args.sources, scheme, default_annotator())
+            err(f"imported {result.summary}")
+        from annotator.tui.app import build_review_app
+
+        build_review_app(store, scheme, args.reviewer, args.doc, args.min_agree).run()
+        return 0
+    finally:
+        store.close()

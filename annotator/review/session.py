@@ -1,0 +1,170 @@
+"""A reviewer's session: the merge plan of one document against the reviewer's gold record in
+the store, and the verbs that change that record (accept, reject, pick a version, add).
+
+The gold record is an ordinary record of the annotator named ``reviewer``: every decision is one
+durable, undoable action, and a review stops and resumes like annotation does. A candidate is
+"in gold" when the gold record has a span equal to it by value (offsets, label, attributes, a
+speaker compared by the offsets and label of the span it names). Rejecting takes a candidate out
+of gold; an undecided candidate is one that is not in gold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.agreement.spans import Mark, marks_of
+from annotator.errors import ActionRefused
+from annotator.model import actions
+from annotator.model.working import Op, WorkingRecord
+from annotator.review.merge import (ACCEPTED, ADDED, AUTO_ACCEPTED, PICKED, Candidate, MergePlan, Region,
+                                    ids_by_key, plan_merge, provenance, resolve_refs)
+from annotator.schema import Scheme
+from annotator.store.base import Change, Store
+
+Step = Callable[[WorkingRecord], list[Op]]
+
+
+@dataclass(slots=True)
+class ReviewState:
+    """One document under review: the others' records, the plan, and the gold record."""
+
+    doc_id: str
+    text: str
+    annotators: tuple[str, ...]  # whose records are merged (the reviewer excluded), sorted
+    records: dict[str, list[dict[str, Any]]]
+    plan: MergePlan
+    gold: WorkingRecord
+    gold_ids: dict[Mark, str]  # gold span id of each mark the gold record holds
+
+    def in_gold(self, c: Candidate) -> str | None:
+        return self.gold_ids.get(c.mark)
+
+    def added(self) -> list[dict[str, Any]]:
+        """Gold spans that are no annotator's candidate (the reviewer's own)."""
+        marks = {c.mark for c in self.plan.candidates}
+        return [self.gold.spans[sid] for m, sid in self.gold_ids.items() if m not in marks]
+
+
+def _clone(rec: WorkingRecord) -> WorkingRecord:
+    return WorkingRecord(rec.doc_id, rec.text, rec.text_sha256, rec.meta, rec.annotator, rec.status,
+                         dict(rec.spans), list(rec.flags), rec.updated_at)
+
+
+def sequence(rec: WorkingRecord, steps: list[Step]) -> list[Op]:
+    """Plan several steps as one action: each is planned on the record as the previous left it."""
+    scratch = _clone(rec)
+    ops: list[Op] = []
+    for step in steps:
+        planned = step(scratch)
+        scratch.apply(planned)
+        ops.extend(planned)
+    return ops
+
+
+class ReviewSession:
+    def __init__(self, store: Store, scheme: Scheme, reviewer: str, min_agree: int | None = None):
+        self.store = store
+        self.scheme = scheme
+        self.reviewer = reviewer
+        self.min_agree = min_agree
+
+    def documents(self) -> list[str]:
+        return self.store.reviewable(self.reviewer)
+
+    def state(self, doc_id: str) -> ReviewState:
+        annotators = tuple(a for a in self.store.record_annotators(doc_id) if a != self.reviewer)
+        records = {a: self.store.load(doc_id, a).sorted_spans() for a in annotators}
+        k = None if self.min_agree is None else min(self.min_agree, max(1, len(annotators)))
+        plan = plan_merge(records, self.scheme.ref_attrs, k)
+        gold = self.store.load(doc_id, self.reviewer)
+        spans = gold.sorted_spans()
+        gold_ids = {m: s["id"] for s, m in zip(spans, marks_of(spans, self.scheme.ref_attrs))}
+        return ReviewState(doc_id, gold.text, annotators, records, plan, gold, gold_ids)
+
+    def open(self, doc_id: str) -> ReviewState:
+        """The state of ``doc_id``; the first time, the auto-accepted candidates go into gold."""
+        st = self.state(doc_id)
+        if st.gold.status == "todo" and not st.gold.spans and st.plan.auto:
+            steps = [self._add_step(c, AUTO_ACCEPTED) for c in self._targets_first(st.plan.auto)]
+            steps.append(lambda r: actions.plan_set_status(r, "in_progress"))
+            self._apply(doc_id, steps)
+            st = self.state(doc_id)
+        return st
+
+    @staticmethod
+    def _targets_first(cands: tuple[Candidate, ...] | list[Candidate]) -> list[Candidate]:
+        """Spans without refs first, so that a quote's speaker is in gold before the quote."""
+        return sorted(cands, key=lambda c: any(not isinstance(v, (str, int, float, bool)) for _, v in c.mark.attrs))
+
+    def _add_step(self, c: Candidate | Mark, decision: str, annotators: tuple[str, ...] = ()) -> Step:
+        mark = c.mark if isinstance(c, Candidate) else c
+        who = c.annotators if isinstance(c, Candidate) else annotators
+
+        def step(rec: WorkingRecord) -> list[Op]:
+            attrs, _missing = resolve_refs(mark, ids_by_key(rec.spans.values()))
+            return actions.plan_add_span(rec, self.scheme, mark.start, mark.end, mark.label, attrs,
+                                         provenance=provenance(who, decision))
+
+        return step
+
+    def _remove_step(self, span_id: str) -> Step:
+        return lambda rec: actions.plan_remove_span(rec, self.scheme, span_id)
+
+    def _apply(self, doc_id: str, steps: list[Step]) -> Change:
+        def plan(rec: WorkingRecord) -> list[Op]:
+            ops = sequence(rec, steps)
+            if ops and rec.status == "todo":
+                ops.extend(actions.plan_set_status(rec, "in_progress"))
+            return ops
+
+        return self.store.apply(doc_id, self.reviewer, plan)
+
+    # -- decisions ----------------------------------------------------------------------------
+
+    def accept(self, st: ReviewState, c: Candidate) -> Change:
+        if st.in_gold(c):
+            raise ActionRefused("this candidate is already in gold", "id")
+        same = st.gold.span_with_range(c.start, c.end, c.label)
+        steps = [self._remove_step(same)] if same else []  # another version of the same span: replace it
+        return self._apply(st.doc_id, [*steps, self._add_step(c, ACCEPTED)])
+
+    def reject(self, st: ReviewState, c: Candidate) -> Change:
+        sid = st.in_gold(c)
+        if sid is None:
+            raise ActionRefused("this candidate is not in gold", "id")
+        return self._apply(st.doc_id, [self._remove_step(sid)])
+
+    def pick(self, st: ReviewState, region: Region, annotator: str) -> Change:
+        """``annotator``'s version of a disputed region: theirs in gold, the others out."""
+        if annotator not in st.annotators:
+            raise ActionRefused(f"{annotator!r} did not annotate this document", "annotator")
+        mine = set(region.version(annotator))
+        steps: list[Step] = [self._remove_step(sid) for c in region.candidates
+                             if c not in mine and (sid := st.in_gold(c))]
+        steps += [self._add_step(c, PICKED) for c in self._targets_first(sorted(mine, key=lambda c: c.start))
+                  if not st.in_gold(c)]
+        return self._apply(st.doc_id, steps)
+
+    def add(self, st: ReviewState, start: int, end: int, label: str) -> Change:
+        """The reviewer's own span (provenance: added, with the annotators who had it, if any)."""
+        who = tuple(a for c in st.plan.candidates if (c.start, c.end, c.label) == (start, end, label)
+                    for a in c.annotators)
+        return self._apply(st.doc_id, [lambda rec: actions.plan_add_span(
+            rec, self.scheme, start, end, label, provenance=provenance(sorted(set(who)), ADDED))])
+
+    def remove(self, st: ReviewState, span_id: str) -> Change:
+        return self._apply(st.doc_id, [self._remove_step(span_id)])
+
+    def set_attrs(self, st: ReviewState, span_id: str, attrs: dict[str, Any]) -> Change:
+        return self.store.apply(st.doc_id, self.reviewer, lambda r: actions.plan_set_attrs(r, self.scheme, span_id, attrs))
+
+    def set_status(self, doc_id: str, status: str) -> Change:
+        return self.store.apply(doc_id, self.reviewer, lambda r: actions.plan_set_status(r, status))
+
+    def undo(self, doc_id: str) -> Change | None:
+        return self.store.undo(doc_id, self.reviewer)
+
+    def redo(self, doc_id: str) -> Change | None:
+        return self.store.redo(doc_id, self.reviewer)

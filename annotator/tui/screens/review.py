@@ -1,0 +1,373 @@
+"""The review screen: every annotator's candidates on the article, disagreements first, and the
+keys that build the gold record (accept, reject, pick a version, add, fix attributes).
+
+Every decision goes through :class:`annotator.review.session.ReviewSession` as one durable,
+undoable action on the reviewer's record; the screen then reloads the document's state.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from annotator.errors import ActionRefused, AnnotatorError
+from annotator.review.merge import Candidate
+from annotator.review.session import ReviewSession, ReviewState
+from annotator.store.base import Change
+from annotator.text.sanitize import display_line
+from annotator.tui.screens.annotate import range_to_tag
+from annotator.tui.widgets.article_view import ArticleView
+from annotator.tui.widgets.doc_header import DocHeader
+from annotator.tui.widgets.row_list import RowList, row
+from annotator.tui.widgets.span_index import ViewSpan
+
+MARKERS = "①②③④⑤⑥⑦⑧⑨"
+
+
+class Item:
+    """A row of the candidate list: an annotator's candidate, or a span only the reviewer added."""
+
+    __slots__ = ("candidate", "span", "view_id", "disputed")
+
+    def __init__(self, view_id: str, candidate: Candidate | None = None, span: dict[str, Any] | None = None,
+                 disputed: bool = False):
+        self.view_id = view_id
+        self.candidate = candidate
+        self.span = span
+        self.disputed = disputed
+
+    @property
+    def start(self) -> int:
+        return self.candidate.start if self.candidate else self.span["start"]
+
+    @property
+    def end(self) -> int:
+        return self.candidate.end if self.candidate else self.span["end"]
+
+    @property
+    def label(self) -> str:
+        return self.candidate.label if self.candidate else self.span["label"]
+
+
+class ReviewScreen(Screen[None]):
+    """Built by :func:`annotator.tui.app.build_review_app`, which sets BINDINGS from the registry."""
+
+    CSS_PATH = Path(__file__).with_name("review.tcss")
+    AUTO_FOCUS = "#article"
+
+    def __init__(self, session: ReviewSession, doc_id: str) -> None:
+        super().__init__()
+        self.review = session
+        self.scheme = session.scheme
+        self.doc_id = doc_id
+        self.state: ReviewState | None = None
+        self.items: list[Item] = []
+        self.focus_index: int | None = None
+        self.snap_on = True
+        self.docs = session.documents()
+
+    def compose(self) -> ComposeResult:
+        colors = {lab.name: lab.color for lab in self.scheme.labels}
+        yield DocHeader(id="header")
+        with Horizontal(id="main"):
+            yield ArticleView(label_colors=colors, id="article")
+            with Vertical(id="side"):
+                yield Static("", id="legend", markup=False)
+                yield RowList(self._row, 0, id="candidates")
+                yield Static("", id="figures", markup=False)
+        yield Footer()
+
+    @property
+    def view(self) -> ArticleView:
+        return self.query_one("#article", ArticleView)
+
+    @property
+    def header(self) -> DocHeader:
+        return self.query_one("#header", DocHeader)
+
+    def on_mount(self) -> None:
+        self.open_document(self.doc_id)
+
+    # -- loading a document -----------------------------------------------------------------------
+
+    def open_document(self, doc_id: str) -> None:
+        self.doc_id = doc_id
+        try:
+            st = self.review.open(doc_id)
+        except AnnotatorError as exc:
+            self.notify(display_line(f"not saved: {exc}"), severity="error", markup=False)
+            st = self.review.state(doc_id)
+        self.focus_index = None
+        self._show(st, first=True)
+        self.compute_figures(st)
+
+    def _show(self, st: ReviewState, *, first: bool = False) -> None:
+        """Rebuild the candidate list and the view from a fresh state (cursor kept)."""
+        self.state = st
+        disputed = set(st.plan.disputed)
+        self.items = [Item(f"c{i}", candidate=c, disputed=c in disputed) for i, c in enumerate(st.plan.candidates)]
+        self.items += [Item(f"g{s['id']}", span=s) for s in st.added()]
+        cursor = self.view.cursor
+        self.view.load(st.text, [ViewSpan(it.view_id, it.start, it.end, it.label) for it in self.items])
+        self.view.highlights = sorted((it.start, it.end) for it in self.items
+                                      if it.disputed and not st.in_gold(it.candidate))
+        if not first:
+            self.view.move_cursor(cursor)
+        legend = Text("annotators: ")
+        for i, ann in enumerate(st.annotators):
+            legend.append(f"{MARKERS[i] if i < len(MARKERS) else i + 1} {display_line(ann)}  ", "bold")
+        legend.append(f"\n{len(st.plan.auto)} auto-accepted, {len(st.plan.regions)} disputed region(s); ✓ = in gold")
+        self.query_one("#legend", Static).update(legend)
+        self.query_one("#candidates", RowList).reset(len(self.items))
+        pos = self.docs.index(self.doc_id) + 1 if self.doc_id in self.docs else 0
+        self.header.show(doc_id=self.doc_id, position=pos, total=len(self.docs), status=st.gold.status,
+                         annotator=f"review: {self.review.reviewer}", flags=len(st.gold.flags))
+        if self.focus_index is not None and self.focus_index < len(self.items):
+            self._focus(self.focus_index)
+
+    def _row(self, i: int) -> Text:
+        it = self.items[i]
+        st = self.state
+        in_gold = st.in_gold(it.candidate) if it.candidate else True
+        color = self.scheme.by_name[it.label].color if it.label in self.scheme.by_name else "white"
+        marks = ""
+        if it.candidate:
+            marks = "".join((MARKERS[k] if k < len(MARKERS) else "+") if a in it.candidate.annotators else "·"
+                            for k, a in enumerate(st.annotators))
+        else:
+            marks = "reviewer"
+        text = st.text[it.start:it.end]
+        return row(("✓ " if in_gold else ("≠ " if it.disputed else "  "), Style(bold=True, color="green" if in_gold else "yellow")),
+                   (f"{it.label:<9}", Style(color=color, bold=True)),
+                   (f"{marks:<{max(3, len(st.annotators))}} ", Style(dim=not it.candidate)),
+                   (display_line(text[:40] + ("…" if len(text) > 40 else "")), None))
+
+    @work(thread=True, exclusive=True, group="figures")
+    def compute_figures(self, st: ReviewState) -> None:
+        """This document's agreement figures, off the event loop (numpy and friends load here)."""
+        from annotator.agreement.corpus import from_records
+        from annotator.agreement.report import agreement
+
+        if len(st.annotators) < 2:
+            text = Text("one annotator only: no agreement figures", style="dim")
+        else:
+            fig = agreement(from_records(st.text, st.records, self.scheme, doc_id=st.doc_id), self.scheme)
+            text = Text("agreement on this document\n", style="bold")
+            for p in fig["pairs"]:
+                k = p["cohen_kappa"]
+                text.append(display_line(f"{p['a']}–{p['b']}: F1 exact {p['exact']['f1']:.2f}  partial "
+                                         f"{p['partial']['f1']:.2f}  κ {'—' if k is None else f'{k:.2f}'}") + "\n")
+            if fig["fleiss_kappa"] is not None and len(st.annotators) > 2:
+                text.append(f"Fleiss κ {fig['fleiss_kappa']:.2f}  ")
+            if fig["krippendorff_alpha"] is not None:
+                text.append(f"Krippendorff α {fig['krippendorff_alpha']:.2f}")
+        self.app.call_from_thread(self.query_one("#figures", Static).update, text)
+
+    # -- focus ----------------------------------------------------------------------------------
+
+    def _focus(self, index: int | None) -> None:
+        self.focus_index = index
+        rows = self.query_one("#candidates", RowList)
+        if index is None:
+            self.view.focused_span = None
+            rows.set_marked(None)
+            return
+        self.view.focused_span = self.items[index].view_id
+        rows.set_marked(index)
+        rows.set_cursor(index, post=False)
+
+    def _step(self, direction: int, disputed_only: bool) -> None:
+        order = [i for i, it in enumerate(self.items) if it.disputed or not disputed_only]
+        if not order:
+            self.notify("No disagreement in this document." if disputed_only else "No candidate.")
+            return
+        if self.focus_index is None:
+            self._focus(order[0] if direction > 0 else order[-1])
+            return
+        after = [i for i in order if (i > self.focus_index if direction > 0 else i < self.focus_index)]
+        self._focus((after[0] if direction > 0 else after[-1]) if after else (order[0] if direction > 0 else order[-1]))
+
+    def action_next_disagreement(self) -> None:
+        self._step(1, True)
+
+    def action_previous_disagreement(self) -> None:
+        self._step(-1, True)
+
+    def action_next_span(self) -> None:
+        self._step(1, False)
+
+    def action_previous_span(self) -> None:
+        self._step(-1, False)
+
+    @on(RowList.Chosen, "#candidates")
+    def _chosen(self, event: RowList.Chosen) -> None:
+        self._focus(event.index)
+        self.view.focus()
+
+    @on(ArticleView.SpanClicked)
+    def _clicked(self, event: ArticleView.SpanClicked) -> None:
+        for i, it in enumerate(self.items):
+            if it.view_id == event.span_id:
+                self._focus(i)
+
+    def _focused(self) -> Item | None:
+        if self.focus_index is None or self.focus_index >= len(self.items):
+            self.notify("Focus a candidate first: n / p for disagreements, tab for any.", severity="warning")
+            return None
+        return self.items[self.focus_index]
+
+    # -- decisions --------------------------------------------------------------------------------
+
+    def _run(self, verb: Any, *args: Any) -> Change | None:
+        try:
+            change = verb(*args)
+        except ActionRefused as exc:
+            self.notify(display_line(str(exc)), severity="warning", markup=False)
+            return None
+        except AnnotatorError as exc:
+            self.header.mark_failed(str(exc))
+            self.notify(display_line(f"not saved: {exc}"), severity="error", markup=False, timeout=10)
+            return None
+        if change is not None and change.ops:
+            self._show(self.review.state(self.doc_id))
+            self.header.mark_saved()
+        return change
+
+    def action_accept(self) -> None:
+        it = self._focused()
+        if it is not None and it.candidate is not None:
+            self._run(self.review.accept, self.state, it.candidate)
+
+    def action_reject(self) -> None:
+        it = self._focused()
+        if it is None:
+            return
+        if it.candidate is None:
+            self._run(self.review.remove, self.state, it.span["id"])
+        else:
+            self._run(self.review.reject, self.state, it.candidate)
+
+    action_remove_span = action_reject
+
+    def action_pick_version(self) -> None:
+        it = self._focused()
+        if it is None or it.candidate is None:
+            return
+        region = self.state.plan.region_of(it.candidate)
+        if region is None:
+            self.notify("This candidate is not disputed: every annotator agreed on it.")
+            return
+        from annotator.tui.screens.version_picker import VersionPicker
+
+        text = self.state.text
+        versions = {a: [f"{c.label} {text[c.start:c.end][:30]}" for c in region.version(a)] for a in self.state.annotators}
+
+        def chosen(annotator: str | None) -> None:
+            if annotator:
+                self._run(self.review.pick, self.state, region, annotator)
+
+        self.app.push_screen(VersionPicker(self.state.annotators, versions), chosen)
+
+    def action_tag(self, label: str) -> None:
+        target = range_to_tag(self.view, self.snap_on)
+        if isinstance(target, str):
+            self.notify(target, severity="warning")
+            return
+        if self._run(self.review.add, self.state, target[0], target[1], label) is not None:
+            self.view.clear_selection()
+
+    def _gold_span(self) -> dict[str, Any] | None:
+        it = self._focused()
+        if it is None:
+            return None
+        sid = it.span["id"] if it.span else self.state.in_gold(it.candidate)
+        if sid is None:
+            self.notify("Accept the candidate first: attributes are edited on gold spans.", severity="warning")
+            return None
+        return self.state.gold.spans[sid]
+
+    def action_edit_attributes(self) -> None:
+        span = self._gold_span()
+        if span is None:
+            return
+        from annotator.tui.screens.attr_form import AttrForm
+
+        def save(attrs: dict[str, Any]) -> tuple[str | None, str] | None:
+            try:
+                change = self.review.set_attrs(self.state, span["id"], attrs)
+            except ActionRefused as exc:
+                return exc.field, exc.message
+            if change.ops:
+                self._show(self.review.state(self.doc_id))
+                self.header.mark_saved()
+            return None
+
+        self.app.push_screen(AttrForm(span, self.scheme.by_name[span["label"]].attrs, self.state.gold.spans, save))
+
+    def action_pick_speaker(self) -> None:
+        span = self._gold_span()
+        if span is None:
+            return
+        refs = self.scheme.ref_attrs.get(span["label"])
+        if not refs:
+            self.notify(f"A {span['label']} has no speaker: focus a quote.", severity="warning")
+            return
+        from annotator.tui.screens.speaker_picker import SpeakerPicker
+
+        name, targets = refs[0]
+
+        def chosen(choice: str | None) -> None:
+            if choice is not None:
+                attrs = {**self.state.gold.spans[span["id"]]["attrs"], name: choice or None}
+                self._run(self.review.set_attrs, self.state, span["id"], attrs)
+
+        self.app.push_screen(SpeakerPicker(span, self.state.gold.spans, targets), chosen)
+
+    def action_undo(self) -> None:
+        if self._run(self.review.undo, self.doc_id) is None:
+            self.notify("Nothing to undo.")
+
+    def action_redo(self) -> None:
+        if self._run(self.review.redo, self.doc_id) is None:
+            self.notify("Nothing to redo.")
+
+    # -- documents --------------------------------------------------------------------------------
+
+    def _neighbour(self, direction: int) -> str | None:
+        if self.doc_id not in self.docs:
+            return self.docs[0] if self.docs else None
+        i = self.docs.index(self.doc_id) + direction
+        return self.docs[i] if 0 <= i < len(self.docs) else None
+
+    def action_next_document(self) -> None:
+        nxt = self._neighbour(1)
+        self.open_document(nxt) if nxt else self.notify("This is the last document to review.")
+
+    def action_previous_document(self) -> None:
+        prev = self._neighbour(-1)
+        self.open_document(prev) if prev else self.notify("This is the first document to review.")
+
+    def action_mark_done(self) -> None:
+        if self._run(self.review.set_status, self.doc_id, "done") is None and self.state.gold.status != "done":
+            return
+        status = {d.id: d.status for d in self.review.store.documents(self.review.reviewer)}
+        rest = [d for d in self.docs if d != self.doc_id and status.get(d) != "done"]
+        after = [d for d in rest if self.docs.index(d) > self.docs.index(self.doc_id)]
+        target = (after or rest or [None])[0]
+        if target is None:
+            self.notify("Every document is reviewed.")
+        else:
+            self.open_document(target)
+
+    def action_help(self) -> None:
+        from annotator.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.app.registry))  # type: ignore[attr-defined]

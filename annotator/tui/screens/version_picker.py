@@ -1,0 +1,42 @@
+"""Pick one annotator's version of a disputed region: a digit (or Enter on a row), Escape cancels."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from annotator.text.sanitize import display_line
+
+
+class VersionPicker(ModalScreen[str | None]):
+    BINDINGS: ClassVar = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, annotators: tuple[str, ...], versions: dict[str, list[str]]) -> None:
+        super().__init__()
+        self.annotators = annotators
+        self.versions = versions  # annotator -> short descriptions of their spans in the region
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -small"):
+            yield Static(Text("Whose version of this region? Press its digit (Escape cancels)."), classes="title")
+            for i, ann in enumerate(self.annotators, 1):
+                spans = self.versions.get(ann) or ["(nothing here)"]
+                t = Text()
+                t.append(f"{i}  ", "bold")
+                t.append(display_line(ann), "bold")
+                t.append("  " + display_line(" | ".join(spans))[:200], "dim")
+                yield Static(t)
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character and event.character.isdigit():
+            n = int(event.character)
+            if 1 <= n <= len(self.annotators):
+                event.stop()
+                self.dismiss(self.annotators[n - 1])

@@ -1,0 +1,152 @@
+"""The review screen and session: auto-accept, accept/reject/pick/add with provenance, resume,
+undo, and the gold export."""
+
+from __future__ import annotations
+
+import subprocess
+
+import orjson
+import pytest
+
+from annotator.model import text_sha256
+from annotator.review.session import ReviewSession
+from annotator.session import Session
+from annotator.store import NewDocument, open_store
+from annotator.tui.app import build_review_app
+from tests.conftest import ANNOTATOR, SCHEME_PATH
+from tests.tui.helpers import SCHEME, screen_text
+
+TEXT = "La coalition dit « 75 membres » selon Brett Mc Gurk, en juin 2014."
+
+
+def at(needle: str) -> tuple[int, int]:
+    i = TEXT.index(needle)
+    return i, i + len(needle)
+
+
+WORK = {
+    "alice": [("La coalition", "ACTOR"), ("75 membres", "QUANTITY"), ("Brett Mc Gurk", "ACTOR"), ("juin 2014", "DATE")],
+    "bob": [("La coalition", "ACTOR"), ("75 membres", "QUANTITY"), ("Mc Gurk", "ACTOR")],
+}
+
+
+@pytest.fixture
+def store(tmp_path):
+    st = open_store(tmp_path / "r.db")
+    st.add_documents([NewDocument("d1", TEXT, text_sha256(TEXT), {}, "d1.txt")])
+    for who, spans in WORK.items():
+        s = Session(st, SCHEME, who)
+        for needle, label in spans:
+            s.add_span("d1", *at(needle), label)
+    yield st
+    st.close()
+
+
+def gold(store) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    rec = store.load("d1", "reviewer")
+    return [(s["text"], s["label"], s["provenance"]["decision"], tuple(s["provenance"]["annotators"]))
+            for s in rec.sorted_spans()]
+
+
+def test_session_auto_accepts_what_everyone_marked(store):
+    rs = ReviewSession(store, SCHEME, "reviewer")
+    st = rs.open("d1")
+    assert st.annotators == ("alice", "bob")
+    assert gold(store) == [("La coalition", "ACTOR", "auto_accepted", ("alice", "bob")),
+                           ("75 membres", "QUANTITY", "auto_accepted", ("alice", "bob"))]
+    assert [(c.label, c.annotators) for c in st.plan.disputed] == [("ACTOR", ("alice",)), ("ACTOR", ("bob",)),
+                                                                    ("DATE", ("alice",))]
+    # opening again does not add them twice
+    rs.open("d1")
+    assert len(gold(store)) == 2
+
+
+def test_min_agree_one_accepts_everything_undisputed(store):
+    rs = ReviewSession(store, SCHEME, "reviewer", min_agree=1)
+    st = rs.open("d1")
+    assert ("juin 2014", "DATE", "auto_accepted", ("alice",)) in gold(store)
+    # overlapping spans of different ranges are not versions of one span: each is accepted on its own
+    assert st.plan.regions == ()
+    assert {t for t, *_ in gold(store)} >= {"Brett Mc Gurk", "Mc Gurk"}
+
+
+async def test_review_keys_accept_reject_pick_add_and_resume(store, tmp_path):
+    app = build_review_app(store, SCHEME, "reviewer")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = app.screen
+        text = screen_text(app)
+        assert "① alice" in text and "② bob" in text and "2 auto-accepted" in text
+        await pilot.press("n")  # first disagreement: alice's Brett Mc Gurk
+        assert screen.items[screen.focus_index].candidate.annotators == ("alice",)
+        await pilot.press("v", "2")  # bob's version of the region
+        assert ("Mc Gurk", "ACTOR", "picked", ("bob",)) in gold(store)
+        assert not any(t == "Brett Mc Gurk" for t, *_ in gold(store))
+        await pilot.press("n", "n")  # the date, alice only
+        it = screen.items[screen.focus_index]
+        assert it.candidate.label == "DATE"
+        await pilot.press("a")
+        assert ("juin 2014", "DATE", "accepted", ("alice",)) in gold(store)
+        await pilot.press("r")
+        assert not any(label == "DATE" for _, label, *_ in gold(store))
+        await pilot.press("ctrl+z")
+        assert ("juin 2014", "DATE", "accepted", ("alice",)) in gold(store)
+        # the reviewer's own fix: a span nobody marked
+        screen.view.select(*at("selon"))
+        await pilot.press("1")
+        assert ("selon", "ACTOR", "added", ()) in gold(store)
+        await pilot.press("ctrl+d")
+        assert store.load("d1", "reviewer").status == "done"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        figures = screen_text(app)
+    # resume: a new app shows the same gold record
+    app2 = build_review_app(store, SCHEME, "reviewer")
+    async with app2.run_test(size=(140, 40)) as pilot:
+        assert any(it.span and it.span["text"] == "selon" for it in app2.screen.items)
+    # the panel shows this document's agreement: alice and bob share 2 of their 4 and 3 spans exactly
+    assert "alice–bob: F1 exact 0.57" in figures
+
+
+async def test_review_attributes_and_speaker_on_gold(store):
+    s = Session(store, SCHEME, "alice")
+    s.add_span("d1", TEXT.index("«"), TEXT.index("»") + 1, "QUOTE")
+    s2 = Session(store, SCHEME, "bob")
+    s2.add_span("d1", TEXT.index("«"), TEXT.index("»") + 1, "QUOTE")
+    app = build_review_app(store, SCHEME, "reviewer")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = app.screen
+        q = next(i for i, it in enumerate(screen.items) if it.label == "QUOTE")
+        screen._focus(q)
+        await pilot.press("s")
+        picker = app.screen
+        assert type(picker).__name__ == "SpeakerPicker"
+        assert picker.shown[0]["text"] == "La coalition"
+        await pilot.press("enter")
+        rec = store.load("d1", "reviewer")
+        quote = next(sp for sp in rec.spans.values() if sp["label"] == "QUOTE")
+        assert rec.spans[quote["attrs"]["speaker"]]["text"] == "La coalition"
+
+
+def test_gold_export_carries_provenance_and_validates(store, tmp_path):
+    rs = ReviewSession(store, SCHEME, "reviewer")
+    st = rs.open("d1")
+    for region in st.plan.regions:
+        rs.pick(st, region, "alice")
+        st = rs.state("d1")
+    out = tmp_path / "gold.jsonl"
+    proc = subprocess.run([*ANNOTATOR, "export", "--db", store.path, "--annotator", "reviewer", "--status", "all",
+                           "--out", str(out), "--schema", str(SCHEME_PATH)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    rec = orjson.loads(out.read_bytes())
+    assert rec["annotator"] == "reviewer"
+    assert {(s["text"], s["provenance"]["decision"]) for s in rec["spans"]} == {
+        ("La coalition", "auto_accepted"), ("75 membres", "auto_accepted"), ("Brett Mc Gurk", "picked"),
+        ("juin 2014", "picked")}
+    proc = subprocess.run([*ANNOTATOR, "validate", str(out), "--schema", str(SCHEME_PATH)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_review_without_other_annotators_is_a_clear_error(tmp_path):
+    proc = subprocess.run([*ANNOTATOR, "review", "--db", str(tmp_path / "empty.db"), "--schema", str(SCHEME_PATH)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1 and "nothing to review" in proc.stderr and "Traceback" not in proc.stderr
