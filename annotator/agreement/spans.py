@@ -22,16 +22,21 @@ class Ref(NamedTuple):
     label: str
 
 
-class Mark(NamedTuple):
-    """A span by value: offsets, label and attributes as sorted ``(name, value)`` pairs.
+Attrs = frozenset  # of (name, value) pairs
 
-    Unset attributes are absent; a ``ref`` attribute's value is a :class:`Ref`.
+
+class Mark(NamedTuple):
+    """A span by value: offsets, label and attributes as a frozenset of ``(name, value)`` pairs
+    (compared without regard to order; iterate ``sorted(mark.attrs)`` for a stable order).
+
+    Unset attributes are absent; a ``ref`` attribute's value is a :class:`Ref`. Values are the
+    scheme's JSON scalars (text, number, bool), so marks are hashable.
     """
 
     start: int
     end: int
     label: str
-    attrs: tuple[tuple[str, Any], ...] = ()
+    attrs: frozenset[tuple[str, Any]] = frozenset()
 
     @property
     def range_key(self) -> tuple[int, int, str]:
@@ -45,17 +50,9 @@ class Mark(NamedTuple):
         return None
 
 
-def _attrs_by_value(label: str, attrs: Mapping[str, Any], ref_attrs: RefAttrs,
-                    by_id: Mapping[str, Mapping[str, Any]]) -> tuple[tuple[str, Any], ...]:
-    """Sorted (name, value) pairs without unset values; ``ref`` values resolved to a :class:`Ref`.
-
-    Values are the scheme's JSON scalars (text, number, bool), so the pairs are hashable."""
-    refs = ref_attrs.get(label)
-    if not refs:
-        if None in attrs.values():
-            attrs = {k: v for k, v in attrs.items() if v is not None}
-        return tuple(attrs.items()) if len(attrs) == 1 else tuple(sorted(attrs.items()))
-    ref_names = {name for name, _targets in refs}
+def _resolved(attrs: Mapping[str, Any], ref_names: frozenset[str],
+              by_id: Mapping[str, Mapping[str, Any]]) -> frozenset[tuple[str, Any]]:
+    """Attributes with each ``ref`` value replaced by a :class:`Ref` to its target."""
     items = []
     for name, value in attrs.items():
         if value is None:
@@ -66,8 +63,7 @@ def _attrs_by_value(label: str, attrs: Mapping[str, Any], ref_attrs: RefAttrs,
                 continue
             value = Ref(target["start"], target["end"], target["label"])
         items.append((name, value))
-    items.sort()
-    return tuple(items)
+    return frozenset(items)
 
 
 def marks_of(spans: Iterable[Mapping[str, Any]], ref_attrs: RefAttrs,
@@ -76,13 +72,22 @@ def marks_of(spans: Iterable[Mapping[str, Any]], ref_attrs: RefAttrs,
     within this record); with ``labels``, only the spans with one of those labels."""
     spans = list(spans)
     by_id = {s["id"]: s for s in spans} if ref_attrs else {}
+    ref_names = {label: frozenset(name for name, _targets in refs) for label, refs in ref_attrs.items()}
     new = tuple.__new__  # Mark(...) without the namedtuple constructor's Python-level call
+    empty: frozenset = frozenset()
     out = []
     for s in spans:
         label = s["label"]
         if labels is not None and label not in labels:
             continue
         attrs = s.get("attrs")
-        out.append(new(Mark, (s["start"], s["end"], label,
-                              _attrs_by_value(label, attrs, ref_attrs, by_id) if attrs else ())))
+        if not attrs:
+            by_value = empty
+        elif label in ref_names:
+            by_value = _resolved(attrs, ref_names[label], by_id)
+        elif None in attrs.values():
+            by_value = frozenset(item for item in attrs.items() if item[1] is not None)
+        else:
+            by_value = frozenset(attrs.items())
+        out.append(new(Mark, (s["start"], s["end"], label, by_value)))
     return out

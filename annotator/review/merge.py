@@ -147,7 +147,7 @@ def resolve_refs(mark: Mark, ids: Mapping[Key, str]) -> tuple[dict[str, Any], li
     have no such span in the record (left unset)."""
     attrs: dict[str, Any] = {}
     missing = []
-    for name, value in mark.attrs:
+    for name, value in sorted(mark.attrs):
         if isinstance(value, Ref):
             target = ids.get((value.start, value.end, value.label))
             if target is None:
