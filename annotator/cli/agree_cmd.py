@@ -8,7 +8,7 @@ import sys
 
 from annotator.agreement.matching import PARTIAL_SCHEME
 from annotator.cli.common import load_scheme_arg, open_store_arg
-from annotator.errors import UsageError
+from annotator.errors import AnnotatorError, UsageError
 
 EPILOG = (
     "Figures, per pair of annotators and for all together, overall and per label: span F1 (exact: same start, "
@@ -47,7 +47,16 @@ def chosen_labels(scheme, names: list[str] | None) -> list[str]:
     return [lab.name for lab in scheme.labels if lab.name in wanted]
 
 
+def _check_packages() -> None:
+    from importlib.util import find_spec
+
+    missing = [name for name in ("numpy", "krippendorff") if find_spec(name) is None]
+    if missing:
+        raise AnnotatorError(f"annotator agree needs {' and '.join(missing)}: pip install 'annotator[agree]'")
+
+
 def run(args: argparse.Namespace) -> int:
+    _check_packages()
     from annotator.agreement import corpus as corpus_mod
     from annotator.agreement.report import agreement, render
 
@@ -55,6 +64,12 @@ def run(args: argparse.Namespace) -> int:
     labels = chosen_labels(scheme, args.labels)
     if args.sources and args.db:
         raise UsageError("give SOURCES or --db, not both")
+    if not args.sources and args.db is None:
+        from annotator.store import resolve_db_path
+
+        if not resolve_db_path(None).exists():
+            raise UsageError(f"nothing to compare: give SOURCES (native JSONL files) or --db (no store at "
+                             f"{resolve_db_path(None)})")
     with corpus_mod.gc_paused():
         if args.sources:
             corpus = corpus_mod.from_files(args.sources, scheme, labels)

@@ -89,3 +89,19 @@ def test_agree_errors(tmp_path):
 def test_agree_help_names_the_partial_scheme():
     proc = subprocess.run([*ANNOTATOR, "agree", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "greedy by largest overlap" in " ".join(proc.stdout.split())
+
+
+def test_agree_without_sources_or_store(tmp_path):
+    proc = run(cwd=tmp_path)
+    assert proc.returncode == 2 and "give SOURCES" in proc.stderr
+
+
+def test_agree_says_which_package_is_missing(monkeypatch, capsys):
+    import importlib.util
+
+    from annotator.cli import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "krippendorff" else real(name, *a))
+    assert main(["agree", "x.jsonl", "--schema", str(SCHEME_PATH)]) == 1
+    assert "needs krippendorff" in capsys.readouterr().err
