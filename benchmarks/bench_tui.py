@@ -102,6 +102,43 @@ async def bench_doc(store, doc_id: str, size: tuple[int, int], presses: int) -> 
     return out
 
 
+async def bench_review(store, size: tuple[int, int], presses: int) -> dict[str, tuple[float, float]]:
+    """Keys on the review screen of the 1 MB article marked by three annotators who disagree."""
+    import random
+
+    from annotator.tui.app import build_review_app
+
+    text, spans = one_megabyte()
+    rnd = random.Random(3)
+    doc = NewDocument("review-1mb", text, text_sha256(text), {}, "bench")
+    for who in ("alice", "bob", "carol"):
+        mine = []
+        for s in spans:
+            if rnd.random() < 0.05:
+                continue  # missed
+            end = s.end + (1 if rnd.random() < 0.05 and s.end < len(text) else 0)  # a boundary disagreement
+            mine.append({"id": s.id, "start": s.start, "end": end, "label": s.label, "text": text[s.start:end],
+                         "attrs": {}, "source": "manual"})
+        rec = {"annotator": who, "status": "done", "flags": [], "updated_at": None, "spans": mine}
+        store.import_items([(doc, rec)])
+    t0 = perf_counter()
+    app = build_review_app(store, SCHEME, "bench-reviewer", "review-1mb")
+    out: dict[str, tuple[float, float]] = {}
+    async with app.run_test(size=size) as pilot:
+        await pilot._wait_for_screen()
+        paint_now(app.screen)
+        out["first paint"] = ((perf_counter() - t0) * 1000,) * 2
+        app.screen.view.move_cursor(len(text) // 2)
+        for name, key in (("cursor move", "right"), ("shift-extend", "shift+right"), ("word move", "ctrl+right"),
+                          ("page down", "pagedown"), ("next disagreement", "n"), ("next candidate", "tab")):
+            for _ in range(3):
+                await key_ms(pilot, key)
+            out[name] = stats([await key_ms(pilot, key) for _ in range(presses)])
+        out["candidates"] = (len(app.screen.items),) * 2
+        await pilot.pause()
+    return out
+
+
 CHILD = """
 import sys, time
 t_start = float(sys.argv[1])
@@ -149,6 +186,7 @@ async def main() -> None:
         results = {}
         for name, doc_id in (("seed", seed_id), ("1 MB", "one-megabyte"), ("200 KB, no newline", "one-line")):
             results[name] = await bench_doc(store, doc_id, size, args.presses)
+        review = await bench_review(store, size, args.presses)
         store.close()
         cold = cold_start(db)
     print(f"terminal {size[0]}x{size[1]}, {args.presses} presses per key; ms, median / p95 (target p95 <= 16)")
@@ -161,6 +199,10 @@ async def main() -> None:
     print(f"1 MB / seed, p95, worst key: {worst:.2f}x (target <= 1.5x)")
     print(f"first paint of the 1 MB article: {big['first paint'][0]:.0f} ms (target <= 300 ms)")
     print(f"cold start of `annotator` on the seed to first paint: median {cold[0]:.0f} ms, p95 {cold[1]:.0f} ms (target <= 500 ms)")
+    print(f"review screen, 1 MB article, 3 annotators, {int(review['candidates'][0])} candidates (ms, median / p95):")
+    for key, (med, p95) in review.items():
+        if key != "candidates":
+            print(f"  {key:<18} {med:8.2f} / {p95:7.2f}")
 
 
 if __name__ == "__main__":

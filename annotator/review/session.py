@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.agreement.spans import Mark, marks_of
+from annotator.agreement.spans import Mark, Ref, marks_of
 from annotator.errors import ActionRefused
 from annotator.model import actions
 from annotator.model.working import Op, WorkingRecord
 from annotator.review.merge import (ACCEPTED, ADDED, AUTO_ACCEPTED, PICKED, Candidate, MergePlan, Region,
-                                    ids_by_key, plan_merge, provenance, resolve_refs)
+                                    plan_merge, provenance, resolve_refs)
 from annotator.schema import Scheme
 from annotator.store.base import Change, Store
 
@@ -45,6 +45,19 @@ class ReviewState:
         """Gold spans that are no annotator's candidate (the reviewer's own)."""
         marks = {c.mark for c in self.plan.candidates}
         return [self.gold.spans[sid] for m, sid in self.gold_ids.items() if m not in marks]
+
+
+class _RangeIds:
+    """(start, end, label) -> span id of a working record, read through its index (no copy)."""
+
+    __slots__ = ("_rec",)
+
+    def __init__(self, rec: WorkingRecord):
+        self._rec = rec
+
+    def get(self, key: tuple[int, int, str], default: str | None = None) -> str | None:
+        found = self._rec.span_with_range(*key)
+        return default if found is None else found
 
 
 def _clone(rec: WorkingRecord) -> WorkingRecord:
@@ -96,14 +109,18 @@ class ReviewSession:
     @staticmethod
     def _targets_first(cands: tuple[Candidate, ...] | list[Candidate]) -> list[Candidate]:
         """Spans without refs first, so that a quote's speaker is in gold before the quote."""
-        return sorted(cands, key=lambda c: any(not isinstance(v, (str, int, float, bool)) for _, v in c.mark.attrs))
+        return sorted(cands, key=lambda c: any(isinstance(v, Ref) for _, v in c.mark.attrs))
 
     def _add_step(self, c: Candidate | Mark, decision: str, annotators: tuple[str, ...] = ()) -> Step:
         mark = c.mark if isinstance(c, Candidate) else c
         who = c.annotators if isinstance(c, Candidate) else annotators
 
+        has_refs = any(isinstance(v, Ref) for _, v in mark.attrs)
+
         def step(rec: WorkingRecord) -> list[Op]:
-            attrs, _missing = resolve_refs(mark, ids_by_key(rec.spans.values()))
+            # a ref (speaker) is resolved to the gold span with its offsets and label, if any
+            ids = _RangeIds(rec) if has_refs else {}
+            attrs, _missing = resolve_refs(mark, ids)
             return actions.plan_add_span(rec, self.scheme, mark.start, mark.end, mark.label, attrs,
                                          provenance=provenance(who, decision))
 

@@ -7,6 +7,7 @@ undoable action on the reviewer's record; the screen then reloads the document's
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,7 @@ class ReviewScreen(Screen[None]):
         self.doc_id = doc_id
         self.state: ReviewState | None = None
         self.items: list[Item] = []
+        self.disputed_rows: list[int] = []
         self.focus_index: int | None = None
         self.snap_on = True
         self.docs = session.documents()
@@ -115,6 +117,7 @@ class ReviewScreen(Screen[None]):
         disputed = set(st.plan.disputed)
         self.items = [Item(f"c{i}", candidate=c, disputed=c in disputed) for i, c in enumerate(st.plan.candidates)]
         self.items += [Item(f"g{s['id']}", span=s) for s in st.added()]
+        self.disputed_rows = [i for i, it in enumerate(self.items) if it.disputed]
         cursor = self.view.cursor
         self.view.load(st.text, [ViewSpan(it.view_id, it.start, it.end, it.label) for it in self.items])
         self.view.highlights = sorted((it.start, it.end) for it in self.items
@@ -185,15 +188,20 @@ class ReviewScreen(Screen[None]):
         rows.set_cursor(index, post=False)
 
     def _step(self, direction: int, disputed_only: bool) -> None:
-        order = [i for i, it in enumerate(self.items) if it.disputed or not disputed_only]
+        """Focus the next (previous) row, or disputed row, wrapping around: O(log rows)."""
+        order = self.disputed_rows if disputed_only else range(len(self.items))
         if not order:
             self.notify("No disagreement in this document." if disputed_only else "No candidate.")
             return
         if self.focus_index is None:
             self._focus(order[0] if direction > 0 else order[-1])
             return
-        after = [i for i in order if (i > self.focus_index if direction > 0 else i < self.focus_index)]
-        self._focus((after[0] if direction > 0 else after[-1]) if after else (order[0] if direction > 0 else order[-1]))
+        if direction > 0:
+            i = bisect_right(order, self.focus_index)
+            self._focus(order[i % len(order)])
+        else:
+            i = bisect_left(order, self.focus_index) - 1
+            self._focus(order[i % len(order)])
 
     def action_next_disagreement(self) -> None:
         self._step(1, True)
