@@ -61,7 +61,8 @@ class Corpus:
                            f"document {doc_id!r} has a different text than in {first[1]} (same id, different text)")
         seen = self._where.get((doc_id, annotator))
         if seen is not None:
-            return Problem(*_split(where), "annotator", f"document {doc_id!r} of annotator {annotator!r} is also in {seen}")
+            return Problem(*_split(where), "annotator",
+                           f"document {doc_id!r} of annotator {annotator!r} is also in {seen}")
         self._where[(doc_id, annotator)] = where
         if annotator not in self.annotators:
             self.annotators.append(annotator)

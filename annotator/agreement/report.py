@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from annotator.agreement import alpha, attributes, f1, kappa, units
-from annotator.agreement.corpus import Corpus
+from annotator.agreement.corpus import Corpus, Doc
 from annotator.agreement.matching import PARTIAL_SCHEME
 
 UNIT_LABELS = ("a token (kappa) or character (alpha) takes the label of the innermost span it overlaps "
@@ -47,16 +47,8 @@ def _worst_first(entry: dict[str, Any]) -> tuple:
     return (e is None, 2.0 if e is None else e, 2.0 if p is None else p, 2.0 if k is None else k)
 
 
-def agreement(corpus: Corpus, scheme: Any, *,
-              tokens: Callable[[str], tuple[np.ndarray, np.ndarray]] = units.token_bounds) -> dict[str, Any]:
-    """Every figure of ``corpus`` (see the module docstring for the shape)."""
-    labels = corpus.labels
-    working = {ann for doc in corpus.docs for ann in doc.marks}
-    annotators = [a for a in corpus.annotators if a in working]
-    docs = corpus.compared
-    attr_names = attributes.attr_names(scheme.labels, labels)
-    attr_keys = attributes.keys(attr_names)
-
+def _compare_documents(docs: Sequence[Doc], annotators: Sequence[str], with_attrs: bool):
+    """Span counts and attribute comparisons per pair, and the pooled F1 of each document."""
     pair_list = list(combinations(annotators, 2))
     counts = {p: f1.PairCounts() for p in pair_list}
     attrs = {p: attributes.AttrCounts() for p in pair_list}
@@ -71,9 +63,24 @@ def agreement(corpus: Corpus, scheme: Any, *,
             doc_exact.add(result.exact)
             doc_partial.add(result.partial)
             n_docs[pair] += 1
-            if attr_names:
+            if with_attrs:
                 attrs[pair].add_doc(sa.marks, sb.marks, result.exact_pairs)
-        per_doc.append({"id": doc.id, "annotators": list(sides), "exact_f1": doc_exact.f1, "partial_f1": doc_partial.f1})
+        per_doc.append({"id": doc.id, "annotators": list(sides),
+                        "exact_f1": doc_exact.f1, "partial_f1": doc_partial.f1})
+    return counts, attrs, n_docs, per_doc
+
+
+def agreement(corpus: Corpus, scheme: Any, *,
+              tokens: Callable[[str], tuple[np.ndarray, np.ndarray]] = units.token_bounds) -> dict[str, Any]:
+    """Every figure of ``corpus`` (see the module docstring for the shape); ``tokens(text)``
+    gives the start and end offsets of a text's tokens."""
+    labels = corpus.labels
+    working = {ann for doc in corpus.docs for ann in doc.marks}
+    annotators = [a for a in corpus.annotators if a in working]
+    docs = corpus.compared
+    attr_names = attributes.attr_names(scheme.labels, labels)
+    attr_keys = attributes.keys(attr_names)
+    counts, attrs, n_docs, per_doc = _compare_documents(docs, annotators, bool(attr_names))
 
     lay = units.layout(docs, annotators, labels)
     token_units = units.token_units(lay, tokens)
@@ -151,7 +158,8 @@ def render(fig: dict[str, Any], console: Any, *, by_doc: bool = False, limit: in
         return
 
     pairs = fig["pairs"]
-    table = Table(title="span agreement per pair (A is the reference: P = matched / B's spans, R = matched / A's)")
+    table = Table(title="span agreement per pair (A is the reference: P = matched / B's spans, "
+                        "R = matched / A's)")
     for col in ("A", "B", "docs", "exact F1", "P", "R", "partial F1", "P", "R", "Cohen κ"):
         table.add_column(col, justify="left" if col in ("A", "B") else "right")
     for p in pairs:
@@ -166,7 +174,8 @@ def render(fig: dict[str, Any], console: Any, *, by_doc: bool = False, limit: in
         table.add_column(t(f"{p['a']} · {p['b']}"), justify="right")
     table.add_column("all pairs", justify="right")
     for lab in fig["labels"]:
-        cells = [f"{_num(p['exact']['per_label'][lab]['f1'])} / {_num(p['partial']['per_label'][lab]['f1'])}" for p in pairs]
+        cells = [f"{_num(p['exact']['per_label'][lab]['f1'])} / {_num(p['partial']['per_label'][lab]['f1'])}"
+                 for p in pairs]
         o = fig["overall"]
         cells.append(f"{_num(o['exact']['per_label'][lab]['f1'])} / {_num(o['partial']['per_label'][lab]['f1'])}")
         table.add_row(t(lab), *cells)

@@ -112,7 +112,8 @@ def layout(docs: Sequence[Doc], annotators: Sequence[str], labels: Sequence[str]
             starts.extend([base + m.start for m in marks])
             ends.extend([base + m.end for m in marks])
             codes.extend([code_of[m.label] for m in marks])
-    arrays = [(np.array(s, dtype=np.int64), np.array(e, dtype=np.int64), np.array(c, dtype=np.int64)) for s, e, c in lists]
+    arrays = [(np.array(s, dtype=np.int64), np.array(e, dtype=np.int64), np.array(c, dtype=np.int64))
+              for s, e, c in lists]
     return Layout(docs, len(labels) + 1, char_base, present, arrays)
 
 
@@ -134,7 +135,8 @@ def token_units(lay: Layout, tokens: Callable[[str], tuple[np.ndarray, np.ndarra
     unit_base = np.zeros(len(lay.docs) + 1, dtype=np.int64)
     np.cumsum(counts, out=unit_base[1:])
     # a span holds the tokens from the first one ending after its start to the last one starting before its end
-    ranges = [(np.searchsorted(all_e, s, side="right"), np.searchsorted(all_s, e, side="left")) for s, e, _c in lay.marks]
+    ranges = [(np.searchsorted(all_e, s, side="right"), np.searchsorted(all_s, e, side="left"))
+              for s, e, _c in lay.marks]
     return _segments(lay, unit_base, ranges)
 
 

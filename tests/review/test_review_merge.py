@@ -10,7 +10,6 @@ from annotator.agreement.spans import Mark, Ref
 from annotator.errors import ActionRefused
 from annotator.review.merge import (
     ACCEPTED,
-    PICKED,
     REJECTED,
     gold_spans,
     ids_by_key,
