@@ -63,8 +63,9 @@ class RowList(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._row_text = row_text
         self._row_key = row_key
-        # rendered segments by row key (when given): rows that only moved are not re-rendered
-        self._segments: dict[Hashable, list[Segment]] = {}
+        # rendered rows by (row key, kind, width) when keys are given: rows that only moved are reused
+        self._strips: dict[Hashable, dict[tuple[str, int], Strip]] = {}
+        self._style_by_kind: dict[str, Style] | None = None
         self._count = count
         self.cursor = 0
         self.marked: int | None = None  # a row shown as "current" (e.g. the focused span)
@@ -93,14 +94,15 @@ class RowList(ScrollView, can_focus=True):
 
     def forget(self, key: Hashable) -> None:
         """The row with this key changed: render it again next time."""
-        self._segments.pop(key, None)
+        self._strips.pop(key, None)
 
     def forget_all(self) -> None:
-        self._segments.clear()
+        self._strips.clear()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._segments.clear()
+        self._style_by_kind = None
+        self._strips.clear()
 
     def refresh_row(self, index: int) -> None:
         y = index - int(self.scroll_y)
@@ -134,32 +136,41 @@ class RowList(ScrollView, can_focus=True):
         elif index >= top + height:
             self.scroll_to(y=index - height + 1, animate=False)
 
+    def _styles(self) -> dict[str, Style]:
+        """Row styles by kind, computed once per style change (``rich_style`` is slow per row)."""
+        if self._style_by_kind is None:
+            base = self.rich_style
+            self._style_by_kind = {
+                "normal": base,
+                "cursor": base + self.get_component_rich_style("row-list--cursor"),
+                "marked": base + self.get_component_rich_style("row-list--marked"),
+            }
+        return self._style_by_kind
+
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_y) + y
         width = self.size.width
-        base = self.rich_style
+        styles = self._styles()
         if index >= self._count:
-            return Strip.blank(width, base)
+            return Strip.blank(width, styles["normal"])
+        kind = "cursor" if index == self.cursor else "marked" if index == self.marked else "normal"
         key = self._row_key(index) if self._row_key is not None else None
-        plain = self._segments.get(key) if key is not None else None
-        if plain is None:
-            self.rows_rendered += 1
-            text = self._row_text(index)
-            text.no_wrap = True
-            text.end = ""
-            plain = list(text.render(self.app.console))
-            if key is not None:
-                if len(self._segments) > 4096:
-                    self._segments.clear()
-                self._segments[key] = plain
-        if index == self.cursor:
-            style = base + self.get_component_rich_style("row-list--cursor")
-        elif index == self.marked:
-            style = base + self.get_component_rich_style("row-list--marked")
-        else:
-            style = base
-        segments = [Segment(seg.text, style + seg.style if seg.style else style) for seg in plain]
-        return Strip(segments).crop_extend(0, width, style)
+        if key is not None:
+            strip = self._strips.get(key, {}).get((kind, width))
+            if strip is not None:
+                return strip  # the same row, maybe moved: nothing to render
+        self.rows_rendered += 1
+        text = self._row_text(index)
+        text.no_wrap = True
+        text.end = ""
+        style = styles[kind]
+        segments = [Segment(seg.text, style + seg.style if seg.style else style) for seg in text.render(self.app.console)]
+        strip = Strip(segments).crop_extend(0, width, style)
+        if key is not None:
+            if len(self._strips) > 4096:
+                self._strips.clear()
+            self._strips.setdefault(key, {})[(kind, width)] = strip
+        return strip
 
     def action_move(self, delta: int) -> None:
         self.set_cursor(self.cursor + delta)
