@@ -15,11 +15,9 @@ memory flat in corpus size.  Usage: python benchmarks/bench_store.py [--docs 100
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import random
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile

@@ -29,32 +29,16 @@ from time import perf_counter
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from textual import events  # noqa: E402
-
 from annotator.importing import import_sources  # noqa: E402
 from annotator.model import text_sha256  # noqa: E402
 from annotator.schema import load_scheme  # noqa: E402
 from annotator.store import NewDocument, open_store  # noqa: E402
 from annotator.tui.app import build_app  # noqa: E402
+from benchmarks.bench_view import keystroke_ms as key_ms, paint_now  # noqa: E402  (one harness for both)
 from benchmarks.gen_article import one_line, one_megabyte  # noqa: E402
 
 SCHEME = load_scheme(ROOT / "schemas" / "news.toml")
 KEYS = ("cursor move", "shift-extend", "word move", "page down", "tag", "remove")
-
-
-def paint_now(screen) -> None:
-    screen._compositor.update_widgets(set(screen._compositor.visible_widgets))
-    screen._compositor_refresh()
-
-
-async def key_ms(pilot, key: str) -> float:
-    app = pilot.app
-    t0 = perf_counter()
-    app._driver.send_message(events.Key(key, None))
-    await pilot._wait_for_screen()
-    await pilot._wait_for_screen()
-    paint_now(app.screen)
-    return (perf_counter() - t0) * 1000
 
 
 def add_generated(store, doc_id: str, text: str, spans) -> None:
@@ -195,7 +179,7 @@ async def main() -> None:
         print(f"{key:<14}" + "".join(f"{r[key][0]:>10.2f} / {r[key][1]:>7.2f}" for r in results.values()))
     seed, big = results["seed"], results["1 MB"]
     worst = max(big[k][1] / seed[k][1] for k in KEYS)
-    print(f"spans: " + ", ".join(f"{n} {int(r['spans'][0])}" for n, r in results.items()))
+    print("spans: " + ", ".join(f"{n} {int(r['spans'][0])}" for n, r in results.items()))
     print(f"1 MB / seed, p95, worst key: {worst:.2f}x (target <= 1.5x)")
     print(f"first paint of the 1 MB article: {big['first paint'][0]:.0f} ms (target <= 300 ms)")
     print(f"cold start of `annotator` on the seed to first paint: median {cold[0]:.0f} ms, p95 {cold[1]:.0f} ms (target <= 500 ms)")

@@ -31,6 +31,7 @@ def _mutated(fn) -> bytes:
 def _problems(data: bytes) -> list[str]:
     log = ProblemLog()
     items = list(read_jsonl(io.BytesIO(data), "in.jsonl", _scheme(), "bob", log))
+    assert not items, "a line with a problem is never yielded as an item"
     return [str(p) for p in log.kept]
 
 

@@ -13,10 +13,8 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from annotator.errors import ActionRefused, AnnotatorError
 from annotator.model.working import Op, WorkingRecord
 from annotator.session import Session
 from annotator.store.base import Change
@@ -24,6 +22,7 @@ from annotator.text.sanitize import display_line
 from annotator.text.words import snap, word_at
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.attr_panel import AttrPanel
+from annotator.tui.screens.editing import EditingScreen
 from annotator.tui.widgets.doc_header import DocHeader
 from annotator.tui.widgets.find_bar import FindBar, find_all, next_match
 from annotator.tui.widgets.span_index import ViewSpan
@@ -49,11 +48,10 @@ def range_to_tag(view: ArticleView, snap_on: bool) -> tuple[int, int] | str:
     return sel
 
 
-class AnnotateScreen(Screen[None]):
+class AnnotateScreen(EditingScreen):
     """Built by :func:`annotator.tui.app.build_app`, which sets BINDINGS from the action registry."""
 
     CSS_PATH = Path(__file__).with_name("annotate.tcss")
-    AUTO_FOCUS = "#article"
 
     def __init__(self, session: Session, doc_id: str) -> None:
         super().__init__()
@@ -81,16 +79,8 @@ class AnnotateScreen(Screen[None]):
         yield Footer()
 
     @property
-    def view(self) -> ArticleView:
-        return self.query_one("#article", ArticleView)
-
-    @property
     def span_list(self) -> SpanList:
         return self.query_one("#spans", SpanList)
-
-    @property
-    def header(self) -> DocHeader:
-        return self.query_one("#header", DocHeader)
 
     def on_mount(self) -> None:
         self.open_document(self.doc_id)
@@ -115,21 +105,11 @@ class AnnotateScreen(Screen[None]):
     # -- running actions through the store --------------------------------------------------------
 
     def _run(self, verb: Any, *args: Any, quiet: bool = False) -> Change | None:
-        """Run a Session verb; on success the store has committed it durably."""
-        try:
-            change = verb(self.doc_id, *args)
-        except ActionRefused as exc:
-            if not quiet:
-                self.notify(display_line(str(exc)), severity="warning", markup=False)
-            return None
-        except AnnotatorError as exc:
-            self.header.mark_failed(str(exc))
-            self.notify(display_line(f"not saved: {exc}"), severity="error", markup=False, timeout=10)
-            return None
-        if change is not None and change.ops:
-            self.header.mark_saved()
-            self._apply(change.ops, change.record)
-        return change
+        """Run a Session verb on this document (see :meth:`EditingScreen.call_verb`)."""
+        return self.call_verb(lambda: verb(self.doc_id, *args), quiet=quiet)
+
+    def after_change(self, change: Change) -> None:
+        self._apply(change.ops, change.record)
 
     def _apply(self, ops: list[Op], rec: WorkingRecord) -> None:
         """Repaint what the ops changed (only those rows and panel entries)."""
@@ -213,48 +193,18 @@ class AnnotateScreen(Screen[None]):
         if span is not None:
             self._run(self.session.remove_span, span["id"])
 
+    def _set_attrs(self, span_id: str, attrs: dict[str, Any]) -> Change:
+        return self.session.set_attrs(self.doc_id, span_id, attrs)
+
     def action_edit_attributes(self) -> None:
         span = self._need_focus()
-        if span is None:
-            return
-        from annotator.tui.screens.attr_form import AttrForm
-
-        def save(attrs: dict[str, Any]) -> tuple[str | None, str] | None:
-            try:
-                change = self.session.set_attrs(self.doc_id, span["id"], attrs)
-            except ActionRefused as exc:
-                return exc.field, exc.message
-            except AnnotatorError as exc:
-                self.header.mark_failed(str(exc))
-                return None, f"not saved: {exc}"
-            if change.ops:
-                self.header.mark_saved()
-                self._apply(change.ops, change.record)
-            return None
-
-        label = self.scheme.by_name[span["label"]]
-        self.app.push_screen(AttrForm(span, label.attrs, self.record.spans, save))
+        if span is not None:
+            self.open_attr_form(span, self.record.spans, self._set_attrs)
 
     def action_pick_speaker(self) -> None:
         span = self._need_focus()
-        if span is None:
-            return
-        refs = self.scheme.ref_attrs.get(span["label"])
-        if not refs:
-            self.notify(f"A {span['label']} has no speaker: focus a quote.", severity="warning")
-            return
-        from annotator.tui.screens.speaker_picker import SpeakerPicker
-
-        name, targets = refs[0]
-
-        def chosen(choice: str | None) -> None:
-            if choice is None:
-                return
-            current = self.record.spans[span["id"]]["attrs"]
-            attrs = {**current, name: choice or None}
-            self._run(self.session.set_attrs, span["id"], attrs)
-
-        self.app.push_screen(SpeakerPicker(span, self.record.spans, targets), chosen)
+        if span is not None:
+            self.open_speaker_picker(span, self.record.spans, self._set_attrs)
 
     @on(SpanList.Chosen, "#spans")
     def _span_chosen(self, event: SpanList.Chosen) -> None:
@@ -359,10 +309,3 @@ class AnnotateScreen(Screen[None]):
             return
         sel = self.view.selection
         self._select_match(next_match(self.matches, sel[0] if sel else self.view.cursor, -1))
-
-    # -- help -------------------------------------------------------------------------------------
-
-    def action_help(self) -> None:
-        from annotator.tui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self.app.registry))  # type: ignore[attr-defined]

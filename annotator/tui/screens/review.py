@@ -16,15 +16,15 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from annotator.errors import ActionRefused, AnnotatorError
+from annotator.errors import AnnotatorError
 from annotator.review.merge import Candidate
 from annotator.review.session import ReviewSession, ReviewState
 from annotator.store.base import Change
 from annotator.text.sanitize import display_line
 from annotator.tui.screens.annotate import range_to_tag
+from annotator.tui.screens.editing import EditingScreen
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.doc_header import DocHeader
 from annotator.tui.widgets.row_list import RowList, row
@@ -58,11 +58,10 @@ class Item:
         return self.candidate.label if self.candidate else self.span["label"]
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(EditingScreen):
     """Built by :func:`annotator.tui.app.build_review_app`, which sets BINDINGS from the registry."""
 
     CSS_PATH = Path(__file__).with_name("review.tcss")
-    AUTO_FOCUS = "#article"
 
     def __init__(self, session: ReviewSession, doc_id: str) -> None:
         super().__init__()
@@ -86,14 +85,6 @@ class ReviewScreen(Screen[None]):
                 yield RowList(self._row, 0, id="candidates")
                 yield Static("", id="figures", markup=False)
         yield Footer()
-
-    @property
-    def view(self) -> ArticleView:
-        return self.query_one("#article", ArticleView)
-
-    @property
-    def header(self) -> DocHeader:
-        return self.query_one("#header", DocHeader)
 
     def on_mount(self) -> None:
         self.open_document(self.doc_id)
@@ -235,19 +226,10 @@ class ReviewScreen(Screen[None]):
     # -- decisions --------------------------------------------------------------------------------
 
     def _run(self, verb: Any, *args: Any) -> Change | None:
-        try:
-            change = verb(*args)
-        except ActionRefused as exc:
-            self.notify(display_line(str(exc)), severity="warning", markup=False)
-            return None
-        except AnnotatorError as exc:
-            self.header.mark_failed(str(exc))
-            self.notify(display_line(f"not saved: {exc}"), severity="error", markup=False, timeout=10)
-            return None
-        if change is not None and change.ops:
-            self._show(self.review.state(self.doc_id))
-            self.header.mark_saved()
-        return change
+        return self.call_verb(lambda: verb(*args))
+
+    def after_change(self, change: Change) -> None:
+        self._show(self.review.state(self.doc_id))
 
     def action_accept(self) -> None:
         it = self._focused()
@@ -302,42 +284,18 @@ class ReviewScreen(Screen[None]):
             return None
         return self.state.gold.spans[sid]
 
+    def _set_attrs(self, span_id: str, attrs: dict[str, Any]) -> Change:
+        return self.review.set_attrs(self.state, span_id, attrs)
+
     def action_edit_attributes(self) -> None:
         span = self._gold_span()
-        if span is None:
-            return
-        from annotator.tui.screens.attr_form import AttrForm
-
-        def save(attrs: dict[str, Any]) -> tuple[str | None, str] | None:
-            try:
-                change = self.review.set_attrs(self.state, span["id"], attrs)
-            except ActionRefused as exc:
-                return exc.field, exc.message
-            if change.ops:
-                self._show(self.review.state(self.doc_id))
-                self.header.mark_saved()
-            return None
-
-        self.app.push_screen(AttrForm(span, self.scheme.by_name[span["label"]].attrs, self.state.gold.spans, save))
+        if span is not None:
+            self.open_attr_form(span, self.state.gold.spans, self._set_attrs)
 
     def action_pick_speaker(self) -> None:
         span = self._gold_span()
-        if span is None:
-            return
-        refs = self.scheme.ref_attrs.get(span["label"])
-        if not refs:
-            self.notify(f"A {span['label']} has no speaker: focus a quote.", severity="warning")
-            return
-        from annotator.tui.screens.speaker_picker import SpeakerPicker
-
-        name, targets = refs[0]
-
-        def chosen(choice: str | None) -> None:
-            if choice is not None:
-                attrs = {**self.state.gold.spans[span["id"]]["attrs"], name: choice or None}
-                self._run(self.review.set_attrs, self.state, span["id"], attrs)
-
-        self.app.push_screen(SpeakerPicker(span, self.state.gold.spans, targets), chosen)
+        if span is not None:
+            self.open_speaker_picker(span, self.state.gold.spans, self._set_attrs)
 
     def action_undo(self) -> None:
         if self._run(self.review.undo, self.doc_id) is None:
@@ -374,8 +332,3 @@ class ReviewScreen(Screen[None]):
             self.notify("Every document is reviewed.")
         else:
             self.open_document(target)
-
-    def action_help(self) -> None:
-        from annotator.tui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self.app.registry))  # type: ignore[attr-defined]

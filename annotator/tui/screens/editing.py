@@ -1,0 +1,97 @@
+"""What the annotate and review screens share: running a verb through the store with a truthful
+save indicator, the attribute form, the speaker picker, and the help screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.screen import Screen
+
+from annotator.errors import ActionRefused, AnnotatorError
+from annotator.store.base import Change
+from annotator.text.sanitize import display_line
+from annotator.tui.widgets.article_view import ArticleView
+from annotator.tui.widgets.doc_header import DocHeader
+
+# set_attrs(span_id, attrs) -> the Change; raises ActionRefused / AnnotatorError like every verb
+SetAttrs = Callable[[str, dict[str, Any]], Change]
+
+
+class EditingScreen(Screen[None]):
+    """A screen that edits one record through the store (subclasses repaint in ``after_change``)."""
+
+    AUTO_FOCUS = "#article"
+
+    @property
+    def view(self) -> ArticleView:
+        return self.query_one("#article", ArticleView)
+
+    @property
+    def header(self) -> DocHeader:
+        return self.query_one("#header", DocHeader)
+
+    def after_change(self, change: Change) -> None:
+        """Repaint what ``change`` did (it is committed already)."""
+
+    def _failed(self, exc: AnnotatorError) -> None:
+        self.header.mark_failed(str(exc))
+        self.notify(display_line(f"not saved: {exc}"), severity="error", markup=False, timeout=10)
+
+    def call_verb(self, verb: Callable[[], Change | None], *, quiet: bool = False) -> Change | None:
+        """Run a verb; when it returns, the store has committed it durably, and only then does
+        the screen show it. A refused action is explained; a store failure says NOT SAVED."""
+        try:
+            change = verb()
+        except ActionRefused as exc:
+            if not quiet:
+                self.notify(display_line(str(exc)), severity="warning", markup=False)
+            return None
+        except AnnotatorError as exc:
+            self._failed(exc)
+            return None
+        if change is not None and change.ops:
+            self.header.mark_saved()
+            self.after_change(change)
+        return change
+
+    def open_attr_form(self, span: dict[str, Any], spans: dict[str, dict[str, Any]], set_attrs: SetAttrs) -> None:
+        from annotator.tui.screens.attr_form import AttrForm
+
+        def save(attrs: dict[str, Any]) -> tuple[str | None, str] | None:
+            try:
+                change = set_attrs(span["id"], attrs)
+            except ActionRefused as exc:
+                return exc.field, exc.message  # shown in place; nothing saved
+            except AnnotatorError as exc:
+                self._failed(exc)
+                return None, f"not saved: {exc}"
+            if change.ops:
+                self.header.mark_saved()
+                self.after_change(change)
+            return None
+
+        scheme = self.app.session.scheme  # type: ignore[attr-defined]
+        self.app.push_screen(AttrForm(span, scheme.by_name[span["label"]].attrs, spans, save))
+
+    def open_speaker_picker(self, span: dict[str, Any], spans: dict[str, dict[str, Any]], set_attrs: SetAttrs) -> None:
+        scheme = self.app.session.scheme  # type: ignore[attr-defined]
+        refs = scheme.ref_attrs.get(span["label"])
+        if not refs:
+            self.notify(f"A {span['label']} has no speaker: focus a quote.", severity="warning")
+            return
+        from annotator.tui.screens.speaker_picker import SpeakerPicker
+
+        name, targets = refs[0]
+
+        def chosen(choice: str | None) -> None:
+            if choice is not None:  # "" unsets the speaker
+                attrs = {**spans[span["id"]]["attrs"], name: choice or None}
+                self.call_verb(lambda: set_attrs(span["id"], attrs))
+
+        self.app.push_screen(SpeakerPicker(span, spans, targets), chosen)
+
+    def action_help(self) -> None:
+        from annotator.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.app.registry))  # type: ignore[attr-defined]
