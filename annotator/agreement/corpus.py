@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +48,7 @@ class Corpus:
     _texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (sha, where first read)
     _where: dict[tuple[str, str], str] = field(default_factory=dict)
     _scope: frozenset[str] = frozenset()
+    on_new_text: Callable[[str], None] | None = None  # told the text of each document as it is first counted
 
     def __post_init__(self) -> None:
         self._scope = frozenset(self.labels)
@@ -74,6 +75,8 @@ class Corpus:
         if doc is None:
             doc = self._by_id[doc_id] = Doc(doc_id, text, sha, where)
             self.docs.append(doc)
+            if self.on_new_text is not None:
+                self.on_new_text(text)
         doc.marks[annotator] = marks_of(spans, ref_attrs, self._scope)
         return None
 
@@ -120,14 +123,16 @@ def _raise(problems: list[Problem], total: int) -> None:
         raise InvalidData(problems, total, "no figures: the sources have problems")
 
 
-def from_files(paths: Iterable[str], scheme: Scheme, labels: Sequence[str], limit: int = 50) -> Corpus:
+def from_files(paths: Iterable[str], scheme: Scheme, labels: Sequence[str], limit: int = 50,
+               on_new_text: Callable[[str], None] | None = None) -> Corpus:
     """Read native JSONL files (one annotator each, or several in one file), every line validated.
+    ``on_new_text`` is told each document's text as soon as it is counted.
 
     Raises InvalidData listing the problems (bad lines, conflicting documents)."""
     from annotator.formats.jsonl import read_jsonl
     from annotator.formats.problems import ProblemLog
 
-    corpus = Corpus(tuple(labels))
+    corpus = Corpus(tuple(labels), on_new_text=on_new_text)
     log = ProblemLog(limit)
     ref_attrs = scheme.ref_attrs
     for path in paths:
@@ -150,11 +155,12 @@ def from_files(paths: Iterable[str], scheme: Scheme, labels: Sequence[str], limi
     return corpus
 
 
-def from_store(store: Any, scheme: Scheme, labels: Sequence[str]) -> Corpus:
+def from_store(store: Any, scheme: Scheme, labels: Sequence[str],
+               on_new_text: Callable[[str], None] | None = None) -> Corpus:
     """Every annotator's records in the store (already validated when they were stored)."""
     import orjson
 
-    corpus = Corpus(tuple(labels))
+    corpus = Corpus(tuple(labels), on_new_text=on_new_text)
     problems: list[Problem] = []
     ref_attrs = scheme.ref_attrs
     where = str(store.path)

@@ -59,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     _check_packages()
     from annotator.agreement import corpus as corpus_mod
     from annotator.agreement.report import agreement, render
+    from annotator.agreement.tokens import TokenPrefetch
 
     scheme = load_scheme_arg(args)
     labels = chosen_labels(scheme, args.labels)
@@ -70,13 +71,14 @@ def run(args: argparse.Namespace) -> int:
         if not resolve_db_path(None).exists():
             raise UsageError(f"nothing to compare: give SOURCES (native JSONL files) or --db (no store at "
                              f"{resolve_db_path(None)})")
-    with corpus_mod.gc_paused():
+    # documents are tokenized (for kappa) in a worker process while they are read
+    with TokenPrefetch() as tokens, corpus_mod.gc_paused():
         if args.sources:
-            corpus = corpus_mod.from_files(args.sources, scheme, labels)
+            corpus = corpus_mod.from_files(args.sources, scheme, labels, on_new_text=tokens.submit)
         else:
             with open_store_arg(args, create=False) as store:
-                corpus = corpus_mod.from_store(store, scheme, labels)
-        fig = agreement(corpus, scheme)
+                corpus = corpus_mod.from_store(store, scheme, labels, on_new_text=tokens.submit)
+        fig = agreement(corpus, scheme, tokens=tokens)
     if args.json:
         import orjson
 
