@@ -10,8 +10,8 @@ share is ``None`` when no pair was compared.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from annotator.agreement.spans import Mark

@@ -134,10 +134,10 @@ def pooled(counts: Iterable[PairCounts], labels: Iterable[str]) -> dict[str, Any
             total[k].update(v)
     labels = list(labels)
 
-    def f1(kind: str, label: str | None) -> float | None:
+    def score(kind: str, label: str | None) -> float | None:
         if label is None:
             return Tally(total["a"].total(), total["b"].total(), total[kind].total()).f1
         return Tally(total["a"][label], total["b"][label], total[kind][label]).f1
 
-    return {kind: {"f1": f1(kind, None), "per_label": {lab: {"f1": f1(kind, lab)} for lab in labels}}
+    return {kind: {"f1": score(kind, None), "per_label": {lab: {"f1": score(kind, lab)} for lab in labels}}
             for kind in ("exact", "partial")}
