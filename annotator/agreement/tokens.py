@@ -2,17 +2,18 @@
 still being read: for ``annotator agree`` on a large corpus, tokenizing (for per-token kappa) costs
 about as much as reading and validating the files, and the two can run side by side.
 
-Texts are sent to the worker (forked, where the system can fork) in batches as they are first
-seen; nothing is started before the first batch is full, so a small corpus never starts a
-process. A text that was not sent, or a worker that failed, is tokenized in this process instead:
-the result is always the same as :func:`annotator.agreement.units.token_bounds`.
+Texts go to the worker (forked, where the system can fork) in batches through a queue as they
+are first seen (its feeder thread writes them, so reading never waits on the worker); the worker
+keeps its results until it is asked for them. Nothing is started before the first batch is full,
+so a small corpus never starts a process. A text that was not sent, or a worker that failed, is tokenized in this
+process instead: the result is always that of :func:`annotator.agreement.units.token_bounds`.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
 
 import numpy as np
 
@@ -21,67 +22,88 @@ from annotator.agreement.units import token_bounds
 Bounds = tuple[np.ndarray, np.ndarray]
 
 
-def _batch(texts: list[str]) -> list[Bounds]:
-    return [token_bounds(t) for t in texts]
+def _worker(queue: Any, conn: Any) -> None:
+    """Tokenize every batch from ``queue``; on ``None``, send all the results back and stop."""
+    results = [[token_bounds(t) for t in texts] for texts in iter(queue.get, None)]
+    conn.send(results)
+    conn.close()
 
 
 class TokenPrefetch:
     """``submit(text)`` while reading; then call the object as the ``tokens`` function of
     :func:`annotator.agreement.report.agreement`. Use it as a context manager (or ``close()``)."""
 
-    def __init__(self, batch: int = 250, workers: int | None = None):
+    def __init__(self, batch: int = 250, enabled: bool | None = None):
         self.batch = batch
-        self.workers = workers if workers is not None else min(2, (os.cpu_count() or 1) - 1)
-        if "fork" not in multiprocessing.get_all_start_methods():
-            self.workers = 0  # a spawned worker would re-run the caller's main module: not worth the risk
-        self._pool: ProcessPoolExecutor | None = None
+        if enabled is None:
+            enabled = (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+        self.enabled = enabled
+        self._process: Any = None
+        self._queue: Any = None
+        self._conn: Any = None
+        self._sent: list[list[str]] = []
         self._pending: list[str] = []
-        self._futures: list[tuple[list[str], Future]] = []
         self._done: dict[str, Bounds] = {}
 
     def submit(self, text: str) -> None:
-        if self.workers < 1:
+        if not self.enabled:
             return
         self._pending.append(text)
         if len(self._pending) >= self.batch:
-            self._flush()
+            self._send()
 
-    def _flush(self) -> None:
-        if not self._pending:
-            return
+    def _send(self) -> None:
         try:
-            if self._pool is None:
-                # fork: the worker starts at once, with the tokenizer already imported, and runs no
-                # main module again; it only tokenizes (no threads, no shared state)
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
-            self._futures.append((self._pending, self._pool.submit(_batch, self._pending)))
+            if self._process is None:
+                ctx = multiprocessing.get_context("fork")  # starts at once; runs no main module again
+                self._queue = ctx.Queue()
+                self._queue.cancel_join_thread()  # never wait at exit for a worker that is gone
+                self._conn, child = ctx.Pipe(duplex=False)
+                self._process = ctx.Process(target=_worker, args=(self._queue, child), daemon=True)
+                self._process.start()
+                child.close()
+            self._queue.put(self._pending)
+            self._sent.append(self._pending)
         except Exception:  # no worker after all: everything is tokenized here when asked for
-            self.workers = 0
+            self._stop()
         self._pending = []
 
     def _collect(self) -> None:
-        if self._pool is not None:
-            self._flush()
-        self._pending = []  # too few to be worth a process: tokenized here when asked for
-        for texts, future in self._futures:
-            try:
-                results = future.result()
-            except Exception:  # a worker that died: those texts are tokenized here
-                continue
-            self._done.update(zip(texts, results))
-        self._futures = []
+        """Take the worker's results (waiting for the last batches) and stop it."""
+        self._pending = []  # too few to be worth sending: tokenized here when asked for
+        if self._process is None:
+            return
+        try:
+            self._queue.put(None)
+            for texts, bounds in zip(self._sent, self._conn.recv()):
+                self._done.update(zip(texts, bounds))
+        except Exception:  # a worker that died: those texts are tokenized here
+            pass
+        self._stop()
+
+    def _stop(self) -> None:
+        self.enabled = False
+        self._sent = []
+        for end in (self._conn, self._queue):
+            if end is not None:
+                end.close()
+        self._conn = self._queue = None
+        if self._process is not None:
+            self._process.join(timeout=1)
+            if self._process.is_alive():
+                self._process.kill()
+            self._process = None
 
     def __call__(self, text: str) -> Bounds:
         found = self._done.get(text)
-        if found is None and (self._futures or self._pending):
+        if found is None and (self._process is not None or self._pending):
             self._collect()
             found = self._done.get(text)
         return found if found is not None else token_bounds(text)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        self._pending = []
+        self._stop()
 
     def __enter__(self) -> TokenPrefetch:
         return self

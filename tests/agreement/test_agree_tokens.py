@@ -15,7 +15,7 @@ def same(a, b) -> bool:
 
 
 def test_worker_tokens_equal_local_tokens():
-    with TokenPrefetch(batch=5, workers=1) as tokens:
+    with TokenPrefetch(batch=5, enabled=True) as tokens:
         for t in TEXTS:
             tokens.submit(t)
         assert all(same(tokens(t), token_bounds(t)) for t in TEXTS)
@@ -23,15 +23,24 @@ def test_worker_tokens_equal_local_tokens():
 
 
 def test_small_corpora_start_no_process():
-    with TokenPrefetch(batch=100, workers=1) as tokens:
+    with TokenPrefetch(batch=100, enabled=True) as tokens:
         for t in TEXTS:
             tokens.submit(t)
         assert all(same(tokens(t), token_bounds(t)) for t in TEXTS)
-        assert tokens._pool is None
+        assert tokens._process is None
 
 
 def test_no_worker_means_local_tokens():
-    with TokenPrefetch(batch=2, workers=0) as tokens:
+    with TokenPrefetch(batch=2, enabled=False) as tokens:
         for t in TEXTS[:4]:
             tokens.submit(t)
-        assert tokens._pool is None and same(tokens(TEXTS[0]), token_bounds(TEXTS[0]))
+        assert tokens._process is None and same(tokens(TEXTS[0]), token_bounds(TEXTS[0]))
+
+
+def test_a_dead_worker_falls_back_to_local_tokens():
+    with TokenPrefetch(batch=5, enabled=True) as tokens:
+        for t in TEXTS[:10]:
+            tokens.submit(t)
+        tokens._process.kill()
+        tokens._process.join()
+        assert all(same(tokens(t), token_bounds(t)) for t in TEXTS[:10])
