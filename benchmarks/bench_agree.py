@@ -6,8 +6,9 @@ one span in ten each (a boundary moved, a label changed, a span dropped or an at
 
 Printed: the wall time of the command as a user runs it (a new process, ``--json`` to
 /dev/null), from JSONL files (every line validated) and from a store (``--db``), the median of
-``--repeat`` runs; then where the time goes, measured in this process: reading and validating,
-tokenizing (for per-token kappa) and the figures.
+``--repeat`` runs; then where the time goes, measured in this process one stage after the other:
+reading and validating, tokenizing (for per-token kappa; the command does it in a worker process
+while it reads) and the figures.
 
 Usage: python benchmarks/bench_agree.py [--docs 10000] [--repeat 3]
 """
