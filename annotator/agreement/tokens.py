@@ -81,7 +81,7 @@ class TokenPrefetch:
             pass
         self._stop()
 
-    def _stop(self) -> None:
+    def _stop(self, wait: float = 1.0) -> None:
         self.enabled = False
         self._sent = []
         for end in (self._conn, self._queue):
@@ -89,9 +89,10 @@ class TokenPrefetch:
                 end.close()
         self._conn = self._queue = None
         if self._process is not None:
-            self._process.join(timeout=1)
+            self._process.join(timeout=wait)
             if self._process.is_alive():
                 self._process.kill()
+                self._process.join()
             self._process = None
 
     def __call__(self, text: str) -> Bounds:
@@ -102,8 +103,9 @@ class TokenPrefetch:
         return found if found is not None else token_bounds(text)
 
     def close(self) -> None:
+        """Stop the worker; unless its results were collected, without waiting for it."""
         self._pending = []
-        self._stop()
+        self._stop(wait=0)
 
     def __enter__(self) -> TokenPrefetch:
         return self
