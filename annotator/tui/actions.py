@@ -60,15 +60,15 @@ VIEW_ACTIONS: tuple[ActionDef, ...] = tuple(
 )
 
 SCREEN_ACTIONS: tuple[ActionDef, ...] = (
-    ActionDef("find", ("slash",), "Find in the article", "Find", footer=True, short="find"),
+    ActionDef("find", ("slash",), "Find in the article", "Find", short="find"),
     ActionDef("find_next", ("n",), "Select the next match", "Find"),
     ActionDef("find_previous", ("N",), "Select the previous match", "Find"),
     ActionDef("toggle_snap", ("t",), "Toggle snapping of selection edges to words", "Tag"),
     ActionDef("next_span", ("tab",), "Focus the next span", "Spans", priority=True),
     ActionDef("previous_span", ("shift+tab",), "Focus the previous span", "Spans", priority=True),
-    ActionDef("remove_span", ("delete", "backspace"), "Remove the focused span", "Spans", footer=True, short="remove"),
+    ActionDef("remove_span", ("delete", "backspace"), "Remove the focused span", "Spans", short="remove"),
     ActionDef("edit_attributes", ("enter",), "Edit the focused span's attributes", "Spans", footer=True, short="attributes"),
-    ActionDef("pick_speaker", ("s",), "Choose the speaker of the focused quote", "Spans", footer=True, short="speaker"),
+    ActionDef("pick_speaker", ("s",), "Choose the speaker of the focused quote", "Spans", short="speaker"),
     ActionDef("undo", ("ctrl+z",), "Undo", "History", footer=True, short="undo"),
     ActionDef("redo", ("ctrl+y",), "Redo", "History"),
     ActionDef("next_document", ("right_square_bracket",), "Next document", "Documents"),
@@ -79,7 +79,7 @@ SCREEN_ACTIONS: tuple[ActionDef, ...] = (
     ActionDef("flag", ("f",), "Flag the document with a comment", "Documents"),
     ActionDef("help", ("question_mark",), "Help: every key", "App", footer=True, short="help"),
     ActionDef("app.command_palette", ("ctrl+p",), "Command palette", "App", palette=False),
-    ActionDef("app.quit", ("ctrl+q",), "Quit", "App", footer=True, short="quit"),
+    ActionDef("app.quit", ("ctrl+q",), "Quit", "App", short="quit"),
 )
 
 # The review screen: its own keys, then the annotation keys that work the same way there.

@@ -330,10 +330,10 @@ async def test_command_palette_runs_registry_actions(app_store):
 
 async def test_footer_shows_the_main_keys(app_store):
     app, _ = app_store
-    async with app.run_test(size=(160, 36)) as pilot:
+    async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         footer = screen_text(app).splitlines()[-1]
-        for word in ("ACTOR", "QUOTE", "undo", "done", "documents", "help"):
+        for word in ("ACTOR", "QUOTE", "attributes", "undo", "done", "documents", "help"):
             assert word in footer
 
 

@@ -52,7 +52,7 @@ class AttrForm(ModalScreen[bool]):
         self.save_fn = save
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog"):
+        with VerticalScroll(classes="dialog -small"):
             yield Static(Text(f"{self.span['label']} {self.span['id']}: " + display_line(self.span["text"][:100])),
                          classes="title")
             if not self.attr_defs:
