@@ -22,20 +22,26 @@ CREATE TABLE documents (
     source      TEXT NOT NULL,
     added_at    TEXT NOT NULL
 );
--- One row per (document, annotator): the spans and flags as JSON arrays as of action base_seq,
--- actions logged after base_seq (pending of them) are replayed on load, and compacted in batches.
+-- One row per (document, annotator): small, rewritten by every action.
 CREATE TABLE records (
+    rid         INTEGER PRIMARY KEY,
     doc_pk      INTEGER NOT NULL REFERENCES documents(pk),
     annotator   TEXT NOT NULL,
     status      TEXT NOT NULL,
-    spans       TEXT NOT NULL,
-    flags       TEXT NOT NULL,
     span_count  INTEGER NOT NULL,
     flag_count  INTEGER NOT NULL,
     updated_at  TEXT,
     base_seq    INTEGER NOT NULL DEFAULT 0,
     pending     INTEGER NOT NULL DEFAULT 0,
     UNIQUE (doc_pk, annotator)
+);
+-- Its spans and flags as JSON arrays as of action base_seq (spliced unparsed into exports). Kept
+-- apart so that an action does not rewrite them: actions after base_seq (pending of them) are
+-- replayed on load and folded in here in batches.
+CREATE TABLE record_spans (
+    rid         INTEGER PRIMARY KEY REFERENCES records(rid),
+    spans       TEXT NOT NULL,
+    flags       TEXT NOT NULL
 );
 CREATE INDEX records_by_annotator ON records(annotator, status);
 -- The append-only action log. kind: do, undo or redo. effect: the ops this row applied.

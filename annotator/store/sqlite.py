@@ -174,12 +174,13 @@ class SQLiteStore(Store):
         annotator = rec["annotator"]
         spans = sorted(rec["spans"], key=span_sort_key)
         inserted = c.execute(
-            "INSERT INTO records (doc_pk, annotator, status, spans, flags, span_count, flag_count, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (doc_pk, annotator) DO NOTHING RETURNING 1",
-            (pk, annotator, rec["status"], _dumps(spans), _dumps(rec["flags"]), len(spans),
-             len(rec["flags"]), rec.get("updated_at") or added_at),
+            "INSERT INTO records (doc_pk, annotator, status, span_count, flag_count, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (doc_pk, annotator) DO NOTHING RETURNING rid",
+            (pk, annotator, rec["status"], len(spans), len(rec["flags"]), rec.get("updated_at") or added_at),
         ).fetchone()
         if inserted is not None:
+            c.execute("INSERT INTO record_spans (rid, spans, flags) VALUES (?, ?, ?)",
+                      (inserted[0], _dumps(spans), _dumps(rec["flags"])))
             summary.records_added += 1
             return
         current = self._load(pk, annotator, doc.id)
@@ -245,7 +246,8 @@ class SQLiteStore(Store):
             return cached[0]
         d = c.execute("SELECT id, text, text_sha256, meta FROM documents WHERE pk = ?", (pk,)).fetchone()
         r = c.execute(
-            "SELECT status, spans, flags, updated_at, base_seq FROM records WHERE doc_pk = ? AND annotator = ?",
+            "SELECT r.status, b.spans, b.flags, r.updated_at, r.base_seq FROM records r JOIN record_spans b"
+            " ON b.rid = r.rid WHERE r.doc_pk = ? AND r.annotator = ?",
             (pk, annotator),
         ).fetchone()
         rec = WorkingRecord(d[0], d[1], d[2], orjson.loads(d[3]), annotator)
@@ -283,21 +285,24 @@ class SQLiteStore(Store):
             (rec.status, len(rec.spans), len(rec.flags), at, pk, annotator),
         ).fetchone()
         if updated is None:
-            c.execute(
-                "INSERT INTO records (doc_pk, annotator, status, spans, flags, span_count, flag_count, updated_at, base_seq)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (pk, annotator, rec.status, _dumps(rec.sorted_spans()), _dumps(rec.flags), len(rec.spans),
-                 len(rec.flags), at, seq),
-            )
+            rid = c.execute(
+                "INSERT INTO records (doc_pk, annotator, status, span_count, flag_count, updated_at, base_seq)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING rid",
+                (pk, annotator, rec.status, len(rec.spans), len(rec.flags), at, seq),
+            ).fetchone()[0]
+            c.execute("INSERT INTO record_spans (rid, spans, flags) VALUES (?, ?, ?)",
+                      (rid, _dumps(rec.sorted_spans()), _dumps(rec.flags)))
         elif updated[0] >= COMPACT_AFTER:
             self._compact(pk, annotator, rec, seq)
         return seq
 
     def _compact(self, pk: int, annotator: str, rec: WorkingRecord, seq: int) -> None:
-        self._conn.execute(
-            "UPDATE records SET spans = ?, flags = ?, base_seq = ?, pending = 0 WHERE doc_pk = ? AND annotator = ?",
-            (_dumps(rec.sorted_spans()), _dumps(rec.flags), seq, pk, annotator),
-        )
+        rid = self._conn.execute(
+            "UPDATE records SET base_seq = ?, pending = 0 WHERE doc_pk = ? AND annotator = ? RETURNING rid",
+            (seq, pk, annotator),
+        ).fetchone()[0]
+        self._conn.execute("UPDATE record_spans SET spans = ?, flags = ? WHERE rid = ?",
+                           (_dumps(rec.sorted_spans()), _dumps(rec.flags), rid))
 
     def _log_do(self, pk: int, annotator: str, doc_id: str, ops: list[Op]) -> WorkingRecord:
         last, undo_head, _redo = self._head(pk, annotator)
@@ -371,15 +376,16 @@ class SQLiteStore(Store):
     def _export_query(self, annotator: str | None, status: str | None) -> tuple[str, list[Any]]:
         """FROM/WHERE of the records to export. With an annotator, documents they have not
         touched count as empty records with status todo."""
-        cols = ("d.pk, d.id, d.text, d.text_sha256, d.meta, {ann}, coalesce(r.status, 'todo'), coalesce(r.spans, '[]'),"
-                " coalesce(r.flags, '[]'), r.updated_at, coalesce(r.pending, 0), coalesce(r.base_seq, 0)")
+        cols = ("d.pk, d.id, d.text, d.text_sha256, d.meta, {ann}, coalesce(r.status, 'todo'), coalesce(b.spans, '[]'),"
+                " coalesce(b.flags, '[]'), r.updated_at, coalesce(r.pending, 0), coalesce(r.base_seq, 0)")
         params: list[Any] = []
         if annotator is not None:
             sql = (f"SELECT {cols.format(ann='?')} FROM documents d"
-                   " LEFT JOIN records r ON r.doc_pk = d.pk AND r.annotator = ?")
+                   " LEFT JOIN records r ON r.doc_pk = d.pk AND r.annotator = ? LEFT JOIN record_spans b ON b.rid = r.rid")
             params += [annotator, annotator]
         else:
-            sql = f"SELECT {cols.format(ann='r.annotator')} FROM records r JOIN documents d ON d.pk = r.doc_pk"
+            sql = (f"SELECT {cols.format(ann='r.annotator')} FROM records r JOIN documents d ON d.pk = r.doc_pk"
+                   " JOIN record_spans b ON b.rid = r.rid")
         if status is not None:
             sql += " WHERE coalesce(r.status, 'todo') = ?"
             params.append(status)
@@ -437,7 +443,8 @@ class SQLiteStore(Store):
             by_status.setdefault(ann, {})[st] = n
         by_label: dict[str, dict[str, int]] = {}
         for ann, label, n in c.execute(
-            "SELECT r.annotator, j.value ->> 'label', count(*) FROM records r, json_each(r.spans) j"
+            "SELECT r.annotator, j.value ->> 'label', count(*) FROM records r JOIN record_spans b ON b.rid = r.rid,"
+            " json_each(b.spans) j"
             " WHERE r.pending = 0 GROUP BY r.annotator, 2"
         ):
             by_label.setdefault(ann, {})[label] = n
