@@ -72,10 +72,11 @@ async def keystroke_ms(pilot, key: str) -> float:
     return (perf_counter() - t0) * 1000
 
 
-def seed_article() -> tuple[str, list[ViewSpan]]:
-    """The first seed article, with spans at a density like the 1 MB one."""
-    path = next(iter(sorted((ROOT / "seeds").glob("*.txt"))))
-    text = path.read_text(encoding="utf-8")
+def seed_article(text: str | None = None) -> tuple[str, list[ViewSpan]]:
+    """The first seed article (or ``text``), with spans at a density like the 1 MB one."""
+    if text is None:
+        path = next(iter(sorted((ROOT / "seeds").glob("*.txt"))))
+        text = path.read_text(encoding="utf-8")
     spans: list[ViewSpan] = []
     patterns = [
         ("QUOTE", r'"[^"\n]{3,400}"'),

@@ -45,7 +45,7 @@ class SpanList(RowList):
     def set_spans(self, spans: Iterable[dict[str, Any]]) -> None:
         self.forget_all()
         self._spans = {s["id"]: s for s in spans}
-        self._keys = sorted(self._key(s) for s in self._spans.values())
+        self._keys = sorted([(s["start"], -s["end"], s["label"], s["id"]) for s in self._spans.values()])
         self.marked = None
         self.reset(len(self._keys))
 
