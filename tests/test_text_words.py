@@ -232,3 +232,11 @@ def test_snap_never_splits_a_cluster_or_trims_word_characters():
     flag = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
     assert snapped(" " + flag + " ") == flag  # tag characters are format chars
     assert snapped("\u200e\u202bmot\u202c\ufeff") == "mot"  # bidi controls, BOM
+
+
+@given(st.lists(st.sampled_from(["d'", "l’", "qu'", "jusqu'", "aujourd'hui", "'", "’", "ʼ", "a", "é", "e\u0301", " ",
+                                 "\u00a0", "1", ".", "-", "👍🏽", "\n", "Irak", "O'Brien", "''"]), max_size=30).map("".join))
+def test_token_spans_fast_path_matches_the_reference_tokenizer(text):
+    from annotator.text.words import _tokenize
+
+    assert token_spans(text) == [(s, e) for s, e, _ in _tokenize(text)]

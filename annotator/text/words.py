@@ -25,6 +25,8 @@ on each side, so a single "word" longer than that is clamped to the window.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 import regex
 
 __all__ = [
@@ -63,6 +65,8 @@ _SAFE_BREAK = regex.compile(r"[ \t\n\r]")
 _SAFE_BREAK_BACK = regex.compile(r"(?r)[ \t\n\r]")
 
 WORD, ELISION, OTHER = "word", "elision", "other"
+_HAS_APOSTROPHE = regex.compile("['\u2019\u02bc]")
+_INF = 1 << 62
 
 
 def _split_elisions(s: int, word: str, out: list) -> None:
@@ -276,4 +280,25 @@ def token_spans(text: str) -> list[tuple[int, int]]:
     every other character is its own token, except that a grapheme cluster
     (emoji with ZWJ/skin tone, flag, base plus marks) is kept whole.
     """
-    return [(s, e) for s, e, _ in _tokenize(text)]
+    # Fast path for whole texts (agreement, token formats): spans straight from the regex, then
+    # only the rare words holding an apostrophe go through the elision rules.
+    spans = [m.span() for m in _TOKEN.finditer(text)]
+    if not _HAS_APOSTROPHE.search(text):
+        return spans
+    out: list[tuple[int, int]] = []
+    extend = out.extend
+    last = 0
+    for m in _HAS_APOSTROPHE.finditer(text):
+        i = bisect_right(spans, (m.start(), _INF)) - 1
+        if i < last or i < 0:
+            continue  # this token was split already (two apostrophes), or no token holds it
+        s, e = spans[i]
+        if not s < m.start() < e - 1:
+            continue  # an apostrophe at a token's edge: never an elision inside a word
+        extend(spans[last:i])
+        parts: list[tuple[int, int, str]] = []
+        _split_elisions(s, text[s:e], parts)
+        extend((a, b) for a, b, _ in parts)
+        last = i + 1
+    extend(spans[last:])
+    return out
