@@ -238,11 +238,20 @@ class SQLiteStore(Store):
         # a do row is its own undo head (its undo_head column stays NULL: the log is never updated)
         return row[0], (row[0] if row[1] == "do" else row[2]), row[3]
 
+    def _token(self, pk: int, annotator: str, last: int | None) -> tuple[int | None, int | None]:
+        """What identifies a record's state: its last logged action and its row (an import adds a
+        row without logging an action). A cached record is used only while this is unchanged."""
+        row = self._conn.execute("SELECT rid FROM records WHERE doc_pk = ? AND annotator = ?", (pk, annotator)).fetchone()
+        return last, (row[0] if row else None)
+
+    def _remember(self, pk: int, annotator: str, rec: WorkingRecord, last: int | None) -> None:
+        self._cache[(pk, annotator)] = (rec, self._token(pk, annotator, last))
+
     def _load(self, pk: int, annotator: str, doc_id: str | None = None) -> WorkingRecord:
         c = self._conn
-        last = self._head(pk, annotator)[0]
+        token = self._token(pk, annotator, self._head(pk, annotator)[0])
         cached = self._cache.get((pk, annotator))
-        if cached is not None and cached[1] == last:
+        if cached is not None and cached[1] == token:
             return cached[0]
         d = c.execute("SELECT id, text, text_sha256, meta FROM documents WHERE pk = ?", (pk,)).fetchone()
         r = c.execute(
@@ -262,7 +271,7 @@ class SQLiteStore(Store):
                 (pk, annotator, r[4]),
             ):
                 rec.apply(orjson.loads(effect))
-        self._cache[(pk, annotator)] = (rec, last)
+        self._cache[(pk, annotator)] = (rec, token)
         return rec
 
     def load(self, doc_id: str, annotator: str) -> WorkingRecord:
@@ -309,7 +318,7 @@ class SQLiteStore(Store):
         rec = self._load(pk, annotator, doc_id)
         rec.apply(ops)
         seq = self._log(pk, annotator, "do", ops, target=None, undo_head=None, redo_head=None, link=undo_head, rec=rec)
-        self._cache[(pk, annotator)] = (rec, seq)
+        self._remember(pk, annotator, rec, seq)
         return rec
 
     def apply(self, doc_id: str, annotator: str, plan: Plan) -> Change:
@@ -354,7 +363,7 @@ class SQLiteStore(Store):
             except BaseException:
                 self._cache.pop((pk, annotator), None)
                 raise
-            self._cache[(pk, annotator)] = (rec, seq)
+            self._remember(pk, annotator, rec, seq)
         return Change(ops, rec, kind)
 
     def undo(self, doc_id: str, annotator: str) -> Change | None:

@@ -287,3 +287,16 @@ def test_kill_9_loses_no_action_that_had_returned(tmp_path):
     time.sleep(0.05)
     with open_store(path) as st:
         assert len(st.load("d1", "alice").spans) >= acknowledged + 1
+
+
+def test_a_record_imported_after_a_load_is_seen(store, scheme, tmp_path):
+    """The store's cache of working records notices rows added by an import, not only actions."""
+    from annotator.importing import import_sources
+    from tests.conftest import make_record
+
+    store.add_documents([_doc()])
+    assert store.load("d1", "alice").spans == {}  # cached: alice has no record yet
+    path = tmp_path / "r.jsonl"
+    path.write_bytes(orjson.dumps(make_record(TEXT, [{"start": 0, "end": 12, "label": "ACTOR"}], id="d1")) + b"\n")
+    import_sources(store, [path], scheme, "alice")
+    assert [s["text"] for s in store.load("d1", "alice").spans.values()] == ["La coalition"]
