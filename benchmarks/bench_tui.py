@@ -72,14 +72,25 @@ async def bench_doc(store, doc_id: str, size: tuple[int, int], presses: int) -> 
             for k in keys * 3:
                 await key_ms(pilot, k)
             out[name] = stats([await key_ms(pilot, k) for _ in range(presses) for k in keys])
-        tags, removes = [], []
-        for i in range(presses + 3):
+        view.clear_selection()
+        view.move_cursor(len(view.text) // 3)  # page down may have reached the end of a short article
+        tags, removes, refused = [], [], []
+        warm = 3
+        for _ in range(presses * 3):
+            if len(tags) >= presses + warm:
+                break
             await key_ms(pilot, "ctrl+right")
-            t = await key_ms(pilot, "1")  # the word under the cursor becomes an ACTOR, saved durably
+            before = len(screen.record.spans)
+            t = await key_ms(pilot, "2")  # the word under the cursor becomes a DATE, saved durably
+            if len(screen.record.spans) != before + 1:
+                refused.append(app._notifications and list(app._notifications)[-1].message)
+                continue  # refused (that word already is a DATE): not a tag, not timed
             r = await key_ms(pilot, "delete")  # and is removed again, saved durably
-            if i >= 3:
-                tags.append(t)
-                removes.append(r)
+            tags.append(t)
+            removes.append(r)
+        if len(tags) <= warm:
+            raise SystemExit(f"{doc_id}: no tag went through: {refused[-3:]}")
+        tags, removes = tags[warm:], removes[warm:]
         out["tag"], out["remove"] = stats(tags), stats(removes)
         out["spans"] = (len(screen.record.spans),) * 2
         await pilot.pause()
@@ -182,9 +193,14 @@ async def main() -> None:
     for key in ("first paint", *KEYS):
         print(f"{key:<14}" + "".join(f"{r[key][0]:>10.2f} / {r[key][1]:>7.2f}" for r in results.values()))
     seed, big = results["seed"], results["1 MB"]
-    worst = max(big[k][1] / seed[k][1] for k in KEYS)
+    # The seed fits on one screen, so its page down scrolls nothing: that key is compared with
+    # the 200 KB article's instead (both scroll a full screen of rows).
+    worst_key = max((k for k in KEYS if k != "page down"), key=lambda k: big[k][1] / seed[k][1])
+    worst = big[worst_key][1] / seed[worst_key][1]
     print("spans: " + ", ".join(f"{n} {int(r['spans'][0])}" for n, r in results.items()))
-    print(f"1 MB / seed, p95, worst key: {worst:.2f}x (target <= 1.5x)")
+    print(f"1 MB / seed, p95, worst key: {worst:.2f}x ({worst_key}; target <= 1.5x)")
+    page = big["page down"][1] / results["200 KB, no newline"]["page down"][1]
+    print(f"page down, 1 MB / 200 KB, p95: {page:.2f}x (the seed fits one screen: its page down scrolls nothing)")
     print(f"first paint of the 1 MB article: {big['first paint'][0]:.0f} ms (target <= 300 ms)")
     print(f"cold start of `annotator` on the seed to first paint: median {cold[0]:.0f} ms, p95 {cold[1]:.0f} ms (target <= 500 ms)")
     print(f"review screen, 1 MB article, 3 annotators, {int(review['candidates'][0])} candidates (ms, median / p95):")

@@ -89,6 +89,10 @@ class AnnotateScreen(EditingScreen):
         self.call_after_refresh(self.run_worker, self.scheme.compile, thread=True, exit_on_error=False)
 
     def open_document(self, doc_id: str) -> None:
+        with self.settled_heap():
+            self._open_document(doc_id)
+
+    def _open_document(self, doc_id: str) -> None:
         self.doc_id = doc_id
         rec = self.session.record(doc_id)
         self.record = rec

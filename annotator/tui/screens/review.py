@@ -93,13 +93,14 @@ class ReviewScreen(EditingScreen):
 
     def open_document(self, doc_id: str) -> None:
         self.doc_id = doc_id
-        try:
-            st = self.review.open(doc_id)
-        except AnnotatorError as exc:
-            self.notify(display_line(f"not saved: {exc}"), severity="error", markup=False)
-            st = self.review.state(doc_id)
-        self.focus_index = None
-        self._show(st, first=True)
+        with self.settled_heap():
+            try:
+                st = self.review.open(doc_id)
+            except AnnotatorError as exc:
+                self.notify(display_line(f"not saved: {exc}"), severity="error", markup=False)
+                st = self.review.state(doc_id)
+            self.focus_index = None
+            self._show(st, first=True)
         self.compute_figures(st)
 
     def _show(self, st: ReviewState, *, first: bool = False) -> None:
