@@ -45,7 +45,29 @@ def expand_sources(sources: Iterable[str | Path], log: ProblemLog) -> list[Path]
     return files
 
 
-def read_sources(files: list[Path], scheme: Scheme, annotator: str, log: ProblemLog) -> Iterator[Item]:
+def _read_checked_in_parallel(path: Path, scheme: Scheme, annotator: str, log: ProblemLog) -> Iterator[Item]:
+    """A big JSONL file: a forked child validates it while this process reads it unchecked and
+    hands the items to the store; the child's verdict lands in ``log`` before the last item is
+    taken, so a file with any bad line is still rolled back whole."""
+    from annotator.formats.jsonl import read_jsonl_unchecked
+    from annotator.formats.parallel import start_check
+
+    check = start_check(str(path), scheme, annotator, parts=1, limit=log.limit)
+    unread: list[int] = []
+    with path.open("rb") as f:
+        yield from read_jsonl_unchecked(f, str(path), annotator, unread)
+    problems, total = check.result(log.limit)
+    for p in problems:
+        log.add(p)
+    log.total += total - len(problems)
+    reported = {p.line for p in problems}
+    for line in unread:  # cannot happen unless the two readers disagree; never let it pass
+        if line not in reported:
+            log.add(Problem(str(path), line, None, "this line could not be read"))
+
+
+def read_sources(files: list[Path], scheme: Scheme, annotator: str, log: ProblemLog, *,
+                 parallel: bool = True) -> Iterator[Item]:
     for path in files:
         if path.suffix.lower() == ".txt":
             doc = read_text_file(path)
@@ -58,6 +80,12 @@ def read_sources(files: list[Path], scheme: Scheme, annotator: str, log: Problem
                 f = path.open("rb")
             except OSError as exc:
                 log.add(Problem(str(path), None, None, f"cannot read: {exc.strerror or exc}"))
+                continue
+            from annotator.formats.parallel import worth_it
+
+            if parallel and worth_it(str(path)):
+                f.close()
+                yield from _read_checked_in_parallel(path, scheme, annotator, log)
                 continue
             from annotator.formats.jsonl import read_jsonl  # pydantic: only when there is JSONL to read
 
@@ -117,5 +145,7 @@ def import_sources(
     files = expand_sources(sources, log)
     if log and not skip_invalid:
         raise InvalidData(log.kept, log.total, "nothing was imported")
-    return import_items(store, read_sources(files, scheme, annotator, log), log,
+    # --skip-invalid must know a line is bad before inserting it: then lines are checked in order
+    items = read_sources(files, scheme, annotator, log, parallel=not skip_invalid)
+    return import_items(store, items, log,
                         skip_invalid=skip_invalid, replace=replace, on_item=on_item)

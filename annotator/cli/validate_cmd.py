@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from annotator.cli.common import err, load_scheme_arg
 from annotator.text.sanitize import display_line
@@ -15,23 +14,15 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.errors import Problem
-    from annotator.formats.jsonl import read_jsonl
-    from annotator.formats.problems import ProblemLog
+    from annotator.validation import validate_file
 
     scheme = load_scheme_arg(args)
-    log = ProblemLog(limit=sys.maxsize)
-    good = 0
+    good = total = 0
     for name in args.files:
-        try:
-            f = open(name, "rb")
-        except OSError as exc:
-            log.add(Problem(name, None, None, f"cannot read: {exc.strerror or exc}"))
-            continue
-        with f:
-            for _item in read_jsonl(f, name, scheme, "-", log):
-                good += 1
-    for p in log.kept:
-        print(display_line(str(p)))
-    err(f"{good} valid line(s), {log.total} problem(s)")
-    return 1 if log else 0
+        verdict = validate_file(name, scheme)
+        for p in verdict.problems:
+            print(display_line(str(p)))
+        good += verdict.good_lines
+        total += verdict.total
+    err(f"{good} valid line(s), {total} problem(s)")
+    return 1 if total else 0

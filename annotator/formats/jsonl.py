@@ -17,6 +17,7 @@ from annotator.formats.item import Item
 from annotator.formats.lines import read_json_lines
 from annotator.formats.problems import ProblemLog, problems_from_validation
 from annotator.model.document import Document
+from annotator.model.hashing import text_sha256
 from annotator.schema import Scheme
 from annotator.store.base import NewDocument
 
@@ -53,10 +54,14 @@ def _key(doc_id: str, annotator: str) -> int:
     return int.from_bytes(digest, "little")
 
 
-def read_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: ProblemLog) -> Iterator[Item]:
-    """Items of a JSONL file of records or documents; problems go to ``log`` and their lines are skipped."""
-    seen: dict[int, int] = {}
-    for line in read_json_lines(f, name):
+def read_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: ProblemLog, *,
+               seen: dict[int, tuple[int, str]] | None = None, first_line: int = 1, offset: int = 0,
+               stop: int | None = None) -> Iterator[Item]:
+    """Items of a JSONL file of records or documents, every line validated; problems go to ``log``
+    and their lines are skipped. ``seen`` collects (document, annotator) keys -> (line, what);
+    ``first_line``/``offset``/``stop`` read one part of a file (see ``formats.parallel``)."""
+    seen = {} if seen is None else seen
+    for line in read_json_lines(f, name, first_line=first_line, offset=offset, stop=stop):
         if line.problem is not None:
             log.add(line.problem)
             continue
@@ -68,12 +73,12 @@ def read_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: Pro
                 log.extend(problems_from_validation(exc, name, line.number))
                 continue
             canon = canonical_record(obj, annotator)
+            what = f"document {rec.id!r} of annotator {canon['annotator']!r}"
             key = _key(rec.id, canon["annotator"])
             if key in seen:
-                log.add(Problem(name, line.number, "id",
-                                f"document {rec.id!r} of annotator {canon['annotator']!r} is already on line {seen[key]}"))
+                log.add(Problem(name, line.number, "id", f"{what} is already on line {seen[key][0]}"))
                 continue
-            seen[key] = line.number
+            seen[key] = (line.number, what)
             # a record's meta is kept as it is, so that export then import is the identity
             yield Item(NewDocument(rec.id, rec.text, rec.text_sha256, rec.meta, f"{name}:{line.number}"), canon, line.number)
         else:
@@ -82,14 +87,50 @@ def read_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: Pro
             except ValidationError as exc:
                 log.extend(problems_from_validation(exc, name, line.number))
                 continue
+            what = f"document {doc.id!r}"
             key = _key(doc.id, "")
             if key in seen:
-                log.add(Problem(name, line.number, "id", f"document {doc.id!r} is already on line {seen[key]}"))
+                log.add(Problem(name, line.number, "id", f"{what} is already on line {seen[key][0]}"))
                 continue
-            seen[key] = line.number
+            seen[key] = (line.number, what)
             meta = dict(doc.meta)
             meta.setdefault("source", name)
             yield Item(NewDocument(doc.id, doc.text, doc.text_sha256, meta, f"{name}:{line.number}"), None, line.number)
+
+
+def _plausible(canon: dict[str, Any]) -> bool:
+    """The top-level types the store relies on (the validating process checks everything else;
+    spans of the wrong shape are caught where the store orders them)."""
+    return (isinstance(canon["annotator"], str) and isinstance(canon["status"], str)
+            and isinstance(canon["spans"], list) and isinstance(canon["flags"], list))
+
+
+def read_jsonl_unchecked(f: IO[bytes], name: str, annotator: str, unread: list[int]) -> Iterator[Item]:
+    """Items of a JSONL file WITHOUT the models' validation, for when another process validates
+    the same file at the same time (``formats.parallel``) and its verdict decides whether the
+    items are kept. A line this cannot even read is skipped and its number put in ``unread``."""
+    for line in read_json_lines(f, name):
+        obj = line.value
+        try:
+            if line.problem is not None:
+                raise ValueError(line.problem)
+            if RECORD_KEYS & obj.keys():
+                canon = canonical_record(obj, annotator)
+                doc = NewDocument(obj["id"], obj["text"], obj["text_sha256"], obj.get("meta", {}),
+                                  f"{name}:{line.number}")
+            else:
+                canon = None
+                meta = dict(obj.get("meta") or {})
+                meta.setdefault("source", name)
+                doc = NewDocument(obj["id"], obj["text"], text_sha256(obj["text"]), meta, f"{name}:{line.number}")
+            if not (isinstance(doc.id, str) and isinstance(doc.text, str) and isinstance(doc.meta, dict)):
+                raise TypeError("id, text or meta of the wrong type")
+            if canon is not None and not _plausible(canon):
+                raise TypeError("a field of the wrong type")
+        except Exception:  # the validating process reports what is wrong with this line
+            unread.append(line.number)
+            continue
+        yield Item(doc, canon, line.number)
 
 
 def write_jsonl(lines: Iterable[bytes], dest: str, *, on_line: Any = None) -> int:

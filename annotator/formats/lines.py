@@ -44,11 +44,16 @@ def depth_exceeds(value: Any, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
-def _raw_lines(f: IO[bytes]) -> Iterator[tuple[int, int, bytes | None]]:
-    """(line number, byte offset of the line, bytes or None when over the size limit)."""
-    number = 0
-    offset = 0
+def _raw_lines(f: IO[bytes], first_line: int = 1, offset: int = 0,
+               stop: int | None = None) -> Iterator[tuple[int, int, bytes | None]]:
+    """(line number, byte offset of the line, bytes or None when over the size limit).
+
+    ``f`` is positioned at byte ``offset``, the start of line ``first_line``; reading ends at the
+    first line that starts at or after byte ``stop`` (one part of a file split at line starts)."""
+    number = first_line - 1
     while True:
+        if stop is not None and offset >= stop:
+            return
         chunk = f.readline(MAX_LINE_BYTES + 1)
         if not chunk:
             return
@@ -67,9 +72,10 @@ def _raw_lines(f: IO[bytes]) -> Iterator[tuple[int, int, bytes | None]]:
         yield number, start, chunk
 
 
-def read_json_lines(f: IO[bytes], name: str, *, want_raw: bool = False) -> Iterator[Line]:
-    """Parse each non-blank physical line as one JSON object."""
-    for number, offset, raw in _raw_lines(f):
+def read_json_lines(f: IO[bytes], name: str, *, want_raw: bool = False, first_line: int = 1,
+                    offset: int = 0, stop: int | None = None) -> Iterator[Line]:
+    """Parse each non-blank physical line as one JSON object (see :func:`_raw_lines` for parts)."""
+    for number, offset, raw in _raw_lines(f, first_line, offset, stop):
         if raw is None:
             yield Line(number, None, Problem(name, number, None, f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB"))
             continue

@@ -71,6 +71,8 @@ class SQLiteStore(Store):
             check = c.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
                 raise StoreError(f"{self.path}: the store is damaged ({check})")
+        if not exists:
+            c.execute("PRAGMA page_size = 8192")  # fewer pages per article and span array; only before WAL
         c.execute("PRAGMA journal_mode=WAL")
         c.execute("PRAGMA synchronous=FULL")
         c.execute("PRAGMA foreign_keys=ON")
@@ -172,7 +174,11 @@ class SQLiteStore(Store):
                     summary: ImportSummary, problems: list[Problem], added_at: str) -> None:
         c = self._conn
         annotator = rec["annotator"]
-        spans = sorted(rec["spans"], key=span_sort_key)
+        try:
+            spans = sorted(rec["spans"], key=span_sort_key)
+        except (TypeError, KeyError, AttributeError):  # only unvalidated input can get here
+            problems.append(Problem(doc.source, None, "spans", "spans of the wrong shape"))
+            return
         inserted = c.execute(
             "INSERT INTO records (doc_pk, annotator, status, span_count, flag_count, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (doc_pk, annotator) DO NOTHING RETURNING rid",

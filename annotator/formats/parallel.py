@@ -1,0 +1,151 @@
+"""Validating big JSONL files on more than one core.
+
+Validation with the models costs about four times the JSON parsing itself, and it is the same
+work line by line, so a big file is checked by forked child processes, each on a part of the file
+split at line starts, while the parent does something else (the import's SQLite inserts) or checks
+another part. Children send back their problems and the (document, annotator) keys they saw, so
+duplicates across parts are found too. Where ``fork`` is missing (Windows, macOS defaults) or the
+machine has one core, callers fall back to checking in-process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.errors import Problem
+from annotator.formats.problems import ProblemLog
+
+# Below this size a fork costs more than it saves.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+
+
+def can_fork() -> bool:
+    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+            and (os.cpu_count() or 1) > 1)
+
+
+def worth_it(path: str) -> bool:
+    try:
+        return can_fork() and os.path.getsize(path) >= PARALLEL_MIN_BYTES
+    except OSError:
+        return False
+
+
+def split(path: str, parts: int) -> list[tuple[int, int, int]]:
+    """``parts`` pieces of the file as (start byte, end byte, number of the first line)."""
+    size = os.path.getsize(path)
+    if size == 0 or parts <= 1:
+        return [(0, size, 1)]
+    with open(path, "rb") as f:
+        starts = [0]
+        for k in range(1, parts):
+            f.seek(max(starts[-1], size * k // parts))
+            f.readline()  # to the start of the next line
+            pos = f.tell()
+            if pos >= size:
+                break
+            starts.append(pos)
+        out = []
+        line = 1
+        for i, start in enumerate(starts):
+            end = starts[i + 1] if i + 1 < len(starts) else size
+            out.append((start, end, line))
+            f.seek(start)
+            left = end - start
+            while left > 0:  # count in 4 MiB reads: the part is never held whole
+                chunk = f.read(min(left, 1 << 22))
+                line += chunk.count(b"\n")
+                left -= len(chunk)
+        return out
+
+
+def _check_part(path: str, scheme: Any, annotator: str, part: tuple[int, int, int], limit: int, conn: Any,
+                keys: bool) -> None:
+    from annotator.formats.jsonl import read_jsonl
+
+    log = ProblemLog(limit)
+    seen: dict[int, tuple[int, str]] = {}
+    start, end, first = part
+    try:
+        with open(path, "rb") as f:
+            f.seek(start)
+            good = sum(1 for _ in read_jsonl(f, path, scheme, annotator, log, seen=seen, first_line=first,
+                                             offset=start, stop=end))
+        # only a file in several parts needs the keys back, to find duplicates across parts
+        conn.send((log.kept, log.total, {k: line for k, (line, _) in seen.items()} if keys else {}, good))
+    except BaseException as exc:  # say so rather than leave the parent waiting
+        conn.send(([Problem(path, None, None, f"could not be checked: {exc}")], 1, {}, 0))
+    finally:
+        conn.close()
+
+
+@dataclass
+class Check:
+    """A check of one file running in forked children; :meth:`result` waits for it."""
+
+    path: str
+    jobs: list[tuple[Any, Any]] = field(default_factory=list)
+
+    good_lines: int = 0  # lines that passed, once result() has returned
+
+    def result(self, limit: int) -> tuple[list[Problem], int]:
+        problems: list[Problem] = []
+        total = 0
+        seen: dict[int, int] = {}
+        dups: list[tuple[int, int]] = []
+        for proc, conn in self.jobs:
+            try:
+                kept, count, keys, good = conn.recv()
+            except EOFError:
+                kept, count, keys, good = [Problem(self.path, None, None, "could not be checked (the checker died)")], 1, {}, 0
+            self.good_lines += good
+            proc.join()
+            problems.extend(kept)
+            total += count
+            for key, line in keys.items():  # duplicates across parts
+                if key in seen:
+                    dups.append((line, seen[key]))
+                else:
+                    seen[key] = line
+        if dups:  # rare: name them as the in-order check does, reading those lines again
+            what = _describe(self.path, {line for line, _ in dups})
+            for line, first in dups:
+                problems.append(Problem(self.path, line, "id", f"{what[line]} is already on line {first}"))
+            total += len(dups)
+            self.good_lines -= len(dups)
+        problems.sort(key=lambda p: p.line or 0)
+        return problems[:limit], total
+
+
+def _describe(path: str, lines: set[int]) -> dict[int, str]:
+    """``document 'ID' of annotator 'NAME'`` for the given (valid) lines of a file."""
+    import orjson
+
+    out = {}
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, 1):
+            if number in lines:
+                obj = orjson.loads(raw)
+                out[number] = (f"document {obj['id']!r} of annotator {obj['annotator']!r}" if obj.get("annotator")
+                               else f"document {obj['id']!r}")
+    return out
+
+
+def start_check(path: str, scheme: Any, annotator: str, parts: int, limit: int = 50) -> Check:
+    """Fork ``parts`` children that validate ``path`` (one part each) and return at once."""
+    scheme.compile()  # once, before forking, so the children inherit the models
+    ctx = multiprocessing.get_context("fork")
+    check = Check(path)
+    pieces = split(path, parts)
+    for part in pieces:
+        recv, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_check_part, args=(path, scheme, annotator, part, limit, send, len(pieces) > 1),
+                           daemon=True)
+        proc.start()
+        send.close()
+        check.jobs.append((proc, recv))
+    return check
