@@ -240,3 +240,25 @@ def test_token_spans_fast_path_matches_the_reference_tokenizer(text):
     from annotator.text.words import _tokenize
 
     assert token_spans(text) == [(s, e) for s, e, _ in _tokenize(text)]
+
+
+@given(st.lists(st.sampled_from(["D'", "août", "1\u00a0200", "29.307", "2,5", "peut-être", "l’", "«", "»", "“", " ",
+                                 "\n", "\t", "_", "ß", "Ωμέγα", "中文", "١٢٣", "—", "…", "½", "x²", "©", "\u00a0",
+                                 "\u202f", "\u2009", "\x1c", "\x0b", "\x0c", "e\u0301", "\u200d", "ʼ", "👍🏽"]),
+                max_size=40).map("".join))
+def test_token_spans_plain_and_full_rules_agree(text):
+    """The ``re`` fast path gives exactly the tokens of the full rules on any text it accepts."""
+    from annotator.text.words import _NEEDS_FULL_RULES, _TOKEN, _TOKEN_PLAIN
+
+    if not _NEEDS_FULL_RULES.search(text):
+        assert [m.span() for m in _TOKEN_PLAIN.finditer(text)] == [m.span() for m in _TOKEN.finditer(text)]
+
+
+@given(st.lists(st.sampled_from(["D'", "août", "1\u00a0200", "29.307", "2,5", "peut-être", "l’", "«", "»", " ",
+                                 "\n", "\t", "_", "ß", "Ωμέγα", "中文", "١٢٣", "—", "…", "½", "x²", "©", "\u00a0",
+                                 "\u202f", "\u2009", "\x0b", "\x0c", "'", "-", ".", ","]), max_size=40).map("".join))
+def test_token_spans_fast_path_on_plain_text(text):
+    from annotator.text.words import _NEEDS_FULL_RULES, _tokenize
+
+    assert not _NEEDS_FULL_RULES.search(text)
+    assert token_spans(text) == [(s, e) for s, e, _ in _tokenize(text)]
