@@ -149,7 +149,7 @@ def bench_corpus(tmp: Path, n_docs: int) -> dict[str, float]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=100_000)
-    ap.add_argument("--actions", type=int, default=300)
+    ap.add_argument("--actions", type=int, default=1000)
     ap.add_argument("--child", nargs=3)
     args = ap.parse_args()
     if args.child:
