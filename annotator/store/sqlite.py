@@ -46,7 +46,8 @@ class SQLiteStore(Store):
             self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
-        self._cache: dict[tuple[int, str], tuple[WorkingRecord, int | None]] = {}
+        self._cache: dict[tuple[int, str], tuple[WorkingRecord, tuple[int | None, int | None]]] = {}
+        self._pks: dict[str, int] = {}
         try:
             self._open(exists)
         except sqlite3.DatabaseError as exc:
@@ -128,10 +129,13 @@ class SQLiteStore(Store):
     # -- documents ----------------------------------------------------------------------------------
 
     def _doc_pk(self, doc_id: str) -> int:
-        row = self._conn.execute("SELECT pk FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        if row is None:
-            raise StoreError(f"no document {doc_id!r} in {self.path}")
-        return row[0]
+        pk = self._pks.get(doc_id)  # a document's key never changes
+        if pk is None:
+            row = self._conn.execute("SELECT pk FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"no document {doc_id!r} in {self.path}")
+            pk = self._pks[doc_id] = row[0]
+        return pk
 
     def _put_document(self, doc: NewDocument, summary: ImportSummary, problems: list[Problem],
                       added_at: str) -> int | None:
@@ -191,7 +195,8 @@ class SQLiteStore(Store):
                       (inserted[0], _dumps(spans), _dumps(rec["flags"])))
             summary.records_added += 1
             return
-        current = self._load(pk, annotator, doc.id)
+        state = self._state(pk, annotator)
+        current = self._load(pk, annotator, state)
         if (current.status, current.sorted_spans(), current.flags) == (rec["status"], spans, rec["flags"]):
             summary.records_unchanged += 1
         elif not replace:
@@ -204,7 +209,7 @@ class SQLiteStore(Store):
             ops += [{"op": "add_flag", "flag": f} for f in rec["flags"]]
             if current.status != rec["status"]:
                 ops.append({"op": "set_status", "status": rec["status"], "old": current.status})
-            self._log_do(pk, annotator, doc.id, ops)
+            self._log_do(pk, annotator, current, ops, state[1])
             summary.records_replaced += 1
 
     def document_count(self) -> int:
@@ -235,29 +240,25 @@ class SQLiteStore(Store):
 
     # -- records, actions, undo/redo ----------------------------------------------------------------
 
-    def _head(self, pk: int, annotator: str) -> tuple[int | None, int | None, int | None]:
-        """(last seq, undo head, redo head) of the record's action log."""
+    def _state(self, pk: int, annotator: str) -> tuple[int | None, int | None, int | None, int | None]:
+        """(last seq, undo head, redo head, record row id) in one query. The last seq and the row id
+        identify the record's state: a cached record is used only while they are unchanged (an
+        import adds a row without logging an action)."""
         row = self._conn.execute(
-            "SELECT seq, kind, undo_head, redo_head FROM actions WHERE doc_pk = ? AND annotator = ? ORDER BY seq DESC LIMIT 1",
-            (pk, annotator),
+            "SELECT r.rid, a.seq, a.kind, a.undo_head, a.redo_head FROM (SELECT 1)"
+            " LEFT JOIN records r ON r.doc_pk = :pk AND r.annotator = :ann"
+            " LEFT JOIN (SELECT seq, kind, undo_head, redo_head FROM actions WHERE doc_pk = :pk AND annotator = :ann"
+            " ORDER BY seq DESC LIMIT 1) a",
+            {"pk": pk, "ann": annotator},
         ).fetchone()
-        if row is None:
-            return None, None, None
+        rid, seq, kind, undo_head, redo_head = row
         # a do row is its own undo head (its undo_head column stays NULL: the log is never updated)
-        return row[0], (row[0] if row[1] == "do" else row[2]), row[3]
+        return seq, (seq if kind == "do" else undo_head), redo_head, rid
 
-    def _token(self, pk: int, annotator: str, last: int | None) -> tuple[int | None, int | None]:
-        """What identifies a record's state: its last logged action and its row (an import adds a
-        row without logging an action). A cached record is used only while this is unchanged."""
-        row = self._conn.execute("SELECT rid FROM records WHERE doc_pk = ? AND annotator = ?", (pk, annotator)).fetchone()
-        return last, (row[0] if row else None)
-
-    def _remember(self, pk: int, annotator: str, rec: WorkingRecord, last: int | None) -> None:
-        self._cache[(pk, annotator)] = (rec, self._token(pk, annotator, last))
-
-    def _load(self, pk: int, annotator: str, doc_id: str | None = None) -> WorkingRecord:
+    def _load(self, pk: int, annotator: str, state: tuple[int | None, ...] | None = None) -> WorkingRecord:
         c = self._conn
-        token = self._token(pk, annotator, self._head(pk, annotator)[0])
+        last, _undo, _redo, rid = state or self._state(pk, annotator)
+        token = (last, rid)
         cached = self._cache.get((pk, annotator))
         if cached is not None and cached[1] == token:
             return cached[0]
@@ -286,7 +287,9 @@ class SQLiteStore(Store):
         return self._load(self._doc_pk(doc_id), annotator)
 
     def _log(self, pk: int, annotator: str, kind: str, ops: list[Op], *, target: int | None,
-             undo_head: int | None, redo_head: int | None, link: int | None, rec: WorkingRecord) -> int:
+             undo_head: int | None, redo_head: int | None, link: int | None, rec: WorkingRecord) -> None:
+        """Append one row to the action log, update the record's row, and remember ``rec`` as the
+        record's state after it."""
         c = self._conn
         at = now_iso()
         cur = c.execute(
@@ -298,7 +301,7 @@ class SQLiteStore(Store):
         rec.updated_at = at
         updated = c.execute(
             "UPDATE records SET status = ?, span_count = ?, flag_count = ?, updated_at = ?, pending = pending + 1"
-            " WHERE doc_pk = ? AND annotator = ? RETURNING pending",
+            " WHERE doc_pk = ? AND annotator = ? RETURNING pending, rid",
             (rec.status, len(rec.spans), len(rec.flags), at, pk, annotator),
         ).fetchone()
         if updated is None:
@@ -309,9 +312,11 @@ class SQLiteStore(Store):
             ).fetchone()[0]
             c.execute("INSERT INTO record_spans (rid, spans, flags) VALUES (?, ?, ?)",
                       (rid, _dumps(rec.sorted_spans()), _dumps(rec.flags)))
-        elif updated[0] >= COMPACT_AFTER:
-            self._compact(pk, annotator, rec, seq)
-        return seq
+        else:
+            rid = updated[1]
+            if updated[0] >= COMPACT_AFTER:
+                self._compact(pk, annotator, rec, seq)
+        self._cache[(pk, annotator)] = (rec, (seq, rid))
 
     def _compact(self, pk: int, annotator: str, rec: WorkingRecord, seq: int) -> None:
         rid = self._conn.execute(
@@ -321,23 +326,21 @@ class SQLiteStore(Store):
         self._conn.execute("UPDATE record_spans SET spans = ?, flags = ? WHERE rid = ?",
                            (_dumps(rec.sorted_spans()), _dumps(rec.flags), rid))
 
-    def _log_do(self, pk: int, annotator: str, doc_id: str, ops: list[Op]) -> WorkingRecord:
-        last, undo_head, _redo = self._head(pk, annotator)
-        rec = self._load(pk, annotator, doc_id)
+    def _log_do(self, pk: int, annotator: str, rec: WorkingRecord, ops: list[Op], undo_head: int | None) -> None:
+        """Apply and log ``ops`` as a new action on top of the undo stack (the redo stack empties)."""
         rec.apply(ops)
-        seq = self._log(pk, annotator, "do", ops, target=None, undo_head=None, redo_head=None, link=undo_head, rec=rec)
-        self._remember(pk, annotator, rec, seq)
-        return rec
+        self._log(pk, annotator, "do", ops, target=None, undo_head=None, redo_head=None, link=undo_head, rec=rec)
 
     def apply(self, doc_id: str, annotator: str, plan: Plan) -> Change:
         pk = self._doc_pk(doc_id)
         with self._write():
-            rec = self._load(pk, annotator, doc_id)
+            state = self._state(pk, annotator)
+            rec = self._load(pk, annotator, state)
             ops = plan(rec)
             if not ops:
                 return Change([], rec, "none")
             try:
-                rec = self._log_do(pk, annotator, doc_id, ops)
+                self._log_do(pk, annotator, rec, ops, state[1])
             except BaseException:
                 self._cache.pop((pk, annotator), None)
                 raise
@@ -347,8 +350,9 @@ class SQLiteStore(Store):
         pk = self._doc_pk(doc_id)
         c = self._conn
         with self._write():
-            rec = self._load(pk, annotator, doc_id)
-            _last, undo_head, redo_head = self._head(pk, annotator)
+            state = self._state(pk, annotator)
+            rec = self._load(pk, annotator, state)
+            _last, undo_head, redo_head, _rid = state
             target = undo_head if kind == "undo" else redo_head
             if target is None:
                 return None
@@ -366,12 +370,11 @@ class SQLiteStore(Store):
                     ).fetchone()
                     new_undo, new_redo, link = target, (pushed[0] if pushed else None), None
                 rec.apply(ops)
-                seq = self._log(pk, annotator, kind, ops, target=target, undo_head=new_undo, redo_head=new_redo,
-                                link=link, rec=rec)
+                self._log(pk, annotator, kind, ops, target=target, undo_head=new_undo, redo_head=new_redo,
+                          link=link, rec=rec)
             except BaseException:
                 self._cache.pop((pk, annotator), None)
                 raise
-            self._remember(pk, annotator, rec, seq)
         return Change(ops, rec, kind)
 
     def undo(self, doc_id: str, annotator: str) -> Change | None:
@@ -384,9 +387,9 @@ class SQLiteStore(Store):
         """Fold the record's pending actions into its stored JSON (makes exports cheaper)."""
         pk = self._doc_pk(doc_id)
         with self._write():
-            last = self._head(pk, annotator)[0]
-            if last is not None:
-                self._compact(pk, annotator, self._load(pk, annotator, doc_id), last)
+            state = self._state(pk, annotator)
+            if state[0] is not None:
+                self._compact(pk, annotator, self._load(pk, annotator, state), state[0])
 
     # -- export and statistics ----------------------------------------------------------------------
 
