@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from annotator.formats.jsonl import write_jsonl
+from annotator.formats.atomic import write_jsonl
 from annotator.schema import Scheme
 from annotator.store.base import Store
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -42,3 +42,16 @@ def atomic_output(dest: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def write_jsonl(lines: Iterable[bytes], dest: str, *, on_line: Callable[[], None] | None = None) -> int:
+    """Write lines (each without newline) to ``dest`` atomically (``-``: standard output)."""
+    n = 0
+    with atomic_output(dest) as out:
+        for line in lines:
+            out.write(line)
+            out.write(b"\n")
+            n += 1
+            if on_line is not None:
+                on_line()
+    return n

@@ -6,13 +6,13 @@ record model; writing streams lines to a file written atomically.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import IO, Any
 
 from pydantic import ValidationError
 
 from annotator.errors import Problem
-from annotator.formats.atomic import atomic_output
+
 from annotator.formats.item import Item
 from annotator.formats.lines import read_json_lines
 from annotator.formats.problems import ProblemLog, problems_from_validation
@@ -131,16 +131,3 @@ def read_jsonl_unchecked(f: IO[bytes], name: str, annotator: str, unread: list[i
             unread.append(line.number)
             continue
         yield Item(doc, canon, line.number)
-
-
-def write_jsonl(lines: Iterable[bytes], dest: str, *, on_line: Any = None) -> int:
-    """Write lines (each without newline) to ``dest`` atomically (``-``: standard output)."""
-    n = 0
-    with atomic_output(dest) as out:
-        for line in lines:
-            out.write(line)
-            out.write(b"\n")
-            n += 1
-            if on_line is not None:
-                on_line()
-    return n

@@ -179,7 +179,7 @@ def export_records(store: Any, scheme: Scheme, fmt: str, dest: str, options: Opt
                    status: str | None = "done", on_record: Callable[[], None] | None = None) -> Report:
     """Stream the store's records through a format writer into ``dest``."""
     from annotator.formats.common import Report
-    from annotator.formats.jsonl import write_jsonl
+    from annotator.formats.atomic import write_jsonl
 
     f = get_format(fmt)
     writer = f.write()
@@ -209,7 +209,7 @@ def native_read(path: str, scheme: Scheme, options: Options, log: ProblemLog) ->
 
 def native_write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options: Options) -> Report:
     from annotator.formats.common import Report
-    from annotator.formats.jsonl import write_jsonl
+    from annotator.formats.atomic import write_jsonl
 
     n = write_jsonl((orjson.dumps(r) for r in records), dest)
     return Report("jsonl", dest, n)
