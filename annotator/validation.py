@@ -34,5 +34,5 @@ def validate_file(path: str, scheme: Scheme, limit: int = sys.maxsize) -> FileVe
         from annotator.formats.jsonl import read_jsonl
 
         log = ProblemLog(limit)
-        good = sum(1 for _ in read_jsonl(f, path, scheme, "-", log))
+        good = sum(1 for _ in read_jsonl(f, path, scheme, "-", log, items=False))
         return FileVerdict(log.kept, log.total, good)

@@ -55,11 +55,12 @@ def _key(doc_id: str, annotator: str) -> int:
 
 
 def read_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: ProblemLog, *,
-               seen: dict[int, tuple[int, str]] | None = None, first_line: int = 1, offset: int = 0,
-               stop: int | None = None) -> Iterator[Item]:
+               seen: dict[int, int] | None = None, first_line: int = 1, offset: int = 0,
+               stop: int | None = None, items: bool = True) -> Iterator[Item | None]:
     """Items of a JSONL file of records or documents, every line validated; problems go to ``log``
-    and their lines are skipped. ``seen`` collects (document, annotator) keys -> (line, what);
-    ``first_line``/``offset``/``stop`` read one part of a file (see ``formats.parallel``)."""
+    and their lines are skipped. ``seen`` collects (document, annotator) keys -> line;
+    ``first_line``/``offset``/``stop`` read one part of a file (see ``formats.parallel``).
+    With ``items=False`` (checking only) each good line yields None: no record is built."""
     seen = {} if seen is None else seen
     for line in read_json_lines(f, name, first_line=first_line, offset=offset, stop=stop):
         if line.problem is not None:
@@ -72,14 +73,18 @@ def read_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: Pro
             except ValidationError as exc:
                 log.extend(problems_from_validation(exc, name, line.number))
                 continue
-            canon = canonical_record(obj, annotator)
-            what = f"document {rec.id!r} of annotator {canon['annotator']!r}"
-            key = _key(rec.id, canon["annotator"])
+            who = rec.annotator or annotator
+            key = _key(rec.id, who)
             if key in seen:
-                log.add(Problem(name, line.number, "id", f"{what} is already on line {seen[key][0]}"))
+                log.add(Problem(name, line.number, "id",
+                                f"document {rec.id!r} of annotator {who!r} is already on line {seen[key]}"))
                 continue
-            seen[key] = (line.number, what)
+            seen[key] = line.number
+            if not items:
+                yield None
+                continue
             # a record's meta is kept as it is, so that export then import is the identity
+            canon = canonical_record(obj, annotator)
             yield Item(NewDocument(rec.id, rec.text, rec.text_sha256, rec.meta, f"{name}:{line.number}"), canon, line.number)
         else:
             try:
@@ -87,12 +92,14 @@ def read_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: Pro
             except ValidationError as exc:
                 log.extend(problems_from_validation(exc, name, line.number))
                 continue
-            what = f"document {doc.id!r}"
             key = _key(doc.id, "")
             if key in seen:
-                log.add(Problem(name, line.number, "id", f"{what} is already on line {seen[key][0]}"))
+                log.add(Problem(name, line.number, "id", f"document {doc.id!r} is already on line {seen[key]}"))
                 continue
-            seen[key] = (line.number, what)
+            seen[key] = line.number
+            if not items:
+                yield None
+                continue
             meta = dict(doc.meta)
             meta.setdefault("source", name)
             yield Item(NewDocument(doc.id, doc.text, doc.text_sha256, meta, f"{name}:{line.number}"), None, line.number)

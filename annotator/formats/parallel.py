@@ -68,15 +68,15 @@ def _check_part(path: str, scheme: Any, annotator: str, part: tuple[int, int, in
     from annotator.formats.jsonl import read_jsonl
 
     log = ProblemLog(limit)
-    seen: dict[int, tuple[int, str]] = {}
+    seen: dict[int, int] = {}
     start, end, first = part
     try:
         with open(path, "rb") as f:
             f.seek(start)
             good = sum(1 for _ in read_jsonl(f, path, scheme, annotator, log, seen=seen, first_line=first,
-                                             offset=start, stop=end))
+                                             offset=start, stop=end, items=False))
         # only a file in several parts needs the keys back, to find duplicates across parts
-        conn.send((log.kept, log.total, {k: line for k, (line, _) in seen.items()} if keys else {}, good))
+        conn.send((log.kept, log.total, seen if keys else {}, good))
     except BaseException as exc:  # say so rather than leave the parent waiting
         conn.send(([Problem(path, None, None, f"could not be checked: {exc}")], 1, {}, 0))
     finally:
