@@ -27,7 +27,7 @@ from annotator.formats.common import (
     ENVELOPE, Offsets, Options, Report, check_lossy, envelope, labels_for, ref_links, span_desc,
 )
 from annotator.formats.jsonl import Item
-from annotator.formats.lines import read_json_lines
+from annotator.formats.lines import good_json_lines
 from annotator.formats.problems import ProblemLog
 from annotator.schema import Scheme
 from annotator.text.offsets import OffsetError
@@ -102,19 +102,10 @@ def _read_row(ctx: ReadContext, obj: dict[str, Any], number: int, unit: str) -> 
 def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[Item]:
     ctx = ReadContext(path, scheme, options, log)
     unit = options.unit(DEFAULT_UNIT)
-    try:
-        f = open(path, "rb")
-    except OSError as exc:
-        ctx.problem(None, None, f"cannot read: {exc.strerror or exc}")
-        return
-    with f:
-        for line in read_json_lines(f, path):
-            if line.problem is not None:
-                log.add(line.problem)
-                continue
-            item = _read_row(ctx, line.value, line.number, unit)
-            if item is not None:
-                yield item
+    for line in good_json_lines(path, log):
+        item = _read_row(ctx, line.value, line.number, unit)
+        if item is not None:
+            yield item
     ctx.finish()
 
 

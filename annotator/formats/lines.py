@@ -108,3 +108,19 @@ def _decode_problem(name: str, number: int, offset: int, body: bytes, exc: orjso
     if "NaN" in msg or "Infinity" in msg or "infinity" in msg or body.find(b"NaN") >= 0 or body.find(b"Infinity") >= 0:
         return Problem(name, number, None, f"not valid JSON (NaN and Infinity are not JSON numbers): {msg}")
     return Problem(name, number, None, f"not valid JSON: {msg}")
+
+
+def good_json_lines(path: str, log: Any) -> Iterator[Line]:
+    """The readable lines of a JSONL file; a file that cannot be opened and every bad line go to
+    ``log`` (a ProblemLog)."""
+    try:
+        f = open(path, "rb")
+    except OSError as exc:
+        log.add(Problem(path, None, None, f"cannot read: {exc.strerror or exc}"))
+        return
+    with f:
+        for line in read_json_lines(f, path):
+            if line.problem is not None:
+                log.add(line.problem)
+            else:
+                yield line

@@ -35,7 +35,7 @@ from annotator.formats.common import (
     ENVELOPE, Options, Report, check_lossy, cut_tokens, envelope, labels_for, ref_links, same_text,
 )
 from annotator.formats.jsonl import Item
-from annotator.formats.lines import read_json_lines
+from annotator.formats.lines import good_json_lines
 from annotator.formats.problems import ProblemLog
 from annotator.schema import Scheme
 
@@ -226,17 +226,8 @@ def _read_task(ctx: ReadContext, task: dict[str, Any], line: int) -> Item | None
 
 def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[Item]:
     ctx = ReadContext(path, scheme, options, log)
-    try:
-        f = open(path, "rb")
-    except OSError as exc:
-        ctx.problem(None, None, f"cannot read: {exc.strerror or exc}")
-        return
-    with f:
-        for line in read_json_lines(f, path):
-            if line.problem is not None:
-                log.add(line.problem)
-                continue
-            item = _read_task(ctx, line.value, line.number)
-            if item is not None:
-                yield item
+    for line in good_json_lines(path, log):
+        item = _read_task(ctx, line.value, line.number)
+        if item is not None:
+            yield item
     ctx.finish()

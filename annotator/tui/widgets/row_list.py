@@ -38,7 +38,7 @@ class RowList(ScrollView, can_focus=True):
         Binding("enter", "choose", "Choose", show=False),
     ]
 
-    class Chosen(Message):
+    class _RowMessage(Message):
         def __init__(self, rows: RowList, index: int) -> None:
             super().__init__()
             self.rows = rows
@@ -48,15 +48,11 @@ class RowList(ScrollView, can_focus=True):
         def control(self) -> RowList:
             return self.rows
 
-    class Highlighted(Message):
-        def __init__(self, rows: RowList, index: int) -> None:
-            super().__init__()
-            self.rows = rows
-            self.index = index
+    class Chosen(_RowMessage):
+        """A row was chosen (Enter or a click)."""
 
-        @property
-        def control(self) -> RowList:
-            return self.rows
+    class Highlighted(_RowMessage):
+        """The cursor moved to a row."""
 
     def __init__(self, row_text: Callable[[int], Text], count: int = 0, *, id: str | None = None,
                  classes: str | None = None, row_key: Callable[[int], Hashable] | None = None) -> None:
