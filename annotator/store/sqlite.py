@@ -1,7 +1,8 @@
 """The SQLite store: one file, WAL, one durable (``synchronous=FULL``) transaction per action.
 
-Layout (see ``migrations.SCHEMA_V1``): documents; one row per (document, annotator) holding the
-spans as a JSON array (spliced unparsed into exports); an append-only action log. Two processes
+Layout (see ``migrations.SCHEMA_V1``): documents; one small row per (document, annotator) and,
+apart, its spans as one JSON array (spliced unparsed into exports); an append-only action log
+whose rows after the array's base are replayed on load. Two processes
 can share a file: writers take ``BEGIN IMMEDIATE`` with a busy timeout, and an action always
 re-reads the log's head so it applies to the record as another process left it.
 """
@@ -18,15 +19,13 @@ from typing import Any
 import orjson
 
 from annotator.errors import InvalidData, Problem, StoreError
-from annotator.store.base import ImportRejected
 from annotator.model.actions import now_iso
 from annotator.model.working import Op, WorkingRecord, invert_all, span_sort_key
 from annotator.store import migrations
-from annotator.store.base import Change, DocInfo, ImportSummary, NewDocument, Plan, Store
+from annotator.store.base import Change, DocInfo, ImportRejected, ImportSummary, NewDocument, Plan, Store
 
 BUSY_TIMEOUT_S = 15.0
 COMPACT_AFTER = 200  # pending actions replayed on load before the record's JSON is rewritten
-_EMPTY = "[]"
 
 
 def _dumps(value: Any) -> str:
@@ -165,15 +164,19 @@ class SQLiteStore(Store):
         problems: list[Problem] = []
         added_at = now_iso()
         self._conn.execute("PRAGMA cache_size = -16384")  # 16 MiB while bulk-inserting
-        with self._write():
-            for doc, rec in items:
-                pk = self._put_document(doc, summary, problems, added_at)
-                if pk is not None and rec is not None:
-                    self._put_record(pk, doc, rec, replace, summary, problems, added_at)
-            if problems:
-                raise InvalidData(problems)
-            if not accept():
-                raise ImportRejected(summary)
+        try:
+            with self._write():
+                for doc, rec in items:
+                    pk = self._put_document(doc, summary, problems, added_at)
+                    if pk is not None and rec is not None:
+                        self._put_record(pk, doc, rec, replace, summary, problems, added_at)
+                if problems:
+                    raise InvalidData(problems)
+                if not accept():
+                    raise ImportRejected(summary)
+        except BaseException:
+            self._cache.clear()  # records replaced in memory were rolled back on disk
+            raise
         return summary
 
     def _put_record(self, pk: int, doc: NewDocument, rec: dict[str, Any], replace: bool,
