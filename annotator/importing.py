@@ -45,27 +45,6 @@ def expand_sources(sources: Iterable[str | Path], log: ProblemLog) -> list[Path]
     return files
 
 
-def _read_checked_in_parallel(path: Path, scheme: Scheme, annotator: str, log: ProblemLog) -> Iterator[Item]:
-    """A big JSONL file: a forked child validates it while this process reads it unchecked and
-    hands the items to the store; the child's verdict lands in ``log`` before the last item is
-    taken, so a file with any bad line is still rolled back whole."""
-    from annotator.formats.jsonl import read_jsonl_unchecked
-    from annotator.formats.parallel import start_check
-
-    check = start_check(str(path), scheme, annotator, parts=1, limit=log.limit)
-    unread: list[int] = []
-    with path.open("rb") as f:
-        yield from read_jsonl_unchecked(f, str(path), annotator, unread)
-    problems, total = check.result(log.limit)
-    for p in problems:
-        log.add(p)
-    log.total += total - len(problems)
-    reported = {p.line for p in problems}
-    for line in unread:  # cannot happen unless the two readers disagree; never let it pass
-        if line not in reported:
-            log.add(Problem(str(path), line, None, "this line could not be read"))
-
-
 def read_sources(files: list[Path], scheme: Scheme, annotator: str, log: ProblemLog, *,
                  parallel: bool = True) -> Iterator[Item]:
     for path in files:
@@ -81,11 +60,11 @@ def read_sources(files: list[Path], scheme: Scheme, annotator: str, log: Problem
             except OSError as exc:
                 log.add(Problem(str(path), None, None, f"cannot read: {exc.strerror or exc}"))
                 continue
-            from annotator.formats.parallel import worth_it
+            from annotator.formats.parallel import read_checked_in_parallel, worth_it
 
             if parallel and worth_it(str(path)):
                 f.close()
-                yield from _read_checked_in_parallel(path, scheme, annotator, log)
+                yield from read_checked_in_parallel(path, scheme, annotator, log)
                 continue
             from annotator.formats.jsonl import read_jsonl  # pydantic: only when there is JSONL to read
 

@@ -135,22 +135,37 @@ def from_files(paths: Iterable[str], scheme: Scheme, labels: Sequence[str], limi
     corpus = Corpus(tuple(labels), on_new_text=on_new_text)
     log = ProblemLog(limit)
     ref_attrs = scheme.ref_attrs
+    from annotator.formats.parallel import read_checked_in_parallel, worth_it
+
+    def take(items: Iterator[Any], path: str, unread: list[int] | None) -> None:
+        for item in items:
+            rec, doc = item.record, item.document
+            if rec is None:
+                log.add(Problem(path, item.line, None, "a document without annotations (expected export records)"))
+                continue
+            try:
+                problem = corpus.add(doc.id, doc.text, doc.text_sha256, rec["annotator"], rec["status"],
+                                     rec["spans"], f"{path}:{item.line}", ref_attrs)
+            except (TypeError, KeyError, ValueError, AttributeError, IndexError):
+                if unread is None:
+                    raise
+                unread.append(item.line)  # not validated yet: the checking child says what is wrong
+                continue
+            if problem is not None:
+                log.add(problem)
+
     for path in paths:
+        if worth_it(path):  # a big file: validated by a forked child while it is read here
+            unread: list[int] = []
+            take(read_checked_in_parallel(path, scheme, file_annotator(path), log, unread), path, unread)
+            continue
         try:
             f = open(path, "rb")
         except OSError as exc:
             log.add(Problem(path, None, None, f"cannot read: {exc.strerror or exc}"))
             continue
         with f:
-            for item in read_jsonl(f, path, scheme, file_annotator(path), log):
-                rec, doc = item.record, item.document
-                if rec is None:
-                    log.add(Problem(path, item.line, None, "a document without annotations (expected export records)"))
-                    continue
-                problem = corpus.add(doc.id, doc.text, doc.text_sha256, rec["annotator"], rec["status"],
-                                     rec["spans"], f"{path}:{item.line}", ref_attrs)
-                if problem is not None:
-                    log.add(problem)
+            take(read_jsonl(f, path, scheme, file_annotator(path), log), path, None)
     _raise(log.kept, log.total)
     return corpus
 

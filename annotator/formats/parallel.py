@@ -16,7 +16,11 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from collections.abc import Iterator
+from pathlib import Path
+
 from annotator.errors import Problem
+from annotator.formats.item import Item
 from annotator.formats.problems import ProblemLog
 
 # Below this size a fork costs more than it saves.
@@ -149,3 +153,26 @@ def start_check(path: str, scheme: Any, annotator: str, parts: int, limit: int =
         send.close()
         check.jobs.append((proc, recv))
     return check
+
+
+def read_checked_in_parallel(path: str | Path, scheme: Any, annotator: str, log: ProblemLog,
+                             unread: list[int] | None = None) -> Iterator[Item]:
+    """A big JSONL file: a forked child validates it while this process reads it unchecked and
+    hands the items to the store; the child's verdict lands in ``log`` before the last item is
+    taken, so a file with any bad line is still rolled back whole. A consumer that cannot use an
+    item (it was not validated yet) puts its line in ``unread``: it is reported unless the child
+    reports that line anyway."""
+    from annotator.formats.jsonl import read_jsonl_unchecked
+
+    check = start_check(str(path), scheme, annotator, parts=1, limit=log.limit)
+    unread = [] if unread is None else unread
+    with open(path, "rb") as f:
+        yield from read_jsonl_unchecked(f, str(path), annotator, unread)
+    problems, total = check.result(log.limit)
+    for p in problems:
+        log.add(p)
+    log.total += total - len(problems)
+    reported = {p.line for p in problems}
+    for line in unread:  # cannot happen unless the two readers disagree; never let it pass
+        if line not in reported:
+            log.add(Problem(str(path), line, None, "this line could not be read"))
