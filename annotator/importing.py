@@ -55,21 +55,9 @@ def read_sources(files: list[Path], scheme: Scheme, annotator: str, log: Problem
             else:
                 yield Item(doc, None)
         else:
-            try:
-                f = path.open("rb")
-            except OSError as exc:
-                log.add(Problem(str(path), None, None, f"cannot read: {exc.strerror or exc}"))
-                continue
-            from annotator.formats.parallel import read_checked_in_parallel, worth_it
+            from annotator.formats.parallel import read_jsonl_file
 
-            if parallel and worth_it(str(path)):
-                f.close()
-                yield from read_checked_in_parallel(path, scheme, annotator, log)
-                continue
-            from annotator.formats.jsonl import read_jsonl  # pydantic: only when there is JSONL to read
-
-            with f:
-                yield from read_jsonl(f, str(path), scheme, annotator, log)
+            yield from read_jsonl_file(path, scheme, annotator, log, parallel=parallel)
 
 
 @dataclass(slots=True)

@@ -129,13 +129,12 @@ def from_files(paths: Iterable[str], scheme: Scheme, labels: Sequence[str], limi
     ``on_new_text`` is told each document's text as soon as it is counted.
 
     Raises InvalidData listing the problems (bad lines, conflicting documents)."""
-    from annotator.formats.jsonl import read_jsonl
     from annotator.formats.problems import ProblemLog
 
     corpus = Corpus(tuple(labels), on_new_text=on_new_text)
     log = ProblemLog(limit)
     ref_attrs = scheme.ref_attrs
-    from annotator.formats.parallel import read_checked_in_parallel, worth_it
+    from annotator.formats.parallel import read_jsonl_file, worth_it
 
     def take(items: Iterator[Any], path: str, unread: list[int] | None) -> None:
         for item in items:
@@ -155,17 +154,11 @@ def from_files(paths: Iterable[str], scheme: Scheme, labels: Sequence[str], limi
                 log.add(problem)
 
     for path in paths:
-        if worth_it(path):  # a big file: validated by a forked child while it is read here
-            unread: list[int] = []
-            take(read_checked_in_parallel(path, scheme, file_annotator(path), log, unread), path, unread)
-            continue
-        try:
-            f = open(path, "rb")
-        except OSError as exc:
-            log.add(Problem(path, None, None, f"cannot read: {exc.strerror or exc}"))
-            continue
-        with f:
-            take(read_jsonl(f, path, scheme, file_annotator(path), log), path, None)
+        # a big file is validated by a forked child while it is read here (see read_jsonl_file)
+        parallel = worth_it(path)
+        unread: list[int] = []
+        take(read_jsonl_file(path, scheme, file_annotator(path), log, parallel=parallel, unread=unread), path,
+             unread if parallel else None)
     _raise(log.kept, log.total)
     return corpus
 

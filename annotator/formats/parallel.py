@@ -176,3 +176,22 @@ def read_checked_in_parallel(path: str | Path, scheme: Any, annotator: str, log:
     for line in unread:  # cannot happen unless the two readers disagree; never let it pass
         if line not in reported:
             log.add(Problem(str(path), line, None, "this line could not be read"))
+
+
+def read_jsonl_file(path: str | Path, scheme: Any, annotator: str, log: ProblemLog, *,
+                    parallel: bool = True, unread: list[int] | None = None) -> Iterator[Item]:
+    """The items of one JSONL file, every line validated: a big file (with ``parallel``) by a
+    forked child while it is read (see :func:`read_checked_in_parallel`), a small one in order.
+    A file that cannot be opened is a problem in ``log``."""
+    if parallel and worth_it(str(path)):
+        yield from read_checked_in_parallel(path, scheme, annotator, log, unread)
+        return
+    from annotator.formats.jsonl import read_jsonl  # pydantic: only when there is JSONL to read
+
+    try:
+        f = open(path, "rb")
+    except OSError as exc:
+        log.add(Problem(str(path), None, None, f"cannot read: {exc.strerror or exc}"))
+        return
+    with f:
+        yield from read_jsonl(f, str(path), scheme, annotator, log)
