@@ -132,7 +132,8 @@ def timed_command(args: list[str], repeat: int) -> float:
 
 def stages(paths: list[Path]) -> dict[str, float]:
     from annotator.agreement import corpus as corpus_mod
-    from annotator.agreement import report, units
+    from annotator.agreement import report
+    from annotator.agreement.reading import read_files
     from annotator.schema import load_scheme
 
     scheme = load_scheme(SCHEME)
@@ -140,14 +141,14 @@ def stages(paths: list[Path]) -> dict[str, float]:
     out = {}
     with corpus_mod.gc_paused():  # as the command does
         t = time.perf_counter()
-        corpus = corpus_mod.from_files([str(p) for p in paths], scheme, labels)
-        out["read and validate the files"] = time.perf_counter() - t
+        batches, sources = read_files([str(p) for p in paths], scheme, labels)
+        out["read, validate, tokenize (all cores)"] = time.perf_counter() - t
         t = time.perf_counter()
-        tokens = {d.text: units.token_bounds(d.text) for d in corpus.compared}
-        out["tokenize (token_spans)"] = time.perf_counter() - t
+        corpus = corpus_mod.assemble(batches, sources, labels)
+        out["assemble the corpus"] = time.perf_counter() - t
         t = time.perf_counter()
-        report.agreement(corpus, scheme, tokens=tokens.__getitem__)
-        out["figures (tokens given)"] = time.perf_counter() - t
+        report.agreement(corpus, scheme)
+        out["figures"] = time.perf_counter() - t
     return out
 
 

@@ -6,15 +6,18 @@ no value counts as a difference, and two unset values are left out (they would m
 that an optional attribute is rarely used). A QUOTE's speaker is equal when both speakers are the
 same span by offsets and label (see :mod:`annotator.agreement.spans`), whatever their ids. The
 share is ``None`` when no pair was compared.
+
+Attributes arrive interned: each span carries the index of its attributes in a table of the
+distinct values, so pairs are counted per distinct (label, attributes) and only those distinct
+combinations are looked at in Python.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from annotator.agreement.spans import Mark
+import numpy as np
 
 
 @dataclass(slots=True)
@@ -40,44 +43,29 @@ def keys(names: Mapping[str, tuple[str, ...]]) -> list[str]:
     return [f"{label}.{attr}" for label, attrs in names.items() for attr in attrs]
 
 
-@dataclass(slots=True)
-class AttrCounts:
-    """The exactly matched pairs of one pair of annotators, collected document by document and
-    counted once: pairs with identical attributes (most of them) as ``(label, attrs)``, the
-    others whole."""
-
-    same: list[tuple[str, tuple]] = field(default_factory=list)
-    differ: list[tuple[Mark, Mark]] = field(default_factory=list)
-
-    def add_doc(self, a: Sequence[Mark], b: Sequence[Mark], pairs: Iterable[tuple[int, int]]) -> None:
-        for i, j in pairs:
-            x, y = a[i], b[j]
-            if x.attrs == y.attrs:
-                if x.attrs:
-                    self.same.append((x.label, x.attrs))
-            else:
-                self.differ.append((x, y))
-
-    def add(self, other: AttrCounts) -> None:
-        self.same.extend(other.same)
-        self.differ.extend(other.differ)
-
-    def tallies(self, names: Mapping[str, tuple[str, ...]]) -> dict[str, AttrTally]:
-        """``"LABEL.attr"`` -> equal / compared, for the attributes of ``names``."""
-        out: dict[str, AttrTally] = {}
-        for (label, attrs), n in Counter(self.same).items():
-            for name, _value in attrs:
-                if name in names.get(label, ()):
-                    t = out.setdefault(f"{label}.{name}", AttrTally())
-                    t.equal += n
-                    t.compared += n
-        for x, y in self.differ:
-            xa, ya = dict(x.attrs), dict(y.attrs)
-            for name in names.get(x.label, ()):
-                u, v = xa.get(name), ya.get(name)
-                if u is None and v is None:
-                    continue
-                t = out.setdefault(f"{x.label}.{name}", AttrTally())
-                t.compared += 1
-                t.equal += u == v
+def tallies(codes: np.ndarray, attr_a: np.ndarray, attr_b: np.ndarray, values: Sequence[frozenset],
+            labels: Sequence[str], names: Mapping[str, tuple[str, ...]]) -> dict[str, AttrTally]:
+    """``"LABEL.attr"`` -> equal / compared over exactly matched pairs: pair k has label code
+    ``codes[k]`` and attributes ``values[attr_a[k]]`` on A's side, ``values[attr_b[k]]`` on B's."""
+    out: dict[str, AttrTally] = {}
+    if not codes.size:
         return out
+    n_values = max(len(values), 1)
+    key = (codes.astype(np.int64) * n_values + attr_a) * n_values + attr_b
+    distinct, counts = np.unique(key, return_counts=True)
+    for k, n in zip(distinct.tolist(), counts.tolist()):
+        k, y = divmod(k, n_values)
+        code, x = divmod(k, n_values)
+        label = labels[code - 1]
+        wanted = names.get(label, ())
+        if not wanted:
+            continue
+        xa, ya = dict(values[x]), dict(values[y])
+        for name in wanted:
+            u, v = xa.get(name), ya.get(name)
+            if u is None and v is None:
+                continue
+            t = out.setdefault(f"{label}.{name}", AttrTally())
+            t.compared += n
+            t.equal += n if u == v else 0
+    return out

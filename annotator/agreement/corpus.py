@@ -1,105 +1,208 @@
-"""The documents to compare and each annotator's spans on them, read from native JSONL files or
-from the store.
+"""The documents to compare and each annotator's spans on them, as columns.
 
 Documents are matched by id and ``text_sha256``: the same id with a different text is an error
 naming both places. Only records that say the annotator worked on the document take part:
 status ``in_progress`` or ``done``. A ``todo`` record (an export writes one for every document
 an annotator never opened) and a ``skipped`` one (the annotator declined the document) are left
 out and counted.
+
+Spans are held as numpy columns over the whole corpus (document, annotator, offsets, label code,
+attributes), so the figures are computed for every document at once rather than one by one.
 """
 
 from __future__ import annotations
 
 import gc
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from annotator.agreement.spans import Mark, marks_of
+import numpy as np
+
+from annotator.agreement.reading import COUNTED_STATUSES, Batch, Source, read_files, read_records, read_store
 from annotator.errors import InvalidData, Problem
 from annotator.schema import Scheme
-
-COUNTED_STATUSES = frozenset({"in_progress", "done"})
-
-
-@dataclass(slots=True)
-class Doc:
-    """One document and the spans of every annotator who worked on it (labels in scope only)."""
-
-    id: str
-    text: str
-    text_sha256: str
-    where: str  # where it was first read, for error messages
-    marks: dict[str, list[Mark]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
 class Corpus:
-    """Documents in the order first read; annotators in the order first seen."""
+    """Documents in the order first read; annotators in the order first seen.
+
+    ``present[a, d]``: annotator a worked on document d. Spans (labels in scope) are rows of the
+    ``span_*`` columns, in reading order (so a record's spans keep their order); ``span_code`` is
+    1 + the label's index in ``labels``; ``span_attr`` indexes ``attr_values``. Document d's
+    tokens are ``tok_start/tok_end[tok_base[d]:tok_base[d + 1]]``, offsets local to it."""
 
     labels: tuple[str, ...]
-    docs: list[Doc] = field(default_factory=list)
     annotators: list[str] = field(default_factory=list)
+    doc_ids: list[str] = field(default_factory=list)
+    doc_len: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    present: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))
+    span_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    span_ann: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    span_start: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    span_end: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    span_code: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
+    span_attr: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    attr_values: list[frozenset] = field(default_factory=list)
+    tok_start: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    tok_end: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    tok_base: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     left_out: dict[str, dict[str, int]] = field(default_factory=dict)  # annotator -> status -> records
-    _by_id: dict[str, Doc] = field(default_factory=dict)
-    _texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (sha, where first read)
-    _where: dict[tuple[str, str], str] = field(default_factory=dict)
-    _scope: frozenset[str] = frozenset()
-    on_new_text: Callable[[str], None] | None = None  # told the text of each document as it is first counted
-
-    def __post_init__(self) -> None:
-        self._scope = frozenset(self.labels)
-
-    def add(self, doc_id: str, text: str, sha: str, annotator: str, status: str,
-            spans: Sequence[Mapping[str, Any]], where: str, ref_attrs: Mapping[str, Any]) -> Problem | None:
-        """Add one annotator's record of a document; a problem when it conflicts with what was read."""
-        first = self._texts.setdefault(doc_id, (sha, where))
-        if first[0] != sha:
-            return Problem(*_split(where), "text_sha256",
-                           f"document {doc_id!r} has a different text than in {first[1]} (same id, different text)")
-        seen = self._where.get((doc_id, annotator))
-        if seen is not None:
-            return Problem(*_split(where), "annotator",
-                           f"document {doc_id!r} of annotator {annotator!r} is also in {seen}")
-        self._where[(doc_id, annotator)] = where
-        if annotator not in self.annotators:
-            self.annotators.append(annotator)
-        if status not in COUNTED_STATUSES:
-            counts = self.left_out.setdefault(annotator, {})
-            counts[status] = counts.get(status, 0) + 1
-            return None
-        doc = self._by_id.get(doc_id)
-        if doc is None:
-            doc = self._by_id[doc_id] = Doc(doc_id, text, sha, where)
-            self.docs.append(doc)
-            if self.on_new_text is not None:
-                self.on_new_text(text)
-        doc.marks[annotator] = marks_of(spans, ref_attrs, self._scope)
-        return None
 
     @property
-    def compared(self) -> list[Doc]:
-        """Documents that at least two annotators worked on."""
-        return [d for d in self.docs if len(d.marks) >= 2]
+    def raters(self) -> np.ndarray:
+        """How many annotators worked on each document."""
+        return self.present.sum(axis=0)
 
     @property
-    def single(self) -> list[Doc]:
-        """Documents that only one annotator worked on: reported, left out of every figure."""
-        return [d for d in self.docs if len(d.marks) == 1]
+    def compared(self) -> np.ndarray:
+        """Indices of the documents that at least two annotators worked on."""
+        return np.flatnonzero(self.raters >= 2)
+
+    @property
+    def single(self) -> list[tuple[str, str]]:
+        """(document, annotator) of the documents only one annotator worked on: reported, left
+        out of every figure."""
+        return [(self.doc_ids[d], self.annotators[int(np.flatnonzero(self.present[:, d])[0])])
+                for d in np.flatnonzero(self.raters == 1).tolist()]
 
 
-def _split(where: str) -> tuple[str, int | None]:
-    name, _, line = where.rpartition(":")
-    return (name, int(line)) if name and line.isdigit() else (where, None)
+def _where(sources: Sequence[Source] | str, source: int, line: int | None) -> tuple[str, int | None]:
+    if isinstance(sources, str):
+        return sources, line
+    return sources[source].path, line
 
 
-def file_annotator(path: str) -> str:
-    """The annotator of records that name none: the file's name without its suffix."""
-    name = re.sub(r"[^A-Za-z0-9_.@+-]", "_", Path(path).name.removesuffix(".jsonl"))[:64]
-    return name or "annotator"
+def assemble(batches: Sequence[Batch], sources: Sequence[Source] | str, labels: Sequence[str],
+             limit: int = 50) -> Corpus:
+    """Join the readers' batches (part order) into a corpus; raises InvalidData listing the
+    problems (bad lines, conflicting documents)."""
+    problems = sorted((p for b in batches for p in b.problems), key=lambda p: (_source_order(sources, p), p.line or 0))
+    total = sum(b.problem_total for b in batches)
+    corpus = Corpus(tuple(labels))
+    ann_index: dict[str, int] = {}
+    doc_index: dict[str, int] = {}
+    doc_first: list[tuple[str, str, int | None]] = []  # per document: sha, file, line
+    seen: dict[tuple[str, str], tuple[str, int | None]] = {}
+    doc_len: list[int] = []
+    rec_doc = [np.full(len(b.records), -1, np.int64) for b in batches]
+    rec_ann = [np.full(len(b.records), -1, np.int64) for b in batches]
+    first_text: dict[str, tuple[str, str, int | None]] = {}  # id -> (sha, file, line) first read
+    n_sources = 1 if isinstance(sources, str) else len(sources)
+    for s in range(n_sources):  # records in reading order: file by file, part by part
+        for k, b in enumerate(batches):
+            recs = b.records
+            for r in _records_of(b, s):
+                src, line, doc_id, sha, ann, status = recs[r]
+                path, line = _where(sources, src, line)
+                first = first_text.setdefault(doc_id, (sha, path, line))
+                if first[0] != sha:
+                    total += 1
+                    problems.append(Problem(path, line, "text_sha256", f"document {doc_id!r} has a different text "
+                                            f"than in {_at(first[1], first[2])} (same id, different text)"))
+                    continue
+                prior = seen.get((doc_id, ann))
+                if prior is not None:
+                    total += 1
+                    problems.append(Problem(path, line, "annotator", f"document {doc_id!r} of annotator {ann!r} "
+                                            f"is also in {_at(*prior)}"))
+                    continue
+                seen[(doc_id, ann)] = (path, line)
+                a = ann_index.get(ann)
+                if a is None:
+                    a = ann_index[ann] = len(corpus.annotators)
+                    corpus.annotators.append(ann)
+                if status not in COUNTED_STATUSES:
+                    counts = corpus.left_out.setdefault(ann, {})
+                    counts[status] = counts.get(status, 0) + 1
+                    continue
+                d = doc_index.get(doc_id)
+                if d is None:
+                    d = doc_index[doc_id] = len(corpus.doc_ids)
+                    corpus.doc_ids.append(doc_id)
+                    doc_first.append((sha, path, line))
+                    doc_len.append(int(b.text_len[r]))
+                rec_doc[k][r] = d
+                rec_ann[k][r] = a
+    if total:
+        raise InvalidData(problems[:limit], total, "no figures: the sources have problems")
+    n_docs, n_anns = len(corpus.doc_ids), len(corpus.annotators)
+    corpus.doc_len = np.array(doc_len, dtype=np.int64)
+    corpus.present = np.zeros((n_anns, n_docs), dtype=bool)
+    for k, b in enumerate(batches):
+        ok = rec_doc[k] >= 0
+        corpus.present[rec_ann[k][ok], rec_doc[k][ok]] = True
+    _spans(corpus, batches, rec_doc, rec_ann)
+    _tokens(corpus, batches, [sha for sha, _f, _l in doc_first])
+    return corpus
+
+
+def _source_order(sources: Sequence[Source] | str, p: Problem) -> int:
+    if isinstance(sources, str):
+        return 0
+    for i, s in enumerate(sources):
+        if s.path == p.file:
+            return i
+    return len(sources)
+
+
+def _at(path: str, line: int | None) -> str:
+    return f"{path}:{line}" if line is not None else path
+
+
+def _records_of(b: Batch, source: int) -> range:
+    """The records of one source in a batch (contiguous: a reader takes the sources in order)."""
+    lo = _first_of(b, source)
+    hi = _first_of(b, source + 1)
+    return range(lo, hi)
+
+
+def _first_of(b: Batch, source: int) -> int:
+    from bisect import bisect_left
+
+    return bisect_left(b.records, source, key=lambda rec: rec[0])
+
+
+def _spans(corpus: Corpus, batches: Sequence[Batch], rec_doc: list[np.ndarray], rec_ann: list[np.ndarray]) -> None:
+    """The span columns of every counted record, attributes interned corpus-wide."""
+    value_ids: dict[frozenset, int] = {}
+    cols: dict[str, list[np.ndarray]] = {k: [] for k in ("doc", "ann", "start", "end", "code", "attr")}
+    for k, b in enumerate(batches):
+        owner = np.repeat(np.arange(len(b.records)), b.n_spans)
+        keep = rec_doc[k][owner] >= 0
+        remap = np.array([value_ids.setdefault(v, len(value_ids)) for v in b.attr_values] or [0], dtype=np.int32)
+        cols["doc"].append(rec_doc[k][owner][keep])
+        cols["ann"].append(rec_ann[k][owner][keep])
+        cols["start"].append(b.starts[keep])
+        cols["end"].append(b.ends[keep])
+        cols["code"].append(b.codes[keep])
+        cols["attr"].append(remap[b.attrs[keep]] if b.attrs.size else b.attrs[keep])
+    if batches:
+        corpus.span_doc, corpus.span_ann = np.concatenate(cols["doc"]), np.concatenate(cols["ann"])
+        corpus.span_start, corpus.span_end = np.concatenate(cols["start"]), np.concatenate(cols["end"])
+        corpus.span_code, corpus.span_attr = np.concatenate(cols["code"]), np.concatenate(cols["attr"])
+    corpus.attr_values = list(value_ids)
+
+
+def _tokens(corpus: Corpus, batches: Sequence[Batch], doc_sha: list[str]) -> None:
+    """Each document's tokens, from the reader that tokenized its text (or tokenized here when
+    none did)."""
+    found: dict[str, tuple[int, int, int]] = {}  # sha -> (batch, first token, count)
+    for k, b in enumerate(batches):
+        bases = np.concatenate([[0], np.cumsum(b.tok_count)]).tolist()
+        for t, sha in enumerate(b.token_sha):
+            found.setdefault(sha, (k, bases[t], bases[t + 1] - bases[t]))
+    starts, ends, counts = [], [], []
+    for sha in doc_sha:
+        k, lo, n = found[sha]
+        starts.append(batches[k].tok_start[lo:lo + n])
+        ends.append(batches[k].tok_end[lo:lo + n])
+        counts.append(n)
+    corpus.tok_start = np.concatenate(starts) if starts else np.zeros(0, np.int64)
+    corpus.tok_end = np.concatenate(ends) if ends else np.zeros(0, np.int64)
+    corpus.tok_base = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).astype(np.int64)
 
 
 @contextmanager
@@ -118,77 +221,33 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _raise(problems: list[Problem], total: int) -> None:
-    if total:
-        raise InvalidData(problems, total, "no figures: the sources have problems")
-
-
-def from_files(paths: Iterable[str], scheme: Scheme, labels: Sequence[str], limit: int = 50,
-               on_new_text: Callable[[str], None] | None = None) -> Corpus:
+def from_files(paths: Sequence[str], scheme: Scheme, labels: Sequence[str], limit: int = 50,
+               readers: int | None = None) -> Corpus:
     """Read native JSONL files (one annotator each, or several in one file), every line validated.
-    ``on_new_text`` is told each document's text as soon as it is counted.
 
     Raises InvalidData listing the problems (bad lines, conflicting documents)."""
-    from annotator.formats.problems import ProblemLog
-
-    corpus = Corpus(tuple(labels), on_new_text=on_new_text)
-    log = ProblemLog(limit)
-    ref_attrs = scheme.ref_attrs
-    from annotator.formats.parallel import read_jsonl_file, worth_it
-
-    def take(items: Iterator[Any], path: str, unread: list[int] | None) -> None:
-        for item in items:
-            rec, doc = item.record, item.document
-            if rec is None:
-                log.add(Problem(path, item.line, None, "a document without annotations (expected export records)"))
-                continue
-            try:
-                problem = corpus.add(doc.id, doc.text, doc.text_sha256, rec["annotator"], rec["status"],
-                                     rec["spans"], f"{path}:{item.line}", ref_attrs)
-            except (TypeError, KeyError, ValueError, AttributeError, IndexError):
-                if unread is None:
-                    raise
-                unread.append(item.line)  # not validated yet: the checking child says what is wrong
-                continue
-            if problem is not None:
-                log.add(problem)
-
-    for path in paths:
-        # a big file is validated by a forked child while it is read here (see read_jsonl_file)
-        parallel = worth_it(path)
-        unread: list[int] = []
-        take(read_jsonl_file(path, scheme, file_annotator(path), log, parallel=parallel, unread=unread), path,
-             unread if parallel else None)
-    _raise(log.kept, log.total)
-    return corpus
+    batches, sources = read_files(paths, scheme, labels, limit, readers)
+    return assemble(batches, sources, labels, limit)
 
 
-def from_store(store: Any, scheme: Scheme, labels: Sequence[str],
-               on_new_text: Callable[[str], None] | None = None) -> Corpus:
+def from_store(store: Any, scheme: Scheme, labels: Sequence[str]) -> Corpus:
     """Every annotator's records in the store (already validated when they were stored)."""
-    import orjson
+    return assemble([read_store(store, scheme, labels)], str(store.path), labels)
 
-    corpus = Corpus(tuple(labels), on_new_text=on_new_text)
-    problems: list[Problem] = []
-    ref_attrs = scheme.ref_attrs
-    where = str(store.path)
-    for line in store.iter_export(scheme_name=scheme.name, scheme_version=scheme.version):
-        rec = orjson.loads(line)
-        problem = corpus.add(rec["id"], rec["text"], rec["text_sha256"], rec["annotator"], rec["status"],
-                             rec["spans"], where, ref_attrs)
-        if problem is not None:
-            problems.append(problem)
-    _raise(problems[:50], len(problems))
-    return corpus
+
+def from_documents(docs: Iterable[tuple[str, str, Mapping[str, Sequence[Mapping[str, Any]]]]], scheme: Scheme,
+                   labels: Sequence[str] | None = None) -> Corpus:
+    """A corpus from ``(document id, text, {annotator: spans})``, spans as dicts of export
+    records, every record counted as done."""
+    from annotator.model.hashing import text_sha256
+
+    labels = tuple(labels if labels is not None else [lab.name for lab in scheme.labels])
+    batch = read_records(((doc_id, text, text_sha256(text), records) for doc_id, text, records in docs),
+                         scheme.ref_attrs, labels)
+    return assemble([batch], "records", labels)
 
 
 def from_records(text: str, records: Mapping[str, Sequence[Mapping[str, Any]]], scheme: Scheme,
                  labels: Sequence[str] | None = None, doc_id: str = "doc") -> Corpus:
     """A corpus of one document from each annotator's spans (for the review screen's panel)."""
-    from annotator.model.document import text_sha256
-
-    corpus = Corpus(tuple(labels if labels is not None else [lab.name for lab in scheme.labels]))
-    sha = text_sha256(text)
-    for annotator, spans in records.items():
-        corpus.add(doc_id, text, sha, annotator, "done", spans, doc_id, scheme.ref_attrs)
-    return corpus
+    return from_documents([(doc_id, text, records)], scheme, labels)

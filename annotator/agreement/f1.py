@@ -15,13 +15,11 @@ has spans, F1 is 0.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from annotator.agreement.matching import exact_pairs_indexed, partial_pairs, range_index
-from annotator.agreement.spans import Mark
+import numpy as np
 
 
 def ratio(num: float, den: float) -> float | None:
@@ -35,11 +33,6 @@ class Tally:
     a: int = 0
     b: int = 0
     matched: int = 0
-
-    def add(self, other: Tally) -> None:
-        self.a += other.a
-        self.b += other.b
-        self.matched += other.matched
 
     @property
     def precision(self) -> float | None:
@@ -58,86 +51,44 @@ class Tally:
 
 
 @dataclass(slots=True)
-class Side:
-    """One annotator's spans of one document (their labels listed once for all the pairs it is in)."""
-
-    marks: Sequence[Mark]
-    labels: list[str] = field(init=False)
-    index: dict[tuple[int, int, str], int] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.labels = [m.label for m in self.marks]
-        self.index = range_index(self.marks)
-
-
-@dataclass(slots=True)
-class DocResult:
-    """One document's comparison of a pair: the totals and the exact index pairs."""
-
-    exact: Tally
-    partial: Tally
-    exact_pairs: list[tuple[int, int]]
-
-
-@dataclass(slots=True)
 class PairCounts:
-    """Span counts of one pair of annotators summed over documents, per label.
+    """Span counts of one pair of annotators, per label code (index 0 unused: codes start at 1):
+    A's spans, B's spans, exact and partial pairs."""
 
-    Labels are collected in lists and counted once, when a figure is asked for."""
+    a: np.ndarray
+    b: np.ndarray
+    exact: np.ndarray
+    partial: np.ndarray
 
-    a: list[str] = field(default_factory=list)
-    b: list[str] = field(default_factory=list)
-    exact: list[str] = field(default_factory=list)
-    partial: list[str] = field(default_factory=list)
-    _counted: dict[str, Counter[str]] | None = None
+    @classmethod
+    def count(cls, n_codes: int, a_codes: np.ndarray, b_codes: np.ndarray, exact_codes: np.ndarray,
+              partial_codes: np.ndarray) -> PairCounts:
+        def per_code(codes: np.ndarray) -> np.ndarray:
+            return np.bincount(codes.astype(np.int64), minlength=n_codes)[:n_codes]
 
-    def add_doc(self, sa: Side, sb: Side) -> DocResult:
-        """Compare one document and add its counts."""
-        a, b = sa.marks, sb.marks
-        exact = exact_pairs_indexed(sa.index, sb.index)
-        partial = partial_pairs(a, b, exact)
-        self.a.extend(sa.labels)
-        self.b.extend(sb.labels)
-        labels = sa.labels
-        self.exact.extend([labels[i] for i, _j in exact])
-        self.partial.extend([labels[i] for i, _j in partial])
-        self._counted = None
-        return DocResult(Tally(len(a), len(b), len(exact)), Tally(len(a), len(b), len(partial)), exact)
+        return cls(per_code(a_codes), per_code(b_codes), per_code(exact_codes), per_code(partial_codes))
 
-    def counted(self) -> dict[str, Counter[str]]:
-        """Spans of A and B and matched pairs, per label (``a``, ``b``, ``exact``, ``partial``)."""
-        if self._counted is None:
-            self._counted = {"a": Counter(self.a), "b": Counter(self.b), "exact": Counter(self.exact),
-                             "partial": Counter(self.partial)}
-        return self._counted
+    def tally(self, kind: str, code: int | None = None) -> Tally:
+        """Counts of ``kind`` (exact or partial) matching, for one label code or (None) all."""
+        matched = self.exact if kind == "exact" else self.partial
+        if code is None:
+            return Tally(int(self.a.sum()), int(self.b.sum()), int(matched.sum()))
+        return Tally(int(self.a[code]), int(self.b[code]), int(matched[code]))
 
-    def tally(self, kind: str, label: str | None = None) -> Tally:
-        """Counts of ``kind`` (exact or partial) matching, for one label or (None) all."""
-        if label is None:
-            return Tally(len(self.a), len(self.b), len(self.exact if kind == "exact" else self.partial))
-        c = self.counted()
-        return Tally(c["a"][label], c["b"][label], c[kind][label])
-
-    def figures(self, kind: str, labels: Iterable[str]) -> dict[str, Any]:
+    def figures(self, kind: str, labels: Sequence[str]) -> dict[str, Any]:
         """``{"f1", "precision", "recall", "per_label": {label: {...}}}`` for ``kind`` exact or partial."""
         out: dict[str, Any] = self.tally(kind).figures()
-        out["per_label"] = {lab: self.tally(kind, lab).figures() for lab in labels}
+        out["per_label"] = {lab: self.tally(kind, c).figures() for c, lab in enumerate(labels, 1)}
         return out
 
 
-def pooled(counts: Iterable[PairCounts], labels: Iterable[str]) -> dict[str, Any]:
+def pooled(counts: Iterable[PairCounts], labels: Sequence[str]) -> dict[str, Any]:
     """F1 over several pairs' counts added up (a micro average over pairs), overall and per label:
     ``{"exact": {"f1", "per_label": {label: {"f1"}}}, "partial": {...}}``."""
-    total = {"a": Counter(), "b": Counter(), "exact": Counter(), "partial": Counter()}
-    for c in counts:
-        for k, v in c.counted().items():
-            total[k].update(v)
-    labels = list(labels)
-
-    def score(kind: str, label: str | None) -> float | None:
-        if label is None:
-            return Tally(total["a"].total(), total["b"].total(), total[kind].total()).f1
-        return Tally(total["a"][label], total["b"][label], total[kind][label]).f1
-
-    return {kind: {"f1": score(kind, None), "per_label": {lab: {"f1": score(kind, lab)} for lab in labels}}
+    counts = list(counts)
+    n = len(labels) + 1
+    total = PairCounts(*(sum((getattr(c, k) for c in counts), np.zeros(n, np.int64))
+                         for k in ("a", "b", "exact", "partial")))
+    return {kind: {"f1": total.tally(kind).f1,
+                   "per_label": {lab: {"f1": total.tally(kind, c).f1} for c, lab in enumerate(labels, 1)}}
             for kind in ("exact", "partial")}

@@ -23,18 +23,16 @@ that is undefined is ``null`` (see each module for when).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
 import numpy as np
 
-from annotator.agreement import alpha, attributes, f1, kappa, units
-from annotator.agreement.corpus import Corpus, Doc
-from annotator.agreement.matching import PARTIAL_SCHEME
-
-UNIT_LABELS = ("a token (kappa) or character (alpha) takes the label of the innermost span it overlaps "
-               "(shortest; equal lengths: first label in the scheme), else O")
+from annotator.agreement import alpha, attributes, f1, kappa, matching, units
+from annotator.agreement.corpus import Corpus
+from annotator.agreement.definitions import PARTIAL_SCHEME, UNIT_LABELS
 
 
 def _attr_figures(tallies: dict[str, attributes.AttrTally], keys: Sequence[str]) -> tuple[dict, dict]:
@@ -47,82 +45,103 @@ def _worst_first(entry: dict[str, Any]) -> tuple:
     return (e is None, 2.0 if e is None else e, 2.0 if p is None else p, 2.0 if k is None else k)
 
 
-def _compare_documents(docs: Sequence[Doc], annotators: Sequence[str], with_attrs: bool):
-    """Span counts and attribute comparisons per pair, and the pooled F1 of each document."""
-    pair_list = list(combinations(annotators, 2))
-    counts = {p: f1.PairCounts() for p in pair_list}
-    attrs = {p: attributes.AttrCounts() for p in pair_list}
-    n_docs = dict.fromkeys(pair_list, 0)
-    per_doc = []
-    for doc in docs:
-        doc_exact, doc_partial = f1.Tally(), f1.Tally()
-        sides = {a: f1.Side(doc.marks[a]) for a in annotators if a in doc.marks}
-        for pair in combinations(sides, 2):
-            sa, sb = sides[pair[0]], sides[pair[1]]
-            result = counts[pair].add_doc(sa, sb)
-            doc_exact.add(result.exact)
-            doc_partial.add(result.partial)
-            n_docs[pair] += 1
-            if with_attrs:
-                attrs[pair].add_doc(sa.marks, sb.marks, result.exact_pairs)
-        per_doc.append({"id": doc.id, "annotators": list(sides),
-                        "exact_f1": doc_exact.f1, "partial_f1": doc_partial.f1})
-    return counts, attrs, n_docs, per_doc
+@dataclass(slots=True)
+class PairResult:
+    a: int
+    b: int
+    documents: int
+    counts: f1.PairCounts
+    attrs: dict[str, attributes.AttrTally]
 
 
-def agreement(corpus: Corpus, scheme: Any, *,
-              tokens: Callable[[str], tuple[np.ndarray, np.ndarray]] = units.token_bounds) -> dict[str, Any]:
-    """Every figure of ``corpus`` (see the module docstring for the shape); ``tokens(text)``
-    gives the start and end offsets of a text's tokens."""
-    labels = corpus.labels
-    working = {ann for doc in corpus.docs for ann in doc.marks}
-    annotators = [a for a in corpus.annotators if a in working]
-    docs = corpus.compared
-    attr_names = attributes.attr_names(scheme.labels, labels)
-    attr_keys = attributes.keys(attr_names)
-    counts, attrs, n_docs, per_doc = _compare_documents(docs, annotators, bool(attr_names))
+def _compare_pair(c: Corpus, a: int, b: int, gstart: np.ndarray, gend: np.ndarray,
+                  names: dict[str, tuple[str, ...]], per_doc: np.ndarray) -> PairResult:
+    """Match annotator a's spans with b's on the documents both did; add each document's counts
+    (A's spans, B's spans, exact, partial pairs) to ``per_doc``."""
+    both = c.present[a] & c.present[b]
+    sa = np.flatnonzero((c.span_ann == a) & both[c.span_doc])
+    sb = np.flatnonzero((c.span_ann == b) & both[c.span_doc])
+    code = c.span_code
+    m = matching.match(gstart[sa], gend[sa], code[sa], gstart[sb], gend[sb], code[sb])
+    exact, partial = sa[m.exact_a], sa[m.partial_a]
+    counts = f1.PairCounts.count(len(c.labels) + 1, code[sa], code[sb], code[exact], code[partial])
+    n = len(c.doc_ids)
+    for k, spans in enumerate((sa, sb, exact, partial)):
+        per_doc[k] += np.bincount(c.span_doc[spans], minlength=n)
+    tallies = (attributes.tallies(code[exact], c.span_attr[exact], c.span_attr[sb[m.exact_b]], c.attr_values,
+                                  c.labels, names) if names else {})
+    return PairResult(a, b, int(both.sum()), counts, tallies)
 
-    lay = units.layout(docs, annotators, labels)
-    token_units = units.token_units(lay, tokens)
-    doc_kappa = kappa.fleiss_per_doc(token_units, len(docs)) if docs else []
-    for entry, k in zip(per_doc, doc_kappa):
-        entry["fleiss_kappa"] = k
+
+def _doc_f1(a: np.ndarray, b: np.ndarray, matched: np.ndarray) -> list[float | None]:
+    den = a + b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = 2 * matched / den
+    return [float(x) if d else None for x, d in zip(f.tolist(), den.tolist())]
+
+
+def agreement(corpus: Corpus, scheme: Any) -> dict[str, Any]:
+    """Every figure of ``corpus`` (see the module docstring for the shape)."""
+    c = corpus
+    labels = c.labels
+    working = [a for a in range(len(c.annotators)) if c.present[a].any()]
+    annotators = [c.annotators[a] for a in working]
+    docs = c.compared
+    names = attributes.attr_names(scheme.labels, labels)
+    attr_keys = attributes.keys(names)
+
+    # spans in corpus-wide offsets: those of different documents never overlap
+    char_base = np.zeros(len(c.doc_ids) + 1, dtype=np.int64)
+    np.cumsum(c.doc_len, out=char_base[1:])
+    gstart = c.span_start + char_base[c.span_doc]
+    gend = c.span_end + char_base[c.span_doc]
+    per_doc_counts = np.zeros((4, len(c.doc_ids)), dtype=np.int64)
+    results = [_compare_pair(c, a, b, gstart, gend, names, per_doc_counts)
+               for a, b in combinations(working, 2)]
+
+    lay = units.layout(c, working, docs)
+    token_units = units.token_units(lay)
+    doc_kappa = kappa.fleiss_per_doc(token_units, len(docs)) if docs.size else []
+    exact_f1 = _doc_f1(per_doc_counts[0][docs], per_doc_counts[1][docs], per_doc_counts[2][docs])
+    partial_f1 = _doc_f1(per_doc_counts[0][docs], per_doc_counts[1][docs], per_doc_counts[3][docs])
+    per_doc = [{"id": c.doc_ids[d], "annotators": [c.annotators[a] for a in working if c.present[a, d]],
+                "exact_f1": e, "partial_f1": p, "fleiss_kappa": k}
+               for d, e, p, k in zip(docs.tolist(), exact_f1, partial_f1, doc_kappa)]
     per_doc.sort(key=_worst_first)
 
     pairs_out = []
     all_attrs: dict[str, attributes.AttrTally] = {}
-    for i, j in combinations(range(len(annotators)), 2):
-        pair = (annotators[i], annotators[j])
-        tallies = attrs[pair].tallies(attr_names)
-        for k, t in tallies.items():
+    for (i, j), r in zip(combinations(range(len(working)), 2), results):
+        for k, t in r.attrs.items():
             all_attrs.setdefault(k, attributes.AttrTally()).add(t)
-        shares, compared = _attr_figures(tallies, attr_keys)
+        shares, compared = _attr_figures(r.attrs, attr_keys)
         pairs_out.append({
-            "a": pair[0], "b": pair[1], "documents": n_docs[pair],
-            "exact": counts[pair].figures("exact", labels), "partial": counts[pair].figures("partial", labels),
+            "a": annotators[i], "b": annotators[j], "documents": r.documents,
+            "exact": r.counts.figures("exact", labels), "partial": r.counts.figures("partial", labels),
             "cohen_kappa": kappa.cohen_kappa(kappa.confusion(token_units, i, j)),
             "attributes": shares, "attributes_compared": compared,
         })
 
-    fleiss, fleiss_docs = kappa.fleiss_all(token_units) if len(annotators) >= 2 else (None, 0)
+    fleiss, fleiss_docs = kappa.fleiss_all(token_units) if len(working) >= 2 else (None, 0)
     del token_units
     char_units = units.char_units(lay)
-    k_alpha = alpha.krippendorff_alpha(char_units.value_counts(), char_units.weight) if docs else None
+    k_alpha = alpha.krippendorff_alpha(char_units.value_counts(), char_units.weight) if docs.size else None
     shares, compared = _attr_figures(all_attrs, attr_keys)
     return {
         "annotators": annotators,
-        "documents": len(corpus.docs),
-        "compared_documents": len(docs),
+        "documents": len(c.doc_ids),
+        "compared_documents": int(docs.size),
         "labels": list(labels),
         "partial_scheme": PARTIAL_SCHEME,
         "unit_labels": UNIT_LABELS,
         "pairs": pairs_out,
-        "overall": {**f1.pooled(counts.values(), labels), "attributes": shares, "attributes_compared": compared},
+        "overall": {**f1.pooled([r.counts for r in results], labels), "attributes": shares,
+                    "attributes_compared": compared},
         "fleiss_kappa": fleiss,
         "fleiss_documents": fleiss_docs,
         "krippendorff_alpha": k_alpha,
-        "only_one_annotator": [{"id": d.id, "annotator": next(iter(d.marks))} for d in corpus.single],
-        "left_out": corpus.left_out,
+        "only_one_annotator": [{"id": d, "annotator": a} for d, a in c.single],
+        "left_out": c.left_out,
         "per_doc": per_doc,
     }
 

@@ -17,14 +17,14 @@ units weighs a segment by that count, which gives exactly the per-unit figure.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from annotator.agreement.corpus import Doc
+    from annotator.agreement.corpus import Corpus
 
 MISSING = -1
 
@@ -71,50 +71,43 @@ def paint_segments(n_seg: int, first: np.ndarray, last: np.ndarray, codes: np.nd
     return out
 
 
-def token_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end offsets of the tokens of ``text`` (:func:`annotator.text.words.token_spans`)."""
-    from annotator.text.words import token_spans
-
-    arr = np.array(token_spans(text), dtype=np.int64).reshape(-1, 2)
-    return arr[:, 0], arr[:, 1]
-
-
-def _unique(x: np.ndarray) -> np.ndarray:
-    x = np.sort(x)
-    return x[np.concatenate(([True], x[1:] != x[:-1]))] if x.size else x
+def _cuts(n_units: int, parts: list[np.ndarray]) -> np.ndarray:
+    """The distinct values of ``parts`` (all in 0 .. n_units), sorted: marked in a mask rather
+    than sorted, since they are dense."""
+    mask = np.zeros(n_units + 1, dtype=bool)
+    for p in parts:
+        mask[p] = True
+    return np.flatnonzero(mask)
 
 
 @dataclass(slots=True)
 class Layout:
-    """The compared documents laid end to end: ``char_base[d]`` is where document d starts;
+    """The compared documents laid end to end: ``char_base[d]`` is where the d-th of them starts;
     ``marks[a]`` holds annotator a's spans as (starts, ends, codes) arrays in those offsets."""
 
-    docs: Sequence[Doc]
+    corpus: Corpus
+    docs: np.ndarray  # the corpus's indices of the compared documents
     n_values: int
     char_base: np.ndarray
-    present: np.ndarray  # present[a, d]: annotator a did document d
+    present: np.ndarray  # present[a, d]: annotator a did the d-th compared document
     marks: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
-def layout(docs: Sequence[Doc], annotators: Sequence[str], labels: Sequence[str]) -> Layout:
-    code_of = {lab: i + 1 for i, lab in enumerate(labels)}
-    row = {ann: i for i, ann in enumerate(annotators)}
+def layout(corpus: Corpus, annotators: Sequence[int], docs: np.ndarray) -> Layout:
+    """``annotators``: the corpus's indices of the annotators compared, in order."""
     char_base = np.zeros(len(docs) + 1, dtype=np.int64)
-    np.cumsum([len(d.text) for d in docs], out=char_base[1:])
-    present = np.zeros((len(annotators), len(docs)), dtype=bool)
-    lists: list[tuple[list[int], list[int], list[int]]] = [([], [], []) for _ in annotators]
-    for d, doc in enumerate(docs):
-        base = int(char_base[d])
-        for ann, marks in doc.marks.items():
-            r = row[ann]
-            present[r, d] = True
-            starts, ends, codes = lists[r]
-            starts.extend([base + m.start for m in marks])
-            ends.extend([base + m.end for m in marks])
-            codes.extend([code_of[m.label] for m in marks])
-    arrays = [(np.array(s, dtype=np.int64), np.array(e, dtype=np.int64), np.array(c, dtype=np.int64))
-              for s, e, c in lists]
-    return Layout(docs, len(labels) + 1, char_base, present, arrays)
+    np.cumsum(corpus.doc_len[docs], out=char_base[1:])
+    position = np.full(len(corpus.doc_ids), -1, dtype=np.int64)
+    position[docs] = np.arange(len(docs))
+    pos = position[corpus.span_doc]
+    marks = []
+    for a in annotators:
+        mine = (corpus.span_ann == a) & (pos >= 0)
+        base = char_base[pos[mine]]
+        marks.append((corpus.span_start[mine] + base, corpus.span_end[mine] + base,
+                      corpus.span_code[mine].astype(np.int64)))
+    present = corpus.present[np.asarray(annotators, dtype=np.int64)][:, docs]
+    return Layout(corpus, docs, len(corpus.labels) + 1, char_base, present, marks)
 
 
 def char_units(lay: Layout) -> Units:
@@ -122,16 +115,15 @@ def char_units(lay: Layout) -> Units:
     return _segments(lay, lay.char_base, [(s, e) for s, e, _c in lay.marks])
 
 
-def token_units(lay: Layout, tokens: Callable[[str], tuple[np.ndarray, np.ndarray]] = token_bounds) -> Units:
-    """One unit per token (``tokens(text)``: the start and end offsets of its tokens)."""
-    tok_s, tok_e, counts = [], [], []
-    for d, doc in enumerate(lay.docs):
-        s, e = tokens(doc.text)
-        tok_s.append(s + lay.char_base[d])
-        tok_e.append(e + lay.char_base[d])
-        counts.append(len(s))
-    all_s = np.concatenate(tok_s) if tok_s else np.empty(0, dtype=np.int64)
-    all_e = np.concatenate(tok_e) if tok_e else np.empty(0, dtype=np.int64)
+def token_units(lay: Layout) -> Units:
+    """One unit per token (the corpus's token boundaries)."""
+    c = lay.corpus
+    first, last = c.tok_base[lay.docs], c.tok_base[lay.docs + 1]
+    owner = np.repeat(np.arange(len(lay.docs)), last - first)
+    counts = last - first
+    index = np.arange(owner.size) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(first, counts)
+    all_s = c.tok_start[index] + lay.char_base[owner]
+    all_e = c.tok_end[index] + lay.char_base[owner]
     unit_base = np.zeros(len(lay.docs) + 1, dtype=np.int64)
     np.cumsum(counts, out=unit_base[1:])
     # a span holds the tokens from the first one ending after its start to the last one starting before its end
@@ -144,7 +136,7 @@ def _segments(lay: Layout, unit_base: np.ndarray, ranges: list[tuple[np.ndarray,
     """Cut the units at every span boundary and at every document's start; label the segments."""
     dtype = _code_dtype(lay.n_values)
     ranges = [(lo, np.maximum(lo, hi)) for lo, hi in ranges]  # a span over no token covers nothing
-    cuts = _unique(np.concatenate([unit_base, *(x for lo, hi in ranges for x in (lo, hi))]))
+    cuts = _cuts(int(unit_base[-1]), [unit_base, *(x for lo, hi in ranges for x in (lo, hi))])
     n_seg = len(cuts) - 1
     weight = np.diff(cuts)
     seg_doc = (np.searchsorted(unit_base, cuts[:-1], side="right") - 1).astype(np.int32)

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from annotator.agreement.matching import PARTIAL_SCHEME
+from annotator.agreement.definitions import PARTIAL_SCHEME
 from annotator.cli.common import load_scheme_arg, open_store_arg
 from annotator.errors import AnnotatorError, UsageError
 
@@ -59,7 +59,6 @@ def run(args: argparse.Namespace) -> int:
     _check_packages()
     from annotator.agreement import corpus as corpus_mod
     from annotator.agreement.report import agreement, render
-    from annotator.agreement.tokens import TokenPrefetch
 
     scheme = load_scheme_arg(args)
     labels = chosen_labels(scheme, args.labels)
@@ -71,14 +70,13 @@ def run(args: argparse.Namespace) -> int:
         if not resolve_db_path(None).exists():
             raise UsageError(f"nothing to compare: give SOURCES (native JSONL files) or --db (no store at "
                              f"{resolve_db_path(None)})")
-    # documents are tokenized (for kappa) in a worker process while they are read
-    with TokenPrefetch() as tokens, corpus_mod.gc_paused():
-        if args.sources:
-            corpus = corpus_mod.from_files(args.sources, scheme, labels, on_new_text=tokens.submit)
+    with corpus_mod.gc_paused():
+        if args.sources:  # big files are read by one process per core
+            corpus = corpus_mod.from_files(args.sources, scheme, labels)
         else:
             with open_store_arg(args, create=False) as store:
-                corpus = corpus_mod.from_store(store, scheme, labels, on_new_text=tokens.submit)
-        fig = agreement(corpus, scheme, tokens=tokens)
+                corpus = corpus_mod.from_store(store, scheme, labels)
+        fig = agreement(corpus, scheme)
     if args.json:
         import orjson
 

@@ -77,24 +77,34 @@ def read_json_lines(f: IO[bytes], name: str, *, want_raw: bool = False, first_li
     """Parse each non-blank physical line as one JSON object (see :func:`_raw_lines` for parts)."""
     for number, offset, raw in _raw_lines(f, first_line, offset, stop):
         if raw is None:
-            yield Line(number, None, Problem(name, number, None, f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB"))
+            yield too_long(name, number)
             continue
         body = raw.rstrip(b"\r\n")
-        if not body.strip():
+        if not body or body.isspace():
             continue
-        try:
-            value = orjson.loads(body)
-        except orjson.JSONDecodeError as exc:
-            yield Line(number, None, _decode_problem(name, number, offset, body, exc))
-            continue
-        if not isinstance(value, dict):
-            kind = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean"}.get(type(value), "null")
-            yield Line(number, None, Problem(name, number, None, f"expected a JSON object, found {kind}"))
-            continue
-        if (body.count(b"{") + body.count(b"[")) > MAX_DEPTH and depth_exceeds(value):
-            yield Line(number, None, Problem(name, number, None, f"JSON nested deeper than {MAX_DEPTH} levels"))
-            continue
-        yield Line(number, value, None, raw if want_raw else b"")
+        line = parse_line(name, number, offset, body)
+        if want_raw:
+            line.raw = raw
+        yield line
+
+
+def too_long(name: str, number: int) -> Line:
+    return Line(number, None, Problem(name, number, None, f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB"))
+
+
+def parse_line(name: str, number: int, offset: int, body: bytes) -> Line:
+    """One non-blank line (without its line break) parsed as a JSON object, or its problem;
+    ``offset``: where the line starts in the file (for invalid UTF-8)."""
+    try:
+        value = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        return Line(number, None, _decode_problem(name, number, offset, body, exc))
+    if not isinstance(value, dict):
+        kind = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean"}.get(type(value), "null")
+        return Line(number, None, Problem(name, number, None, f"expected a JSON object, found {kind}"))
+    if (body.count(b"{") + body.count(b"[")) > MAX_DEPTH and depth_exceeds(value):
+        return Line(number, None, Problem(name, number, None, f"JSON nested deeper than {MAX_DEPTH} levels"))
+    return Line(number, value, None)
 
 
 def _decode_problem(name: str, number: int, offset: int, body: bytes, exc: orjson.JSONDecodeError) -> Problem:

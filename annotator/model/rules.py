@@ -6,7 +6,9 @@ They take plain values so the record validator and the store's per-action checks
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
 
@@ -51,29 +53,60 @@ def check_refs(
     return problems
 
 
-def record_is_clean(doc_text: str, spans: Iterable[object], ref_attrs: RefAttrs) -> bool:
-    """The fast path of :func:`record_problems` for span models (attributes ``id``, ``start``...):
+def record_is_clean(doc_text: str, spans: Sequence[object], ref_attrs: RefAttrs) -> bool:
+    """The fast path of :func:`record_problems` for span objects (attributes ``id``, ``start``...):
     True when no rule is broken. Bulk validation calls this first and only explains failures."""
-    n = len(doc_text)
-    label_of: dict[str, str] = {}
-    ranges: set[tuple[int, int, str]] = set()
-    refs = []
-    for s in spans:
-        start, end, label, sid = s.start, s.end, s.label, s.id  # type: ignore[attr-defined]
-        if end > n or start >= end or sid in label_of or doc_text[start:end] != s.text:  # type: ignore[attr-defined]
-            return False
-        key = (start, end, label)
-        if key in ranges:
-            return False
-        ranges.add(key)
-        label_of[sid] = label
-        if label in ref_attrs:
-            refs.append(s)
-    for s in refs:
-        for name, targets in ref_attrs[s.label]:  # type: ignore[attr-defined]
-            target = s.attrs.get(name)  # type: ignore[attr-defined]
-            if target is not None and (target == s.id or label_of.get(target) not in targets):  # type: ignore[attr-defined]
-                return False
+    return spans_are_clean(doc_text, SpanColumns.of(spans), ref_attrs)
+
+
+class SpanColumns(NamedTuple):
+    """A record's spans as columns (lists in span order), what the rules and bulk readers use."""
+
+    ids: list[str]
+    starts: list[int]
+    ends: list[int]
+    labels: list[str]
+    texts: list[str]
+    spans: Sequence[object]  # the span objects themselves (for their ``attrs``)
+
+    @classmethod
+    def of(cls, spans: Sequence[object]) -> SpanColumns:
+        return cls([s.id for s in spans], [s.start for s in spans], [s.end for s in spans],  # type: ignore[attr-defined]
+                   [s.label for s in spans], [s.text for s in spans], spans)  # type: ignore[attr-defined]
+
+
+def spans_are_clean(doc_text: str, cols: SpanColumns, ref_attrs: RefAttrs) -> bool:
+    """True when the spans break no rule: offsets in range, text equal to the slice, unique ids,
+    no two spans with the same (start, end, label), ``ref`` attributes that resolve. Start >= 0 is
+    the models' type check. Whole columns at a time, at C speed where Python allows."""
+    ids, starts, ends, labels = cols.ids, cols.starts, cols.ends, cols.labels
+    k = len(ids)
+    if not k:
+        return True
+    if max(ends) > len(doc_text) or any(map(operator.ge, starts, ends)):
+        return False
+    if list(map(doc_text.__getitem__, map(slice, starts, ends))) != cols.texts:
+        return False
+    if len(set(ids)) != k or len(set(zip(starts, ends, labels))) != k:
+        return False
+    for label, refs in ref_attrs.items():
+        i = -1
+        while True:  # the spans with this label (list.index: no Python loop over every span)
+            try:
+                i = labels.index(label, i + 1)
+            except ValueError:
+                break
+            attrs = cols.spans[i].attrs  # type: ignore[attr-defined]
+            for name, targets in refs:
+                target = attrs.get(name)
+                if target is None:
+                    continue
+                try:
+                    t = ids.index(target)
+                except ValueError:
+                    return False
+                if t == i or labels[t] not in targets:
+                    return False
     return True
 
 

@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.agreement import alpha, kappa, units
-from annotator.agreement.corpus import Doc
 from annotator.agreement.spans import Mark
 
 LABELS = ("ACTOR", "QUOTE")
@@ -102,8 +101,21 @@ def test_alpha_compaction_is_exact(rows, weights):
 
 # -- units: nested spans and segments -----------------------------------------------------------
 
-def doc(text: str, **marks: list[Mark]) -> Doc:
-    return Doc("d", text, "x", "here", dict(marks))
+def corpus_of(*docs: tuple[str, dict[str, list[Mark]]]):
+    """A corpus of documents ``(text, {annotator: marks})`` (ids d0, d1...)."""
+    from annotator.agreement.corpus import from_documents
+    from annotator.schema import load_scheme
+
+    scheme = load_scheme(None)
+    spans = [(f"d{k}", text, {ann: [{"id": f"s{i}", "start": m.start, "end": m.end, "label": m.label,
+                                     "text": text[m.start:m.end]} for i, m in enumerate(ms)]
+                              for ann, ms in marks.items()})
+             for k, (text, marks) in enumerate(docs)]
+    return from_documents(spans, scheme, LABELS)
+
+
+def lay_out(corpus, annotators: int = 2):
+    return units.layout(corpus, list(range(annotators)), np.arange(len(corpus.doc_ids)))
 
 
 def test_token_labels_innermost_span_wins():
@@ -111,8 +123,7 @@ def test_token_labels_innermost_span_wins():
     # tokens: Il a dit que Paris va bien .
     quote = Mark(9, 26, "QUOTE")  # "que Paris va bien"
     actor = Mark(13, 18, "ACTOR")  # "Paris"
-    d = doc(text, a=[quote, actor], b=[quote])
-    lay = units.layout([d], ["a", "b"], LABELS)
+    lay = lay_out(corpus_of((text, {"a": [quote, actor], "b": [quote]})))
     tu = units.token_units(lay)
     per_token = np.repeat(tu.codes, tu.weight, axis=1)
     # O O O QUOTE ACTOR QUOTE QUOTE O for a; QUOTE on Paris for b
@@ -125,15 +136,12 @@ def test_token_labels_innermost_span_wins():
 
 
 def test_a_token_belongs_to_a_span_sharing_one_character():
-    text = "abcdef ghi"
-    d = doc(text, a=[Mark(4, 8, "ACTOR")], b=[])
-    tu = units.token_units(units.layout([d], ["a", "b"], LABELS))
+    tu = units.token_units(lay_out(corpus_of(("abcdef ghi", {"a": [Mark(4, 8, "ACTOR")], "b": []}))))
     assert np.repeat(tu.codes, tu.weight, axis=1).tolist() == [[1, 1], [0, 0]]
 
 
 def test_equal_lengths_first_label_of_the_scheme_wins():
-    d = doc("abc def", a=[Mark(0, 3, "QUOTE"), Mark(0, 3, "ACTOR")])
-    cu = units.char_units(units.layout([d], ["a"], LABELS))
+    cu = units.char_units(lay_out(corpus_of(("abc def", {"a": [Mark(0, 3, "QUOTE"), Mark(0, 3, "ACTOR")]})), 1))
     assert np.repeat(cu.codes, cu.weight, axis=1)[0].tolist() == [1, 1, 1, 0, 0, 0, 0]
 
 
@@ -154,13 +162,11 @@ span_lists = st.lists(st.tuples(st.integers(0, 30), st.integers(1, 15), st.sampl
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(span_lists, span_lists, st.booleans()), min_size=1, max_size=3))
 def test_segments_equal_a_naive_per_character_painting(docs_marks):
-    docs = []
-    for k, (a, b, b_did) in enumerate(docs_marks):
-        marks = {"a": a, "b": b} if b_did else {"a": a}
-        docs.append(Doc(f"d{k}", "x" * 40, "x", "here", marks))
-    cu = units.char_units(units.layout(docs, ["a", "b"], LABELS))
+    docs = [("x" * 40, {"a": a, "b": b} if b_did else {"a": a}) for a, b, b_did in docs_marks]
+    corpus = corpus_of(*docs)
+    cu = units.char_units(lay_out(corpus, len(corpus.annotators)))
     got = np.repeat(cu.codes, cu.weight, axis=1)
-    want_a = [c for d in docs for c in naive_codes(40, d.marks["a"])]
-    want_b = [c for d in docs for c in (naive_codes(40, d.marks["b"]) if "b" in d.marks else [-1] * 40)]
-    assert got.tolist() == [want_a, want_b]
+    want_a = [c for _t, m in docs for c in naive_codes(40, m["a"])]
+    want_b = [c for _t, m in docs for c in (naive_codes(40, m["b"]) if "b" in m else [-1] * 40)]
+    assert got.tolist() == ([want_a, want_b] if "b" in corpus.annotators else [want_a])
     assert np.repeat(cu.doc, cu.weight).tolist() == [d for d in range(len(docs)) for _ in range(40)]
