@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -69,34 +69,40 @@ class Corpus:
                 for d in np.flatnonzero(self.raters == 1).tolist()]
 
 
-def _where(sources: Sequence[Source] | str, source: int, line: int | None) -> tuple[str, int | None]:
-    if isinstance(sources, str):
-        return sources, line
-    return sources[source].path, line
-
-
 def assemble(batches: Sequence[Batch], sources: Sequence[Source] | str, labels: Sequence[str],
              limit: int = 50) -> Corpus:
     """Join the readers' batches (part order) into a corpus; raises InvalidData listing the
     problems (bad lines, conflicting documents)."""
-    problems = sorted((p for b in batches for p in b.problems), key=lambda p: (_source_order(sources, p), p.line or 0))
+    names = [sources] if isinstance(sources, str) else [s.path for s in sources]
+    # a reader numbers lines from the start of its part: add the lines of the parts before
+    line_base = [[0] * len(names)]
+    for b in batches[:-1]:
+        line_base.append([base + (b.lines_in[s] if s < len(b.lines_in) else 0)
+                          for s, base in enumerate(line_base[-1])])
+
+    def absolute(k: int, source: int, line: int | None) -> int | None:
+        return None if line is None else line + line_base[k][source]
+
+    problems = sorted(((s, replace(p, line=absolute(k, s, p.line)))
+                       for k, b in enumerate(batches) for p, s in zip(b.problems, b.problem_sources)),
+                      key=lambda sp: (sp[0], sp[1].line or 0))
+    problems = [p for _s, p in problems]
     total = sum(b.problem_total for b in batches)
     corpus = Corpus(tuple(labels))
     ann_index: dict[str, int] = {}
     doc_index: dict[str, int] = {}
-    doc_first: list[tuple[str, str, int | None]] = []  # per document: sha, file, line
+    doc_sha: list[str] = []
     seen: dict[tuple[str, str], tuple[str, int | None]] = {}
     doc_len: list[int] = []
     rec_doc = [np.full(len(b.records), -1, np.int64) for b in batches]
     rec_ann = [np.full(len(b.records), -1, np.int64) for b in batches]
     first_text: dict[str, tuple[str, str, int | None]] = {}  # id -> (sha, file, line) first read
-    n_sources = 1 if isinstance(sources, str) else len(sources)
-    for s in range(n_sources):  # records in reading order: file by file, part by part
+    for s in range(len(names)):  # records in reading order: file by file, part by part
         for k, b in enumerate(batches):
             recs = b.records
             for r in _records_of(b, s):
                 src, line, doc_id, sha, ann, status = recs[r]
-                path, line = _where(sources, src, line)
+                path, line = names[src], absolute(k, src, line)
                 first = first_text.setdefault(doc_id, (sha, path, line))
                 if first[0] != sha:
                     total += 1
@@ -122,7 +128,7 @@ def assemble(batches: Sequence[Batch], sources: Sequence[Source] | str, labels: 
                 if d is None:
                     d = doc_index[doc_id] = len(corpus.doc_ids)
                     corpus.doc_ids.append(doc_id)
-                    doc_first.append((sha, path, line))
+                    doc_sha.append(sha)
                     doc_len.append(int(b.text_len[r]))
                 rec_doc[k][r] = d
                 rec_ann[k][r] = a
@@ -135,17 +141,8 @@ def assemble(batches: Sequence[Batch], sources: Sequence[Source] | str, labels: 
         ok = rec_doc[k] >= 0
         corpus.present[rec_ann[k][ok], rec_doc[k][ok]] = True
     _spans(corpus, batches, rec_doc, rec_ann)
-    _tokens(corpus, batches, [sha for sha, _f, _l in doc_first])
+    _tokens(corpus, batches, doc_sha)
     return corpus
-
-
-def _source_order(sources: Sequence[Source] | str, p: Problem) -> int:
-    if isinstance(sources, str):
-        return 0
-    for i, s in enumerate(sources):
-        if s.path == p.file:
-            return i
-    return len(sources)
 
 
 def _at(path: str, line: int | None) -> str:
@@ -230,9 +227,9 @@ def from_files(paths: Sequence[str], scheme: Scheme, labels: Sequence[str], limi
     return assemble(batches, sources, labels, limit)
 
 
-def from_store(store: Any, scheme: Scheme, labels: Sequence[str]) -> Corpus:
+def from_store(store: Any, scheme: Scheme, labels: Sequence[str], readers: int | None = None) -> Corpus:
     """Every annotator's records in the store (already validated when they were stored)."""
-    return assemble([read_store(store, scheme, labels)], str(store.path), labels)
+    return assemble(read_store(store, scheme, labels, readers), str(store.path), labels)
 
 
 def from_documents(docs: Iterable[tuple[str, str, Mapping[str, Sequence[Mapping[str, Any]]]]], scheme: Scheme,

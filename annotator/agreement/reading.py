@@ -15,7 +15,6 @@ and, for any line it refuses, by the pydantic record model, whose problems are r
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,6 +26,7 @@ import numpy as np
 
 from annotator.agreement.spans import Ref
 from annotator.errors import Problem
+from annotator.forking import Forked, can_fork
 from annotator.model.rules import SpanColumns
 
 COUNTED_STATUSES = frozenset({"in_progress", "done"})
@@ -56,7 +56,9 @@ class Batch:
     tok_end: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     tok_count: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     problems: list[Problem] = field(default_factory=list)
+    problem_sources: list[int] = field(default_factory=list)  # the source of each problem
     problem_total: int = 0
+    lines_in: list[int] = field(default_factory=list)  # physical lines read, per source
 
 
 class Extractor:
@@ -67,6 +69,7 @@ class Extractor:
         # label -> names of its ``ref`` attributes
         self.ref_names = {label: tuple(name for name, _targets in refs) for label, refs in ref_attrs.items()}
         self.limit = limit
+        self.source = 0  # the source being read, for problems
         self.batch = Batch()
         self._text_len: list[int] = []
         self._n_spans: list[int] = []
@@ -83,6 +86,7 @@ class Extractor:
         b.problem_total += 1
         if len(b.problems) < self.limit:
             b.problems.append(problem)
+            b.problem_sources.append(self.source)
 
     def add(self, source: int, line: int | None, doc_id: str, text: str, sha: str, annotator: str, status: str,
             cols: SpanColumns, attrs: Sequence[Any]) -> None:
@@ -194,7 +198,7 @@ def file_annotator(path: str) -> str:
 class Source:
     path: str
     annotator: str  # for records that name none
-    parts: list[tuple[int, int, int]]  # (start byte, end byte, first line) of each part
+    parts: list[tuple[int, int]]  # (start byte, end byte) of each part, cut at line starts
 
 
 def _careful(path: str, number: int, offset: int, body: bytes, scheme: Any, ex: Extractor) -> Any:
@@ -222,24 +226,29 @@ def _careful(path: str, number: int, offset: int, body: bytes, scheme: Any, ex: 
 
 def read_part(sources: Sequence[Source], part: int, scheme: Any, decoder: Any, labels: Sequence[str],
               limit: int = 50, tokenize: bool = True) -> Batch:
-    """Part ``part`` of every source file, every line validated."""
+    """Part ``part`` of every source file, every line validated. Line numbers count from the
+    part's start (:func:`annotator.agreement.corpus.assemble` makes them the file's)."""
     from annotator.formats.lines import _raw_lines, too_long
 
     ex = Extractor(labels, scheme.ref_attrs, limit)
     decode = decoder.decode
     for s_index, src in enumerate(sources):
+        ex.source = s_index
         if part >= len(src.parts):
+            ex.batch.lines_in.append(0)
             continue
-        start, stop, first = src.parts[part]
+        start, stop = src.parts[part]
+        number = 0
         try:
             f = open(src.path, "rb")
         except OSError as exc:
             if part == 0:
                 ex.problem(Problem(src.path, None, None, f"cannot read: {exc.strerror or exc}"))
+            ex.batch.lines_in.append(0)
             continue
         with f:
             f.seek(start)
-            for number, offset, raw in _raw_lines(f, first, start, stop):
+            for number, offset, raw in _raw_lines(f, 1, start, stop):
                 if raw is None:
                     ex.problem(too_long(src.path, number).problem)
                     continue
@@ -249,48 +258,40 @@ def read_part(sources: Sequence[Source], part: int, scheme: Any, decoder: Any, l
                 done = decode(body)
                 if done is not None:
                     rec, cols = done
-                    attrs = [s.attrs for s in rec.spans]
                 else:
                     rec = _careful(src.path, number, offset, body, scheme, ex)
                     if rec is None:
                         continue
                     cols = SpanColumns.of(rec.spans)
-                    attrs = [s.attrs for s in rec.spans]
                 ex.add(s_index, number, rec.id, rec.text, rec.text_sha256, rec.annotator or src.annotator,
-                       rec.status, cols, attrs)
+                       rec.status, cols, [s.attrs for s in rec.spans])
+        ex.batch.lines_in.append(number)
     return ex.finish(tokenize)
 
 
-def _child(sources: Sequence[Source], part: int, scheme: Any, decoder: Any, labels: Sequence[str], limit: int,
-           conn: Any) -> None:
-    try:
-        batch = read_part(sources, part, scheme, decoder, labels, limit)
-    except BaseException as exc:  # say so rather than leave the parent waiting
-        batch = Batch(problems=[Problem(sources[0].path if sources else None, None, None,
-                                        f"could not be read: {exc}")], problem_total=1)
-    try:
-        conn.send(batch)
-    finally:
-        conn.close()
-
-
 def plan_sources(paths: Sequence[str], parts: int) -> list[Source]:
-    from annotator.formats.parallel import split
-
+    """Each file cut into ``parts`` byte ranges at line starts (fewer for a small file)."""
     out = []
     for p in paths:
         try:
-            pieces = split(p, parts) if parts > 1 else [(0, os.path.getsize(p), 1)]
+            size = os.path.getsize(p)
+            with open(p, "rb") as f:
+                starts = [0]
+                for k in range(1, parts):
+                    f.seek(max(starts[-1], size * k // parts))
+                    f.readline()  # to the start of the next line
+                    if f.tell() >= size:
+                        break
+                    starts.append(f.tell())
+            pieces = list(zip(starts, starts[1:] + [size]))
         except OSError:
-            pieces = [(0, 0, 1)]  # read_part reports the file it cannot open
+            pieces = [(0, 0)]  # read_part reports the file it cannot open
         out.append(Source(p, file_annotator(p), pieces))
     return out
 
 
 def readers_for(paths: Sequence[str]) -> int:
     """How many processes should read these files: one per core for a big set, else one."""
-    from annotator.formats.parallel import can_fork
-
     try:
         size = sum(os.path.getsize(p) for p in paths)
     except OSError:
@@ -305,52 +306,57 @@ def read_files(paths: Sequence[str], scheme: Any, labels: Sequence[str], limit: 
     """Batches of every part of ``paths``, in order (part 0 read here, the others by forked
     children at the same time)."""
     from annotator.schema.record_decoder import RecordDecoder
+    from annotator.text.token_arrays import prepare
 
     readers = readers_for(paths) if readers is None else readers
     sources = plan_sources(paths, readers)
     decoder = RecordDecoder(scheme)
+    prepare()  # the tokenizer's tables, built once for every reader
     n_parts = max((len(s.parts) for s in sources), default=1)
-    jobs = []
-    if n_parts > 1:
-        ctx = multiprocessing.get_context("fork")
-        for part in range(1, n_parts):
-            recv, send = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_child, args=(sources, part, scheme, decoder, labels, limit, send), daemon=True)
-            proc.start()
-            send.close()
-            jobs.append((proc, recv))
+    children = [Forked(read_part, sources, part, scheme, decoder, labels, limit) for part in range(1, n_parts)]
     batches = [read_part(sources, 0, scheme, decoder, labels, limit)]
-    for proc, recv in jobs:
-        try:
-            batches.append(recv.recv())
-        except EOFError:
-            batches.append(Batch(problems=[Problem(None, None, None, "a reading process died")], problem_total=1))
-        proc.join()
+    batches += [child.result() for child in children]
     return batches, sources
 
 
 # -- the store and one document ---------------------------------------------------------------
 
-def read_store(store: Any, scheme: Any, labels: Sequence[str]) -> Batch:
-    """Every annotator's records in the store (validated when they were stored)."""
+def read_store_part(store: Any, part: tuple[int, int] | None, decoder: Any, ref_attrs: Any,
+                    labels: Sequence[str]) -> Batch:
+    """The records of one part of the store's documents (validated when they were stored)."""
     import orjson
 
+    ex = Extractor(labels, ref_attrs)
+    for r in store.iter_records(part=part):
+        spans = decoder.decode_stored_spans(r.spans)
+        if spans is not None:
+            ex.add(0, None, r.id, r.text, r.text_sha256, r.annotator, r.status, SpanColumns.of(spans),
+                   [s.attrs for s in spans])
+        else:  # stored under an older scheme, say: read as it is
+            spans = orjson.loads(r.spans)
+            ex.add(0, None, r.id, r.text, r.text_sha256, r.annotator, r.status, dict_columns(spans),
+                   [s.get("attrs") or {} for s in spans])
+    return ex.finish()
+
+
+def read_store(store: Any, scheme: Any, labels: Sequence[str], readers: int | None = None) -> list[Batch]:
+    """Every annotator's records in the store, a part of its documents per core for a big store
+    (each part in a snapshot of its own: a document is read whole, from one moment)."""
     from annotator.schema.record_decoder import RecordDecoder
+    from annotator.text.token_arrays import prepare
 
     decoder = RecordDecoder(scheme)
-    ex = Extractor(labels, scheme.ref_attrs)
-    for line in store.iter_export(scheme_name=scheme.name, scheme_version=scheme.version):
-        done = decoder.decode(line)
-        if done is not None:
-            rec, cols = done
-            ex.add(0, None, rec.id, rec.text, rec.text_sha256, rec.annotator, rec.status, cols,
-                   [s.attrs for s in rec.spans])
-        else:  # stored before a scheme change, say: read as it is
-            obj = orjson.loads(line)
-            spans = obj["spans"]
-            ex.add(0, None, obj["id"], obj["text"], obj["text_sha256"], obj["annotator"], obj["status"],
-                   dict_columns(spans), [s.get("attrs") or {} for s in spans])
-    return ex.finish()
+    if readers is None:
+        try:
+            big = os.path.getsize(store.path) >= PARALLEL_MIN_BYTES
+        except OSError:
+            big = False
+        readers = (os.cpu_count() or 1) if big and can_fork() else 1
+    parts = store.parts(readers) if readers > 1 else [None]
+    prepare()
+    children = [Forked(read_store_part, store, part, decoder, scheme.ref_attrs, labels) for part in parts[1:]]
+    return ([read_store_part(store, parts[0], decoder, scheme.ref_attrs, labels)]
+            + [child.result() for child in children])
 
 
 def dict_columns(spans: Sequence[Mapping[str, Any]]) -> SpanColumns:

@@ -33,6 +33,11 @@ import numpy as np
 from annotator.agreement import alpha, attributes, f1, kappa, matching, units
 from annotator.agreement.corpus import Corpus
 from annotator.agreement.definitions import PARTIAL_SCHEME, UNIT_LABELS
+from annotator.forking import Forked
+
+# From this many characters compared, the token figures are computed by a forked child while
+# this process computes the others (a fork costs a few milliseconds).
+FORK_MIN_CHARS = 2_000_000
 
 
 def _attr_figures(tallies: dict[str, attributes.AttrTally], keys: Sequence[str]) -> tuple[dict, dict]:
@@ -73,6 +78,25 @@ def _compare_pair(c: Corpus, a: int, b: int, gstart: np.ndarray, gend: np.ndarra
     return PairResult(a, b, int(both.sum()), counts, tallies)
 
 
+@dataclass(slots=True)
+class TokenFigures:
+    cohen: list[float | None]  # per pair of annotators, in combinations() order
+    fleiss: float | None
+    fleiss_documents: int
+    doc_kappa: list[float | None]  # per compared document
+
+
+def _token_figures(lay: units.Layout) -> TokenFigures:
+    """Every figure on per-token labels: Cohen's kappa per pair, Fleiss' kappa overall and per
+    document."""
+    tu = units.token_units(lay)
+    n = len(lay.marks)
+    cohen = [kappa.cohen_kappa(kappa.confusion(tu, i, j)) for i, j in combinations(range(n), 2)]
+    fleiss, fleiss_docs = kappa.fleiss_all(tu) if n >= 2 else (None, 0)
+    doc_kappa = kappa.fleiss_per_doc(tu, len(lay.docs)) if len(lay.docs) else []
+    return TokenFigures(cohen, fleiss, fleiss_docs, doc_kappa)
+
+
 def _doc_f1(a: np.ndarray, b: np.ndarray, matched: np.ndarray) -> list[float | None]:
     den = a + b
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -100,32 +124,31 @@ def agreement(corpus: Corpus, scheme: Any) -> dict[str, Any]:
                for a, b in combinations(working, 2)]
 
     lay = units.layout(c, working, docs)
-    token_units = units.token_units(lay)
-    doc_kappa = kappa.fleiss_per_doc(token_units, len(docs)) if docs.size else []
+    # the token figures are computed by a forked child meanwhile, on a big corpus
+    token_side = Forked(_token_figures, lay, enabled=int(lay.char_base[-1]) >= FORK_MIN_CHARS)
+    char_units = units.char_units(lay)
+    k_alpha = alpha.krippendorff_alpha(char_units.value_counts(), char_units.weight) if docs.size else None
+    del char_units
+    tokens = token_side.result()
+
     exact_f1 = _doc_f1(per_doc_counts[0][docs], per_doc_counts[1][docs], per_doc_counts[2][docs])
     partial_f1 = _doc_f1(per_doc_counts[0][docs], per_doc_counts[1][docs], per_doc_counts[3][docs])
     per_doc = [{"id": c.doc_ids[d], "annotators": [c.annotators[a] for a in working if c.present[a, d]],
                 "exact_f1": e, "partial_f1": p, "fleiss_kappa": k}
-               for d, e, p, k in zip(docs.tolist(), exact_f1, partial_f1, doc_kappa)]
+               for d, e, p, k in zip(docs.tolist(), exact_f1, partial_f1, tokens.doc_kappa)]
     per_doc.sort(key=_worst_first)
 
     pairs_out = []
     all_attrs: dict[str, attributes.AttrTally] = {}
-    for (i, j), r in zip(combinations(range(len(working)), 2), results):
+    for (i, j), r, cohen in zip(combinations(range(len(working)), 2), results, tokens.cohen):
         for k, t in r.attrs.items():
             all_attrs.setdefault(k, attributes.AttrTally()).add(t)
         shares, compared = _attr_figures(r.attrs, attr_keys)
         pairs_out.append({
             "a": annotators[i], "b": annotators[j], "documents": r.documents,
             "exact": r.counts.figures("exact", labels), "partial": r.counts.figures("partial", labels),
-            "cohen_kappa": kappa.cohen_kappa(kappa.confusion(token_units, i, j)),
-            "attributes": shares, "attributes_compared": compared,
+            "cohen_kappa": cohen, "attributes": shares, "attributes_compared": compared,
         })
-
-    fleiss, fleiss_docs = kappa.fleiss_all(token_units) if len(working) >= 2 else (None, 0)
-    del token_units
-    char_units = units.char_units(lay)
-    k_alpha = alpha.krippendorff_alpha(char_units.value_counts(), char_units.weight) if docs.size else None
     shares, compared = _attr_figures(all_attrs, attr_keys)
     return {
         "annotators": annotators,
@@ -137,8 +160,8 @@ def agreement(corpus: Corpus, scheme: Any) -> dict[str, Any]:
         "pairs": pairs_out,
         "overall": {**f1.pooled([r.counts for r in results], labels), "attributes": shares,
                     "attributes_compared": compared},
-        "fleiss_kappa": fleiss,
-        "fleiss_documents": fleiss_docs,
+        "fleiss_kappa": tokens.fleiss,
+        "fleiss_documents": tokens.fleiss_documents,
         "krippendorff_alpha": k_alpha,
         "only_one_annotator": [{"id": d, "annotator": a} for d, a in c.single],
         "left_out": c.left_out,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,16 +19,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.errors import Problem
+from annotator.forking import can_fork
 from annotator.formats.item import Item
 from annotator.formats.problems import ProblemLog
 
 # Below this size a fork costs more than it saves.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
-
-
-def can_fork() -> bool:
-    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-            and (os.cpu_count() or 1) > 1)
 
 
 def worth_it(path: str) -> bool:

@@ -145,6 +145,7 @@ class RecordDecoder:
             forbid_unknown_fields=True,
         )
         self._decoder = msgspec.json.Decoder(record)
+        self._spans_decoder = msgspec.json.Decoder(list[span_union])
 
     def decode(self, line: bytes) -> Decoded | None:
         try:
@@ -153,6 +154,14 @@ class RecordDecoder:
             return None
         cols = SpanColumns.of(rec.spans)
         return Decoded(rec, cols) if self._obeys_rules(rec, cols) else None
+
+    def decode_stored_spans(self, spans_json: bytes | str) -> list[Any] | None:
+        """The spans array of a record the store holds (checked when it was stored): types only,
+        no rules. None when they no longer fit the scheme (it changed since)."""
+        try:
+            return self._spans_decoder.decode(spans_json)
+        except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+            return None
 
     def _obeys_rules(self, rec: Any, cols: SpanColumns) -> bool:
         """The patterns and the record rules of ``model/record.py`` (they only say yes or no here).

@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from annotator.model.working import Op, WorkingRecord
 
@@ -67,6 +67,21 @@ class Change:
     info: dict[str, Any] = field(default_factory=dict)
 
 
+class StoredRecord(NamedTuple):
+    """One record as the store holds it: ``meta``, ``spans`` and ``flags`` are JSON (bytes or
+    str), unparsed, for whoever reads them to parse as it needs."""
+
+    id: str
+    text: str
+    text_sha256: str
+    meta: Any
+    annotator: str
+    status: str
+    spans: Any
+    flags: Any
+    updated_at: str | None
+
+
 class ImportRejected(Exception):
     """An import rolled back because its source had invalid lines (the caller lists them)."""
 
@@ -119,9 +134,20 @@ class Store(ABC):
     def redo(self, doc_id: str, annotator: str) -> Change | None: ...
 
     @abstractmethod
+    def iter_records(self, *, annotator: str | None = None, status: str | None = None,
+                     part: tuple[int, int] | None = None) -> Iterator[StoredRecord]:
+        """The records as stored (JSON parts unparsed), in document order, from one consistent
+        snapshot; ``part``: only the documents of one of :meth:`parts`."""
+
+    @abstractmethod
     def iter_export(self, *, annotator: str | None = None, status: str | None = None,
                     scheme_name: str, scheme_version: int) -> Iterator[bytes]:
         """Native JSONL lines (without newline), streamed in document order."""
+
+    @abstractmethod
+    def parts(self, count: int) -> list[tuple[int, int]]:
+        """The documents cut into about ``count`` parts of similar size, for :meth:`iter_records`
+        in several processes (each part read in its own snapshot)."""
 
     @abstractmethod
     def count_records(self, *, annotator: str | None = None, status: str | None = None) -> int: ...

@@ -22,7 +22,7 @@ from annotator.errors import InvalidData, Problem, StoreError
 from annotator.model.actions import now_iso
 from annotator.model.working import Op, WorkingRecord, invert_all, span_sort_key
 from annotator.store import migrations
-from annotator.store.base import Change, DocInfo, ImportRejected, ImportSummary, NewDocument, Plan, Store
+from annotator.store.base import Change, DocInfo, ImportRejected, ImportSummary, NewDocument, Plan, Store, StoredRecord
 
 BUSY_TIMEOUT_S = 15.0
 COMPACT_AFTER = 200  # pending actions replayed on load before the record's JSON is rewritten
@@ -396,9 +396,10 @@ class SQLiteStore(Store):
 
     # -- export and statistics ----------------------------------------------------------------------
 
-    def _export_query(self, annotator: str | None, status: str | None) -> tuple[str, list[Any]]:
+    def _export_query(self, annotator: str | None, status: str | None,
+                      part: tuple[int, int] | None = None) -> tuple[str, list[Any]]:
         """FROM/WHERE of the records to export. With an annotator, documents they have not
-        touched count as empty records with status todo."""
+        touched count as empty records with status todo. ``part``: documents pk in [lo, hi)."""
         cols = ("d.pk, d.id, d.text, d.text_sha256, d.meta, {ann}, coalesce(r.status, 'todo'), coalesce(b.spans, '[]'),"
                 " coalesce(b.flags, '[]'), r.updated_at, coalesce(r.pending, 0), coalesce(r.base_seq, 0)")
         params: list[Any] = []
@@ -409,23 +410,28 @@ class SQLiteStore(Store):
         else:
             sql = (f"SELECT {cols.format(ann='r.annotator')} FROM records r JOIN documents d ON d.pk = r.doc_pk"
                    " JOIN record_spans b ON b.rid = r.rid")
+        where = []
         if status is not None:
-            sql += " WHERE coalesce(r.status, 'todo') = ?"
+            where.append("coalesce(r.status, 'todo') = ?")
             params.append(status)
+        if part is not None:
+            where.append("d.pk >= ? AND d.pk < ?")
+            params += list(part)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         return sql + " ORDER BY d.pk" + ("" if annotator is not None else ", r.annotator"), params
 
     def count_records(self, *, annotator: str | None = None, status: str | None = None) -> int:
         sql, params = self._export_query(annotator, status)
         return self._conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
 
-    def iter_export(self, *, annotator: str | None = None, status: str | None = None,
-                    scheme_name: str, scheme_version: int) -> Iterator[bytes]:
-        sql, params = self._export_query(annotator, status)
-        # A separate connection gives the export its own consistent snapshot (a read transaction).
+    def iter_records(self, *, annotator: str | None = None, status: str | None = None,
+                     part: tuple[int, int] | None = None) -> Iterator[StoredRecord]:
+        sql, params = self._export_query(annotator, status, part)
+        # A separate connection gives the reading its own consistent snapshot (a read transaction).
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
             conn.execute("BEGIN")
-            Fragment = orjson.Fragment
             dumps = orjson.dumps
             for pk, doc_id, text, sha, meta, ann, st, spans, flags, updated, pending, base in conn.execute(sql, params):
                 if pending:
@@ -437,14 +443,28 @@ class SQLiteStore(Store):
                         rec.apply(orjson.loads(effect))
                     spans = dumps(rec.sorted_spans())
                     flags = dumps(rec.flags)
-                yield dumps({
-                    "id": doc_id, "text": text, "text_sha256": sha, "meta": Fragment(meta), "annotator": ann,
-                    "status": st, "schema": scheme_name, "schema_version": scheme_version,
-                    "spans": Fragment(spans), "flags": Fragment(flags), "updated_at": updated,
-                })
+                yield StoredRecord(doc_id, text, sha, meta, ann, st, spans, flags, updated)
             conn.execute("COMMIT")
         finally:
             conn.close()
+
+    def iter_export(self, *, annotator: str | None = None, status: str | None = None,
+                    scheme_name: str, scheme_version: int) -> Iterator[bytes]:
+        Fragment = orjson.Fragment
+        dumps = orjson.dumps
+        for r in self.iter_records(annotator=annotator, status=status):
+            yield dumps({
+                "id": r.id, "text": r.text, "text_sha256": r.text_sha256, "meta": Fragment(r.meta), "annotator": r.annotator,
+                "status": r.status, "schema": scheme_name, "schema_version": scheme_version,
+                "spans": Fragment(r.spans), "flags": Fragment(r.flags), "updated_at": r.updated_at,
+            })
+
+    def parts(self, count: int) -> list[tuple[int, int]]:
+        lo, hi = self._conn.execute("SELECT min(pk), max(pk) FROM documents").fetchone()
+        if lo is None:
+            return [(0, 1)]
+        step = -(-(hi - lo + 1) // max(1, count))
+        return [(start, min(start + step, hi + 1)) for start in range(lo, hi + 1, step)]
 
     def annotators(self) -> list[str]:
         return [r[0] for r in self._conn.execute("SELECT DISTINCT annotator FROM records ORDER BY annotator")]

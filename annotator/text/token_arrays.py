@@ -68,6 +68,11 @@ def _elision_key(codes: Sequence[int]) -> int:
     return key
 
 
+def prepare() -> None:
+    """Build the lookup tables now (say, before forking processes that will all tokenize)."""
+    _tables()
+
+
 def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The lookup tables, built once (in about 0.05 s) from the regexes and ``str.casefold``."""
     global _TABLES

@@ -187,6 +187,20 @@ def test_invalid_lines_are_listed(tmp_path, scheme):
     assert info.value.problems[0].file == path and info.value.problems[0].line == 1
 
 
+@pytest.mark.parametrize("readers", [1, 4])
+def test_problems_name_the_line_of_the_file_whichever_part_it_is_in(tmp_path, scheme, readers):
+    recs = [make_record(TEXT, [sp(MACRON, "ACTOR")], id=f"d{i}", annotator="a") for i in range(40)]
+    recs[33]["spans"][0]["text"] = "wrong"
+    recs[35]["status"] = "finished"
+    recs[38] = make_record(TEXT, [], id="d5", annotator="a")
+    path = write(tmp_path, "a.jsonl", recs)
+    with pytest.raises(InvalidData) as info:
+        corpus_mod.from_files([path], scheme, LABELS, readers=readers)
+    assert [(p.line, p.field) for p in info.value.problems] == [(34, "spans[0].text"), (36, "status"),
+                                                                (39, "annotator")]
+    assert f"{path}:6" in info.value.problems[2].message
+
+
 def test_todo_and_skipped_records_are_left_out(tmp_path, scheme):
     fig = figures(tmp_path, scheme, {
         "a.jsonl": [make_record(TEXT, [], annotator="a", status="done"),
@@ -267,13 +281,15 @@ def naive_unit_labels(n: int, bounds: list[tuple[int, int]], spans: list[dict]) 
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.integers(0, 10_000), st.integers(1, 6), st.sampled_from([["a", "b"], ["a", "b", "c"]]))
-def test_figures_equal_a_naive_computation(tmp_path_factory, scheme, seed, n_docs, annotators):
+@given(st.integers(0, 10_000), st.integers(1, 6), st.sampled_from([["a", "b"], ["a", "b", "c"]]), st.sampled_from([1, 3]))
+def test_figures_equal_a_naive_computation(tmp_path_factory, scheme, seed, n_docs, annotators, readers):
+    """Whether the files are read whole or in parts (readers), the figures are the naive ones."""
     import krippendorff
 
     files = random_corpus(seed, n_docs, annotators)
     tmp = tmp_path_factory.mktemp("c")
-    fig = agreement(corpus_mod.from_files([write(tmp, f"{a}.jsonl", r) for a, r in files.items()], scheme, LABELS), scheme)
+    paths = [write(tmp, f"{a}.jsonl", r) for a, r in files.items()]
+    fig = agreement(corpus_mod.from_files(paths, scheme, LABELS, readers=readers), scheme)
     recs = {a: {r["id"]: r for r in rs} for a, rs in files.items()}
     present = [a for a in annotators if recs[a]]
     docs = sorted({d for a in present for d in recs[a]}, key=lambda d: int(d[1:]))
@@ -317,3 +333,25 @@ def test_figures_equal_a_naive_computation(tmp_path_factory, scheme, seed, n_doc
             assert fig["krippendorff_alpha"] == pytest.approx(want, abs=1e-9)
         else:
             assert fig["krippendorff_alpha"] is None
+
+
+def test_the_store_read_in_parts_gives_the_figures_of_the_files(tmp_path, scheme, store):
+    """Parts of the store's documents, read by forked readers, each in its own snapshot, give
+    the same corpus as the files; edits not yet folded into the stored spans are counted."""
+    from annotator.importing import import_sources
+    from annotator.session import Session
+
+    files = random_corpus(7, 9, ["a", "b", "c"])
+    paths = [write(tmp_path, f"{a}.jsonl", r) for a, r in files.items()]
+    import_sources(store, paths, scheme, "nobody")
+    want = agreement(corpus_mod.from_files(paths, scheme, LABELS), scheme)
+    for readers in (1, 3, 20):
+        assert agreement(corpus_mod.from_store(store, scheme, LABELS, readers=readers), scheme) == want
+    parts = store.parts(4)
+    ids = [r.id for part in parts for r in store.iter_records(part=part)]
+    assert sorted(ids) == sorted(r.id for r in store.iter_records())
+    doc = next(r for r in store.iter_records(annotator="a") if r.status in ("done", "in_progress"))
+    Session(store, scheme, "a").add_span(doc.id, 0, 2, "ACTOR")  # an action, not yet folded in
+    edited = agreement(corpus_mod.from_store(store, scheme, LABELS, readers=3), scheme)
+    assert edited != want
+    assert edited == agreement(corpus_mod.from_store(store, scheme, LABELS, readers=1), scheme)
