@@ -129,6 +129,13 @@ async def bench_review(store, size: tuple[int, int], presses: int) -> dict[str, 
             for _ in range(3):
                 await key_ms(pilot, key)
             out[name] = stats([await key_ms(pilot, key) for _ in range(presses)])
+        # decisions: each is a durable action on the gold record, then the screen brought up to date
+        accept, reject = [], []
+        for _ in range(max(3, presses // 3)):
+            await pilot.press("n")
+            accept.append(await key_ms(pilot, "a"))
+            reject.append(await key_ms(pilot, "r"))
+        out["accept (a)"], out["reject (r)"] = stats(accept), stats(reject)
         out["candidates"] = (len(app.screen.items),) * 2
         await pilot.pause()
     return out

@@ -89,7 +89,7 @@ class Extractor:
             b.problem_sources.append(self.source)
 
     def add(self, source: int, line: int | None, doc_id: str, text: str, sha: str, annotator: str, status: str,
-            cols: SpanColumns, attrs: Sequence[Any]) -> None:
+            cols: SpanColumns, attrs: list[Any]) -> None:
         """One valid record: ``cols`` its spans' columns, ``attrs`` each span's attributes (a
         decoder struct or a dict)."""
         self.batch.records.append((source, line, doc_id, sha, annotator, status))
@@ -100,19 +100,24 @@ class Extractor:
         self._text_len.append(len(text))
         if sha not in self._texts:
             self._texts[sha] = text
-        codes = list(map(self.code_of.get, cols.labels))
         starts, ends, labels = cols.starts, cols.ends, cols.labels
+        codes = list(map(self.code_of.get, labels))
+        keys = attrs
         if None in codes:  # labels out of scope
             keep = [i for i, c in enumerate(codes) if c is not None]
             codes = [codes[i] for i in keep]
             starts, ends = [starts[i] for i in keep], [ends[i] for i in keep]
-            labels, attrs = [labels[i] for i in keep], [attrs[i] for i in keep]
-        keys = list(attrs)
-        if self.ref_names and not self.ref_names.keys().isdisjoint(labels):
-            for i, label in enumerate(labels):
-                names = self.ref_names.get(label)
-                if names:  # the attributes with each ref resolved to its target's (start, end, label)
-                    keys[i] = (keys[i], tuple((n, _target(_get(keys[i], n), cols)) for n in names))
+            labels, keys = [labels[i] for i in keep], [attrs[i] for i in keep]
+        for label, names in self.ref_names.items():
+            i = -1
+            while True:  # the spans with this label: their refs resolved to (start, end, label)
+                try:
+                    i = labels.index(label, i + 1)
+                except ValueError:
+                    break
+                if keys is attrs:
+                    keys = list(attrs)
+                keys[i] = (keys[i], tuple((n, _target(_get(keys[i], n), cols)) for n in names))
         try:
             ids = list(map(self._key_ids.get, keys))
         except TypeError:  # attributes read as dicts (the careful path): interned one by one
@@ -122,10 +127,10 @@ class Extractor:
                 if ids[i] is None:
                     ids[i] = self._intern(k)
         self._n_spans.append(len(codes))
-        self._starts.extend(starts)
-        self._ends.extend(ends)
-        self._codes.extend(codes)
-        self._attrs.extend(ids)
+        self._starts += starts
+        self._ends += ends
+        self._codes += codes
+        self._attrs += ids
 
     def _intern(self, key: Any) -> int:
         value = _canonical(key)

@@ -71,8 +71,11 @@ class SpanColumns(NamedTuple):
 
     @classmethod
     def of(cls, spans: Sequence[object]) -> SpanColumns:
-        return cls([s.id for s in spans], [s.start for s in spans], [s.end for s in spans],  # type: ignore[attr-defined]
-                   [s.label for s in spans], [s.text for s in spans], spans)  # type: ignore[attr-defined]
+        return cls(list(map(_ID, spans)), list(map(_START, spans)), list(map(_END, spans)),
+                   list(map(_LABEL, spans)), list(map(_TEXT, spans)), spans)
+
+
+_ID, _START, _END, _LABEL, _TEXT = map(operator.attrgetter, ("id", "start", "end", "label", "text"))
 
 
 def spans_are_clean(doc_text: str, cols: SpanColumns, ref_attrs: RefAttrs) -> bool:

@@ -11,7 +11,7 @@ of gold; an undecided candidate is one that is not in gold.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from annotator.agreement.spans import Mark, Ref, marks_of
@@ -37,14 +37,14 @@ class ReviewState:
     plan: MergePlan
     gold: WorkingRecord
     gold_ids: dict[Mark, str]  # gold span id of each mark the gold record holds
+    candidate_marks: frozenset[Mark]
 
     def in_gold(self, c: Candidate) -> str | None:
         return self.gold_ids.get(c.mark)
 
     def added(self) -> list[dict[str, Any]]:
         """Gold spans that are no annotator's candidate (the reviewer's own)."""
-        marks = {c.mark for c in self.plan.candidates}
-        return [self.gold.spans[sid] for m, sid in self.gold_ids.items() if m not in marks]
+        return [self.gold.spans[sid] for m, sid in self.gold_ids.items() if m not in self.candidate_marks]
 
 
 class _RangeIds:
@@ -92,9 +92,18 @@ class ReviewSession:
         k = None if self.min_agree is None else min(self.min_agree, max(1, len(annotators)))
         plan = plan_merge(records, self.scheme.ref_attrs, k)
         gold = self.store.load(doc_id, self.reviewer)
+        return ReviewState(doc_id, gold.text, annotators, records, plan, gold, self._gold_ids(gold),
+                           frozenset(c.mark for c in plan.candidates))
+
+    def refresh(self, st: ReviewState) -> ReviewState:
+        """``st`` after a decision: the gold record read again, the others' records and the plan
+        kept (a decision changes only the reviewer's record)."""
+        gold = self.store.load(st.doc_id, self.reviewer)
+        return replace(st, gold=gold, gold_ids=self._gold_ids(gold))
+
+    def _gold_ids(self, gold: WorkingRecord) -> dict[Mark, str]:
         spans = gold.sorted_spans()
-        gold_ids = {m: s["id"] for s, m in zip(spans, marks_of(spans, self.scheme.ref_attrs))}
-        return ReviewState(doc_id, gold.text, annotators, records, plan, gold, gold_ids)
+        return {m: s["id"] for s, m in zip(spans, marks_of(spans, self.scheme.ref_attrs))}
 
     def open(self, doc_id: str) -> ReviewState:
         """The state of ``doc_id``; the first time, the auto-accepted candidates go into gold."""

@@ -84,16 +84,27 @@ async def test_review_keys_accept_reject_pick_add_and_resume(store, tmp_path):
         await pilot.press("n", "n")  # the date, alice only
         it = screen.items[screen.focus_index]
         assert it.candidate.label == "DATE"
+        row = screen.focus_index
+        assert at("juin 2014") in screen.view.highlights and not str(screen._row(row)).startswith("✓")
         await pilot.press("a")
         assert ("juin 2014", "DATE", "accepted", ("alice",)) in gold(store)
+        # the screen shows it at once: in gold (✓), no longer highlighted as disputed
+        assert at("juin 2014") not in screen.view.highlights and str(screen._row(row)).startswith("✓")
         await pilot.press("r")
         assert not any(label == "DATE" for _, label, *_ in gold(store))
+        assert at("juin 2014") in screen.view.highlights and not str(screen._row(row)).startswith("✓")
         await pilot.press("ctrl+z")
         assert ("juin 2014", "DATE", "accepted", ("alice",)) in gold(store)
-        # the reviewer's own fix: a span nobody marked
+        assert at("juin 2014") not in screen.view.highlights
+        # the reviewer's own fix: a span nobody marked, listed at once
         screen.view.select(*at("selon"))
         await pilot.press("1")
         assert ("selon", "ACTOR", "added", ()) in gold(store)
+        assert [it.span["text"] for it in screen.items if it.span] == ["selon"]
+        await pilot.press("ctrl+z")
+        assert not any(it.span for it in screen.items)
+        await pilot.press("ctrl+y")
+        assert [it.span["text"] for it in screen.items if it.span] == ["selon"]
         await pilot.press("ctrl+d")
         assert store.load("d1", "reviewer").status == "done"
         await app.workers.wait_for_complete()

@@ -71,6 +71,7 @@ class ReviewScreen(EditingScreen):
         self.state: ReviewState | None = None
         self.items: list[Item] = []
         self.disputed_rows: list[int] = []
+        self._added_ids: list[str] = []  # the rows of spans only the reviewer has
         self.focus_index: int | None = None
         self.snap_on = True
         self.docs = session.documents()
@@ -108,12 +109,13 @@ class ReviewScreen(EditingScreen):
         self.state = st
         disputed = set(st.plan.disputed)
         self.items = [Item(f"c{i}", candidate=c, disputed=c in disputed) for i, c in enumerate(st.plan.candidates)]
-        self.items += [Item(f"g{s['id']}", span=s) for s in st.added()]
+        added = st.added()
+        self._added_ids = [s["id"] for s in added]
+        self.items += [Item(f"g{s['id']}", span=s) for s in added]
         self.disputed_rows = [i for i, it in enumerate(self.items) if it.disputed]
         cursor = self.view.cursor
         self.view.load(st.text, [ViewSpan(it.view_id, it.start, it.end, it.label) for it in self.items])
-        self.view.highlights = sorted((it.start, it.end) for it in self.items
-                                      if it.disputed and not st.in_gold(it.candidate))
+        self.view.highlights = self._highlights(st)
         if not first:
             self.view.move_cursor(cursor)
         legend = Text("annotators: ")
@@ -122,9 +124,7 @@ class ReviewScreen(EditingScreen):
         legend.append(f"\n{len(st.plan.auto)} auto-accepted, {len(st.plan.regions)} disputed region(s); ✓ = in gold")
         self.query_one("#legend", Static).update(legend)
         self.query_one("#candidates", RowList).reset(len(self.items))
-        pos = self.docs.index(self.doc_id) + 1 if self.doc_id in self.docs else 0
-        self.header.show(doc_id=self.doc_id, position=pos, total=len(self.docs), status=st.gold.status,
-                         annotator=f"review: {self.review.reviewer}", flags=len(st.gold.flags))
+        self._show_header(st)
         if self.focus_index is not None and self.focus_index < len(self.items):
             self._focus(self.focus_index)
 
@@ -207,6 +207,16 @@ class ReviewScreen(EditingScreen):
     def action_previous_span(self) -> None:
         self._step(-1, False)
 
+    def _highlights(self, st: ReviewState) -> list[tuple[int, int]]:
+        """The disputed candidates not (yet) in gold."""
+        items = self.items
+        return [(items[i].start, items[i].end) for i in self.disputed_rows if not st.in_gold(items[i].candidate)]
+
+    def _show_header(self, st: ReviewState) -> None:
+        pos = self.docs.index(self.doc_id) + 1 if self.doc_id in self.docs else 0
+        self.header.show(doc_id=self.doc_id, position=pos, total=len(self.docs), status=st.gold.status,
+                         annotator=f"review: {self.review.reviewer}", flags=len(st.gold.flags))
+
     @on(RowList.Chosen, "#candidates")
     def _chosen(self, event: RowList.Chosen) -> None:
         self._focus(event.index)
@@ -230,7 +240,17 @@ class ReviewScreen(EditingScreen):
         return self.call_verb(lambda: verb(*args))
 
     def after_change(self, change: Change) -> None:
-        self._show(self.review.state(self.doc_id))
+        """Only the gold record changed: the plan and the candidate rows stay; what shows whether
+        a candidate is in gold (the ✓ column, the highlights, the header) is brought up to date.
+        Spans the reviewer added or removed of their own change the rows: those are rebuilt."""
+        st = self.review.refresh(self.state)
+        if [s["id"] for s in st.added()] != self._added_ids:
+            self._show(st)
+            return
+        self.state = st
+        self.view.highlights = self._highlights(st)
+        self.query_one("#candidates", RowList).refresh()
+        self._show_header(st)
 
     def action_accept(self) -> None:
         it = self._focused()
