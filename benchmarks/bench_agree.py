@@ -6,9 +6,10 @@ one span in ten each (a boundary moved, a label changed, a span dropped or an at
 
 Printed: the wall time of the command as a user runs it (a new process, ``--json`` to
 /dev/null), from JSONL files (every line validated) and from a store (``--db``), the median of
-``--repeat`` runs; then where the time goes, measured in this process one stage after the other:
-reading and validating, tokenizing (for per-token kappa; the command does it in a worker process
-while it reads) and the figures.
+``--repeat`` runs, beside a baseline of the same run: parsing every line with ``orjson`` in one
+process, the least any reader of those files does (the machine is shared: it tells how fast it
+was then). Then where the time goes, in this process, one stage after the other: reading,
+validating and tokenizing (one process per core), assembling the corpus, and the figures.
 
 Usage: python benchmarks/bench_agree.py [--docs 10000] [--repeat 3]
 """
@@ -162,6 +163,12 @@ def main() -> None:
         paths = write_files(folder, args.docs)
         chars = sum(len(orjson.loads(line)["text"]) for line in paths[0].open("rb"))
         print(f"3 annotators x {args.docs} documents x 20 spans (about {chars / max(1, args.docs):.0f} characters each)")
+        t = time.perf_counter()
+        for p in paths:
+            with p.open("rb") as f:
+                for line in f:
+                    orjson.loads(line)
+        print(f"baseline, orjson.loads of every line in one process: {time.perf_counter() - t:6.2f} s")
         files_s = timed_command([str(p) for p in paths], args.repeat)
         print(f"annotator agree FILES --json : {files_s:6.2f} s  (target <= 2 s: {'met' if files_s <= 2 else 'NOT met'})")
         from annotator.importing import import_sources

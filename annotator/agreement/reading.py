@@ -310,12 +310,11 @@ def read_files(paths: Sequence[str], scheme: Any, labels: Sequence[str], limit: 
                readers: int | None = None) -> tuple[list[Batch], list[Source]]:
     """Batches of every part of ``paths``, in order (part 0 read here, the others by forked
     children at the same time)."""
-    from annotator.schema.record_decoder import RecordDecoder
     from annotator.text.token_arrays import prepare
 
     readers = readers_for(paths) if readers is None else readers
     sources = plan_sources(paths, readers)
-    decoder = RecordDecoder(scheme)
+    decoder = scheme.decoder()
     prepare()  # the tokenizer's tables, built once for every reader
     n_parts = max((len(s.parts) for s in sources), default=1)
     children = [Forked(read_part, sources, part, scheme, decoder, labels, limit) for part in range(1, n_parts)]
@@ -347,10 +346,9 @@ def read_store_part(store: Any, part: tuple[int, int] | None, decoder: Any, ref_
 def read_store(store: Any, scheme: Any, labels: Sequence[str], readers: int | None = None) -> list[Batch]:
     """Every annotator's records in the store, a part of its documents per core for a big store
     (each part in a snapshot of its own: a document is read whole, from one moment)."""
-    from annotator.schema.record_decoder import RecordDecoder
     from annotator.text.token_arrays import prepare
 
-    decoder = RecordDecoder(scheme)
+    decoder = scheme.decoder()
     if readers is None:
         try:
             big = os.path.getsize(store.path) >= PARALLEL_MIN_BYTES

@@ -60,49 +60,88 @@ def read_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: Pro
     """Items of a JSONL file of records or documents, every line validated; problems go to ``log``
     and their lines are skipped. ``seen`` collects (document, annotator) keys -> line;
     ``first_line``/``offset``/``stop`` read one part of a file (see ``formats.parallel``).
-    With ``items=False`` (checking only) each good line yields None: no record is built."""
+    With ``items=False`` (checking only) each good line yields None: no record is built, and
+    records are checked by the scheme's fast decoder first (see :func:`_check_lines`)."""
     seen = {} if seen is None else seen
+    if not items:
+        yield from _check_lines(f, name, scheme, annotator, log, seen, first_line, offset, stop)
+        return
     for line in read_json_lines(f, name, first_line=first_line, offset=offset, stop=stop):
-        if line.problem is not None:
-            log.add(line.problem)
+        yield from _checked(line, name, scheme, annotator, log, seen, items)
+
+
+def _check_lines(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: ProblemLog, seen: dict[int, int],
+                 first_line: int, offset: int, stop: int | None) -> Iterator[None]:
+    """Check only: a line the fast decoder (:mod:`annotator.schema.record_decoder`) accepts is a
+    valid record; any other goes through the JSON parser and the models, which say what is wrong."""
+    from annotator.formats.lines import _raw_lines, parse_line, too_long
+
+    decode = scheme.decoder().decode
+    for number, start, raw in _raw_lines(f, first_line, offset, stop):
+        if raw is None:
+            log.add(too_long(name, number).problem)
             continue
-        obj = line.value
-        if RECORD_KEYS & obj.keys():
-            try:
-                rec = scheme.validate_record(obj)
-            except ValidationError as exc:
-                log.extend(problems_from_validation(exc, name, line.number))
-                continue
-            who = rec.annotator or annotator
-            key = _key(rec.id, who)
-            if key in seen:
-                log.add(Problem(name, line.number, "id",
-                                f"document {rec.id!r} of annotator {who!r} is already on line {seen[key]}"))
-                continue
-            seen[key] = line.number
-            if not items:
-                yield None
-                continue
-            # a record's meta is kept as it is, so that export then import is the identity
-            canon = canonical_record(obj, annotator)
-            yield Item(NewDocument(rec.id, rec.text, rec.text_sha256, rec.meta, f"{name}:{line.number}"), canon, line.number)
-        else:
-            try:
-                doc = Document.model_validate(obj)
-            except ValidationError as exc:
-                log.extend(problems_from_validation(exc, name, line.number))
-                continue
-            key = _key(doc.id, "")
-            if key in seen:
-                log.add(Problem(name, line.number, "id", f"document {doc.id!r} is already on line {seen[key]}"))
-                continue
-            seen[key] = line.number
-            if not items:
-                yield None
-                continue
-            meta = dict(doc.meta)
-            meta.setdefault("source", name)
-            yield Item(NewDocument(doc.id, doc.text, doc.text_sha256, meta, f"{name}:{line.number}"), None, line.number)
+        body = raw.rstrip(b"\r\n")
+        if not body or body.isspace():
+            continue
+        done = decode(body)
+        if done is None:
+            yield from _checked(parse_line(name, number, start, body), name, scheme, annotator, log, seen, False)
+            continue
+        rec = done.record
+        who = rec.annotator or annotator
+        key = _key(rec.id, who)
+        if key in seen:
+            log.add(Problem(name, number, "id", f"document {rec.id!r} of annotator {who!r} is already on line {seen[key]}"))
+            continue
+        seen[key] = number
+        yield None
+
+
+def _checked(line: Any, name: str, scheme: Scheme, annotator: str, log: ProblemLog, seen: dict[int, int],
+             items: bool) -> Iterator[Item | None]:
+    """One parsed line validated by the models: its item (or None when ``items`` is False), or
+    nothing when it has problems (logged)."""
+    if line.problem is not None:
+        log.add(line.problem)
+        return
+    obj = line.value
+    if RECORD_KEYS & obj.keys():
+        try:
+            rec = scheme.validate_record(obj)
+        except ValidationError as exc:
+            log.extend(problems_from_validation(exc, name, line.number))
+            return
+        who = rec.annotator or annotator
+        key = _key(rec.id, who)
+        if key in seen:
+            log.add(Problem(name, line.number, "id",
+                            f"document {rec.id!r} of annotator {who!r} is already on line {seen[key]}"))
+            return
+        seen[key] = line.number
+        if not items:
+            yield None
+            return
+        # a record's meta is kept as it is, so that export then import is the identity
+        canon = canonical_record(obj, annotator)
+        yield Item(NewDocument(rec.id, rec.text, rec.text_sha256, rec.meta, f"{name}:{line.number}"), canon, line.number)
+    else:
+        try:
+            doc = Document.model_validate(obj)
+        except ValidationError as exc:
+            log.extend(problems_from_validation(exc, name, line.number))
+            return
+        key = _key(doc.id, "")
+        if key in seen:
+            log.add(Problem(name, line.number, "id", f"document {doc.id!r} is already on line {seen[key]}"))
+            return
+        seen[key] = line.number
+        if not items:
+            yield None
+            return
+        meta = dict(doc.meta)
+        meta.setdefault("source", name)
+        yield Item(NewDocument(doc.id, doc.text, doc.text_sha256, meta, f"{name}:{line.number}"), None, line.number)
 
 
 def _plausible(canon: dict[str, Any]) -> bool:

@@ -136,7 +136,7 @@ def _describe(path: str, lines: set[int]) -> dict[int, str]:
 
 def start_check(path: str, scheme: Any, annotator: str, parts: int, limit: int = 50) -> Check:
     """Fork ``parts`` children that validate ``path`` (one part each) and return at once."""
-    scheme.compile()  # once, before forking, so the children inherit the models
+    scheme.decoder()  # once, before forking, so the children inherit it
     ctx = multiprocessing.get_context("fork")
     check = Check(path)
     pieces = split(path, parts)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from annotator.model.record import Record
     from annotator.model.span import Span
     from annotator.schema.compiled import CompiledScheme
+    from annotator.schema.record_decoder import RecordDecoder
 
 
 class Scheme:
@@ -34,6 +35,7 @@ class Scheme:
         self.by_key: dict[str, LabelDef] = {lab.key: lab for lab in self.labels}
         self.ref_attrs = ref_attrs_of(definition)
         self._compiled: CompiledScheme | None = None
+        self._decoder: RecordDecoder | None = None
         self._lock = threading.Lock()
 
     def compile(self) -> CompiledScheme:
@@ -45,6 +47,16 @@ class Scheme:
 
                     self._compiled = CompiledScheme(self.definition)
         return self._compiled
+
+    def decoder(self) -> RecordDecoder:
+        """The fast decoder of export records for bulk checking (built once; msgspec, no pydantic)."""
+        if self._decoder is None:
+            with self._lock:
+                if self._decoder is None:
+                    from annotator.schema.record_decoder import RecordDecoder
+
+                    self._decoder = RecordDecoder(self)
+        return self._decoder
 
     def label(self, name: str) -> LabelDef:
         return self.by_name[name]
