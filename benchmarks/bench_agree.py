@@ -148,7 +148,7 @@ def stages(paths: list[Path]) -> dict[str, float]:
         corpus = corpus_mod.assemble(batches, sources, labels)
         out["assemble the corpus"] = time.perf_counter() - t
         t = time.perf_counter()
-        report.agreement(corpus, scheme)
+        report.agreement(corpus, scheme, fork=True)
         out["figures"] = time.perf_counter() - t
     return out
 

@@ -184,8 +184,8 @@ def _spans(corpus: Corpus, batches: Sequence[Batch], rec_doc: list[np.ndarray], 
 
 
 def _tokens(corpus: Corpus, batches: Sequence[Batch], doc_sha: list[str]) -> None:
-    """Each document's tokens, from the reader that tokenized its text (or tokenized here when
-    none did)."""
+    """Each document's tokens, from a reader that tokenized its text (every reader tokenizes the
+    texts of the counted records it read)."""
     found: dict[str, tuple[int, int, int]] = {}  # sha -> (batch, first token, count)
     for k, b in enumerate(batches):
         bases = np.concatenate([[0], np.cumsum(b.tok_count)]).tolist()

@@ -104,8 +104,10 @@ def _doc_f1(a: np.ndarray, b: np.ndarray, matched: np.ndarray) -> list[float | N
     return [float(x) if d else None for x, d in zip(f.tolist(), den.tolist())]
 
 
-def agreement(corpus: Corpus, scheme: Any) -> dict[str, Any]:
-    """Every figure of ``corpus`` (see the module docstring for the shape)."""
+def agreement(corpus: Corpus, scheme: Any, *, fork: bool = False) -> dict[str, Any]:
+    """Every figure of ``corpus`` (see the module docstring for the shape). With ``fork`` (a
+    command-line process, not one running threads such as the TUI), a big corpus's token figures
+    are computed in a forked child meanwhile."""
     c = corpus
     labels = c.labels
     working = [a for a in range(len(c.annotators)) if c.present[a].any()]
@@ -113,6 +115,10 @@ def agreement(corpus: Corpus, scheme: Any) -> dict[str, Any]:
     docs = c.compared
     names = attributes.attr_names(scheme.labels, labels)
     attr_keys = attributes.keys(names)
+
+    lay = units.layout(c, working, docs)
+    # the token figures are computed by a forked child meanwhile, on a big corpus
+    token_side = Forked(_token_figures, lay, enabled=fork and int(lay.char_base[-1]) >= FORK_MIN_CHARS)
 
     # spans in corpus-wide offsets: those of different documents never overlap
     char_base = np.zeros(len(c.doc_ids) + 1, dtype=np.int64)
@@ -122,10 +128,6 @@ def agreement(corpus: Corpus, scheme: Any) -> dict[str, Any]:
     per_doc_counts = np.zeros((4, len(c.doc_ids)), dtype=np.int64)
     results = [_compare_pair(c, a, b, gstart, gend, names, per_doc_counts)
                for a, b in combinations(working, 2)]
-
-    lay = units.layout(c, working, docs)
-    # the token figures are computed by a forked child meanwhile, on a big corpus
-    token_side = Forked(_token_figures, lay, enabled=int(lay.char_base[-1]) >= FORK_MIN_CHARS)
     char_units = units.char_units(lay)
     k_alpha = alpha.krippendorff_alpha(char_units.value_counts(), char_units.weight) if docs.size else None
     del char_units

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             with open_store_arg(args, create=False) as store:
                 corpus = corpus_mod.from_store(store, scheme, labels)
-        fig = agreement(corpus, scheme)
+        fig = agreement(corpus, scheme, fork=True)
     if args.json:
         import orjson
 

@@ -355,3 +355,13 @@ def test_the_store_read_in_parts_gives_the_figures_of_the_files(tmp_path, scheme
     edited = agreement(corpus_mod.from_store(store, scheme, LABELS, readers=3), scheme)
     assert edited != want
     assert edited == agreement(corpus_mod.from_store(store, scheme, LABELS, readers=1), scheme)
+
+
+def test_token_figures_from_a_forked_child_are_the_same(tmp_path, scheme, monkeypatch):
+    from annotator.agreement import report
+
+    files = random_corpus(11, 6, ["a", "b", "c"])
+    corpus = corpus_mod.from_files([write(tmp_path, f"{a}.jsonl", r) for a, r in files.items()], scheme, LABELS)
+    here = agreement(corpus, scheme)
+    monkeypatch.setattr(report, "FORK_MIN_CHARS", 0)
+    assert agreement(corpus, scheme, fork=True) == here
