@@ -31,6 +31,8 @@ from annotator.model.rules import SpanColumns
 
 COUNTED_STATUSES = frozenset({"in_progress", "done"})
 
+_NO_ATTRS: frozenset = frozenset()
+
 # Below this many bytes in all, the files are read in this process (a fork costs more).
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 
@@ -90,8 +92,8 @@ class Extractor:
 
     def add(self, source: int, line: int | None, doc_id: str, text: str, sha: str, annotator: str, status: str,
             cols: SpanColumns, attrs: list[Any]) -> None:
-        """One valid record: ``cols`` its spans' columns, ``attrs`` each span's attributes (a
-        decoder struct or a dict)."""
+        """One valid record: ``cols`` its spans' columns, ``attrs`` each span's attributes (all
+        decoder structs, or all dicts)."""
         self.batch.records.append((source, line, doc_id, sha, annotator, status))
         if status not in COUNTED_STATUSES:
             self._text_len.append(0)
@@ -102,6 +104,8 @@ class Extractor:
             self._texts[sha] = text
         starts, ends, labels = cols.starts, cols.ends, cols.labels
         codes = list(map(self.code_of.get, labels))
+        if attrs and isinstance(attrs[0], dict):  # read as dicts: their items, hashable, stand for them
+            attrs = [frozenset(a.items()) if a else _NO_ATTRS for a in attrs]
         keys = attrs
         if None in codes:  # labels out of scope
             keep = [i for i, c in enumerate(codes) if c is not None]
@@ -118,10 +122,7 @@ class Extractor:
                 if keys is attrs:
                     keys = list(attrs)
                 keys[i] = (keys[i], tuple((n, _target(_get(keys[i], n), cols)) for n in names))
-        try:
-            ids = list(map(self._key_ids.get, keys))
-        except TypeError:  # attributes read as dicts (the careful path): interned one by one
-            ids = [None] * len(keys)
+        ids = list(map(self._key_ids.get, keys))
         if None in ids:
             for i, k in enumerate(keys):
                 if ids[i] is None:
@@ -138,10 +139,7 @@ class Extractor:
         if found is None:
             found = self._value_ids[value] = len(self.batch.attr_values)
             self.batch.attr_values.append(value)
-        try:
-            self._key_ids[key] = found
-        except TypeError:
-            pass  # a dict: not kept
+        self._key_ids[key] = found
         return found
 
     def finish(self, tokenize: bool = True) -> Batch:
@@ -172,12 +170,14 @@ def _target(span_id: Any, cols: SpanColumns) -> Ref | None:
 
 
 def _get(attrs: Any, name: str) -> Any:
-    return attrs.get(name)  # a dict, or a decoder struct (which has .get)
+    if isinstance(attrs, frozenset):  # a dict's items
+        return next((v for n, v in attrs if n == name), None)
+    return attrs.get(name)  # a decoder struct
 
 
 def _items(attrs: Any) -> Iterable[tuple[str, Any]]:
-    if isinstance(attrs, dict):
-        return attrs.items()
+    if isinstance(attrs, frozenset):  # a dict's items
+        return attrs
     return ((f, getattr(attrs, f)) for f in attrs.__struct_fields__)
 
 
