@@ -95,11 +95,40 @@ class ReviewSession:
         return ReviewState(doc_id, gold.text, annotators, records, plan, gold, self._gold_ids(gold),
                            frozenset(c.mark for c in plan.candidates))
 
-    def refresh(self, st: ReviewState) -> ReviewState:
+    def refresh(self, st: ReviewState, change: Change | None = None) -> ReviewState:
         """``st`` after a decision: the gold record read again, the others' records and the plan
-        kept (a decision changes only the reviewer's record)."""
+        kept (a decision changes only the reviewer's record). Given the ``change``, the marks of
+        the gold spans it touched are updated in place of comparing every gold span again."""
         gold = self.store.load(st.doc_id, self.reviewer)
-        return replace(st, gold=gold, gold_ids=self._gold_ids(gold))
+        gold_ids = self._updated_ids(st.gold_ids, gold, change) if change is not None else None
+        return replace(st, gold=gold, gold_ids=gold_ids if gold_ids is not None else self._gold_ids(gold))
+
+    def _updated_ids(self, ids: dict[Mark, str], gold: WorkingRecord, change: Change) -> dict[Mark, str] | None:
+        """``ids`` after ``change``; None when a span it touched has refs or is the target of
+        one (a speaker): their marks depend on other spans, so everything is compared again."""
+        ref_attrs = self.scheme.ref_attrs
+        out = dict(ids)
+        for op in change.ops:
+            kind = op["op"]
+            if kind in ("add_span", "remove_span"):
+                span = op["span"]
+            elif kind == "set_attrs":
+                span = {**gold.spans[op["id"]], "attrs": op["old"]} if op["id"] in gold.spans else None
+                if span is None:
+                    return None
+            else:
+                continue  # status and flags: no span changes
+            if span["label"] in ref_attrs or gold.referrers(span["id"]):
+                return None
+            (mark,) = marks_of([span], ref_attrs)
+            if kind == "add_span":
+                out[mark] = span["id"]
+            else:
+                out.pop(mark, None)
+                if kind == "set_attrs":
+                    (new,) = marks_of([{**span, "attrs": op["attrs"]}], ref_attrs)
+                    out[new] = op["id"]
+        return out
 
     def _gold_ids(self, gold: WorkingRecord) -> dict[Mark, str]:
         spans = gold.sorted_spans()

@@ -161,3 +161,43 @@ def test_review_without_other_annotators_is_a_clear_error(tmp_path):
     proc = subprocess.run([*ANNOTATOR, "review", "--db", str(tmp_path / "empty.db"), "--schema", str(SCHEME_PATH)],
                           capture_output=True, text=True)
     assert proc.returncode == 1 and "nothing to review" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_gold_marks_kept_up_to_date_equal_those_computed_again(store):
+    """After every kind of decision (and undo / redo), the gold marks updated from the change
+    are the ones a full comparison of the gold record gives."""
+    import random
+
+    from annotator.errors import ActionRefused
+
+    Session(store, SCHEME, "alice").add_span("d1", *at("« 75 membres »"), "QUOTE")
+    alice = store.load("d1", "alice")
+    quote = next(s for s in alice.spans.values() if s["label"] == "QUOTE")
+    actor = next(s for s in alice.spans.values() if s["label"] == "ACTOR")
+    Session(store, SCHEME, "alice").set_attrs("d1", quote["id"], {"speaker": actor["id"]})
+    rs = ReviewSession(store, SCHEME, "reviewer")
+    st = rs.open("d1")
+    rnd = random.Random(5)
+    for _ in range(80):
+        kind = rnd.choice(["accept", "reject", "add", "attrs", "undo", "redo"])
+        try:
+            if kind == "accept":
+                change = rs.accept(st, rnd.choice(st.plan.candidates))
+            elif kind == "reject":
+                change = rs.reject(st, rnd.choice(st.plan.candidates))
+            elif kind == "add":
+                start = rnd.randrange(len(TEXT) - 6)
+                change = rs.add(st, start, start + rnd.randint(1, 6), rnd.choice(["ACTOR", "DATE"]))
+            elif kind == "attrs":
+                actors = [s for s in st.gold.spans.values() if s["label"] == "ACTOR"]
+                if not actors:
+                    continue
+                change = rs.set_attrs(st, rnd.choice(actors)["id"], {"kind": rnd.choice(["person", "state"])})
+            else:
+                change = rs.undo("d1") if kind == "undo" else rs.redo("d1")
+        except ActionRefused:
+            continue
+        if change is None or not change.ops:
+            continue
+        st = rs.refresh(st, change)
+        assert st.gold_ids == rs._gold_ids(st.gold), kind

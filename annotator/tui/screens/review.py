@@ -243,7 +243,7 @@ class ReviewScreen(EditingScreen):
         """Only the gold record changed: the plan and the candidate rows stay; what shows whether
         a candidate is in gold (the ✓ column, the highlights, the header) is brought up to date.
         Spans the reviewer added or removed of their own change the rows: those are rebuilt."""
-        st = self.review.refresh(self.state)
+        st = self.review.refresh(self.state, change)
         if [s["id"] for s in st.added()] != self._added_ids:
             self._show(st)
             return
