@@ -148,13 +148,16 @@ class ReviewScreen(EditingScreen):
     @work(thread=True, exclusive=True, group="figures")
     def compute_figures(self, st: ReviewState) -> None:
         """This document's agreement figures, off the event loop (numpy and friends load here)."""
-        from annotator.agreement.corpus import from_records
+        from annotator.agreement.corpus import from_records, gc_paused
         from annotator.agreement.report import agreement
 
         if len(st.annotators) < 2:
             text = Text("one annotator only: no agreement figures", style="dim")
         else:
-            fig = agreement(from_records(st.text, st.records, self.scheme, doc_id=st.doc_id), self.scheme)
+            # no cyclic GC meanwhile: on a long article its passes over what this builds would
+            # hold the interpreter for tens of ms while the reviewer presses keys
+            with gc_paused():
+                fig = agreement(from_records(st.text, st.records, self.scheme, doc_id=st.doc_id), self.scheme)
             text = Text("agreement on this document\n", style="bold")
             for p in fig["pairs"]:
                 k = p["cohen_kappa"]
