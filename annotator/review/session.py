@@ -141,7 +141,7 @@ class ReviewSession:
             steps = [self._add_step(c, AUTO_ACCEPTED) for c in self._targets_first(st.plan.auto)]
             steps.append(lambda r: actions.plan_set_status(r, "in_progress"))
             self._apply(doc_id, steps)
-            st = self.state(doc_id)
+            st = self.refresh(st)  # the plan stays what it was
         return st
 
     @staticmethod
