@@ -24,6 +24,9 @@ from annotator.store.base import NewDocument
 RECORD_KEYS = frozenset({"spans", "text_sha256", "annotator", "status", "schema", "schema_version", "flags"})
 
 
+_CANONICAL_SPAN_KEYS = frozenset({"id", "start", "end", "label", "text", "attrs", "source"})
+
+
 def _canonical_span(s: dict[str, Any]) -> dict[str, Any]:
     attrs = s.get("attrs") or {}
     if None in attrs.values():
@@ -39,8 +42,8 @@ def canonical_record(obj: dict[str, Any], annotator: str) -> dict[str, Any]:
     """The parts of a VALIDATED record dict that the store keeps, in canonical form: defaults
     filled in, unset (None) attributes dropped. Spans already canonical are kept as they are."""
     spans = obj.get("spans", [])
-    for i, s in enumerate(spans):
-        if len(s) != 7 or "source" not in s or "attrs" not in s or None in s["attrs"].values():
+    for s in spans:
+        if s.keys() != _CANONICAL_SPAN_KEYS or None in s["attrs"].values():
             spans = [_canonical_span(x) for x in spans]
             break
     flags = [{k: v for k, v in f.items() if v is not None} for f in obj.get("flags", [])]
@@ -154,26 +157,34 @@ def _plausible(canon: dict[str, Any]) -> bool:
 def read_jsonl_unchecked(f: IO[bytes], name: str, annotator: str, unread: list[int]) -> Iterator[Item]:
     """Items of a JSONL file WITHOUT the models' validation, for when another process validates
     the same file at the same time (``formats.parallel``) and its verdict decides whether the
-    items are kept. A line this cannot even read is skipped and its number put in ``unread``."""
-    for line in read_json_lines(f, name):
-        obj = line.value
+    items are kept. A line this cannot even read is skipped and its number put in ``unread``
+    (nesting depth, like everything else, is the validating process's to check)."""
+    import orjson
+
+    from annotator.formats.lines import _raw_lines
+
+    for number, _offset, raw in _raw_lines(f):
+        body = raw.rstrip(b"\r\n") if raw is not None else None
+        if body is not None and (not body or body.isspace()):
+            continue
         try:
-            if line.problem is not None:
-                raise ValueError(line.problem)
+            if body is None:
+                raise ValueError("line too long")
+            obj = orjson.loads(body)
             if RECORD_KEYS & obj.keys():
                 canon = canonical_record(obj, annotator)
                 doc = NewDocument(obj["id"], obj["text"], obj["text_sha256"], obj.get("meta", {}),
-                                  f"{name}:{line.number}")
+                                  f"{name}:{number}")
             else:
                 canon = None
                 meta = dict(obj.get("meta") or {})
                 meta.setdefault("source", name)
-                doc = NewDocument(obj["id"], obj["text"], text_sha256(obj["text"]), meta, f"{name}:{line.number}")
+                doc = NewDocument(obj["id"], obj["text"], text_sha256(obj["text"]), meta, f"{name}:{number}")
             if not (isinstance(doc.id, str) and isinstance(doc.text, str) and isinstance(doc.meta, dict)):
                 raise TypeError("id, text or meta of the wrong type")
             if canon is not None and not _plausible(canon):
                 raise TypeError("a field of the wrong type")
         except Exception:  # the validating process reports what is wrong with this line
-            unread.append(line.number)
+            unread.append(number)
             continue
-        yield Item(doc, canon, line.number)
+        yield Item(doc, canon, number)
