@@ -1,6 +1,10 @@
 """Inter-annotator agreement: pure functions over annotators' records (no Textual).
 
-``corpus`` reads the records and matches documents; ``matching``, ``f1``, ``kappa``, ``alpha`` and
-``attributes`` compute one kind of figure each; ``report`` puts them together (``agreement``) and
-prints them (``render``). ``annotator agree`` is the command over them.
+``reading`` reads records (files in parallel parts, the store, one document's spans) into
+``batch`` columns, which ``corpus`` joins, matching documents; ``units`` turns spans into per-token
+and per-character labels; ``matching``, ``f1``, ``kappa``, ``alpha`` and ``attributes`` compute one
+kind of figure each, for the whole corpus at once; ``report`` puts them together (``agreement``)
+and prints them (``render``); ``definitions`` says in words how they are defined. ``spans`` holds
+:class:`Mark`, a span by value, which the review's merge uses too. ``annotator agree`` is the
+command over them.
 """

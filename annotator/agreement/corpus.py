@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from annotator.agreement.reading import COUNTED_STATUSES, Batch, Source, read_files, read_records, read_store
+from annotator.agreement.batch import COUNTED_STATUSES, Batch
+from annotator.agreement.reading import Source, read_files, read_records, read_store
 from annotator.errors import InvalidData, Problem
 from annotator.schema import Scheme
 
