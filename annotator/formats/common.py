@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -212,35 +213,69 @@ def same_text(slice_: str, given: str) -> bool:
 # -- tokens for token-based formats ----------------------------------------------------------------
 
 
-def cut_tokens(text: str, cuts: Iterable[int], *, split_space: bool = False) -> list[tuple[int, int]]:
-    """The word tokenizer's tokens, cut again at every offset in ``cuts`` that falls inside one.
+# The only white space a token can hold: NBSP, NNBSP and THIN SPACE between digits (1 200).
+_TOKEN_SPACES = re.compile("[\u00a0\u202f\u2009]+")
+
+
+def with_tokens(records: Iterable[dict[str, Any]], chunk: int = 256) -> Iterator[tuple[dict[str, Any], Any]]:
+    """Each record with its text's tokens (those of :func:`token_spans`), many texts tokenized at
+    once (:mod:`annotator.text.token_arrays`) where numpy is installed; else None, and
+    :func:`cut_tokens` tokenizes the text itself."""
+    try:
+        from annotator.text.token_arrays import token_bounds_many
+    except ImportError:  # numpy is an optional extra
+        for rec in records:
+            yield rec, None
+        return
+    batch: list[dict[str, Any]] = []
+    for rec in records:
+        batch.append(rec)
+        if len(batch) >= chunk:
+            yield from _tokenized(batch, token_bounds_many)
+            batch = []
+    yield from _tokenized(batch, token_bounds_many)
+
+
+def _tokenized(batch: list[dict[str, Any]], bounds_many: Any) -> Iterator[tuple[dict[str, Any], list]]:
+    if not batch:
+        return
+    starts, ends, counts = bounds_many([rec["text"] for rec in batch])
+    s, e = starts.tolist(), ends.tolist()
+    pos = 0
+    for rec, n in zip(batch, counts.tolist()):
+        yield rec, list(zip(s[pos:pos + n], e[pos:pos + n]))
+        pos += n
+
+
+def cut_tokens(text: str, cuts: Iterable[int], *, split_space: bool = False,
+               tokens: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """The word tokenizer's tokens (``tokens``, when given, are them), cut again at every offset in
+    ``cuts`` that falls inside one.
 
     Cutting at span edges makes every span expressible in tokens. With ``split_space`` a token is
-    also cut at white space it holds (NBSP in ``1\\u00a0200``), which columns formats cannot hold.
+    also cut at white space it holds (NBSP in ``1\u00a0200``), which columns formats cannot hold.
+    Work is per cut and per such space, not per token: a document has far fewer of them.
     """
-    edges = sorted(set(cuts))
-    out: list[tuple[int, int]] = []
-    j = 0
-    for s, e in token_spans(text):
-        pieces = [s]
-        while j < len(edges) and edges[j] <= s:
-            j += 1
-        k = j
-        while k < len(edges) and edges[k] < e:
-            pieces.append(edges[k])
-            k += 1
-        pieces.append(e)
-        for a, b in zip(pieces, pieces[1:]):
-            if not split_space:
-                out.append((a, b))
-                continue
-            i = a
-            for m in re.finditer(r"\s+", text[a:b]):
-                if a + m.start() > i:
-                    out.append((i, a + m.start()))
-                i = a + m.end()
-            if i < b:
-                out.append((i, b))
+    out = token_spans(text) if tokens is None else list(tokens)
+    starts = [s for s, _e in out]
+    pieces: dict[int, list[int]] = {}  # token index -> offsets to cut it at
+    for edge in set(cuts):
+        i = bisect_right(starts, edge) - 1
+        if i >= 0 and starts[i] < edge < out[i][1]:
+            pieces.setdefault(i, []).append(edge)
+    gaps: dict[int, list[tuple[int, int]]] = {}  # token index -> white space runs inside it
+    if split_space:
+        for m in _TOKEN_SPACES.finditer(text):
+            i = bisect_right(starts, m.start()) - 1
+            if i >= 0 and m.start() < out[i][1]:
+                gaps.setdefault(i, []).append(m.span())
+    for i in sorted(pieces.keys() | gaps.keys(), reverse=True):  # from the end: indices stay valid
+        s, e = out[i]
+        bounds = [s, *sorted(pieces.get(i, ())), e]
+        parts = list(zip(bounds, bounds[1:]))
+        for gs, ge in gaps.get(i, ()):
+            parts = [piece for a, b in parts for piece in ((a, min(b, gs)), (max(a, ge), b)) if piece[1] > piece[0]]
+        out[i:i + 1] = parts
     return out
 
 

@@ -31,6 +31,7 @@ from annotator.formats.atomic import atomic_output
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
     Options, Report, check_lossy, cut_tokens, labels_for, non_overlapping, plain_attrs, ref_links, span_desc,
+    with_tokens,
 )
 from annotator.formats.jsonl import Item
 from annotator.formats.problems import ProblemLog
@@ -39,6 +40,7 @@ from annotator.schema import Scheme
 TAG_SCHEMES = ("iob1", "iob2", "bilou")
 DOCSTART = "-DOCSTART- -X- O O"
 _SENTENCE_END = frozenset({".", "!", "?", "…", "?!", "!?"})
+_LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
 _TAG = re.compile(r"^([BIELSU])-(.+)$")
 
 
@@ -47,15 +49,17 @@ def tag_names(labels: Iterable[str], tags: str) -> list[str]:
     return ["O"] + [f"{p}-{lab}" for lab in labels for p in prefixes]
 
 
-def tagged_sentences(rec: dict[str, Any], scheme: Scheme, options: Options) -> tuple[list[tuple[list[str], list[str]]], list[str]]:
-    """``[(tokens, tags), ...]`` sentences of one record, and what the tags could not hold."""
+def tagged_sentences(rec: dict[str, Any], scheme: Scheme, options: Options,
+                     tokens: list[tuple[int, int]] | None = None) -> tuple[list[tuple[list[str], list[str]]], list[str]]:
+    """``[(tokens, tags), ...]`` sentences of one record, and what the tags could not hold
+    (``tokens``: its text's word tokens, if already known; see ``common.with_tokens``)."""
     if options.tags not in TAG_SCHEMES:
         raise UsageError(f"--tags must be one of {', '.join(TAG_SCHEMES)}")
     labels = labels_for(scheme, options)
     text = rec["text"]
     kept, dropped = non_overlapping(rec["spans"])
     lost = [f"span {span_desc(s)} dropped: overlaps {span_desc(k)} (token tags cannot nest)" for s, k in dropped]
-    toks = cut_tokens(text, [x for s in kept for x in (s["start"], s["end"])], split_space=True)
+    toks = cut_tokens(text, [x for s in kept for x in (s["start"], s["end"])], split_space=True, tokens=tokens)
     starts = [a for a, _ in toks]
     tags = ["O"] * len(toks)
     inside = [False] * len(toks)  # token is inside a span but not its first token
@@ -96,12 +100,15 @@ def tagged_sentences(rec: dict[str, Any], scheme: Scheme, options: Options) -> t
     sentences: list[tuple[list[str], list[str]]] = []
     cur_t: list[str] = []
     cur_g: list[str] = []
+    line_break = _LINE_BREAK.search
+    n = len(toks)
     for k, (a, b) in enumerate(toks):
-        cur_t.append(text[a:b])
+        word = text[a:b]
+        cur_t.append(word)
         cur_g.append(tags[k])
-        if k + 1 < len(toks) and not inside[k + 1]:
-            gap = text[b:toks[k + 1][0]]
-            if any(c in gap for c in "\n\r\u2028\u2029") or (text[a:b] in _SENTENCE_END and gap and gap.isspace()):
+        if k + 1 < n and not inside[k + 1]:
+            nxt = toks[k + 1][0]
+            if line_break(text, b, nxt) or (word in _SENTENCE_END and nxt > b and text[b:nxt].isspace()):
                 sentences.append((cur_t, cur_g))
                 cur_t, cur_g = [], []
     if cur_t:
@@ -113,8 +120,8 @@ def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options:
     report = Report("conll", dest, notes=["CoNLL keeps tokens and tags only: document ids, the text's white space, "
                                           "attributes and links are not in the file"])
     with atomic_output(dest) as out:
-        for rec in records:
-            sentences, lost = tagged_sentences(rec, scheme, options)
+        for rec, tokens in with_tokens(records):
+            sentences, lost = tagged_sentences(rec, scheme, options, tokens)
             chunks = [DOCSTART, "\n\n"]
             for tokens, tags in sentences:
                 chunks.extend(f"{t} {g}\n" for t, g in zip(tokens, tags))

@@ -23,7 +23,7 @@ from typing import Any
 import orjson
 
 from annotator.errors import UsageError
-from annotator.formats.common import Options, Report, check_lossy, labels_for, staged_folder
+from annotator.formats.common import Options, Report, check_lossy, labels_for, staged_folder, with_tokens
 from annotator.formats.conll import TAG_SCHEMES, tag_names, tagged_sentences
 from annotator.schema import Scheme
 
@@ -56,8 +56,8 @@ def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options:
     row = 0
     with staged_folder(dest) as stage:
         with open(stage / DATA, "wb", buffering=1 << 20) as out:
-            for rec in records:
-                sentences, lost = tagged_sentences(rec, scheme, options)
+            for rec, tokens in with_tokens(records):
+                sentences, lost = tagged_sentences(rec, scheme, options, tokens)
                 for tokens, tags in sentences:
                     out.write(orjson.dumps({"id": str(row), "document": rec["id"], "annotator": rec.get("annotator") or "",
                                             "tokens": tokens, "ner_tags": [index[t] for t in tags]}))

@@ -32,7 +32,7 @@ import orjson
 from annotator.formats.atomic import atomic_output
 from annotator.formats.builder import ReadContext, RecordBuilder, annotator_name
 from annotator.formats.common import (
-    ENVELOPE, Options, Report, check_lossy, cut_tokens, envelope, labels_for, ref_links, same_text,
+    ENVELOPE, Options, Report, check_lossy, cut_tokens, envelope, labels_for, ref_links, same_text, with_tokens,
 )
 from annotator.formats.jsonl import Item
 from annotator.formats.lines import good_json_lines
@@ -47,8 +47,10 @@ def _hash32(*parts: bytes) -> int:
     return int.from_bytes(h[:4], "little", signed=True)
 
 
-def prodigy_tokens(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Tokens covering ``text`` exactly (token texts + ``ws`` spaces), with every span edge a token edge."""
+def prodigy_tokens(text: str, spans: list[dict[str, Any]],
+                   words: list[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+    """Tokens covering ``text`` exactly (token texts + ``ws`` spaces), with every span edge a token edge
+    (``words``: the text's word tokens, if already known; see ``common.with_tokens``)."""
     starts = {s["start"] for s in spans}
     ends = {s["end"] for s in spans}
     edges = sorted(starts | ends)
@@ -69,7 +71,7 @@ def prodigy_tokens(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any
                 add(x, y)
 
     pos = 0
-    for a, b in cut_tokens(text, edges):
+    for a, b in cut_tokens(text, edges, tokens=words):
         if a > pos:
             gap(pos, a)
         add(a, b)
@@ -79,10 +81,11 @@ def prodigy_tokens(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any
     return toks
 
 
-def _task(rec: dict[str, Any], scheme: Scheme, options: Options) -> dict[str, Any]:
+def _task(rec: dict[str, Any], scheme: Scheme, options: Options,
+          words: list[tuple[int, int]] | None = None) -> dict[str, Any]:
     labels = labels_for(scheme, options)
     text = rec["text"]
-    tokens = prodigy_tokens(text, rec["spans"])
+    tokens = prodigy_tokens(text, rec["spans"], words)
     tok_start = {t["start"]: t["id"] for t in tokens}
     tok_end = {t["end"]: t["id"] for t in tokens}
     spans, pos = [], {}
@@ -123,8 +126,8 @@ def _task(rec: dict[str, Any], scheme: Scheme, options: Options) -> dict[str, An
 def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options: Options) -> Report:
     report = Report("prodigy", dest)
     with atomic_output(dest) as out:
-        for rec in records:
-            out.write(orjson.dumps(_task(rec, scheme, options)))
+        for rec, words in with_tokens(records):
+            out.write(orjson.dumps(_task(rec, scheme, options, words)))
             out.write(b"\n")
             report.records += 1
         check_lossy(report, options)
