@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +43,7 @@ def file_annotator(path: str) -> str:
 class Source:
     path: str
     annotator: str  # for records that name none
-    parts: list[tuple[int, int]]  # (start byte, end byte) of each part, cut at line starts
+    parts: list[tuple[int, int | None]]  # (start byte, end byte or None: to the end) of each part
 
 
 def _careful(path: str, number: int, offset: int, body: bytes, scheme: Any, ex: Extractor) -> Any:
@@ -91,7 +92,8 @@ def read_part(sources: Sequence[Source], part: int, scheme: Any, decoder: Any, l
             ex.batch.lines_in.append(0)
             continue
         with f:
-            f.seek(start)
+            if start:
+                f.seek(start)
             for number, offset, raw in _raw_lines(f, 1, start, stop):
                 if raw is None:
                     ex.problem(too_long(src.path, number).problem)
@@ -114,22 +116,25 @@ def read_part(sources: Sequence[Source], part: int, scheme: Any, decoder: Any, l
 
 
 def plan_sources(paths: Sequence[str], parts: int) -> list[Source]:
-    """Each file cut into ``parts`` byte ranges at line starts (fewer for a small file)."""
+    """Each file cut into ``parts`` byte ranges at line starts (fewer for a small file); the last
+    one reads to the end. A pipe (``/dev/stdin``, ``<(...)``) is one part, read as it comes."""
     out = []
     for p in paths:
+        pieces: list[tuple[int, int | None]] = [(0, None)]
         try:
-            size = os.path.getsize(p)
-            with open(p, "rb") as f:
-                starts = [0]
-                for k in range(1, parts):
-                    f.seek(max(starts[-1], size * k // parts))
-                    f.readline()  # to the start of the next line
-                    if f.tell() >= size:
-                        break
-                    starts.append(f.tell())
-            pieces = list(zip(starts, starts[1:] + [size]))
+            if parts > 1 and stat.S_ISREG(os.stat(p).st_mode):
+                size = os.path.getsize(p)
+                with open(p, "rb") as f:
+                    starts = [0]
+                    for k in range(1, parts):
+                        f.seek(max(starts[-1], size * k // parts))
+                        f.readline()  # to the start of the next line
+                        if f.tell() >= size:
+                            break
+                        starts.append(f.tell())
+                pieces = list(zip(starts, [*starts[1:], None]))
         except OSError:
-            pieces = [(0, 0)]  # read_part reports the file it cannot open
+            pass  # read_part reports the file it cannot open
         out.append(Source(p, file_annotator(p), pieces))
     return out
 
@@ -137,7 +142,7 @@ def plan_sources(paths: Sequence[str], parts: int) -> list[Source]:
 def readers_for(paths: Sequence[str]) -> int:
     """How many processes should read these files: one per core for a big set, else one."""
     try:
-        size = sum(os.path.getsize(p) for p in paths)
+        size = sum(os.path.getsize(p) for p in paths if stat.S_ISREG(os.stat(p).st_mode))
     except OSError:
         return 1
     if size < PARALLEL_MIN_BYTES or not can_fork():

@@ -105,3 +105,14 @@ def test_agree_says_which_package_is_missing(monkeypatch, capsys):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "krippendorff" else real(name, *a))
     assert main(["agree", "x.jsonl", "--schema", str(SCHEME_PATH)]) == 1
     assert "needs krippendorff" in capsys.readouterr().err
+
+
+def test_agree_reads_a_pipe(tmp_path):
+    """A SOURCE that is a pipe (/dev/stdin, a shell's <(...)) is read as it comes, not skipped."""
+    alice, bob = files(tmp_path)
+    with open(alice, "rb") as stdin:
+        proc = subprocess.run([*ANNOTATOR, "agree", "/dev/stdin", bob, "--json", "--schema", str(SCHEME_PATH)],
+                              stdin=stdin, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    fig = orjson.loads(proc.stdout)
+    assert fig["annotators"] == ["alice", "bob"] and fig["pairs"][0]["exact"]["f1"] == 0.5
