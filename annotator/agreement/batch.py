@@ -34,7 +34,7 @@ class Batch:
     document id, text_sha256, annotator, status); its spans in scope are the next ``n_spans[r]``
     entries of the span columns. ``attrs`` index ``attr_values`` (attributes as in
     :class:`~annotator.agreement.spans.Mark`: unset ones left out, refs as :class:`Ref`).
-    Tokens: the texts with sha256 ``token_sha[t]`` has ``tok_count[t]`` tokens, text after text."""
+    Tokens: the text with sha256 ``token_sha[t]`` has ``tok_count[t]`` tokens, text after text."""
 
     records: list[tuple[int, int | None, str, str, str, str]] = field(default_factory=list)
     text_len: np.ndarray = _empty()
