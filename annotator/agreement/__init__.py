@@ -8,3 +8,10 @@ and prints them (``render``); ``definitions`` says in words how they are defined
 :class:`Mark`, a span by value, which the review's merge uses too. ``annotator agree`` is the
 command over them.
 """
+
+
+def missing_packages() -> list[str]:
+    """The optional packages the figures need (the ``agree`` extra) that are not installed."""
+    from importlib.util import find_spec
+
+    return [name for name in ("numpy", "krippendorff") if find_spec(name) is None]

@@ -48,9 +48,9 @@ def chosen_labels(scheme, names: list[str] | None) -> list[str]:
 
 
 def _check_packages() -> None:
-    from importlib.util import find_spec
+    from annotator.agreement import missing_packages
 
-    missing = [name for name in ("numpy", "krippendorff") if find_spec(name) is None]
+    missing = missing_packages()
     if missing:
         raise AnnotatorError(f"annotator agree needs {' and '.join(missing)}: pip install 'annotator[agree]'")
 

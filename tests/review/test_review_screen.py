@@ -201,3 +201,29 @@ def test_gold_marks_kept_up_to_date_equal_those_computed_again(store):
             continue
         st = rs.refresh(st, change)
         assert st.gold_ids == rs._gold_ids(st.gold), kind
+
+
+async def test_figures_panel_with_nothing_marked_and_without_the_agree_extra(tmp_path, monkeypatch):
+    """A document both annotators left empty has undefined figures (—), not a crash; without
+    numpy or krippendorff installed, the panel says what to install instead of failing."""
+    st = open_store(tmp_path / "e.db")
+    st.add_documents([NewDocument("d1", TEXT, text_sha256(TEXT), {}, "d1.txt")])
+    for who in ("alice", "bob"):
+        s = Session(st, SCHEME, who)
+        sid = s.add_span("d1", *at("juin 2014"), "DATE").ops[0]["span"]["id"]
+        s.remove_span("d1", sid)  # a record, with no span left
+    app = build_review_app(st, SCHEME, "reviewer")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "alice–bob: F1 exact —  partial —" in screen_text(app)
+    import annotator.agreement
+
+    monkeypatch.setattr(annotator.agreement, "missing_packages", lambda: ["numpy"])
+    app = build_review_app(st, SCHEME, "reviewer")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        panel = str(app.screen.query_one("#figures").render())
+        assert panel == "agreement figures need numpy: pip install 'annotator[agree]'"
+    st.close()

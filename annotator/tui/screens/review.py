@@ -33,6 +33,11 @@ from annotator.tui.widgets.span_index import ViewSpan
 MARKERS = "①②③④⑤⑥⑦⑧⑨"
 
 
+def _num(x: float | None) -> str:
+    """A figure, or — where it is undefined (no span on either side, say)."""
+    return "—" if x is None else f"{x:.2f}"
+
+
 class Item:
     """A row of the candidate list: an annotator's candidate, or a span only the reviewer added."""
 
@@ -148,25 +153,30 @@ class ReviewScreen(EditingScreen):
     @work(thread=True, exclusive=True, group="figures")
     def compute_figures(self, st: ReviewState) -> None:
         """This document's agreement figures, off the event loop (numpy and friends load here)."""
-        from annotator.agreement.corpus import from_records, gc_paused
-        from annotator.agreement.report import agreement
+        from annotator.agreement import missing_packages
 
+        missing = missing_packages()
         if len(st.annotators) < 2:
             text = Text("one annotator only: no agreement figures", style="dim")
+        elif missing:
+            text = Text(f"agreement figures need {' and '.join(missing)}: pip install 'annotator[agree]'",
+                        style="dim")
         else:
+            from annotator.agreement.corpus import from_records, gc_paused
+            from annotator.agreement.report import agreement
+
             # no cyclic GC meanwhile: on a long article its passes over what this builds would
             # hold the interpreter for tens of ms while the reviewer presses keys
             with gc_paused():
                 fig = agreement(from_records(st.text, st.records, self.scheme, doc_id=st.doc_id), self.scheme)
             text = Text("agreement on this document\n", style="bold")
             for p in fig["pairs"]:
-                k = p["cohen_kappa"]
-                text.append(display_line(f"{p['a']}–{p['b']}: F1 exact {p['exact']['f1']:.2f}  partial "
-                                         f"{p['partial']['f1']:.2f}  κ {'—' if k is None else f'{k:.2f}'}") + "\n")
+                text.append(display_line(f"{p['a']}–{p['b']}: F1 exact {_num(p['exact']['f1'])}  partial "
+                                         f"{_num(p['partial']['f1'])}  κ {_num(p['cohen_kappa'])}") + "\n")
             if fig["fleiss_kappa"] is not None and len(st.annotators) > 2:
-                text.append(f"Fleiss κ {fig['fleiss_kappa']:.2f}  ")
+                text.append(f"Fleiss κ {_num(fig['fleiss_kappa'])}  ")
             if fig["krippendorff_alpha"] is not None:
-                text.append(f"Krippendorff α {fig['krippendorff_alpha']:.2f}")
+                text.append(f"Krippendorff α {_num(fig['krippendorff_alpha'])}")
         self.app.call_from_thread(self.query_one("#figures", Static).update, text)
 
     # -- focus ----------------------------------------------------------------------------------
