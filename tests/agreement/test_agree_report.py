@@ -365,3 +365,22 @@ def test_token_figures_from_a_forked_child_are_the_same(tmp_path, scheme, monkey
     here = agreement(corpus, scheme)
     monkeypatch.setattr(report, "FORK_MIN_CHARS", 0)
     assert agreement(corpus, scheme, fork=True) == here
+
+
+def test_the_per_document_table_lists_every_document_worst_first_and_shows_ids_safely(tmp_path, scheme):
+    from rich.console import Console
+
+    hostile = "[bold]x[/bold]\u202e"  # markup and a bidi override (ids refuse control characters)
+    a = [make_record(TEXT, [sp(MACRON, "ACTOR")], id=hostile, annotator="a"),
+         make_record(TEXT, [sp(MACRON, "ACTOR"), sp(DATE, "DATE")], id="good", annotator="a")]
+    b = [make_record(TEXT, [sp(FRANCE, "ACTOR")], id=hostile, annotator="b"),
+         make_record(TEXT, [sp(MACRON, "ACTOR"), sp(DATE, "DATE")], id="good", annotator="b")]
+    fig = figures(tmp_path, scheme, {"a.jsonl": a, "b.jsonl": b})
+    out = io.StringIO()
+    render(fig, Console(file=out, width=100, force_terminal=True), by_doc=True)
+    text = out.getvalue()
+    assert "\u202e" not in text  # the bidi override never reaches the terminal
+    lines = [ln for ln in text.splitlines() if "[bold]x[/bold]" in ln or ln.startswith("good")]
+    assert len(lines) == 2 and "[bold]x[/bold]" in lines[0]  # the markup shown as text, the worst first
+    assert lines[0].split()[-3:-1] == ["0.000", "0.000"]  # exact and partial F1: no span in common
+    assert lines[1].split()[-3:] == ["1.000", "1.000", "1.000"]
