@@ -23,7 +23,9 @@ COMMANDS = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``only``, the options of that command alone are configured
+    (the others are listed with their help line), so its siblings' modules are not imported."""
     import importlib
 
     parser = argparse.ArgumentParser(
@@ -37,8 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
-        add_common(p)
-        importlib.import_module(module).configure(p)
+        if only is None or name == only:
+            add_common(p)
+            importlib.import_module(module).configure(p)
     return parser
 
 
@@ -46,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["annotate", *argv]
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv[0] if argv[0] in COMMANDS else None).parse_args(argv)
     if args.command is None:
-        args = build_parser().parse_args(["annotate"])
+        args = build_parser("annotate").parse_args(["annotate"])
     return run_command(args)
