@@ -72,8 +72,12 @@ def paint_segments(n_seg: int, first: np.ndarray, last: np.ndarray, codes: np.nd
 
 
 def _cuts(n_units: int, parts: list[np.ndarray]) -> np.ndarray:
-    """The distinct values of ``parts`` (all in 0 .. n_units), sorted: marked in a mask rather
-    than sorted, since they are dense."""
+    """The distinct values of ``parts`` (all in 0 .. n_units), sorted: marked in a mask where
+    they are dense (faster than sorting them), sorted where they are sparse (a mask of every
+    character of a huge corpus would cost more memory than the values)."""
+    count = sum(p.size for p in parts)
+    if n_units > 16 * count:
+        return np.unique(np.concatenate(parts))
     mask = np.zeros(n_units + 1, dtype=bool)
     for p in parts:
         mask[p] = True

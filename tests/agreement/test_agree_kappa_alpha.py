@@ -170,3 +170,10 @@ def test_segments_equal_a_naive_per_character_painting(docs_marks):
     want_b = [c for _t, m in docs for c in (naive_codes(40, m["b"]) if "b" in m else [-1] * 40)]
     assert got.tolist() == ([want_a, want_b] if "b" in corpus.annotators else [want_a])
     assert np.repeat(cu.doc, cu.weight).tolist() == [d for d in range(len(docs)) for _ in range(40)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 5000), st.lists(st.lists(st.integers(0, 5000), max_size=30), max_size=4))
+def test_cuts_dense_or_sparse_are_the_sorted_distinct_values(n_units, parts):
+    arrays = [np.array([min(x, n_units) for x in p], dtype=np.int64) for p in parts] or [np.zeros(0, np.int64)]
+    assert units._cuts(n_units, arrays).tolist() == sorted({int(x) for a in arrays for x in a})
