@@ -16,6 +16,9 @@ from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
+# Below this much input, work split across forked processes costs more than it saves.
+FORK_MIN_BYTES = 4 * 1024 * 1024
+
 
 def can_fork() -> bool:
     return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()

@@ -24,11 +24,11 @@ from typing import Any
 
 from annotator.agreement.batch import Batch, Extractor
 from annotator.errors import Problem
-from annotator.forking import Forked, can_fork
+from annotator.forking import FORK_MIN_BYTES, Forked, can_fork
 from annotator.model.rules import SpanColumns
 
 # Below this many bytes in all, the files are read in this process (a fork costs more).
-PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+PARALLEL_MIN_BYTES = FORK_MIN_BYTES
 
 
 def file_annotator(path: str) -> str:

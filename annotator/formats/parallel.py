@@ -19,12 +19,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.errors import Problem
-from annotator.forking import can_fork
+from annotator.forking import FORK_MIN_BYTES, can_fork
 from annotator.formats.item import Item
 from annotator.formats.problems import ProblemLog
 
-# Below this size a fork costs more than it saves.
-PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+PARALLEL_MIN_BYTES = FORK_MIN_BYTES  # below this size a fork costs more than it saves
 
 
 def worth_it(path: str) -> bool:
