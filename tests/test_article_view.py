@@ -623,3 +623,32 @@ async def test_seed_article_renders():
         await press(pilot, "ctrl+end")
         assert view.cursor == len(text)
         await pilot.pause()
+
+
+class TwoWidgets(Host):
+    """The view and a second focusable widget, to move the focus away from the view."""
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Input
+
+        yield ArticleView(self._text, self._spans, self._colors, id="view")
+        yield Input(id="other")
+
+
+async def test_the_cursor_is_reverse_only_while_the_view_has_the_focus():
+    app = TwoWidgets("abc def ghi")
+    async with app.run_test(size=(40, 6)) as pilot:
+        view = view_of(app)
+        view.move_cursor(4)
+        await pilot.pause()
+
+        def cursor_style() -> Style:
+            return cell_styles(view.render_line(0))[4][1]
+
+        assert cursor_style().reverse and not cursor_style().underline
+        app.query_one("#other").focus()
+        await pilot.pause()
+        assert cursor_style().underline and not cursor_style().reverse  # still visible, plainly not active
+        view.focus()
+        await pilot.pause()
+        assert cursor_style().reverse

@@ -57,6 +57,9 @@ class ArticleView(ArticleInput, ScrollView, can_focus=True):
         scrollbar-size-vertical: 1;
         height: 1fr;
         & > .article-view--cursor {
+            text-style: underline;
+        }
+        &:focus > .article-view--cursor {
             text-style: reverse;
         }
         & > .article-view--selection {
