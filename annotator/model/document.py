@@ -7,12 +7,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from annotator.model.hashing import checked_sha256, has_lone_surrogate, text_sha256
+from annotator.model.patterns import DOC_ID_PATTERN, SHA256_PATTERN
 
 __all__ = ["DOC_ID_PATTERN", "SHA256_PATTERN", "Document", "checked_sha256", "has_lone_surrogate", "text_sha256"]
 
-# Ids become file names in some exports (brat), keys in others: keep them printable and bounded.
-DOC_ID_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]{1,256}$"
-SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 
 class Document(BaseModel):

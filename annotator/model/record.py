@@ -11,14 +11,13 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from annotator.model.document import DOC_ID_PATTERN, SHA256_PATTERN, checked_sha256
+from annotator.model.document import checked_sha256
+from annotator.model.patterns import ANNOTATOR_PATTERN, DOC_ID_PATTERN, ISO_DATETIME_PATTERN, SHA256_PATTERN
 from annotator.model.rules import STATUSES, RefAttrs, record_is_clean, record_problems
 from annotator.model.span import Flag, Span
 
 __all__ = ["STATUSES", "Record", "rule_error"]
 Status = Literal["todo", "in_progress", "done", "skipped"]
-ANNOTATOR_PATTERN = r"^[A-Za-z0-9_.@+-]{1,64}$"
-ISO_DATETIME_PATTERN = r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:\d\d)?$"
 
 
 def rule_error(problems: list[tuple[str, str]]) -> PydanticCustomError:

@@ -6,8 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SPAN_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
-SOURCE_PATTERN = r"^[a-z][a-z0-9_.-]{0,31}$"
+from annotator.model.patterns import SOURCE_PATTERN, SPAN_ID_PATTERN
+
 DECISIONS = ("auto_accepted", "accepted", "picked", "added")
 
 

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, NamedTuple, Union
 
 import msgspec
 
+from annotator.model import patterns
 from annotator.model.hashing import checked_sha256
 from annotator.model.rules import SpanColumns, spans_are_clean
 from annotator.schema.definition import AttrDef, LabelDef
@@ -28,14 +29,16 @@ MAX_DEPTH = 64  # as annotator.formats.lines (not imported at start: that module
 
 
 class _Pattern:
-    """A pattern of the models (model/document.py, model/record.py, model/span.py), checked with
-    ``fullmatch``, which, like the models' ``$`` in pydantic's Rust regex, refuses a final newline.
+    """A pattern of the models (:mod:`annotator.model.patterns`), checked with ``fullmatch`` in
+    place of its anchors: like the models' ``$`` in pydantic's Rust regex, it refuses a final
+    newline, which Python's ``$`` would let through.
 
     msgspec's own pattern check costs about a microsecond a string, so strings are checked here,
     many in one call where they can be: joined by newlines, which none of these patterns matches,
     after making sure no string holds one of its own."""
 
-    def __init__(self, pattern: str):
+    def __init__(self, anchored: str):
+        pattern = anchored.removeprefix("^").removesuffix("$")
         self.one = re.compile(pattern)
         self._many = re.compile(rf"(?:{pattern})(?:\n(?:{pattern}))*")
 
@@ -49,12 +52,12 @@ class _Pattern:
         return joined.count("\n") == len(values) - 1 and self._many.fullmatch(joined) is not None
 
 
-DOC_ID = _Pattern(r"[^\x00-\x1f\x7f-\x9f]{1,256}")
-ANNOTATOR = _Pattern(r"[A-Za-z0-9_.@+-]{1,64}")
-DATETIME = _Pattern(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:Z|[+-]\d\d:\d\d)?")
-SPAN_ID = _Pattern(r"[A-Za-z0-9_.:-]{1,64}")
-SOURCE = _Pattern(r"[a-z][a-z0-9_.-]{0,31}")
-TIMEX = _Pattern(TIMEX_PATTERN.removeprefix("^").removesuffix("$"))
+DOC_ID = _Pattern(patterns.DOC_ID_PATTERN)
+ANNOTATOR = _Pattern(patterns.ANNOTATOR_PATTERN)
+DATETIME = _Pattern(patterns.ISO_DATETIME_PATTERN)
+SPAN_ID = _Pattern(patterns.SPAN_ID_PATTERN)
+SOURCE = _Pattern(patterns.SOURCE_PATTERN)
+TIMEX = _Pattern(TIMEX_PATTERN)
 _KNOWN_MAX = 100_000  # values remembered as good, per pattern
 
 _FINITE = msgspec.Meta(ge=-1.7976931348623157e308, le=1.7976931348623157e308)  # refuses inf and nan
