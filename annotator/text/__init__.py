@@ -25,26 +25,4 @@ def __getattr__(name: str) -> Any:
     return getattr(import_module(f"annotator.text.{home}"), name)
 
 
-__all__ = [
-    "DISPLAY_TABLE",
-    "ELISIONS",
-    "LINE_TABLE",
-    "NO_SPLIT",
-    "UNITS",
-    "OffsetError",
-    "OffsetMap",
-    "bytes_to_cp",
-    "cp_to_bytes",
-    "cp_to_grapheme",
-    "cp_to_utf16",
-    "display_line",
-    "display_text",
-    "grapheme_boundaries",
-    "grapheme_to_cp",
-    "next_word_start",
-    "prev_word_start",
-    "snap",
-    "token_spans",
-    "utf16_to_cp",
-    "word_at",
-]
+__all__ = sorted(_HOME)
