@@ -73,7 +73,7 @@ def read_part(sources: Sequence[Source], part: int, scheme: Any, decoder: Any, l
               limit: int = 50, tokenize: bool = True) -> Batch:
     """Part ``part`` of every source file, every line validated. Line numbers count from the
     part's start (:func:`annotator.agreement.corpus.assemble` makes them the file's)."""
-    from annotator.formats.lines import _raw_lines, too_long
+    from annotator.formats.lines import body_lines, too_long
 
     ex = Extractor(labels, scheme.ref_attrs, limit)
     decode = decoder.decode
@@ -94,12 +94,9 @@ def read_part(sources: Sequence[Source], part: int, scheme: Any, decoder: Any, l
         with f:
             if start:
                 f.seek(start)
-            for number, offset, raw in _raw_lines(f, 1, start, stop):
-                if raw is None:
+            for number, offset, body in body_lines(f, 1, start, stop):
+                if body is None:
                     ex.problem(too_long(src.path, number).problem)
-                    continue
-                body = raw.rstrip(b"\r\n")
-                if not body or body.isspace():
                     continue
                 done = decode(body)
                 if done is not None:

@@ -77,15 +77,12 @@ def _check_lines(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: P
                  first_line: int, offset: int, stop: int | None) -> Iterator[None]:
     """Check only: a line the fast decoder (:mod:`annotator.schema.record_decoder`) accepts is a
     valid record; any other goes through the JSON parser and the models, which say what is wrong."""
-    from annotator.formats.lines import _raw_lines, parse_line, too_long
+    from annotator.formats.lines import body_lines, parse_line, too_long
 
     decode = scheme.decoder().decode
-    for number, start, raw in _raw_lines(f, first_line, offset, stop):
-        if raw is None:
+    for number, start, body in body_lines(f, first_line, offset, stop):
+        if body is None:
             log.add(too_long(name, number).problem)
-            continue
-        body = raw.rstrip(b"\r\n")
-        if not body or body.isspace():
             continue
         done = decode(body)
         if done is None:
@@ -161,12 +158,9 @@ def read_jsonl_unchecked(f: IO[bytes], name: str, annotator: str, unread: list[i
     (nesting depth, like everything else, is the validating process's to check)."""
     import orjson
 
-    from annotator.formats.lines import _raw_lines
+    from annotator.formats.lines import body_lines
 
-    for number, _offset, raw in _raw_lines(f):
-        body = raw.rstrip(b"\r\n") if raw is not None else None
-        if body is not None and (not body or body.isspace()):
-            continue
+    for number, _offset, body in body_lines(f):
         try:
             if body is None:
                 raise ValueError("line too long")

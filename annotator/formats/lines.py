@@ -25,7 +25,6 @@ class Line:
     number: int  # 1-based
     value: Any  # the parsed JSON object, or None when problem is set
     problem: Problem | None = None
-    raw: bytes = b""
 
 
 def depth_exceeds(value: Any, limit: int = MAX_DEPTH) -> bool:
@@ -72,20 +71,25 @@ def _raw_lines(f: IO[bytes], first_line: int = 1, offset: int = 0,
         yield number, start, chunk
 
 
-def read_json_lines(f: IO[bytes], name: str, *, want_raw: bool = False, first_line: int = 1,
-                    offset: int = 0, stop: int | None = None) -> Iterator[Line]:
-    """Parse each non-blank physical line as one JSON object (see :func:`_raw_lines` for parts)."""
-    for number, offset, raw in _raw_lines(f, first_line, offset, stop):
+def body_lines(f: IO[bytes], first_line: int = 1, offset: int = 0,
+               stop: int | None = None) -> Iterator[tuple[int, int, bytes | None]]:
+    """(line number, byte offset of the line, the line without its line break) of each non-blank
+    line; None in place of a line over the size limit (see :func:`too_long`). For the
+    parameters, see :func:`_raw_lines`."""
+    for number, start, raw in _raw_lines(f, first_line, offset, stop):
         if raw is None:
-            yield too_long(name, number)
+            yield number, start, None
             continue
         body = raw.rstrip(b"\r\n")
-        if not body or body.isspace():
-            continue
-        line = parse_line(name, number, offset, body)
-        if want_raw:
-            line.raw = raw
-        yield line
+        if body and not body.isspace():
+            yield number, start, body
+
+
+def read_json_lines(f: IO[bytes], name: str, *, first_line: int = 1, offset: int = 0,
+                    stop: int | None = None) -> Iterator[Line]:
+    """Parse each non-blank physical line as one JSON object (see :func:`_raw_lines` for parts)."""
+    for number, start, body in body_lines(f, first_line, offset, stop):
+        yield too_long(name, number) if body is None else parse_line(name, number, start, body)
 
 
 def too_long(name: str, number: int) -> Line:
