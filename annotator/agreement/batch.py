@@ -17,6 +17,7 @@ import numpy as np
 
 from annotator.agreement.spans import Ref
 from annotator.errors import Problem
+from annotator.schema.record_decoder import Attrs
 from annotator.model.rules import SpanColumns
 
 COUNTED_STATUSES = frozenset({"in_progress", "done"})
@@ -82,9 +83,9 @@ class Extractor:
             b.problem_sources.append(self.source)
 
     def add(self, source: int, line: int | None, doc_id: str, text: str, sha: str, annotator: str, status: str,
-            cols: SpanColumns, attrs: list[Any]) -> None:
-        """One valid record: ``cols`` its spans' columns, ``attrs`` each span's attributes (all
-        decoder structs, or all dicts)."""
+            cols: SpanColumns) -> None:
+        """One valid record: ``cols`` its spans' columns (the spans: decoder structs, models, or
+        dicts of an export record)."""
         self.batch.records.append((source, line, doc_id, sha, annotator, status))
         if status not in COUNTED_STATUSES:
             self._text_len.append(0)
@@ -95,7 +96,10 @@ class Extractor:
             self._texts[sha] = text
         starts, ends, labels = cols.starts, cols.ends, cols.labels
         codes = list(map(self.code_of.get, labels))
-        if attrs and isinstance(attrs[0], dict):  # read as dicts: their items, hashable, stand for them
+        spans = cols.spans
+        attrs = ([s.get("attrs") for s in spans] if spans and isinstance(spans[0], dict)
+                 else [s.attrs for s in spans])  # type: ignore[attr-defined]
+        if attrs and not isinstance(attrs[0], Attrs):  # dicts: their items, hashable, stand for them
             attrs = [frozenset(a.items()) if a else _NO_ATTRS for a in attrs]
         keys = attrs
         if None in codes:  # labels out of scope

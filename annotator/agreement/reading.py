@@ -17,8 +17,9 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +108,7 @@ def read_part(sources: Sequence[Source], part: int, scheme: Any, decoder: Any, l
                         continue
                     cols = SpanColumns.of(rec.spans)
                 ex.add(s_index, number, rec.id, rec.text, rec.text_sha256, rec.annotator or src.annotator,
-                       rec.status, cols, [s.attrs for s in rec.spans])
+                       rec.status, cols)
         ex.batch.lines_in.append(number)
     return ex.finish(tokenize)
 
@@ -158,10 +159,8 @@ def read_files(paths: Sequence[str], scheme: Any, labels: Sequence[str], limit: 
     decoder = scheme.decoder()
     prepare()  # the tokenizer's tables, built once for every reader
     n_parts = max((len(s.parts) for s in sources), default=1)
-    children = [Forked(read_part, sources, part, scheme, decoder, labels, limit) for part in range(1, n_parts)]
-    batches = [read_part(sources, 0, scheme, decoder, labels, limit)]
-    batches += [child.result() for child in children]
-    return batches, sources
+    return _every_part(partial(read_part, sources, scheme=scheme, decoder=decoder, labels=labels, limit=limit),
+                       list(range(n_parts))), sources
 
 
 # -- the store and one document ---------------------------------------------------------------
@@ -175,12 +174,10 @@ def read_store_part(store: Any, part: tuple[int, int] | None, decoder: Any, ref_
     for r in store.iter_records(part=part):
         spans = decoder.decode_stored_spans(r.spans)
         if spans is not None:
-            ex.add(0, None, r.id, r.text, r.text_sha256, r.annotator, r.status, SpanColumns.of(spans),
-                   [s.attrs for s in spans])
+            ex.add(0, None, r.id, r.text, r.text_sha256, r.annotator, r.status, SpanColumns.of(spans))
         else:  # stored under an older scheme, say: read as it is
             spans = orjson.loads(r.spans)
-            ex.add(0, None, r.id, r.text, r.text_sha256, r.annotator, r.status, dict_columns(spans),
-                   [s.get("attrs") or {} for s in spans])
+            ex.add(0, None, r.id, r.text, r.text_sha256, r.annotator, r.status, dict_columns(spans))
     return ex.finish()
 
 
@@ -198,9 +195,15 @@ def read_store(store: Any, scheme: Any, labels: Sequence[str], readers: int | No
         readers = (os.cpu_count() or 1) if big and can_fork() else 1
     parts = store.parts(readers) if readers > 1 else [None]
     prepare()
-    children = [Forked(read_store_part, store, part, decoder, scheme.ref_attrs, labels) for part in parts[1:]]
-    return ([read_store_part(store, parts[0], decoder, scheme.ref_attrs, labels)]
-            + [child.result() for child in children])
+    return _every_part(partial(read_store_part, store, decoder=decoder, ref_attrs=scheme.ref_attrs, labels=labels),
+                       parts)
+
+
+def _every_part(read: Callable[[Any], Batch], parts: Sequence[Any]) -> list[Batch]:
+    """``read(part)`` of every part, in order: the first here, the others in forked children at
+    the same time."""
+    children = [Forked(read, part) for part in parts[1:]]
+    return [read(parts[0]), *(child.result() for child in children)]
 
 
 def dict_columns(spans: Sequence[Mapping[str, Any]]) -> SpanColumns:
@@ -215,6 +218,5 @@ def read_records(docs: Iterable[tuple[str, str, str, Mapping[str, Sequence[Mappi
     for doc_id, text, sha, records in docs:
         for annotator, spans in records.items():
             spans = list(spans)
-            ex.add(0, None, doc_id, text, sha, annotator, "done", dict_columns(spans),
-                   [s.get("attrs") or {} for s in spans])
+            ex.add(0, None, doc_id, text, sha, annotator, "done", dict_columns(spans))
     return ex.finish()
