@@ -48,7 +48,7 @@ def exact_match(key_a: np.ndarray, key_b: np.ndarray) -> tuple[np.ndarray, np.nd
     return ia, ib
 
 
-def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def expand_ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For every k, the integers lo[k] .. hi[k] - 1: (owner k of each, the integers)."""
     n = np.maximum(hi - lo, 0)
     owner = np.repeat(np.arange(lo.size), n)
@@ -72,7 +72,7 @@ def overlapping(a_start: np.ndarray, a_end: np.ndarray, a_code: np.ndarray,
     # the spans of B that start after a[i]'s start minus B's longest span and before a[i]'s end
     lo = np.searchsorted(key_b, base + np.maximum(a_start - longest[a_code] + 1, 0), side="left")
     hi = np.searchsorted(key_b, base + a_end, side="left")
-    i, pos = _ranges(lo, hi)
+    i, pos = expand_ranges(lo, hi)
     j = order[pos]
     keep = b_end[j] > a_start[i]
     return i[keep], j[keep]

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from annotator.agreement.matching import expand_ranges
+
 if TYPE_CHECKING:
     from annotator.agreement.corpus import Corpus
 
@@ -123,9 +125,8 @@ def token_units(lay: Layout) -> Units:
     """One unit per token (the corpus's token boundaries)."""
     c = lay.corpus
     first, last = c.tok_base[lay.docs], c.tok_base[lay.docs + 1]
-    owner = np.repeat(np.arange(len(lay.docs)), last - first)
+    owner, index = expand_ranges(first, last)
     counts = last - first
-    index = np.arange(owner.size) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(first, counts)
     all_s = c.tok_start[index] + lay.char_base[owner]
     all_e = c.tok_end[index] + lay.char_base[owner]
     unit_base = np.zeros(len(lay.docs) + 1, dtype=np.int64)

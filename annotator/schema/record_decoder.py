@@ -25,9 +25,6 @@ from annotator.model.rules import SpanColumns, spans_are_clean
 from annotator.schema.definition import AttrDef, LabelDef
 from annotator.schema.timex import TIMEX_PATTERN
 
-MAX_DEPTH = 64  # as annotator.formats.lines (not imported at start: that module imports orjson)
-
-
 class _Pattern:
     """A pattern of the models (:mod:`annotator.model.patterns`), checked with ``fullmatch`` in
     place of its anchors: like the models' ``$`` in pydantic's Rust regex, it refuses a final
@@ -211,6 +208,6 @@ class RecordDecoder:
 
 def _too_deep(meta: dict[str, Any]) -> bool:
     """``meta`` nests deeper than the careful reader allows (it is the record's second level)."""
-    from annotator.formats.lines import depth_exceeds
+    from annotator.formats.lines import MAX_DEPTH, depth_exceeds
 
     return depth_exceeds(meta, MAX_DEPTH - 1)
