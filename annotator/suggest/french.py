@@ -63,8 +63,8 @@ def fold(word: str) -> str:
 
 
 _FUTURE = re.compile(
-    r"\b(?:\w{2,}(?:era|eront|ira|iront|dra|dront|ra|ront)|sera|seront|aura|auront|fera|feront|ira|iront|"
-    r"pourra|pourront|devra|devront|va|vont|doit|doivent|devrait|devraient|pourrait|pourraient|"
+    r"\b(?:\w{2,}(?:era|eront|erait|eraient|ira|iront|irait|iraient|dra|dront|drait|draient|rra|rront|rrait|"
+    r"rraient)|sera|seront|serait|seraient|aura|auront|fera|feront|ira|iront|va|vont|doit|doivent|"
     r"prévue?s?|programmée?s?|prochaine?s?|attendue?s?|à venir|d'ici)\b",
     re.IGNORECASE,
 )
@@ -73,28 +73,42 @@ _PAST = re.compile(
     r"\w{3,}(?:ait|aient))\b",
     re.IGNORECASE,
 )
+_PAST_BEFORE = re.compile(r"\b(?:depuis|dès|durant|pendant)(?:\s+(?:le|la|l'|les))?\s*$", re.IGNORECASE)
+_FUTURE_BEFORE = re.compile(r"\b(?:d'ici|jusqu'à|jusqu'au|à partir du|à partir de)(?:\s+(?:le|la|l'|les))?\s*$",
+                            re.IGNORECASE)
 
 
-def clause_tense(text: str, start: int, end: int) -> int:
-    """+1 when the clause around ``text[start:end]`` speaks of the future, -1 of the past, 0 when
-    it cannot tell. The clause runs to the nearest , ; . around the span (at most 120 characters)."""
-    left = max(0, start - 120)
-    seg_start = max(text.rfind(c, left, start) for c in ".;!?\n") + 1
-    seg_start = max(seg_start, left)
-    right = min(len(text), end + 120)
-    ends = [i for i in (text.find(c, end, right) for c in ".;!?\n") if i != -1]
-    seg_end = min(ends) if ends else right
-    clause = text[seg_start:start] + " " + text[end:seg_end]
+def _tense_in(clause: str, pivot: int) -> int:
     future = list(_FUTURE.finditer(clause))
     past = list(_PAST.finditer(clause))
     if future and not past:
         return 1
     if past and not future:
         return -1
-    if future and past:
-        # the verb nearest the span decides
-        pivot = start - seg_start
+    if future and past:  # the verb nearest the span decides
         nearest_future = min(abs(m.start() - pivot) for m in future)
         nearest_past = min(abs(m.start() - pivot) for m in past)
         return 1 if nearest_future < nearest_past else -1
+    return 0
+
+
+def clause_tense(text: str, start: int, end: int) -> int:
+    """+1 when the clause around ``text[start:end]`` speaks of the future, -1 of the past, 0 when
+    it cannot tell: ``depuis`` or ``d'ici`` before the span, else the verbs of the part of the
+    sentence between commas around it, else of the whole sentence (at most 120 characters each side;
+    the nearest verb decides when both tenses are there)."""
+    before = text[max(0, start - 20):start]
+    if _PAST_BEFORE.search(before):
+        return -1
+    if _FUTURE_BEFORE.search(before):
+        return 1
+    for stops in (".;!?\n,", ".;!?\n"):
+        left = max(0, start - 120)
+        seg_start = max(left, max(text.rfind(c, left, start) for c in stops) + 1)
+        right = min(len(text), end + 120)
+        ends = [i for i in (text.find(c, end, right) for c in stops) if i != -1]
+        seg_end = min(ends) if ends else right
+        tense = _tense_in(text[seg_start:start] + " " + text[end:seg_end], start - seg_start)
+        if tense:
+            return tense
     return 0

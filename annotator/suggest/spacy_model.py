@@ -31,11 +31,20 @@ KINDS = {"PER": "person", "PERSON": "person", "ORG": "organization", "LOC": "sta
 DEFAULT_MAP = {"PER": "ACTOR", "PERSON": "ACTOR", "ORG": "ACTOR", "LOC": "ACTOR", "GPE": "ACTOR", "MISC": "ACTOR"}
 _PLACES = frozenset(("LOC", "GPE"))
 _PLACE_BEFORE = re.compile(
-    r"(?:\b(?:en|à|au|aux|dans|vers|depuis|sur|par|de|du|des|via|jusqu'à|jusqu'en|près de|entre)|\bd['’]|"
+    r"(?:\b(?:en|à|au|aux|dans|vers|depuis|sur|de|du|des|via|jusqu'à|jusqu'en|près de|entre)|\bd['’]|"
     r"\bl['’])[\s\u00a0]*(?:la[\s\u00a0]+|le[\s\u00a0]+|les[\s\u00a0]+|l['’])?$",
     re.IGNORECASE,
 )
-_LEADING_ARTICLE = re.compile(r"^(?:l['’]|la\s+|le\s+|les\s+)", re.IGNORECASE)
+_LEADING_ARTICLE = re.compile(r"(?:l['’]|la\s+|le\s+|les\s+)", re.IGNORECASE)  # used with match(text, pos)
+# honorifics before a name stay out of the span: "Me Claire Dufour" -> "Claire Dufour"
+_HONORIFIC = re.compile(r"(?:M\.|MM\.|Mme|Mmes|Mlle|Me|Maître|Dr|Pr|Mgr)[\s\u00a0]+(?=[A-ZÀ-Ý])")
+# a function, not a name: "Premier ministre sortant", "ministre de l'Économie"
+_FUNCTION = re.compile(r"(?:premier|première|ministre|président|présidente|secrétaire|directeur|directrice|"
+                       r"porte-parole|chef|général|colonel|commandant|gouverneur|maire|procureur|ambassadeur|"
+                       r"émissaire|sénateur|député|roi|reine|prince|pape)\b", re.IGNORECASE)
+# "les Irakiens", "des Syriens": inhabitants, not an actor
+_DEMONYM = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+(?:iens|iennes|ais|aises|ains|aines|ois|oises|ens|ennes|ites|ains)")
+_PLURAL_BEFORE = re.compile(r"\b(?:les|des|aux|ces|leurs)[\s\u00a0]+$", re.IGNORECASE)
 
 
 class SpacyModelSuggester:
@@ -110,9 +119,15 @@ class SpacyModelSuggester:
             if not target:
                 continue
             start, end = span.start_char, span.end_char
-            lead = _LEADING_ARTICLE.match(text, start, end)
-            if lead and target == "ACTOR" and lead.end() < end:
-                start = lead.end()
+            if target == "ACTOR":
+                for lead_re in (_LEADING_ARTICLE, _HONORIFIC):
+                    lead = lead_re.match(text, start, end)
+                    if lead and lead.end() < end:
+                        start = lead.end()
+                if _FUNCTION.match(text, start, end):
+                    continue
+                if _DEMONYM.fullmatch(text, start, end) and _PLURAL_BEFORE.search(text, max(0, start - 8), start):
+                    continue
             if span.label_ in _PLACES and _PLACE_BEFORE.search(text, max(0, start - 20), start):
                 continue
             while end > start and not text[end - 1].isalnum() and text[end - 1] not in ")]":

@@ -60,7 +60,7 @@ _STATEMENT_NOUNS = re.compile(r"^[\s\u00a0]*(?:un|une|le|la|l['’]|les|des|dans
 _SAME_SOURCE = re.compile(r"\bmême[\s\u00a0]+source\b", re.IGNORECASE)
 _DESCRIPTION = re.compile(r"^[\s\u00a0]*(?:\w+[\s\u00a0]+){0,2}?(?:le|la|l['’]|les|son|sa|ses|leur|cet|cette|ce)"
                           r"[\s\u00a0]*[a-zà-ÿ]", re.IGNORECASE)
-_LEADING_PRONOUN = re.compile(rf"^[\s\u00a0«“\"]*{_PRONOUN}\b", re.IGNORECASE)
+_LEADING_PRONOUN = re.compile(rf"[\s\u00a0«“\"]*{_PRONOUN}\b", re.IGNORECASE)  # used with match(text, pos)
 _INTRO = re.compile(r"\b(?:selon|pour|d['’]après|aux yeux d[eu']?|du côté d[eu'])[\s\u00a0]+(?:la|le|les|l['’])?"
                     r"[\s\u00a0]*$", re.IGNORECASE)
 _FIRST_VERB = re.compile(r"\b(?:a|ont|avait|avaient|aurait|auraient|est|sont|était|étaient|s['’]est|se sont|"
