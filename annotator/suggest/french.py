@@ -43,6 +43,14 @@ _SPEECH = "(?:" + "|".join(sorted({re.escape(s) for s in SPEECH_STEMS}, key=len,
 #: A speech verb form (any ending): ``déclaré``, ``affirme``, ``estimant``, ``a-t-il souligné``.
 SPEECH_VERB = re.compile(rf"\b{_SPEECH}[\w-]*", re.IGNORECASE)
 
+#: Nouns of a function held by a person (what a description of a speaker starts with).
+TITLES = ("premier", "première", "ministre", "président", "présidente", "secrétaire", "directeur", "directrice",
+          "porte-parole", "chef", "cheffe", "général", "colonel", "commandant", "gouverneur", "maire", "procureur",
+          "procureure", "ambassadeur", "ambassadrice", "émissaire", "sénateur", "sénatrice", "député", "députée",
+          "roi", "reine", "prince", "pape", "diplomate", "représentant", "représentante", "responsable",
+          "dirigeant", "dirigeante", "patron", "patronne", "avocat", "avocate", "juge", "envoyé", "envoyée")
+TITLE = re.compile(r"(?:" + "|".join(TITLES) + r")\b", re.IGNORECASE)
+
 AUXILIARIES = frozenset("a ont avait avaient aurait auraient est sont était étaient sera seront aura auront "
                         "s'est se sont va vont".split())
 
@@ -70,7 +78,7 @@ _FUTURE = re.compile(
 )
 _PAST = re.compile(
     r"\b(?:a|ont|avait|avaient|aurait|auraient|eu|fut|furent|était|étaient|dernière?s?|passée?s?|"
-    r"\w{3,}(?:ait|aient))\b",
+    r"\w{3,}(?:ait|aient)|(?:est|sont|s'est|se\s+sont)\s+\w+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|it|its))\b",
     re.IGNORECASE,
 )
 _PAST_BEFORE = re.compile(r"\b(?:depuis|dès|durant|pendant)(?:\s+(?:le|la|l'|les))?\s*$", re.IGNORECASE)
@@ -80,7 +88,8 @@ _FUTURE_BEFORE = re.compile(r"\b(?:d'ici|jusqu'à|jusqu'au|à partir du|à parti
 
 def _tense_in(clause: str, pivot: int) -> int:
     future = list(_FUTURE.finditer(clause))
-    past = list(_PAST.finditer(clause))
+    taken = {m.start() for m in future}
+    past = [m for m in _PAST.finditer(clause) if m.start() not in taken]  # "pourrait" is not an imperfect
     if future and not past:
         return 1
     if past and not future:

@@ -14,6 +14,7 @@ The speaker comes from :mod:`annotator.suggest.speakers`.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -99,8 +100,6 @@ def _direct(text: str) -> list[tuple[int, int]]:
 def _indirect(text: str, direct: list[tuple[int, int]], bounds: list[int]) -> list[tuple[int, int]]:
     """Clauses after a speech verb and que/qu', to the end of the sentence, with no quotation mark."""
     out = []
-    import bisect
-
     for m in _QUE.finditer(text):
         words = _WORDS_BEFORE.search(text, max(0, m.start() - 60), m.start())
         if words is None or not any(w and SPEECH_VERB.fullmatch(w) for w in words.groups()):
@@ -161,12 +160,15 @@ class QuoteSuggester:
         spans = [(q.start, q.end) for q in quotes]
         out = []
         previous: Candidate | None = None
+        previous_sentence = -1
         for q in quotes:
+            sentence = bisect.bisect_right(bounds, q.open_at)
             speaker = speaker_of(doc.text, Quote(q.start, q.end, q.open_at, q.close_at, q.mode), actors, spans,
-                                 bounds, previous)
+                                 bounds, previous, previous if sentence == previous_sentence else None)
             attrs: dict[str, AttrValue] = {"mode": q.mode}
             if speaker is not None:
                 attrs["speaker"] = SpanRef(speaker.start, speaker.end, speaker.label)
                 previous = speaker
+                previous_sentence = sentence
             out.append(Suggestion(q.start, q.end, "QUOTE", attrs, self.name))
         return out

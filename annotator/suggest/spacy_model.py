@@ -21,6 +21,7 @@ from typing import Any
 from annotator.errors import AnnotatorError
 from annotator.formats.labelmap import LabelMap
 from annotator.suggest.base import AttrValue, Candidate, DocumentInput, Suggestion
+from annotator.suggest.french import TITLE
 from annotator.suggest.nlp import DEFAULT_MODEL, load_pipeline, source_name
 
 __all__ = ["DEFAULT_MAP", "KINDS", "SpacyModelSuggester"]
@@ -39,9 +40,7 @@ _LEADING_ARTICLE = re.compile(r"(?:l['’]|la\s+|le\s+|les\s+)", re.IGNORECASE) 
 # honorifics before a name stay out of the span: "Me Claire Dufour" -> "Claire Dufour"
 _HONORIFIC = re.compile(r"(?:M\.|MM\.|Mme|Mmes|Mlle|Me|Maître|Dr|Pr|Mgr)[\s\u00a0]+(?=[A-ZÀ-Ý])")
 # a function, not a name: "Premier ministre sortant", "ministre de l'Économie"
-_FUNCTION = re.compile(r"(?:premier|première|ministre|président|présidente|secrétaire|directeur|directrice|"
-                       r"porte-parole|chef|général|colonel|commandant|gouverneur|maire|procureur|ambassadeur|"
-                       r"émissaire|sénateur|député|roi|reine|prince|pape)\b", re.IGNORECASE)
+_FUNCTION = TITLE
 # "les Irakiens", "des Syriens": inhabitants, not an actor
 _DEMONYM = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+(?:iens|iennes|ais|aises|ains|aines|ois|oises|ens|ennes|ites|ains)")
 _PLURAL_BEFORE = re.compile(r"\b(?:les|des|aux|ces|leurs)[\s\u00a0]+$", re.IGNORECASE)

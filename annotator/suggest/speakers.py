@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from annotator.suggest.base import Candidate
-from annotator.suggest.french import SPEECH_VERB
+from annotator.suggest.french import SPEECH_VERB, TITLE
 
 __all__ = ["Quote", "speaker_of"]
 
@@ -42,18 +42,20 @@ _W = r"[\w'’\-]+"
 _PRONOUN = r"(?:il|elle|ils|elles)"
 _AFTER = re.compile(
     rf"[\s\u00a0]*,[\s\u00a0]*(?:"
-    rf"(?P<aux>a|ont|avait|avaient|aurait|auraient|aura|s['’]est|se sont|s['’]était)"
-    rf"(?P<inv>-t-{_PRONOUN}|-{_PRONOUN})?(?:[\s\u00a0]+{_W}){{0,3}}?[\s\u00a0]+(?P<pp>{_W})"
-    rf"|(?P<pres>{_W})(?P<inv2>-t-{_PRONOUN}|-{_PRONOUN})?)",
+    rf"(?P<aux>a|ont|avait|avaient|aurait|auraient|aura|s['’]est|se sont|s['’]était)(?P<inv>-t-{_PRONOUN}|-{_PRONOUN})?"
+    rf"|(?P<pres>{_W})(?P<inv2>-t-{_PRONOUN}|-{_PRONOUN})?)(?![\w'’-])",
     re.IGNORECASE,
 )
+_NEXT_WORD = re.compile(rf"[\s\u00a0]+({_W})")
 _SEGMENT_END = re.compile(
     r",|;|:|\.(?!\w)|\(|\b(?:lors|devant|pendant|durant|au cours|en marge|qui|où|alors|tout en|avant|après|mais|"
     r"dans|sur|depuis|via|à l'issue|à la sortie|en réponse|selon|car|et a|et avait)\b",
     re.IGNORECASE,
 )
-_COMPLEMENT_BEFORE = re.compile(r"(?:\b(?:de|du|des|à|au|aux|en|dans|sur|devant|avec|contre|pour|par|chez)"
-                                r"|\bd['’]|\bl['’]\s*)[\s\u00a0]*(?:la[\s\u00a0]+|l['’])?$", re.IGNORECASE)
+_COMPLEMENT_BEFORE = re.compile(r"(?:\b(?:de|du|des|à|au|aux|en|dans|sur|devant|avec|contre|pour|par|chez|entre)"
+                                r"|\bd['’]|\()[\s\u00a0]*(?:la[\s\u00a0]+|le[\s\u00a0]+|les[\s\u00a0]+|l['’])?$",
+                                re.IGNORECASE)
+_TITLE_SUBJECT = re.compile(r"[\s\u00a0«“\"]*(?:le|la|l['’]|son|sa|leur|ce|cette|cet)[\s\u00a0]*", re.IGNORECASE)
 _STATEMENT_NOUNS = re.compile(r"^[\s\u00a0]*(?:un|une|le|la|l['’]|les|des|dans[\s\u00a0]+un)?[\s\u00a0]*"
                               r"(?:communiqué|déclaration|texte|note|rapport|lettre|message|tweet|statement|"
                               r"porte-parole|porte-parole|compte|site|bilan)\b", re.IGNORECASE)
@@ -73,11 +75,14 @@ def _is_person(c: Candidate) -> bool:
 
 
 def speaker_of(text: str, quote: Quote, actors: Sequence[Candidate], quotes: Sequence[tuple[int, int]],
-               bounds: Sequence[int], previous: Candidate | None) -> Candidate | None:
+               bounds: Sequence[int], previous: Candidate | None,
+               sentence_previous: Candidate | None = None) -> Candidate | None:
     """The ACTOR candidate who said ``quote``, or None when the text does not name one.
 
     ``actors`` in text order; ``quotes``: every quote of the document (actors inside one are
-    not speakers); ``bounds``: sentence starts; ``previous``: the speaker of the quote before."""
+    not speakers); ``bounds``: sentence starts; ``previous``: the speaker of the quote before;
+    ``sentence_previous``: the speaker of a quote before it in the same sentence (``« ... », a-t-il
+    souligné, notant que « ... »``), taken when nothing else names one."""
     starts = [q[0] for q in quotes]
 
     def inside_a_quote(c: Candidate) -> bool:
@@ -98,23 +103,36 @@ def speaker_of(text: str, quote: Quote, actors: Sequence[Candidate], quotes: Seq
         found = _after(text, quote, outside, previous, last_person_before)
         if found is not False:
             return found
-    return _before(text, quote, outside, sentence_start, last_person_before)
+    return _before(text, quote, outside, sentence_start, last_person_before, sentence_previous)
 
 
 def _after(text: str, quote: Quote, actors: list[Candidate], previous: Candidate | None,
-           last_person_before: object) -> Candidate | None | bool:
+           last_person_before: Callable[[int], Candidate | None]) -> Candidate | None | bool:
     """The speaker named by an attribution after the quote; False when there is none."""
     close = quote.close_at
     m = _AFTER.match(text, close, min(len(text), close + 300))
     if m is None:
         return False
-    verb = m.group("pp") or m.group("pres")
-    if not SPEECH_VERB.fullmatch(verb):
+    back = last_person_before
+    if m.group("aux"):  # "a précisé", "a également précisé", "a-t-il souligné", "s'est félicité"
+        pos, verb_end = m.end(), None
+        for _ in range(4):
+            w = _NEXT_WORD.match(text, pos)
+            if w is None:
+                break
+            pos = w.end()
+            if SPEECH_VERB.fullmatch(w.group(1)):
+                verb_end = pos
+                break
+        if verb_end is None:
+            return False
+    elif not SPEECH_VERB.fullmatch(m.group("pres")):
         return False
-    back = last_person_before  # type: ignore[assignment]
+    else:
+        verb_end = m.end()
     if m.group("inv") or m.group("inv2"):
-        return back(quote.open_at)  # type: ignore[operator, no-any-return]
-    np_start = m.end()
+        return back(quote.open_at)
+    np_start = verb_end
     limit = min(len(text), np_start + 250)
     seg_end = limit
     for e in _SEGMENT_END.finditer(text, np_start, limit):
@@ -142,12 +160,12 @@ def _after(text: str, quote: Quote, actors: list[Candidate], previous: Candidate
     if _SAME_SOURCE.search(phrase):
         return previous
     if _DESCRIPTION.match(phrase) or not phrase.strip():
-        return back(quote.open_at)  # type: ignore[operator, no-any-return]
+        return back(quote.open_at)
     return segment[0] if segment else None
 
 
 def _before(text: str, quote: Quote, actors: list[Candidate], sentence_start: int,
-            last_person_before: object) -> Candidate | None:
+            last_person_before: Callable[[int], Candidate | None], sentence_previous: Candidate | None) -> Candidate | None:
     back = last_person_before
     open_at = quote.open_at
     before = [c for c in actors if sentence_start <= c.start and c.end <= open_at]
@@ -156,20 +174,21 @@ def _before(text: str, quote: Quote, actors: list[Candidate], sentence_start: in
         if _INTRO.search(text, max(sentence_start, c.start - 30), c.start) and \
                 re.fullmatch(r"[\s\u00a0]*,[\s\u00a0]*", text[c.end:open_at]):
             return c
-    verb = None
-    for v in _FIRST_VERB.finditer(text, sentence_start, open_at):
-        verb = v
-        break
-    if verb is None:
-        v2 = SPEECH_VERB.search(text, sentence_start, open_at)
-        verb = v2
-    if verb is not None:
-        subject = [c for c in before if c.end <= verb.start()]
+    verbs = [v for v in (_FIRST_VERB.search(text, sentence_start, open_at), SPEECH_VERB.search(text, sentence_start,
+                                                                                              open_at)) if v]
+    if verbs:
+        verb = min(verbs, key=lambda v: v.start())
+        subject = [c for c in before if c.end <= verb.start()
+                   and not _COMPLEMENT_BEFORE.search(text, max(0, c.start - 12), c.start)]
         if subject:
             return subject[-1]
     people = [c for c in before if _is_person(c)]
     if people:
         return people[-1]
     if _LEADING_PRONOUN.match(text, sentence_start):
-        return back(sentence_start)  # type: ignore[operator, no-any-return]
+        return back(sentence_start)
+    title = _TITLE_SUBJECT.match(text, sentence_start)
+    if title and TITLE.match(text, title.end()):  # "Le chef du Pentagone avait confié que « ... »"
+        return back(sentence_start)
+    return sentence_previous
     return None

@@ -188,7 +188,10 @@ def _to_value(d: Decimal) -> int | float:
 def find_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[NumberMatch]:
     """Every number in ``text[start:end]`` in text order (offsets into ``text``)."""
     stop = len(text) if end is None else end
+    done = start  # where the last number (its percent sign included) ended
     for m in _SCAN.finditer(text, start, stop):
+        if m.start() < done:
+            continue
         if m.group("approx") is not None:
             kind = "approx"
         elif m.group("digits") is not None:
@@ -229,6 +232,7 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[
         if pm is not None and number.value is not None:
             e = pm.end()
             number = Number(number.value, number.approximate, percent=True)
+        done = e
         yield NumberMatch(s, e, number, written=kind == "written" or kind == "approx")
 
 
