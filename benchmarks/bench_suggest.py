@@ -48,7 +48,7 @@ def _write(path: Path, records: list[dict[str, Any]]) -> None:
 
 
 def _run(args: list[str]) -> subprocess.CompletedProcess[bytes]:
-    proc = subprocess.run(ANNOTATOR + args, capture_output=True, cwd=ROOT)
+    proc = subprocess.run(ANNOTATOR + args, check=False, capture_output=True, cwd=ROOT)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr.decode())
         raise SystemExit(f"annotator {' '.join(args)} failed ({proc.returncode})")

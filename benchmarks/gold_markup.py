@@ -18,7 +18,7 @@ import orjson
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from annotator.model.hashing import text_sha256  # noqa: E402
+from annotator.model.hashing import text_sha256
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 SOURCE = DATA / "suggest_gold.src"

@@ -83,7 +83,12 @@ def run(args: argparse.Namespace) -> int:
     from annotator.errors import InvalidData
     from annotator.formats.atomic import write_jsonl
     from annotator.formats.problems import ProblemLog
-    from annotator.suggest import DocumentInput, KnownSpan, build_suggesters, run_suggesters
+    from annotator.suggest import (
+        DocumentInput,
+        KnownSpan,
+        build_suggesters,
+        run_suggesters,
+    )
     from annotator.suggest.gazetteer import Gazetteer
     from annotator.suggest.records import record_with_suggestions
 
@@ -103,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     suggesters = build_suggesters(replace(options, gazetteer=gazetteer), scheme)
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
     no_date: list[str] = []
     counts: dict[str, int] = {}
     refused = 0
@@ -122,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
             refused += len(result.refused)
             for s in result.suggestions:
                 counts[s.label] = counts.get(s.label, 0) + 1
-            status = rec.get("status") if rec.get("status") in ("in_progress", "done") else "in_progress"
+            status = str(rec["status"]) if rec.get("status") in ("in_progress", "done") else "in_progress"
             record = record_with_suggestions(
                 doc_id=d.id, text=d.text, text_sha256=d.text_sha256, meta=d.meta, suggestions=result.suggestions,
                 existing=spans, annotator=args.annotator or rec.get("annotator") or DEFAULT_ANNOTATOR,

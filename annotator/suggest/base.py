@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, Union
+from typing import Any, Protocol
 
 __all__ = ["ArticleDate", "AttrValue", "Candidate", "DocumentInput", "KnownSpan", "SpanRef", "Suggester", "Suggestion"]
 
@@ -28,7 +28,7 @@ class SpanRef:
         return (self.start, self.end, self.label)
 
 
-AttrValue = Union[str, int, float, bool, SpanRef]
+AttrValue = str | int | float | bool | SpanRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,7 @@ class KnownSpan:
 
 
 #: What a suggester that reads other labels sees of them: spans already there and suggestions kept.
-Candidate = Union[KnownSpan, Suggestion]
+Candidate = KnownSpan | Suggestion
 
 _DATE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?$")
 
@@ -115,11 +115,11 @@ class DocumentInput:
         return ArticleDate.parse(self.meta.get("date"))
 
     @classmethod
-    def from_record(cls, record: Mapping[str, object]) -> DocumentInput:
+    def from_record(cls, record: Mapping[str, Any]) -> DocumentInput:
         """From a native record (or a document ``{id, text, meta}``)."""
         spans = tuple(
             KnownSpan(s["start"], s["end"], s["label"], dict(s.get("attrs") or {}), s["id"])
-            for s in record.get("spans") or ()  # type: ignore[union-attr]
+            for s in record.get("spans") or ()
         )
         meta = record.get("meta") or {}
         return cls(str(record["text"]), meta if isinstance(meta, Mapping) else {}, spans, str(record.get("id", "")))

@@ -28,7 +28,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from annotator.suggest.base import ArticleDate, Candidate, DocumentInput, Suggestion
-from annotator.suggest.french import FUNCTION_WORDS, MONTHS, PARTS_OF_DAY, WEEKDAYS, clause_tense
+from annotator.suggest.french import (
+    FUNCTION_WORDS,
+    MONTHS,
+    PARTS_OF_DAY,
+    WEEKDAYS,
+    clause_tense,
+)
 from annotator.text.numbers import words_value
 
 __all__ = ["DateSuggester", "FoundDate", "find_dates", "normalise_date"]
@@ -75,8 +81,7 @@ _PATTERN = rf"""
 _DATES = re.compile(_PATTERN, re.IGNORECASE | re.VERBOSE)
 
 #: Words before a year that make a bare four-digit number a year whatever follows it.
-_YEAR_BEFORE = frozenset("""en depuis dès de d à avant après jusqu jusqu'en entre et au aux vers pour ici
-l'an an année années courant fin début mi été hiver automne printemps saison exercice""".split())
+_YEAR_BEFORE = frozenset(["en", "depuis", "dès", "de", "d", "à", "avant", "après", "jusqu", "jusqu'en", "entre", "et", "au", "aux", "vers", "pour", "ici", "l'an", "an", "année", "années", "courant", "fin", "début", "mi", "été", "hiver", "automne", "printemps", "saison", "exercice"])
 _SEASON_CODE = {"printemps": "SP", "été": "SU", "automne": "FA", "hiver": "WI"}
 _WORD_BEFORE = re.compile(r"([\w']+)['’]?[\s\u00a0\u202f(]*$")
 _WORD_AFTER = re.compile(r"[\s\u00a0\u202f]*([\w'’-]+|\S)")
@@ -233,6 +238,7 @@ def _value(m: re.Match[str], ctx: _Ctx) -> str | None | bool:
     """The TIMEX3 value of one match (None: no value), or False when the match is not a date."""
     g = m.group
     text = ctx.text
+    y: int | None
     if g("num") or g("iso"):
         y, mo, d = (int(g("ny")), int(g("nm")), int(g("nd"))) if g("num") else (int(g("iy")), int(g("im")), int(g("id")))
         day = _valid_day(y, mo, d)
@@ -244,7 +250,7 @@ def _value(m: re.Match[str], ctx: _Ctx) -> str | None | bool:
         mo, d = _month_number(g("dm")), _day_number(g("dd"))
         suffix = _part(g("dpart")) or _time(g("dtime"))
         if g("dy"):
-            y: int | None = int(g("dy"))
+            y = int(g("dy"))
         else:
             y = _pick_year(ctx, mo, d, clause_tense(text, m.start(), m.end()))
         if y is None:
@@ -268,8 +274,6 @@ def _value(m: re.Match[str], ctx: _Ctx) -> str | None | bool:
             before = text[max(0, m.start() - 3):m.start()].strip()
             if before and before[-1] not in ".!?»\"":  # "Mars" inside a sentence: the planet, a name
                 return False
-        if word.lower() == "mai" and not (g("mmod") or g("my") or g("mrel") or g("msame")):
-            pass
         mo = _month_number(word)
         if g("my"):
             y = int(g("my"))
@@ -329,8 +333,6 @@ def _value(m: re.Match[str], ctx: _Ctx) -> str | None | bool:
         return f"{ctx.ref_year:04d}" if ctx.ref_year is not None else None
     if g("next"):
         word = g("next").lower()
-        if ctx.ref is None or ctx.ref.day == 1 and ctx.ref_year is not None and False:
-            return None
         before = text[max(0, m.start() - 4):m.start()].lower()
         if not re.search(r"(?:le|la|l')\s*$", before):
             return False
@@ -341,10 +343,10 @@ def _value(m: re.Match[str], ctx: _Ctx) -> str | None | bool:
         ctx.ref = day
         return day.isoformat()
     if g("dec"):
-        y = g("decy")
-        if len(y) == 2:
-            y = ("19" if int(y) >= 30 else "20") + y
-        return y[:3]
+        decade = g("decy")
+        if len(decade) == 2:
+            decade = ("19" if int(decade) >= 30 else "20") + decade
+        return decade[:3]
     if g("ago"):
         n_text = g("agon").lower()
         n = int(n_text) if n_text.isdigit() else words_value(n_text)

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotator.errors import ActionRefused
-from annotator.suggest.base import Candidate, DocumentInput, KnownSpan, SpanRef, Suggester, Suggestion
+from annotator.suggest.base import (
+    Candidate,
+    DocumentInput,
+    KnownSpan,
+    SpanRef,
+    Suggester,
+    Suggestion,
+)
 
 if TYPE_CHECKING:
     from annotator.schema import Scheme

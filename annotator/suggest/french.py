@@ -18,15 +18,7 @@ PARTS_OF_DAY = {"matin": "TMO", "matinée": "TMO", "après-midi": "TAF", "soir":
 
 #: Words that are not the noun a number counts (articles, prepositions, pronouns, conjunctions,
 #: auxiliaries and a few frequent verbs and adverbs).
-FUNCTION_WORDS = frozenset("""
-le la les l un une des du de d au aux à a en dans par pour sur sous avec sans chez vers contre entre
-et ou ni mais donc or car que qu qui quoi dont où ce cet cette ces se s son sa ses leur leurs notre nos
-votre vos mon ma mes il elle ils elles on nous vous je tu y ne n pas plus moins très trop aussi
-est sont était étaient sera seront serait seraient été être ai as avons avez ont avait avaient aura
-auront aurait auraient eu avoir fait font faisait va vont allait peut peuvent pouvait doit doivent
-devait selon après avant depuis pendant durant jusqu jusque environ près fois soit contre alors
-comme si tout tous toute toutes chaque dès lors parmi autour hors via afin ainsi encore déjà puis
-""".split())
+FUNCTION_WORDS = frozenset(["le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "au", "aux", "à", "a", "en", "dans", "par", "pour", "sur", "sous", "avec", "sans", "chez", "vers", "contre", "entre", "et", "ou", "ni", "mais", "donc", "or", "car", "que", "qu", "qui", "quoi", "dont", "où", "ce", "cet", "cette", "ces", "se", "s", "son", "sa", "ses", "leur", "leurs", "notre", "nos", "votre", "vos", "mon", "ma", "mes", "il", "elle", "ils", "elles", "on", "nous", "vous", "je", "tu", "y", "ne", "n", "pas", "plus", "moins", "très", "trop", "aussi", "est", "sont", "était", "étaient", "sera", "seront", "serait", "seraient", "été", "être", "ai", "as", "avons", "avez", "ont", "avait", "avaient", "aura", "auront", "aurait", "auraient", "eu", "avoir", "fait", "font", "faisait", "va", "vont", "allait", "peut", "peuvent", "pouvait", "doit", "doivent", "devait", "selon", "après", "avant", "depuis", "pendant", "durant", "jusqu", "jusque", "environ", "près", "fois", "soit", "contre", "alors", "comme", "si", "tout", "tous", "toute", "toutes", "chaque", "dès", "lors", "parmi", "autour", "hors", "via", "afin", "ainsi", "encore", "déjà", "puis"])
 
 SPEECH_STEMS = (
     "déclar", "indiqu", "affirm", "assur", "estim", "annonc", "précis", "expliqu", "soulign", "ajout", "rappel",
@@ -51,8 +43,7 @@ TITLES = ("premier", "première", "ministre", "président", "présidente", "secr
           "dirigeant", "dirigeante", "patron", "patronne", "avocat", "avocate", "juge", "envoyé", "envoyée")
 TITLE = re.compile(r"(?:" + "|".join(TITLES) + r")\b", re.IGNORECASE)
 
-AUXILIARIES = frozenset("a ont avait avaient aurait auraient est sont était étaient sera seront aura auront "
-                        "s'est se sont va vont".split())
+AUXILIARIES = frozenset(["a", "ont", "avait", "avaient", "aurait", "auraient", "est", "sont", "était", "étaient", "sera", "seront", "aura", "auront", "s'est", "se", "sont", "va", "vont"])
 
 # A sentence ends at . ! ? … (not after a lone capital or a title abbreviation, not between digits)
 # or at a paragraph break.

@@ -15,7 +15,13 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from annotator.suggest.base import AttrValue, Candidate, DocumentInput, KnownSpan, Suggestion
+from annotator.suggest.base import (
+    AttrValue,
+    Candidate,
+    DocumentInput,
+    KnownSpan,
+    Suggestion,
+)
 
 __all__ = ["Gazetteer", "GazetteerEntry"]
 

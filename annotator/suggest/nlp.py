@@ -45,7 +45,7 @@ def load_pipeline(model: str) -> Any:
         if model == DEFAULT_MODEL:
             hint += f" (or {INSTALL_NLP}); --no-model suggests without it"
         raise AnnotatorError(f"the spaCy pipeline {model!r} is not installed: {hint}") from None
-    except Exception as exc:  # a broken or incompatible pipeline: spaCy raises many kinds
+    except (ValueError, KeyError, ImportError, RuntimeError, AttributeError) as exc:  # broken or incompatible
         raise AnnotatorError(f"--model {model}: cannot load it: {_first_line(exc)}") from None
     return nlp
 

@@ -32,10 +32,7 @@ _CLOCK_AFTER = re.compile(rf"{_S}*(?:h|heures?){_S}*(?:\d\d)?\b", re.IGNORECASE)
 _CLOCK_BEFORE = re.compile(rf"(?:\bà|\bvers|\bdès|\bjusqu'à|\bavant|\baprès|\bd'ici)({_S}+\w+)?{_S}+$", re.IGNORECASE)
 _PREV_WORD = re.compile(r"([\w°]+)[\s\u00a0\u202f.]*$")
 #: Words before a number that make it a name or an index, not a count.
-_NAMING = frozenset("""article articles résolution résolutions numéro n° no nº page pages chapitre vol vols
-route autoroute loi décret version saison édition tome acte code ligne lignes h heure heures kilomètre
-point points paragraphe alinéa annexe rang classement niveau groupe catégorie section salle chambre
-bâtiment porte rue avenue boulevard quai place""".split())
+_NAMING = frozenset(["article", "articles", "résolution", "résolutions", "numéro", "n°", "no", "nº", "page", "pages", "chapitre", "vol", "vols", "route", "autoroute", "loi", "décret", "version", "saison", "édition", "tome", "acte", "code", "ligne", "lignes", "h", "heure", "heures", "kilomètre", "point", "points", "paragraphe", "alinéa", "annexe", "rang", "classement", "niveau", "groupe", "catégorie", "section", "salle", "chambre", "bâtiment", "porte", "rue", "avenue", "boulevard", "quai", "place"])
 _NOT_UNITS = frozenset(MONTHS) | frozenset(WEEKDAYS) | FUNCTION_WORDS
 
 

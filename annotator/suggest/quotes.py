@@ -19,7 +19,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from annotator.suggest.base import AttrValue, Candidate, DocumentInput, SpanRef, Suggestion
+from annotator.suggest.base import (
+    AttrValue,
+    Candidate,
+    DocumentInput,
+    SpanRef,
+    Suggestion,
+)
 from annotator.suggest.french import SPEECH_VERB, sentence_bounds
 from annotator.suggest.speakers import Quote, speaker_of
 

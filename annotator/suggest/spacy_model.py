@@ -91,7 +91,7 @@ class SpacyModelSuggester:
             first = unmapped[0]
             raise AnnotatorError(
                 f"--model {self.model}: label(s) {', '.join(unmapped)} are not in the scheme and not mapped: "
-                f"--map {first}={sorted(self.scheme_labels)[0]} to map one, --map {first}= to leave it out")
+                f"--map {first}={min(self.scheme_labels)} to map one, --map {first}= to leave it out")
         self._nlp = nlp
         self._map = mapping
         self.name = source_name(self.model, nlp)

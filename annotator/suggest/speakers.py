@@ -100,19 +100,19 @@ def speaker_of(text: str, quote: Quote, actors: Sequence[Candidate], quotes: Seq
     k = bisect.bisect_right(bounds, quote.open_at) - 1
     sentence_start = bounds[k] if k >= 0 else 0
     if quote.mode == "direct":
-        found = _after(text, quote, outside, previous, last_person_before)
-        if found is not False:
+        attributed, found = _after(text, quote, outside, previous, last_person_before)
+        if attributed:
             return found
     return _before(text, quote, outside, sentence_start, last_person_before, sentence_previous)
 
 
 def _after(text: str, quote: Quote, actors: list[Candidate], previous: Candidate | None,
-           last_person_before: Callable[[int], Candidate | None]) -> Candidate | None | bool:
-    """The speaker named by an attribution after the quote; False when there is none."""
+           last_person_before: Callable[[int], Candidate | None]) -> tuple[bool, Candidate | None]:
+    """Whether an attribution follows the quote, and the speaker it names."""
     close = quote.close_at
     m = _AFTER.match(text, close, min(len(text), close + 300))
     if m is None:
-        return False
+        return False, None
     back = last_person_before
     if m.group("aux"):  # "a précisé", "a également précisé", "a-t-il souligné", "s'est félicité"
         pos, verb_end = m.end(), None
@@ -125,13 +125,13 @@ def _after(text: str, quote: Quote, actors: list[Candidate], previous: Candidate
                 verb_end = pos
                 break
         if verb_end is None:
-            return False
+            return False, None
     elif not SPEECH_VERB.fullmatch(m.group("pres")):
-        return False
+        return False, None
     else:
         verb_end = m.end()
     if m.group("inv") or m.group("inv2"):
-        return back(quote.open_at)
+        return True, back(quote.open_at)
     np_start = verb_end
     limit = min(len(text), np_start + 250)
     seg_end = limit
@@ -142,7 +142,7 @@ def _after(text: str, quote: Quote, actors: list[Candidate], previous: Candidate
     segment = [c for c in actors if np_start <= c.start < seg_end]
     people = [c for c in segment if _is_person(c)]
     if people:
-        return people[0]
+        return True, people[0]
     if text[seg_end:seg_end + 1] == ",":  # an apposition: ", Me Claire Dufour,"
         app_end = min(len(text), seg_end + 120)
         stop = re.compile(r",|;|\.(?!\w)|\(").search(text, seg_end + 1, app_end)
@@ -150,18 +150,18 @@ def _after(text: str, quote: Quote, actors: list[Candidate], previous: Candidate
         appos = [c for c in actors if seg_end < c.start < app_end
                  and len(text[seg_end + 1:c.start].split()) <= _APPOSITION_TITLES]
         if appos:
-            return next((c for c in appos if _is_person(c)), appos[0])
+            return True, next((c for c in appos if _is_person(c)), appos[0])
     phrase = text[np_start:seg_end]
     heads = [c for c in segment if not _COMPLEMENT_BEFORE.search(text, max(0, c.start - 12), c.start)]
     if heads:
-        return heads[0]
+        return True, heads[0]
     if _STATEMENT_NOUNS.match(phrase) and segment:
-        return segment[0]
+        return True, segment[0]
     if _SAME_SOURCE.search(phrase):
-        return previous
+        return True, previous
     if _DESCRIPTION.match(phrase) or not phrase.strip():
-        return back(quote.open_at)
-    return segment[0] if segment else None
+        return True, back(quote.open_at)
+    return True, segment[0] if segment else None
 
 
 def _before(text: str, quote: Quote, actors: list[Candidate], sentence_start: int,
@@ -191,4 +191,3 @@ def _before(text: str, quote: Quote, actors: list[Candidate], sentence_start: in
     if title and TITLE.match(text, title.end()):  # "Le chef du Pentagone avait confié que « ... »"
         return back(sentence_start)
     return sentence_previous
-    return None

@@ -6,7 +6,14 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
-from annotator.suggest import DocumentInput, KnownSpan, SpanRef, Suggestion, rule_suggesters, run_suggesters
+from annotator.suggest import (
+    DocumentInput,
+    KnownSpan,
+    SpanRef,
+    Suggestion,
+    rule_suggesters,
+    run_suggesters,
+)
 from annotator.suggest.base import ArticleDate, Candidate
 from annotator.suggest.engine import order_suggesters
 from annotator.suggest.gazetteer import Gazetteer, GazetteerEntry

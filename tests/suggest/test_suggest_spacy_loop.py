@@ -16,7 +16,7 @@ ENDINGS = ["est arrivé hier.", "a parlé longtemps.", "reste prudent.", "a sign
 
 
 def sh(*args: str, cwd) -> subprocess.CompletedProcess:
-    proc = subprocess.run(list(args), capture_output=True, text=True, cwd=cwd)
+    proc = subprocess.run(list(args), check=False, capture_output=True, text=True, cwd=cwd)
     assert proc.returncode == 0, f"{' '.join(args)}\n{proc.stdout}\n{proc.stderr}"
     return proc
 
