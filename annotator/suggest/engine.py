@@ -10,9 +10,10 @@ rules, gazetteer, model), then the longer span, then the earlier one.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annotator.errors import ActionRefused
 from annotator.suggest.base import (
@@ -63,14 +64,18 @@ def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
 
 
 class _Kept:
-    """Spans kept so far, by label, for the overlap checks (few per document: lists will do)."""
+    """Spans kept so far, sorted by start, for the overlap checks: a span overlapping [s, e) starts
+    in [s - longest, e), found by bisection."""
 
     def __init__(self, known: Sequence[KnownSpan], nesting: frozenset[str]):
         self.nesting = nesting
-        self.spans: list[tuple[int, int, str]] = [(k.start, k.end, k.label) for k in known]
+        self.spans: list[tuple[int, int, str]] = sorted((k.start, k.end, k.label) for k in known)
+        self.longest = max((e - s for s, e, _ in self.spans), default=0)
 
     def admits(self, s: Suggestion) -> bool:
-        for start, end, label in self.spans:
+        lo = bisect.bisect_left(self.spans, (s.start - self.longest,))
+        hi = bisect.bisect_left(self.spans, (s.end,))
+        for start, end, label in self.spans[lo:hi]:
             if not _overlap(s.start, s.end, start, end):
                 continue
             if label == s.label:
@@ -81,7 +86,8 @@ class _Kept:
         return True
 
     def add(self, s: Suggestion) -> None:
-        self.spans.append((s.start, s.end, s.label))
+        bisect.insort(self.spans, (s.start, s.end, s.label))
+        self.longest = max(self.longest, s.end - s.start)
 
 
 def _settle(pool: list[tuple[int, Suggestion]], known: Sequence[KnownSpan], nesting: frozenset[str]) -> list[Suggestion]:
@@ -102,6 +108,11 @@ def _well_formed(s: Suggestion, text: str) -> str | None:
     if not text[s.start:s.end].strip():
         return "the span is only white space"
     return None
+
+
+# the scheme's verdict on attribute values seen before (dates, kinds and modes repeat a lot)
+_VERDICTS: dict[tuple[Any, ...], dict[str, Any] | str] = {}
+_VERDICTS_MAX = 100_000
 
 
 def _checked(s: Suggestion, scheme: Scheme, targets: set[tuple[int, int, str]]) -> Suggestion | str:
@@ -126,10 +137,18 @@ def _checked(s: Suggestion, scheme: Scheme, targets: set[tuple[int, int, str]]) 
         if attr.type == "ref":
             return f"attrs.{name}: a ref must name a span by position (SpanRef)"
         plain[name] = value
-    try:
-        clean = scheme.validate_attrs(s.label, plain)
-    except ActionRefused as exc:
-        return str(exc)
+    key = (id(scheme), s.label, tuple(sorted(plain.items(), key=lambda kv: kv[0])))
+    verdict = _VERDICTS.get(key)
+    if verdict is None:
+        try:
+            verdict = scheme.validate_attrs(s.label, plain)
+        except ActionRefused as exc:
+            verdict = str(exc)
+        if len(_VERDICTS) < _VERDICTS_MAX:
+            _VERDICTS[key] = verdict
+    if isinstance(verdict, str):
+        return verdict
+    clean = verdict
     if clean == plain and not refs and len(clean) == len(s.attrs):
         return s
     return s.replace_attrs({**clean, **refs})

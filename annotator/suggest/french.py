@@ -47,13 +47,20 @@ AUXILIARIES = frozenset(["a", "ont", "avait", "avaient", "aurait", "auraient", "
 
 # A sentence ends at . ! ? … (not after a lone capital or a title abbreviation, not between digits)
 # or at a paragraph break.
-_SENT_END = re.compile(r"(?<!\b[A-Z])(?<!\bM)(?<!\bMe)(?<!\bDr)(?<!\bMM)(?<!\bMgr)(?<!\bSt)(?<!\d(?=\.\d))"
-                       r"[.!?…]+[\"»”’)]*(?=\s|$)|\n\s*\n")
+_SENT_END = re.compile(r"[.!?…]+[\"»”’)]*(?=\s|$)|\n\s*\n")
+_NOT_AN_END = re.compile(r"(?:\b[A-Z]|\bM|\bMe|\bDr|\bMM|\bMgr|\bSt|\bPr)$")
 
 
 def sentence_bounds(text: str) -> list[int]:
-    """Start offsets of the sentences of ``text`` (the first is 0), sorted."""
-    return [0] + [m.end() for m in _SENT_END.finditer(text)]
+    """Start offsets of the sentences of ``text`` (the first is 0), sorted. A full stop after a
+    lone capital or a title (``M.``, ``Dr.``) ends none."""
+    out = [0]
+    for m in _SENT_END.finditer(text):
+        if text[m.start()] == "." and m.end() - m.start() == 1 and _NOT_AN_END.search(text, max(0, m.start() - 4),
+                                                                                        m.start()):
+            continue
+        out.append(m.end())
+    return out
 
 
 def fold(word: str) -> str:

@@ -25,12 +25,33 @@ _NOUN = r"[^\W\d_][\w'’\-]*(?:/[^\W\d_]+)?"
 _SYMBOL = r"(?:€|\$|£|°C|°|‰)"
 _UNIT_AFTER = re.compile(rf"{_S}*(?P<u>{_SYMBOL})|{_S}+(?P<w>{_NOUN})")
 _UNIT_AFTER_DE = re.compile(rf"{_S}+(?:de{_S}+|d['’])(?P<w>{_NOUN})")
-_APPROX_BEFORE = re.compile(
-    "(?:" + "|".join(re.escape(a) + ("" if a.endswith("'") else _S + "+") for a in
-                     sorted(APPROXIMATORS, key=len, reverse=True)) + ")$", re.IGNORECASE)
+_SPACES = " \u00a0\u202f\u2009"
+# approximators as the text before a number ends with them: "près de ", "plus d'"
+_APPROX_ENDINGS = tuple(a if a.endswith("'") else a + " " for a in APPROXIMATORS)
+_LAST_WORDS = re.compile(r"[\w°]+")
 _CLOCK_AFTER = re.compile(rf"{_S}*(?:h|heures?){_S}*(?:\d\d)?\b", re.IGNORECASE)
+_MINUTES_BEFORE = re.compile(rf"(?:^|[\s\d]){_S}*h{_S}*$")
+_CLOCK_MINUTES = re.compile(rf"{_S}*h{_S}*\d\d")
 _CLOCK_BEFORE = re.compile(rf"(?:\bà|\bvers|\bdès|\bjusqu'à|\bavant|\baprès|\bd'ici)({_S}+\w+)?{_S}+$", re.IGNORECASE)
-_PREV_WORD = re.compile(r"([\w°]+)[\s\u00a0\u202f.]*$")
+
+
+
+def _approximated(before: str) -> bool:
+    """The text before a number ends with an approximator (``environ``, ``près de``, ``plus d'``)."""
+    tail = before[-24:].lower().replace("’", "'")
+    for c in _SPACES[1:]:
+        tail = tail.replace(c, " ")
+    tail = tail.rstrip(" ") + ("" if tail.endswith("'") else " ")
+    return tail.endswith(_APPROX_ENDINGS)
+
+
+def _previous_word(before: str) -> str:
+    """The word right before a number (only spaces or a full stop between them), lower case."""
+    tail = before[-30:].rstrip(_SPACES + ".\n\t")
+    if not tail or not (tail[-1].isalnum() or tail[-1] in "_°"):
+        return ""
+    words = _LAST_WORDS.findall(tail)
+    return words[-1].lower() if words else ""
 #: Words before a number that make it a name or an index, not a count.
 _NAMING = frozenset(["article", "articles", "résolution", "résolutions", "numéro", "n°", "no", "nº", "page", "pages", "chapitre", "vol", "vols", "route", "autoroute", "loi", "décret", "version", "saison", "édition", "tome", "acte", "code", "ligne", "lignes", "h", "heure", "heures", "kilomètre", "point", "points", "paragraphe", "alinéa", "annexe", "rang", "classement", "niveau", "groupe", "catégorie", "section", "salle", "chambre", "bâtiment", "porte", "rue", "avenue", "boulevard", "quai", "place"])
 _NOT_UNITS = frozenset(MONTHS) | frozenset(WEEKDAYS) | FUNCTION_WORDS
@@ -67,13 +88,13 @@ def find_quantities(text: str) -> list[FoundQuantity]:
         n = m.number
         raw = text[m.start:m.end]
         before = text[max(0, m.start - 40):m.start]
-        prev = _PREV_WORD.search(before)
-        if prev and prev.group(1).lower() in _NAMING and not m.written:
+        prev = _previous_word(before)
+        if prev in _NAMING and not m.written:
             continue
-        if _CLOCK_AFTER.match(text, m.end) and not m.written and (
-                _CLOCK_BEFORE.search(before) or re.match(rf"{_S}*h{_S}*\d\d", text[m.end:m.end + 6])):
+        if not m.written and _CLOCK_AFTER.match(text, m.end) and (
+                _CLOCK_BEFORE.search(before[-30:]) or _CLOCK_MINUTES.match(text, m.end)):
             continue
-        if re.search(rf"\bh{_S}*$", before) and not m.written and raw.isdigit() and len(raw) == 2:
+        if prev == "h" and not m.written and raw.isdigit() and len(raw) == 2 and _MINUTES_BEFORE.search(before[-6:]):
             continue  # the minutes of "21 h 45"
         if n.percent:
             unit: tuple[str, int] | None = ("%", m.end)
@@ -87,7 +108,7 @@ def find_quantities(text: str) -> list[FoundQuantity]:
         after = re.match(rf"{_S}+(\w+)", text[m.end:m.end + 20])
         if after and after.group(1).lower() in MONTHS and not m.written:
             continue  # the day of a date
-        approximate = n.approximate or _APPROX_BEFORE.search(before) is not None
+        approximate = n.approximate or _approximated(before)
         end = unit[1] if unit else m.end
         out.append(FoundQuantity(m.start, end, n, unit[0] if unit else None, approximate))
     return out

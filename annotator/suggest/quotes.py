@@ -27,7 +27,7 @@ from annotator.suggest.base import (
     Suggestion,
 )
 from annotator.suggest.french import SPEECH_VERB, sentence_bounds
-from annotator.suggest.speakers import Quote, speaker_of
+from annotator.suggest.speakers import Quote, Speakers
 
 __all__ = ["QuoteSuggester", "find_quotes"]
 
@@ -37,7 +37,7 @@ _MAX_QUOTE = 5000
 _TRIM = " \t\n\r\u00a0\u202f\u2009"
 _OPEN_BEFORE = set(" \t\n\u00a0\u202f([{—–-/:'’") | {""}
 _QUE = re.compile(r"\b(?:que[ \u00a0]+|qu['’])", re.IGNORECASE)
-_WORDS_BEFORE = re.compile(r"([\w-]+)[ \u00a0,]*(?:([\w-]+)[ \u00a0,]*)?(?:([\w-]+)[ \u00a0,]*)?$")
+_WORD = re.compile(r"[\w-]+")
 _ANY_MARK = re.compile(r"[«»“”„\"]")
 
 
@@ -106,15 +106,19 @@ def _direct(text: str) -> list[tuple[int, int]]:
 def _indirect(text: str, direct: list[tuple[int, int]], bounds: list[int]) -> list[tuple[int, int]]:
     """Clauses after a speech verb and que/qu', to the end of the sentence, with no quotation mark."""
     out = []
+    direct_ends = [e for _, e in direct]  # direct quotes do not overlap: ends are sorted too
     for m in _QUE.finditer(text):
-        words = _WORDS_BEFORE.search(text, max(0, m.start() - 60), m.start())
-        if words is None or not any(w and SPEECH_VERB.fullmatch(w) for w in words.groups()):
+        words = _WORD.findall(text, max(0, m.start() - 40), m.start())[-3:]  # "a averti mercredi que"
+        if not any(SPEECH_VERB.fullmatch(w) for w in words):
             continue
         start = m.end()
         k = bisect.bisect_right(bounds, start)
         end = bounds[k] if k < len(bounds) else len(text)
         clause = text[start:end]
-        if _ANY_MARK.search(clause) or any(s < end and start < e for s, e in direct):
+        if _ANY_MARK.search(clause):
+            continue
+        j = bisect.bisect_left(direct_ends, start + 1)
+        if j < len(direct) and direct[j][0] < end:  # a direct quote overlaps the clause
             continue
         e = start + len(clause.rstrip(_TRIM + ".!?…"))
         if e - start < 8:
@@ -132,8 +136,10 @@ class FoundQuote:
     close_at: int  # offset after the closing mark (direct) or the end of the clause
 
 
-def find_quotes(text: str) -> list[FoundQuote]:
-    bounds = sentence_bounds(text)
+def find_quotes(text: str, bounds: list[int] | None = None) -> list[FoundQuote]:
+    """Direct and indirect quotes in text order (``bounds``: sentence starts, if known already)."""
+    if bounds is None:
+        bounds = sentence_bounds(text)
     direct = _direct(text)
     out = []
     for s, e in direct:
@@ -160,17 +166,17 @@ class QuoteSuggester:
     priority = 20
 
     def suggest(self, doc: DocumentInput, candidates: Sequence[Candidate]) -> list[Suggestion]:
-        quotes = find_quotes(doc.text)
-        actors = [c for c in candidates if c.label == "ACTOR"]
         bounds = sentence_bounds(doc.text)
-        spans = [(q.start, q.end) for q in quotes]
+        quotes = find_quotes(doc.text, bounds)
+        actors = [c for c in candidates if c.label == "ACTOR"]
+        speakers = Speakers(doc.text, actors, [(q.start, q.end) for q in quotes], bounds)
         out = []
         previous: Candidate | None = None
         previous_sentence = -1
         for q in quotes:
             sentence = bisect.bisect_right(bounds, q.open_at)
-            speaker = speaker_of(doc.text, Quote(q.start, q.end, q.open_at, q.close_at, q.mode), actors, spans,
-                                 bounds, previous, previous if sentence == previous_sentence else None)
+            speaker = speakers.speaker_of(Quote(q.start, q.end, q.open_at, q.close_at, q.mode), previous,
+                                          previous if sentence == previous_sentence else None)
             attrs: dict[str, AttrValue] = {"mode": q.mode}
             if speaker is not None:
                 attrs["speaker"] = SpanRef(speaker.start, speaker.end, speaker.label)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from annotator.suggest.base import Candidate
 from annotator.suggest.french import SPEECH_VERB, TITLE
 
-__all__ = ["Quote", "speaker_of"]
+__all__ = ["Quote", "Speakers"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,41 +74,55 @@ def _is_person(c: Candidate) -> bool:
     return c.attrs.get("kind") == "person"
 
 
-def speaker_of(text: str, quote: Quote, actors: Sequence[Candidate], quotes: Sequence[tuple[int, int]],
-               bounds: Sequence[int], previous: Candidate | None,
-               sentence_previous: Candidate | None = None) -> Candidate | None:
-    """The ACTOR candidate who said ``quote``, or None when the text does not name one.
+class Speakers:
+    """Speaker attribution over one document: its ACTOR candidates outside quotes, indexed once."""
 
-    ``actors`` in text order; ``quotes``: every quote of the document (actors inside one are
-    not speakers); ``bounds``: sentence starts; ``previous``: the speaker of the quote before;
-    ``sentence_previous``: the speaker of a quote before it in the same sentence (``« ... », a-t-il
-    souligné, notant que « ... »``), taken when nothing else names one."""
-    starts = [q[0] for q in quotes]
+    def __init__(self, text: str, actors: Sequence[Candidate], quotes: Sequence[tuple[int, int]],
+                 bounds: Sequence[int]):
+        """``actors`` in text order; ``quotes``: every quote of the document, sorted (actors inside
+        one are not speakers); ``bounds``: sentence starts."""
+        self.text = text
+        self.bounds = bounds
+        starts = [q[0] for q in quotes]
 
-    def inside_a_quote(c: Candidate) -> bool:
-        k = bisect.bisect_right(starts, c.start) - 1
-        return k >= 0 and quotes[k][0] <= c.start and c.end <= quotes[k][1]
+        def inside_a_quote(c: Candidate) -> bool:
+            k = bisect.bisect_right(starts, c.start) - 1
+            return k >= 0 and quotes[k][0] <= c.start and c.end <= quotes[k][1]
 
-    outside = [c for c in actors if not inside_a_quote(c)]
+        self.actors = sorted((c for c in actors if not inside_a_quote(c)), key=lambda c: (c.start, -c.end))
+        self.starts = [c.start for c in self.actors]
+        self.people = sorted((c for c in self.actors if _is_person(c)), key=lambda c: (c.end, c.start))
+        self.people_ends = [c.end for c in self.people]
 
-    def last_person_before(offset: int) -> Candidate | None:
-        people = [c for c in outside if _is_person(c) and c.end <= offset]
-        if people:
-            return max(people, key=lambda c: (c.end, c.start))
-        return previous
+    def between(self, lo: int, hi: int) -> list[Candidate]:
+        """Actors starting in [lo, hi)."""
+        return self.actors[bisect.bisect_left(self.starts, lo):bisect.bisect_left(self.starts, hi)]
 
-    k = bisect.bisect_right(bounds, quote.open_at) - 1
-    sentence_start = bounds[k] if k >= 0 else 0
-    if quote.mode == "direct":
-        attributed, found = _after(text, quote, outside, previous, last_person_before)
-        if attributed:
-            return found
-    return _before(text, quote, outside, sentence_start, last_person_before, sentence_previous)
+    def speaker_of(self, quote: Quote, previous: Candidate | None,
+                   sentence_previous: Candidate | None = None) -> Candidate | None:
+        """The ACTOR candidate who said ``quote``, or None when the text does not name one.
+
+        ``previous``: the speaker of the quote before; ``sentence_previous``: the speaker of a quote
+        before it in the same sentence (``« ... », a-t-il souligné, notant que « ... »``), taken when
+        nothing else names one."""
+
+        def last_person_before(offset: int) -> Candidate | None:
+            k = bisect.bisect_right(self.people_ends, offset)
+            return self.people[k - 1] if k else previous
+
+        k = bisect.bisect_right(self.bounds, quote.open_at) - 1
+        sentence_start = self.bounds[k] if k >= 0 else 0
+        if quote.mode == "direct":
+            attributed, found = _after(self, quote, previous, last_person_before)
+            if attributed:
+                return found
+        return _before(self, quote, sentence_start, last_person_before, sentence_previous)
 
 
-def _after(text: str, quote: Quote, actors: list[Candidate], previous: Candidate | None,
+def _after(ctx: Speakers, quote: Quote, previous: Candidate | None,
            last_person_before: Callable[[int], Candidate | None]) -> tuple[bool, Candidate | None]:
     """Whether an attribution follows the quote, and the speaker it names."""
+    text = ctx.text
     close = quote.close_at
     m = _AFTER.match(text, close, min(len(text), close + 300))
     if m is None:
@@ -139,7 +153,7 @@ def _after(text: str, quote: Quote, actors: list[Candidate], previous: Candidate
         if e.start() > np_start + 1:
             seg_end = e.start()
             break
-    segment = [c for c in actors if np_start <= c.start < seg_end]
+    segment = ctx.between(np_start, seg_end)
     people = [c for c in segment if _is_person(c)]
     if people:
         return True, people[0]
@@ -147,8 +161,8 @@ def _after(text: str, quote: Quote, actors: list[Candidate], previous: Candidate
         app_end = min(len(text), seg_end + 120)
         stop = re.compile(r",|;|\.(?!\w)|\(").search(text, seg_end + 1, app_end)
         app_end = stop.start() if stop else app_end
-        appos = [c for c in actors if seg_end < c.start < app_end
-                 and len(text[seg_end + 1:c.start].split()) <= _APPOSITION_TITLES]
+        appos = [c for c in ctx.between(seg_end + 1, app_end)
+                 if len(text[seg_end + 1:c.start].split()) <= _APPOSITION_TITLES]
         if appos:
             return True, next((c for c in appos if _is_person(c)), appos[0])
     phrase = text[np_start:seg_end]
@@ -164,11 +178,12 @@ def _after(text: str, quote: Quote, actors: list[Candidate], previous: Candidate
     return True, segment[0] if segment else None
 
 
-def _before(text: str, quote: Quote, actors: list[Candidate], sentence_start: int,
+def _before(ctx: Speakers, quote: Quote, sentence_start: int,
             last_person_before: Callable[[int], Candidate | None], sentence_previous: Candidate | None) -> Candidate | None:
+    text = ctx.text
     back = last_person_before
     open_at = quote.open_at
-    before = [c for c in actors if sentence_start <= c.start and c.end <= open_at]
+    before = [c for c in ctx.between(sentence_start, open_at) if c.end <= open_at]
     # "selon X, « ... »", "pour la CGT, « ... »"
     for c in reversed(before):
         if _INTRO.search(text, max(sentence_start, c.start - 30), c.start) and \
