@@ -380,8 +380,7 @@ def _value(m: re.Match[str], ctx: _Ctx) -> str | None | bool:
 # pass over words is several times faster than trying the whole pattern at every character).
 _TRIGGERS = frozenset(
     {m.rstrip(".") for m in MONTHS} | set(WEEKDAYS)
-    | set("""premier nuit début fin mi courant aujourd avant après hier demain ce cette cet semaine mois année
-    an même lendemain veille surlendemain années il printemps été automne hiver""".split())
+    | frozenset(["premier", "nuit", "début", "fin", "mi", "courant", "aujourd", "avant", "après", "hier", "demain", "ce", "cette", "cet", "semaine", "mois", "année", "an", "même", "lendemain", "veille", "surlendemain", "années", "il", "printemps", "été", "automne", "hiver"])
 )
 
 

@@ -22,11 +22,11 @@ Values are ``int`` when whole, else ``float``; arithmetic is decimal, so ``1,1 m
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 __all__ = ["APPROXIMATORS", "NotANumber", "Number", "NumberMatch", "find_numbers", "parse_number", "words_value"]
 
