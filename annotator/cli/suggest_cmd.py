@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from annotator.cli.common import add_annotator, err, load_scheme_arg, progress
@@ -74,23 +75,86 @@ def _options(args: argparse.Namespace, scheme: Scheme) -> Any:
                           label_map=label_map, pattern_files=tuple(args.patterns))
 
 
-def run(args: argparse.Namespace) -> int:
-    import datetime
+@dataclass
+class Tally:
+    """What the suggestions came to, for the summary (summed over the processes that made them)."""
 
-    import orjson
+    counts: dict[str, int] = field(default_factory=dict)
+    no_date: list[str] = field(default_factory=list)
+    refused: int = 0
+
+    def add(self, other: Tally) -> None:
+        for label, n in other.counts.items():
+            self.counts[label] = self.counts.get(label, 0) + n
+        self.no_date += other.no_date
+        self.refused += other.refused
+
+
+class _Suggest:
+    """Suggestions for one item as the line of its output record."""
+
+    def __init__(self, args: argparse.Namespace, scheme: Scheme, suggesters: list[Any], labels: list[str]):
+        import datetime
+
+        self.args, self.scheme, self.suggesters, self.labels = args, scheme, suggesters, labels
+        self.now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+    def line(self, item: Item, tally: Tally) -> bytes:
+        import orjson
+
+        from annotator.suggest import DocumentInput, KnownSpan, run_suggesters
+        from annotator.suggest.records import record_with_suggestions
+
+        d = item.document
+        rec = item.record or {}
+        spans = rec.get("spans") or []
+        doc = DocumentInput(d.text, d.meta, tuple(KnownSpan(s["start"], s["end"], s["label"], s.get("attrs") or {},
+                                                            s["id"]) for s in spans), d.id)
+        if doc.date is None:
+            tally.no_date.append(d.id)
+        result = run_suggesters(doc, self.suggesters, self.scheme, self.labels)
+        tally.refused += len(result.refused)
+        for sug in result.suggestions:
+            tally.counts[sug.label] = tally.counts.get(sug.label, 0) + 1
+        status = str(rec["status"]) if rec.get("status") in ("in_progress", "done") else "in_progress"
+        record = record_with_suggestions(
+            doc_id=d.id, text=d.text, text_sha256=d.text_sha256, meta=d.meta, suggestions=result.suggestions,
+            existing=spans, annotator=self.args.annotator or rec.get("annotator") or DEFAULT_ANNOTATOR,
+            status=status, scheme_name=self.scheme.name, scheme_version=self.scheme.version, updated_at=self.now,
+            flags=rec.get("flags") or ())
+        return orjson.dumps(record)
+
+    def batch(self, items: list[Item]) -> tuple[list[bytes], Tally]:
+        tally = Tally()
+        return [self.line(item, tally) for item in items], tally
+
+
+def _split(items: list[Item]) -> int:
+    """Where to cut ``items`` in two of about the same text size (0: not worth a second process)."""
+    from annotator.forking import FORK_MIN_BYTES, can_fork
+
+    sizes = [len(i.document.text) for i in items]
+    total = sum(sizes)
+    if total < FORK_MIN_BYTES or len(items) < 2 or not can_fork():
+        return 0
+    acc = 0
+    for k, size in enumerate(sizes):
+        acc += size
+        if acc >= total / 2:
+            return k + 1
+    return 0  # pragma: no cover
+
+
+def run(args: argparse.Namespace) -> int:
+    from dataclasses import replace
 
     from annotator.cli.agree_cmd import chosen_labels
     from annotator.errors import InvalidData
+    from annotator.forking import Forked
     from annotator.formats.atomic import write_jsonl
     from annotator.formats.problems import ProblemLog
-    from annotator.suggest import (
-        DocumentInput,
-        KnownSpan,
-        build_suggesters,
-        run_suggesters,
-    )
+    from annotator.suggest import KnownSpan, build_suggesters
     from annotator.suggest.gazetteer import Gazetteer
-    from annotator.suggest.records import record_with_suggestions
 
     scheme = load_scheme_arg(args)
     labels = chosen_labels(scheme, args.labels)
@@ -105,48 +169,37 @@ def run(args: argparse.Namespace) -> int:
             text = item.document.text
             gazetteer.add_spans(text, (KnownSpan(s["start"], s["end"], s["label"], s.get("attrs") or {}, s["id"])
                                        for s in item.record["spans"]))
-    from dataclasses import replace
-
     suggesters = build_suggesters(replace(options, gazetteer=gazetteer), scheme)
-    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-    no_date: list[str] = []
-    counts: dict[str, int] = {}
-    refused = 0
+    scheme.compile()  # before a fork: the child inherits the compiled scheme
+    work = _Suggest(args, scheme, suggesters, labels)
+    tally = Tally()
+    cut = _split(items)  # big inputs: the second half is suggested in a forked child meanwhile
+    child = Forked(work.batch, items[cut:]) if cut else None
+    mine = items[:cut] if cut else items
 
     def lines(step: Any) -> Iterator[bytes]:
-        nonlocal refused
-        for item in items:
-            d = item.document
-            rec = item.record or {}
-            spans = rec.get("spans") or []
-            doc = DocumentInput(d.text, d.meta, tuple(KnownSpan(s["start"], s["end"], s["label"],
-                                                                s.get("attrs") or {}, s["id"]) for s in spans), d.id)
-            if doc.date is None:
-                no_date.append(d.id)
-            result = run_suggesters(doc, suggesters, scheme, labels)
-            refused += len(result.refused)
-            for s in result.suggestions:
-                counts[s.label] = counts.get(s.label, 0) + 1
-            status = str(rec["status"]) if rec.get("status") in ("in_progress", "done") else "in_progress"
-            record = record_with_suggestions(
-                doc_id=d.id, text=d.text, text_sha256=d.text_sha256, meta=d.meta, suggestions=result.suggestions,
-                existing=spans, annotator=args.annotator or rec.get("annotator") or DEFAULT_ANNOTATOR,
-                status=status, scheme_name=scheme.name, scheme_version=scheme.version,
-                updated_at=now, flags=rec.get("flags") or ())
+        for item in mine:
+            yield work.line(item, tally)
             step()
-            yield orjson.dumps(record)
+        if child is not None:
+            more, theirs = child.result()
+            tally.add(theirs)
+            for line in more:
+                yield line
+                step()
 
     with progress("suggesting", len(items)) as step:
         n = write_jsonl(lines(step), args.out)
+    no_date = tally.no_date
     if no_date:
         shown = ", ".join(no_date[:NO_DATE_SHOWN]) + (f" and {len(no_date) - NO_DATE_SHOWN} more"
                                                       if len(no_date) > NO_DATE_SHOWN else "")
         err(f"note: {len(no_date)} document(s) have no date (a `date YYYY-MM-DD` header or meta.date): their "
             f"relative dates (hier, mardi, le 3 avril) get no calendar value: {shown}")
-    if refused:
-        err(f"note: {refused} suggestion(s) left out: the scheme refuses their label or attributes")
+    if tally.refused:
+        err(f"note: {tally.refused} suggestion(s) left out: the scheme refuses their label or attributes")
     where = "standard output" if args.out == "-" else args.out
-    by_label = ", ".join(f"{lab} {counts.get(lab, 0)}" for lab in labels)
-    err(f"suggested {sum(counts.values())} span(s) in {n} document(s) to {where} ({by_label}; "
+    by_label = ", ".join(f"{lab} {tally.counts.get(lab, 0)}" for lab in labels)
+    err(f"suggested {sum(tally.counts.values())} span(s) in {n} document(s) to {where} ({by_label}; "
         f"{', '.join(s.name for s in suggesters)})")
     return 0

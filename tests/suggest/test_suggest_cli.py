@@ -174,3 +174,26 @@ def test_the_default_model_on_the_seed(tmp_path):
     assert ("septembre de la même année", "2014-09") in dates and ("début avril", "2018-04") in dates
     # the seed ends with an unbalanced quotation mark: no quote, no error
     assert not any("soutenir les opérations" in t for label, t, _a, _s in got if label == "QUOTE")
+
+
+def test_a_big_input_is_shared_with_a_forked_child_and_gives_the_same_output(tmp_path, monkeypatch, capsys):
+    """The second half of a big input is suggested in a forked child: same records, same order."""
+    from annotator import forking
+    from annotator.cli import main
+
+    text = ARTICLE.split("\n", 1)[1]
+    docs = tmp_path / "docs.jsonl"
+    docs.write_bytes(b"".join(orjson.dumps({"id": f"d{i}", "text": text, "meta": {"date": "2019-03-07"}}) + b"\n"
+                              for i in range(40)))
+    args = ["suggest", str(docs), "--no-model", "--schema", str(SCHEME_PATH), "--out"]
+    monkeypatch.setattr(forking, "FORK_MIN_BYTES", 1)
+    assert main([*args, str(tmp_path / "forked.jsonl")]) == 0
+    monkeypatch.setattr(forking, "can_fork", lambda: False)
+    assert main([*args, str(tmp_path / "alone.jsonl")]) == 0
+    forked, alone = records(tmp_path / "forked.jsonl"), records(tmp_path / "alone.jsonl")
+    assert [r["id"] for r in forked] == [f"d{i}" for i in range(40)]
+    for r in forked + alone:
+        r.pop("updated_at")
+    assert forked == alone
+    err = capsys.readouterr().err
+    assert err.count("suggested 240 span(s) in 40 document(s)") == 2
