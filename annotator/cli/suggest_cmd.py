@@ -66,6 +66,8 @@ def _options(args: argparse.Namespace, scheme: Scheme) -> Any:
     from annotator.suggest.nlp import DEFAULT_MODEL
     from annotator.suggest.pipeline import SuggestOptions
 
+    if args.db:
+        raise UsageError("--db: suggest reads no store and writes none yet; it writes records to --out")
     if args.no_model and args.model:
         raise UsageError("--no-model and --model contradict each other")
     if args.no_model and (args.map or args.map_file):

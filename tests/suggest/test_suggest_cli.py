@@ -144,6 +144,7 @@ def test_a_bad_pattern_file_names_every_bad_line(tmp_path):
     (["--map", "PER=PERSONNE"], 2, "not in the scheme"),
     (["--no-model", "--model", "x"], 2, "contradict"),
     (["--no-model", "--labels", "PLACE"], 2, "unknown label"),
+    (["--no-model", "--db", "x.db"], 2, "writes no store"),
 ])
 def test_bad_options(tmp_path, args, code, words):
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
@@ -197,3 +198,39 @@ def test_a_big_input_is_shared_with_a_forked_child_and_gives_the_same_output(tmp
     assert forked == alone
     err = capsys.readouterr().err
     assert err.count("suggested 240 span(s) in 40 document(s)") == 2
+
+
+def test_agree_reads_gold_first_whatever_the_names(tmp_path):
+    """`annotator agree GOLD SUGGESTIONS`: the first file is the reference (recall of gold, precision
+    of the suggestions), in the order given, not by annotator name."""
+    text = "Jim Mattis et Brett Mc Gurk."
+    gold = make_record(text, [{"start": 0, "end": 10, "label": "ACTOR"}, {"start": 14, "end": 27, "label": "ACTOR"}],
+                       annotator="zz-gold")
+    (tmp_path / "gold.jsonl").write_bytes(orjson.dumps(gold) + b"\n")
+    (tmp_path / "doc.jsonl").write_bytes(orjson.dumps({"id": "doc1", "text": text}) + b"\n")
+    (tmp_path / "p.jsonl").write_text('{"label": "ACTOR", "pattern": "Jim Mattis"}\n', encoding="utf-8")
+    assert run(str(tmp_path / "doc.jsonl"), "--no-model", "--patterns", str(tmp_path / "p.jsonl"),
+               "--out", str(tmp_path / "s.jsonl")).returncode == 0
+    proc = subprocess.run([*ANNOTATOR, "agree", str(tmp_path / "gold.jsonl"), str(tmp_path / "s.jsonl"), "--json",
+                           "--schema", str(SCHEME_PATH)], check=False, capture_output=True)
+    pair = orjson.loads(proc.stdout)["pairs"][0]
+    assert (pair["a"], pair["b"]) == ("zz-gold", "suggest")
+    assert pair["exact"]["per_label"]["ACTOR"] == {"f1": 2 / 3, "precision": 1.0, "recall": 0.5}
+
+
+def test_a_pipeline_whose_labels_are_not_mapped(tmp_path):
+    """A pipeline with a label the scheme lacks: the command says which and how to map it; mapped, it runs."""
+    import spacy
+
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("ner").add_label("PERSONNE")
+    nlp.initialize()
+    nlp.to_disk(tmp_path / "pipeline")
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    proc = run(str(tmp_path / "a.txt"), "--model", str(tmp_path / "pipeline"), "--out", str(tmp_path / "s.jsonl"))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "PERSONNE are not in the scheme and not mapped: --map PERSONNE=" in proc.stderr
+    proc = run(str(tmp_path / "a.txt"), "--model", str(tmp_path / "pipeline"), "--map", "PERSONNE=ACTOR",
+               "--out", str(tmp_path / "s.jsonl"))
+    assert proc.returncode == 0, proc.stderr
+    assert "model:pipeline" in proc.stderr
