@@ -144,7 +144,7 @@ def test_a_bad_pattern_file_names_every_bad_line(tmp_path):
     (["--map", "PER=PERSONNE"], 2, "not in the scheme"),
     (["--no-model", "--model", "x"], 2, "contradict"),
     (["--no-model", "--labels", "PLACE"], 2, "unknown label"),
-    (["--no-model", "--db", "x.db"], 2, "writes no store"),
+    (["--no-model", "--db", "x.db"], 2, "reads no store and writes none yet"),
 ])
 def test_bad_options(tmp_path, args, code, words):
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
