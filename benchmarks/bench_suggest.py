@@ -155,7 +155,7 @@ def speed() -> None:
     for r in gold[:3]:  # a few accepted actors, proposed wherever they recur
         gaz.add_spans(r["text"], [])
     suggesters = rule_suggesters() + [gaz]
-    from annotator.text.numbers import lower_words
+    from annotator.text.word_index import lower_words
 
     found: list[int] = []
 

@@ -144,3 +144,14 @@ def test_offsets_are_into_the_text():
     text = "Ils étaient «\u00a0près de 1\u202f500\u00a0», dit-il 🙂 puis 2,5 %."
     for m in find_numbers(text):
         assert parse_number(text[m.start:m.end]) == m.number
+
+
+def test_the_shared_word_index_keeps_offsets_when_lowering_changes_lengths():
+    from annotator.text.word_index import lower_words, trigger_starts
+
+    text = "İstanbul, ǅ et 12 DEUX"
+    starts, words = lower_words(text)
+    assert [text[s:s + 1] for s in starts] == ["İ", "ǅ", "e", "1", "D"]
+    assert words[-1] == "deux"
+    assert trigger_starts(text, {"deux"}) == [text.index("12"), text.index("DEUX")]
+    assert [text[m.start:m.end] for m in find_numbers(text)] == ["12", "DEUX"]

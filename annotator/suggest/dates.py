@@ -35,7 +35,8 @@ from annotator.suggest.french import (
     WEEKDAYS,
     clause_tense,
 )
-from annotator.text.numbers import trigger_starts, words_value
+from annotator.text.numbers import words_value
+from annotator.text.word_index import trigger_starts
 
 __all__ = ["DateSuggester", "FoundDate", "find_dates", "normalise_date"]
 

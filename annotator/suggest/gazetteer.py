@@ -4,8 +4,9 @@ name recurs, with the same attributes (``gazetteer``).
 Entries come from the document's own ACTOR spans and from any other records given (the store's
 accepted actors, or the records read by ``annotator suggest``). A name matches on word edges,
 exactly, except the case of its first letter (``La coalition`` at a sentence start, ``la
-coalition`` inside one). Names of one character are ignored. Matching is one pass of a regular
-expression built from the names (longest first), so thousands of names cost little.
+coalition`` inside one). Names of one character are ignored. Matching looks up each word of the
+text among the names' first words (one pass over words shared with the other rules), so thousands
+of names cost little.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from annotator.suggest.base import (
     KnownSpan,
     Suggestion,
 )
+from annotator.text.word_index import lower_words
 
 __all__ = ["Gazetteer", "GazetteerEntry"]
 
@@ -33,12 +35,12 @@ class GazetteerEntry:
     attrs: Mapping[str, AttrValue]
 
 
-def _case_free_first(name: str) -> str:
-    first = name[0]
-    rest = re.escape(name[1:])
-    if first.lower() != first.upper():
-        return f"[{re.escape(first.lower())}{re.escape(first.upper())}]{rest}"
-    return re.escape(first) + rest
+_WORD = re.compile(r"\w+")
+
+
+def _edge(text: str, i: int) -> bool:
+    """No word character or hyphen at ``i`` (the outside of a name's edge)."""
+    return i < 0 or i >= len(text) or not (text[i].isalnum() or text[i] in "_-")
 
 
 class Gazetteer:
@@ -54,7 +56,7 @@ class Gazetteer:
         self._counts: dict[tuple[str, str], Counter[tuple[tuple[str, AttrValue], ...]]] = {}
         for e in entries:
             self.add(e)
-        self._compiled: tuple[re.Pattern[str] | None, dict[str, tuple[str, str]]] | None = None
+        self._index: dict[str, list[tuple[str, str]]] | None = None
 
     def add(self, entry: GazetteerEntry) -> None:
         text = entry.text.strip()
@@ -62,7 +64,7 @@ class Gazetteer:
             return
         attrs = tuple(sorted((k, v) for k, v in entry.attrs.items() if isinstance(v, (str, int, float, bool))))
         self._counts.setdefault((text, entry.label), Counter())[attrs] += 1
-        self._compiled = None
+        self._index = None
 
     def add_spans(self, text: str, spans: Iterable[KnownSpan]) -> None:
         """Learn the names of ``spans`` of a document whose text is ``text``."""
@@ -74,14 +76,17 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self._counts)
 
-    def _pattern(self) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, str]]]:
-        names: dict[str, tuple[str, str]] = {}
+    def _by_first_word(self) -> dict[str, list[tuple[str, str]]]:
+        """Names by their first word (lower case), longest first."""
+        index: dict[str, list[tuple[str, str]]] = {}
         for text, label in self._counts:
-            names.setdefault(text[0].lower() + text[1:], (text, label))
-        if not names:
-            return None, {}
-        alternatives = "|".join(_case_free_first(t) for t, _ in sorted(names.values(), key=lambda x: -len(x[0])))
-        return re.compile(rf"(?<![\w\-])(?:{alternatives})(?![\w\-])"), names
+            first = _WORD.search(text)
+            if first is None or first.start() != 0:
+                continue
+            index.setdefault(first.group().lower(), []).append((text, label))
+        for names in index.values():
+            names.sort(key=lambda n: -len(n[0]))
+        return index
 
     def _attrs(self, key: tuple[str, str]) -> dict[str, AttrValue]:
         counts = self._counts.get(key)
@@ -90,16 +95,25 @@ class Gazetteer:
         return dict(counts.most_common(1)[0][0])
 
     def _find(self, text: str) -> list[Suggestion]:
-        if self._compiled is None:
-            self._compiled = self._pattern()
-        pattern, names = self._compiled
-        if pattern is None:
+        if self._index is None:
+            self._index = self._by_first_word()
+        index = self._index
+        if not index:
             return []
         out = []
-        for m in pattern.finditer(text):
-            found = m.group(0)
-            key = names[found[0].lower() + found[1:]]
-            out.append(Suggestion(m.start(), m.end(), key[1], self._attrs(key), self.name))
+        done = 0
+        starts, words = lower_words(text)
+        for at, word in zip(starts, words):
+            names = index.get(word)
+            if names is None or at < done or not _edge(text, at - 1):
+                continue
+            for name, label in names:
+                end = at + len(name)
+                if (text.startswith(name[1:], at + 1) and text[at].lower() == name[0].lower()
+                        and _edge(text, end)):
+                    out.append(Suggestion(at, end, label, self._attrs((name, label)), self.name))
+                    done = end
+                    break
         return out
 
     def suggest(self, doc: DocumentInput, candidates: Sequence[Candidate]) -> list[Suggestion]:

@@ -22,11 +22,11 @@ Values are ``int`` when whole, else ``float``; arithmetic is decimal, so ``1,1 m
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+
+from annotator.text.word_index import trigger_starts
 
 __all__ = ["APPROXIMATORS", "NotANumber", "Number", "NumberMatch", "find_numbers", "parse_number", "words_value"]
 
@@ -179,7 +179,6 @@ _SCAN = re.compile(
 _PERCENT_RE = re.compile(_PERCENT, re.IGNORECASE)
 # The words a number can start with: the pattern is tried only there (a pass over words is several
 # times faster than trying it at every character).
-_WORD = re.compile(r"\w+")
 _TRIGGERS = frozenset({w.split("-")[0] for w in _NUM_WORDS} | {"un", "une", "des", "plusieurs", "quelques", "les"})
 
 
@@ -189,23 +188,6 @@ MAX_VALUE = Decimal(10) ** 15
 
 def _to_value(d: Decimal) -> int | float:
     return int(d) if d == d.to_integral_value() else float(d)
-
-
-@lru_cache(maxsize=4)
-def lower_words(text: str) -> tuple[list[int], list[str]]:
-    """Start offsets and lower-case forms of the words (``\\w+``) of ``text``; the rule suggesters
-    of one document share them (kept for the last few texts)."""
-    matches = list(_WORD.finditer(text))
-    # each word lowered on its own: lowering the whole text can change its length (İ -> i̇)
-    return [m.start() for m in matches], [m.group().lower() for m in matches]
-
-
-def trigger_starts(text: str, triggers: frozenset[str], start: int = 0, end: int | None = None) -> list[int]:
-    """Offsets of the words of ``text[start:end]`` that start with a digit or are in ``triggers``."""
-    starts, words = lower_words(text)
-    lo = bisect_left(starts, start)
-    hi = len(starts) if end is None else bisect_left(starts, end)
-    return [starts[i] for i in range(lo, hi) if words[i] in triggers or words[i][0].isdigit()]
 
 
 def find_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[NumberMatch]:
