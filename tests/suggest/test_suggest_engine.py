@@ -154,3 +154,16 @@ def test_the_suggest_package_imports_neither_textual_nor_spacy():
             "import sys\nprint(' '.join(sorted(sys.modules)))")
     loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
     assert not {m for m in loaded if m.split(".")[0] in ("textual", "spacy", "pydantic")}
+
+
+def test_a_document_input_from_a_native_record(scheme):
+    from tests.conftest import make_record
+
+    text = "Jim Mattis a parlé mardi."
+    rec = make_record(text, [{"start": 0, "end": 10, "label": "ACTOR", "attrs": {"kind": "person"}}],
+                      meta={"date": "1999-05-20"})
+    doc = DocumentInput.from_record(rec)
+    assert doc.id == "doc1" and doc.date == ArticleDate(1999, 5, 20)
+    assert doc.spans == (KnownSpan(0, 10, "ACTOR", {"kind": "person"}, "s1"),)
+    got = run_suggesters(doc, rule_suggesters(), scheme).suggestions
+    assert [(text[s.start:s.end], dict(s.attrs)) for s in got] == [("mardi", {"value": "1999-05-18"})]
