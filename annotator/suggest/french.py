@@ -4,7 +4,6 @@ sentences end and whether a clause speaks of the future. Small closed lists, no 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 MONTHS = {
     "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
@@ -43,8 +42,6 @@ TITLES = ("premier", "première", "ministre", "président", "présidente", "secr
           "dirigeant", "dirigeante", "patron", "patronne", "avocat", "avocate", "juge", "envoyé", "envoyée")
 TITLE = re.compile(r"(?:" + "|".join(TITLES) + r")\b", re.IGNORECASE)
 
-AUXILIARIES = frozenset(["a", "ont", "avait", "avaient", "aurait", "auraient", "est", "sont", "était", "étaient", "sera", "seront", "aura", "auront", "s'est", "se", "sont", "va", "vont"])
-
 # A sentence ends at . ! ? … (not after a lone capital or a title abbreviation, not between digits)
 # or at a paragraph break.
 _SENT_END = re.compile(r"[.!?…]+[\"»”’)]*(?=\s|$)|\n\s*\n")
@@ -61,11 +58,6 @@ def sentence_bounds(text: str) -> list[int]:
             continue
         out.append(m.end())
     return out
-
-
-def fold(word: str) -> str:
-    """Lower case without accents, for lenient comparisons."""
-    return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if unicodedata.category(c) != "Mn")
 
 
 _FUTURE = re.compile(

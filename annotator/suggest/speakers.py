@@ -58,7 +58,7 @@ _COMPLEMENT_BEFORE = re.compile(r"(?:\b(?:de|du|des|à|au|aux|en|dans|sur|devant
 _TITLE_SUBJECT = re.compile(r"[\s\u00a0«“\"]*(?:le|la|l['’]|son|sa|leur|ce|cette|cet)[\s\u00a0]*", re.IGNORECASE)
 _STATEMENT_NOUNS = re.compile(r"^[\s\u00a0]*(?:un|une|le|la|l['’]|les|des|dans[\s\u00a0]+un)?[\s\u00a0]*"
                               r"(?:communiqué|déclaration|texte|note|rapport|lettre|message|tweet|statement|"
-                              r"porte-parole|porte-parole|compte|site|bilan)\b", re.IGNORECASE)
+                              r"porte-parole|compte|site|bilan)\b", re.IGNORECASE)
 _SAME_SOURCE = re.compile(r"\bmême[\s\u00a0]+source\b", re.IGNORECASE)
 _DESCRIPTION = re.compile(r"^[\s\u00a0]*(?:\w+[\s\u00a0]+){0,2}?(?:le|la|l['’]|les|son|sa|ses|leur|cet|cette|ce)"
                           r"[\s\u00a0]*[a-zà-ÿ]", re.IGNORECASE)
