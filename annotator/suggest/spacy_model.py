@@ -36,9 +36,17 @@ _PLACE_BEFORE = re.compile(
     r"\bl['’])[\s\u00a0]*(?:la[\s\u00a0]+|le[\s\u00a0]+|les[\s\u00a0]+|l['’])?$",
     re.IGNORECASE,
 )
+# head nouns that tell an actor's kind better than LOC or MISC do
+_ARMED_HEADS = frozenset({"forces", "armée", "armées", "brigade", "brigades", "milice", "milices", "front",
+    "groupe", "bataillon"})
+_ORGANIZATION_HEADS = frozenset({"ministère", "agence", "office", "commission", "conseil", "tribunal",
+    "cour", "parquet", "banque", "organisation", "programme", "fonds", "comité", "union", "ong", "parlement",
+    "assemblée", "sénat", "gouvernement", "observatoire", "institut", "fédération", "syndicat", "parti",
+    "mission", "haut-commissariat", "haute", "bureau", "direction"})
 _LEADING_ARTICLE = re.compile(r"(?:l['’]|la\s+|le\s+|les\s+)", re.IGNORECASE)  # used with match(text, pos)
 # honorifics before a name stay out of the span: "Me Claire Dufour" -> "Claire Dufour"
 _HONORIFIC = re.compile(r"(?:M\.|MM\.|Mme|Mmes|Mlle|Me|Maître|Dr|Pr|Mgr)[\s\u00a0]+(?=[A-ZÀ-Ý])")
+_HONORIFIC_BEFORE = re.compile(r"\b(?:M\.|MM\.|Mme|Mmes|Mlle|Me|Maître|Dr|Pr|Mgr)[\s\u00a0]+$")
 # a function, not a name: "Premier ministre sortant", "ministre de l'Économie"
 _FUNCTION = TITLE
 # "les Irakiens", "des Syriens": inhabitants, not an actor
@@ -97,10 +105,19 @@ class SpacyModelSuggester:
         self.name = source_name(self.model, nlp)
         self.labels = frozenset(mapping.values())
 
-    def _attrs(self, source_label: str, target: str) -> dict[str, AttrValue]:
-        if target == "ACTOR" and source_label in KINDS:
-            return {"kind": KINDS[source_label]}
-        return {}
+    def _attrs(self, source_label: str, target: str, name: str) -> dict[str, AttrValue]:
+        if target != "ACTOR" or source_label not in KINDS:
+            return {}
+        kind = KINDS[source_label]
+        if kind != "person":  # the head noun of a name says more than the pipeline's label
+            head = name.split()[0].lower() if name.split() else ""
+            if "coalition" in name.lower():
+                kind = "coalition"
+            elif head in _ARMED_HEADS:
+                kind = "armed_group"
+            elif head in _ORGANIZATION_HEADS:
+                kind = "organization"
+        return {"kind": kind}
 
     def suggest(self, doc: DocumentInput, candidates: Sequence[Candidate]) -> list[Suggestion]:
         self.load()
@@ -118,11 +135,15 @@ class SpacyModelSuggester:
             if not target:
                 continue
             start, end = span.start_char, span.end_char
+            honorific = False
             if target == "ACTOR":
                 for lead_re in (_LEADING_ARTICLE, _HONORIFIC):
                     lead = lead_re.match(text, start, end)
                     if lead and lead.end() < end:
                         start = lead.end()
+                        honorific = lead_re is _HONORIFIC
+                if not honorific:  # "Dr Jeanne Hérard" with the title outside the entity
+                    honorific = _HONORIFIC_BEFORE.search(text, max(0, start - 8), start) is not None
                 if _FUNCTION.match(text, start, end):
                     continue
                 if _DEMONYM.fullmatch(text, start, end) and _PLURAL_BEFORE.search(text, max(0, start - 8), start):
@@ -133,5 +154,8 @@ class SpacyModelSuggester:
                 end -= 1
             if end <= start:
                 continue
-            out.append(Suggestion(start, end, target, self._attrs(span.label_, target), self.name))
+            attrs = self._attrs(span.label_, target, text[start:end])
+            if honorific and "kind" in attrs:  # only people are called Me, Dr, Mme
+                attrs["kind"] = "person"
+            out.append(Suggestion(start, end, target, attrs, self.name))
         return out
