@@ -111,7 +111,7 @@ class SpacyModelSuggester:
         kind = KINDS[source_label]
         if kind != "person":  # the head noun of a name says more than the pipeline's label
             head = name.split()[0].lower() if name.split() else ""
-            if "coalition" in name.lower():
+            if head == "coalition":
                 kind = "coalition"
             elif head in _ARMED_HEADS:
                 kind = "armed_group"
