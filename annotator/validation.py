@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 
 from annotator.errors import Problem
-from annotator.formats.problems import ProblemLog
+from annotator.errors import ProblemLog
 from annotator.schema import Scheme
 
 

@@ -24,6 +24,7 @@ from annotator.agreement.batch import COUNTED_STATUSES, Batch
 from annotator.agreement.reading import Source, read_files, read_records, read_store
 from annotator.errors import InvalidData, Problem
 from annotator.schema import Scheme
+from annotator.store.base import Store
 
 
 @dataclass(slots=True)
@@ -228,9 +229,9 @@ def from_files(paths: Sequence[str], scheme: Scheme, labels: Sequence[str], limi
     return assemble(batches, sources, labels, limit)
 
 
-def from_store(store: Any, scheme: Scheme, labels: Sequence[str], readers: int | None = None) -> Corpus:
+def from_store(store: Store, scheme: Scheme, labels: Sequence[str], readers: int | None = None) -> Corpus:
     """Every annotator's records in the store (already validated when they were stored)."""
-    return assemble(read_store(store, scheme, labels, readers), str(store.path), labels)
+    return assemble(read_store(store, scheme, labels, readers), store.location, labels)
 
 
 def from_documents(docs: Iterable[tuple[str, str, Mapping[str, Sequence[Mapping[str, Any]]]]], scheme: Scheme,

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         sources = args.sources or ([] if store.document_count() else default_sources())
         if sources:
-            result = import_sources(store, sources, scheme, annotator)
+            result = import_sources(store, sources, scheme, annotator, fmt="jsonl")
             if result.summary.documents_added:
                 err(f"imported {result.summary}")
         if store.document_count() == 0:

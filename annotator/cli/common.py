@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any, Callable
 
 from annotator.errors import AnnotatorError, InvalidData
+from annotator.model.patterns import ANNOTATOR_RE, as_annotator_name
 from annotator.text.sanitize import display_line
 
 
@@ -19,8 +20,7 @@ def default_annotator() -> str:
         name = getpass.getuser()
     except Exception:  # no login name (containers): fall back to a neutral one
         name = "annotator"
-    name = re.sub(r"[^A-Za-z0-9_.@+-]", "_", name)[:64]
-    return name or "annotator"
+    return as_annotator_name(name) or "annotator"
 
 
 def add_common(p: argparse.ArgumentParser) -> None:
@@ -34,7 +34,7 @@ def add_annotator(p: argparse.ArgumentParser, help_text: str | None = None) -> N
 
 
 def annotator_name(value: str) -> str:
-    if not re.fullmatch(r"[A-Za-z0-9_.@+-]{1,64}", value):
+    if not ANNOTATOR_RE.match(value):
         raise argparse.ArgumentTypeError("an annotator name is 1-64 letters, digits or _.@+-")
     return value
 

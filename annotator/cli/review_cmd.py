@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         if args.sources:
             from annotator.importing import import_sources
 
-            result = import_sources(store, args.sources, scheme, default_annotator())
+            result = import_sources(store, args.sources, scheme, default_annotator(), fmt="jsonl")
             err(f"imported {result.summary}")
         from annotator.tui.app import build_review_app
 

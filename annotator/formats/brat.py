@@ -38,8 +38,8 @@ from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
     Offsets, Options, Report, check_lossy, envelope, labels_for, plain_attrs, ref_links, span_desc, staged_folder, unit_hint,
 )
-from annotator.formats.jsonl import Item
-from annotator.formats.problems import ProblemLog
+from annotator.model.types import ImportItem
+from annotator.errors import ProblemLog
 from annotator.schema import Scheme
 from annotator.text.offsets import OffsetError
 
@@ -333,7 +333,7 @@ def _documents(root: Path, ctx: ReadContext) -> list[tuple[Path, Path | None, st
     return docs
 
 
-def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[Item]:
+def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[ImportItem]:
     root = Path(path)
     if not root.exists():
         raise UsageError(f"{path}: no such file or folder")

@@ -15,14 +15,15 @@ from pydantic import ValidationError
 
 from annotator.errors import Problem
 from annotator.formats.common import ENVELOPE, Options, labels_for, short
-from annotator.formats.jsonl import Item, canonical_record
-from annotator.formats.problems import ProblemLog, problems_from_validation
+from annotator.formats.jsonl import canonical_record
+from annotator.model.types import ImportItem
+from annotator.errors import ProblemLog
+from annotator.model.problems import problems_from_validation
 from annotator.model.document import Document, text_sha256
 from annotator.schema import Scheme
-from annotator.store.base import NewDocument
+from annotator.model.patterns import ANNOTATOR_RE, SPAN_ID_RE, as_annotator_name
+from annotator.model.types import NewDocument
 
-_SPAN_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-_ANNOTATOR = re.compile(r"^[A-Za-z0-9_.@+-]{1,64}$")
 
 
 def _is_key(k: Any) -> bool:
@@ -79,8 +80,8 @@ def annotator_name(value: Any) -> str | None:
         value = f"user-{value}"
     if not isinstance(value, str) or not value:
         return None
-    clean = re.sub(r"[^A-Za-z0-9_.@+-]", "_", value)[:64]
-    return clean if _ANNOTATOR.match(clean) else None
+    clean = as_annotator_name(value)
+    return clean if ANNOTATOR_RE.match(clean) else None
 
 
 class RecordBuilder:
@@ -112,7 +113,7 @@ class RecordBuilder:
     def _new_id(self, wanted: Any) -> str:
         if isinstance(wanted, (str, int)) and not isinstance(wanted, bool):
             w = str(wanted)
-            if _SPAN_ID.match(w) and w not in self._ids:
+            if SPAN_ID_RE.match(w) and w not in self._ids:
                 self._ids.add(w)
                 return w
         while True:
@@ -256,8 +257,8 @@ class RecordBuilder:
                     continue
                 holder["attrs"][cand] = target["id"]
 
-    def build(self, *, with_record: bool = True) -> Item | None:
-        """Validate and return the Item (document plus record), or None after adding problems."""
+    def build(self, *, with_record: bool = True) -> ImportItem | None:
+        """Validate and return the ImportItem (document plus record), or None after adding problems."""
         ctx = self.ctx
         if with_record:
             self._resolve_relations()
@@ -273,7 +274,7 @@ class RecordBuilder:
                 return None
             if self._seen(""):
                 return None
-            return Item(NewDocument(doc.id, doc.text, doc.text_sha256, meta, where), None, self.line)
+            return ImportItem(NewDocument(doc.id, doc.text, doc.text_sha256, meta, where), None, self.line)
         rec = {"id": self.doc_id, "text": self.text, "text_sha256": text_sha256(self.text), "meta": self.meta,
                "annotator": self.annotator, "status": self.status, "schema": ctx.scheme.name,
                "schema_version": ctx.scheme.version, "spans": self.spans, "flags": self.flags,
@@ -286,7 +287,7 @@ class RecordBuilder:
         canon = canonical_record(rec, self.annotator)
         if self._seen(canon["annotator"]):
             return None
-        return Item(NewDocument(self.doc_id, self.text, rec["text_sha256"], meta, where), canon, self.line)
+        return ImportItem(NewDocument(self.doc_id, self.text, rec["text_sha256"], meta, where), canon, self.line)
 
     def _seen(self, annotator: str) -> bool:
         key = (self.doc_id, annotator)

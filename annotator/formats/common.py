@@ -28,16 +28,13 @@ from typing import Any
 
 from annotator.errors import InvalidData, Problem, UsageError
 from annotator.formats.labelmap import LabelMap
-from annotator.formats.problems import ProblemLog
+from annotator.formats.registry import ENVELOPE
+from annotator.errors import ProblemLog
 from annotator.schema import Scheme
 from annotator.text.offsets import OffsetError, OffsetMap
 from annotator.text.words import token_spans
 
-ENVELOPE = "annotator_record"
 OFFSET_UNITS = {"codepoint": "cp", "utf16": "utf16", "grapheme": "grapheme"}
-_SPAN_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-
-_ANNOTATOR = re.compile(r"^[A-Za-z0-9_.@+-]{1,64}$")
 
 
 @dataclass
@@ -45,6 +42,7 @@ class Options:
     """Everything a reader or writer may need beyond the file and the scheme."""
 
     annotator: str = "annotator"  # for records that name none
+    skip_invalid: bool = False  # import the good items of a source that has bad ones (checked in order)
     offsets: str | None = None  # codepoint | utf16 | grapheme; None: the format's default
     lang: str = "fr"
     tags: str = "iob2"  # iob1 | iob2 | bilou

@@ -27,14 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import UsageError
-from annotator.formats.atomic import atomic_output
+from annotator.files.atomic import atomic_output
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
     Options, Report, check_lossy, cut_tokens, labels_for, non_overlapping, plain_attrs, ref_links, span_desc,
     with_tokens,
 )
-from annotator.formats.jsonl import Item
-from annotator.formats.problems import ProblemLog
+from annotator.model.types import ImportItem
+from annotator.errors import ProblemLog
 from annotator.schema import Scheme
 
 TAG_SCHEMES = ("iob1", "iob2", "bilou")
@@ -229,7 +229,7 @@ def _tag_inner(ctx: ReadContext, doc: _Doc, tag: str, span: tuple[int, int], lin
     doc.last_end = span[1]
 
 
-def _finish(ctx: ReadContext, doc: _Doc, number: int) -> Item | None:
+def _finish(ctx: ReadContext, doc: _Doc, number: int) -> ImportItem | None:
     doc.end_sentence()
     text = "".join(doc.parts).rstrip("\n")
     if not text or doc.bad:
@@ -242,7 +242,7 @@ def _finish(ctx: ReadContext, doc: _Doc, number: int) -> Item | None:
     return b.build()
 
 
-def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[Item]:
+def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[ImportItem]:
     if options.tags not in TAG_SCHEMES:
         raise UsageError(f"--tags must be one of {', '.join(TAG_SCHEMES)}")
     ctx = ReadContext(path, scheme, options, log)

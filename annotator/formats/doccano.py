@@ -21,14 +21,14 @@ from typing import Any
 
 import orjson
 
-from annotator.formats.atomic import atomic_output
+from annotator.files.atomic import atomic_output
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
     ENVELOPE, Offsets, Options, Report, check_lossy, envelope, labels_for, ref_links, span_desc,
 )
-from annotator.formats.jsonl import Item
-from annotator.formats.lines import good_json_lines
-from annotator.formats.problems import ProblemLog
+from annotator.model.types import ImportItem
+from annotator.files.lines import good_json_lines
+from annotator.errors import ProblemLog
 from annotator.schema import Scheme
 from annotator.text.offsets import OffsetError
 
@@ -52,7 +52,7 @@ def _span(b: RecordBuilder, conv: Offsets, s: Any, e: Any, label: Any, field: st
     b.add_span(start, end, label, field=field, key=key)
 
 
-def _read_row(ctx: ReadContext, obj: dict[str, Any], number: int, unit: str) -> Item | None:
+def _read_row(ctx: ReadContext, obj: dict[str, Any], number: int, unit: str) -> ImportItem | None:
     text = obj.get("text", obj.get("data"))
     if not isinstance(text, str):
         ctx.problem(number, "text", "missing, or not a string")
@@ -99,7 +99,7 @@ def _read_row(ctx: ReadContext, obj: dict[str, Any], number: int, unit: str) -> 
     return b.build(with_record=labels is not None or entities is not None)
 
 
-def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[Item]:
+def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[ImportItem]:
     ctx = ReadContext(path, scheme, options, log)
     unit = options.unit(DEFAULT_UNIT)
     for line in good_json_lines(path, log):

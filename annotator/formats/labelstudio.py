@@ -25,13 +25,13 @@ from typing import Any
 
 import orjson
 
-from annotator.formats.atomic import atomic_output
+from annotator.files.atomic import atomic_output
 from annotator.formats.builder import ReadContext, RecordBuilder, annotator_name
 from annotator.formats.common import (
     ENVELOPE, Offsets, Options, Report, check_lossy, envelope, labels_for, ref_links, same_text, span_desc, unit_hint,
 )
-from annotator.formats.jsonl import Item
-from annotator.formats.problems import ProblemLog
+from annotator.model.types import ImportItem
+from annotator.errors import ProblemLog
 from annotator.schema import Scheme
 from annotator.text.offsets import OffsetError
 
@@ -114,7 +114,7 @@ def _task_text(ctx: ReadContext, task: dict[str, Any], line: int) -> tuple[str, 
 
 
 def _read_annotation(ctx: ReadContext, line: int, doc_id: str, text: str, meta: dict, ann: Any, field: str,
-                     env: Any, unit: str, *, source: str, annotator: str | None) -> Item | None:
+                     env: Any, unit: str, *, source: str, annotator: str | None) -> ImportItem | None:
     b = RecordBuilder(ctx, line, doc_id, text, annotator=annotator, meta=meta, source=source,
                       status="in_progress" if source == "prediction" else "done")
     if not isinstance(ann, dict) or not isinstance(ann.get("result", []), list):
@@ -163,7 +163,7 @@ def _read_annotation(ctx: ReadContext, line: int, doc_id: str, text: str, meta: 
     return b.build()
 
 
-def _read_task(ctx: ReadContext, task: Any, line: int, index: int, unit: str) -> Iterator[Item]:
+def _read_task(ctx: ReadContext, task: Any, line: int, index: int, unit: str) -> Iterator[ImportItem]:
     if not isinstance(task, dict):
         ctx.problem(line, None, "a task must be a JSON object")
         return
@@ -210,7 +210,7 @@ def _read_task(ctx: ReadContext, task: Any, line: int, index: int, unit: str) ->
             yield item
 
 
-def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[Item]:
+def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[ImportItem]:
     ctx = ReadContext(path, scheme, options, log)
     try:
         raw = Path(path).read_bytes()

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from annotator.errors import Problem
 from annotator.forking import FORK_MIN_BYTES, can_fork
-from annotator.formats.item import Item
-from annotator.formats.problems import ProblemLog
+from annotator.model.types import ImportItem
+from annotator.errors import ProblemLog
 
 PARALLEL_MIN_BYTES = FORK_MIN_BYTES  # below this size a fork costs more than it saves
 
@@ -150,7 +150,7 @@ def start_check(path: str, scheme: Any, annotator: str, parts: int, limit: int =
 
 
 def read_checked_in_parallel(path: str | Path, scheme: Any, annotator: str, log: ProblemLog,
-                             unread: list[int] | None = None) -> Iterator[Item]:
+                             unread: list[int] | None = None) -> Iterator[ImportItem]:
     """A big JSONL file: a forked child validates it while this process reads it unchecked and
     hands the items to the store; the child's verdict lands in ``log`` before the last item is
     taken, so a file with any bad line is still rolled back whole. A consumer that cannot use an
@@ -173,7 +173,7 @@ def read_checked_in_parallel(path: str | Path, scheme: Any, annotator: str, log:
 
 
 def read_jsonl_file(path: str | Path, scheme: Any, annotator: str, log: ProblemLog, *,
-                    parallel: bool = True, unread: list[int] | None = None) -> Iterator[Item]:
+                    parallel: bool = True, unread: list[int] | None = None) -> Iterator[ImportItem]:
     """The items of one JSONL file, every line validated: a big file (with ``parallel``) by a
     forked child while it is read (see :func:`read_checked_in_parallel`), a small one in order.
     A file that cannot be opened is a problem in ``log``."""

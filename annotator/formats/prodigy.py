@@ -29,14 +29,14 @@ from typing import Any
 
 import orjson
 
-from annotator.formats.atomic import atomic_output
+from annotator.files.atomic import atomic_output
 from annotator.formats.builder import ReadContext, RecordBuilder, annotator_name
 from annotator.formats.common import (
     ENVELOPE, Options, Report, check_lossy, cut_tokens, envelope, labels_for, ref_links, same_text, with_tokens,
 )
-from annotator.formats.jsonl import Item
-from annotator.formats.lines import good_json_lines
-from annotator.formats.problems import ProblemLog
+from annotator.model.types import ImportItem
+from annotator.files.lines import good_json_lines
+from annotator.errors import ProblemLog
 from annotator.schema import Scheme
 
 KEPT_KEYS = ("_input_hash", "_task_hash", "_session_id", "_annotator_id", "_view_id", "_timestamp")
@@ -141,7 +141,7 @@ def _int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _read_task(ctx: ReadContext, task: dict[str, Any], line: int) -> Item | None:
+def _read_task(ctx: ReadContext, task: dict[str, Any], line: int) -> ImportItem | None:
     text = task.get("text")
     if not isinstance(text, str):
         ctx.problem(line, "text", "missing, or not a string")
@@ -227,7 +227,7 @@ def _read_task(ctx: ReadContext, task: dict[str, Any], line: int) -> Item | None
     return b.build()
 
 
-def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[Item]:
+def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[ImportItem]:
     ctx = ReadContext(path, scheme, options, log)
     for line in good_json_lines(path, log):
         item = _read_task(ctx, line.value, line.number)

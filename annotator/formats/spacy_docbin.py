@@ -35,11 +35,11 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import UsageError
-from annotator.formats.atomic import atomic_output
+from annotator.files.atomic import atomic_output
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import ENVELOPE, Options, Report, check_lossy, envelope, labels_for, ref_links, span_desc
-from annotator.formats.jsonl import Item
-from annotator.formats.problems import ProblemLog
+from annotator.model.types import ImportItem
+from annotator.errors import ProblemLog
 from annotator.schema import Scheme
 
 ALIGN_MODES = ("strict", "contract", "expand")
@@ -126,7 +126,7 @@ def _lists(obj: Any) -> Any:
     return obj
 
 
-def _read_doc(ctx: ReadContext, doc: Any, number: int) -> Item | None:
+def _read_doc(ctx: ReadContext, doc: Any, number: int) -> ImportItem | None:
     env = doc.user_data.get(ENVELOPE) if doc.user_data else None
     env = _lists(env) if isinstance(env, dict) else None
     doc_id = env["id"] if env and isinstance(env.get("id"), str) else f"{Path(ctx.name).stem}-{number}"
@@ -179,7 +179,7 @@ def _apply(b: RecordBuilder, env: dict[str, Any], sc: list[Any], field: str) -> 
     b.apply_envelope({**env, "spans": entries}, f"{field}.user_data")
 
 
-def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[Item]:
+def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[ImportItem]:
     _spacy()
     from spacy.tokens import DocBin
 

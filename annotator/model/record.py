@@ -6,18 +6,18 @@ per label (see ``annotator.schema.compiled``). Both run the same rules (``annota
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from annotator.model.document import checked_sha256
 from annotator.model.patterns import ANNOTATOR_PATTERN, DOC_ID_PATTERN, ISO_DATETIME_PATTERN, SHA256_PATTERN
-from annotator.model.rules import STATUSES, RefAttrs, record_is_clean, record_problems
+from annotator.model.rules import RefAttrs, record_is_clean, record_problems
+from annotator.model.types import STATUSES, Status
 from annotator.model.span import Flag, Span
 
 __all__ = ["STATUSES", "Record", "rule_error"]
-Status = Literal["todo", "in_progress", "done", "skipped"]
 
 
 def rule_error(problems: list[tuple[str, str]]) -> PydanticCustomError:

@@ -10,8 +10,6 @@ import operator
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-STATUSES = ("todo", "in_progress", "done", "skipped")
-
 # label -> ((attribute name, allowed target labels), ...)
 RefAttrs = Mapping[str, tuple[tuple[str, frozenset[str]], ...]]
 

@@ -23,9 +23,15 @@ from typing import Any
 from annotator.agreement.spans import Mark, Ref, marks_of
 from annotator.errors import ActionRefused
 from annotator.model.rules import RefAttrs
+from annotator.model.types import Decision, Provenance
 
-ACCEPTED, PICKED, REJECTED = "accepted", "picked", "rejected"
-AUTO_ACCEPTED, ADDED = "auto_accepted", "added"
+# the reviewer's decisions (DECISIONS in model.types, the values ``provenance.decision`` takes) ...
+ACCEPTED: Decision = "accepted"
+PICKED: Decision = "picked"
+AUTO_ACCEPTED: Decision = "auto_accepted"
+ADDED: Decision = "added"
+# ... and what happens to the versions a pick did not take (never stored)
+REJECTED = "rejected"
 Key = tuple[int, int, str]
 
 
@@ -158,7 +164,7 @@ def resolve_refs(mark: Mark, ids: Mapping[Key, str]) -> tuple[dict[str, Any], li
     return attrs, missing
 
 
-def provenance(annotators: Iterable[str], decision: str) -> dict[str, Any]:
+def provenance(annotators: Iterable[str], decision: Decision) -> Provenance:
     return {"annotators": list(annotators), "decision": decision}
 
 

@@ -16,6 +16,7 @@ from annotator.errors import ActionRefused
 from annotator.model.record import Record
 from annotator.model.span import Span
 from annotator.schema.definition import AttrDef, LabelDef, SchemeDef, ref_attrs_of
+from annotator.model.patterns import SPAN_ID_PATTERN
 from annotator.schema.timex import TIMEX_PATTERN
 
 
@@ -28,7 +29,7 @@ def _number(value: Any) -> int | float:
 
 
 Number = Annotated[Any, PlainValidator(_number), WithJsonSchema({"type": "number"})]
-SpanId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
+SpanId = Annotated[str, Field(pattern=SPAN_ID_PATTERN)]
 
 
 def _attr_type(attr: AttrDef) -> Any:

@@ -5,7 +5,7 @@ record model.
 
 It is a filter, not a second authority. Every line it accepts is one the pydantic model accepts:
 its types, choices and patterns are the same or stricter (a label with required attributes must
-carry ``attrs``; ``meta`` nested deeper than :data:`~annotator.formats.lines.MAX_DEPTH` is left
+carry ``attrs``; ``meta`` nested deeper than :data:`~annotator.files.lines.MAX_DEPTH` is left
 to the careful reader), and the record rules are the very function the model runs
 (:func:`annotator.model.rules.spans_are_clean`). A line it refuses goes to the pydantic model,
 whose verdict and messages are the ones users see. ``tests/core/test_record_decoder.py`` checks
@@ -22,6 +22,7 @@ import msgspec
 from annotator.model import patterns
 from annotator.model.hashing import checked_sha256
 from annotator.model.rules import SpanColumns, spans_are_clean
+from annotator.model.types import Decision, Status
 from annotator.schema.definition import AttrDef, LabelDef
 from annotator.schema.timex import TIMEX_PATTERN
 
@@ -69,7 +70,7 @@ class Attrs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class Provenance(msgspec.Struct, forbid_unknown_fields=True):
-    decision: Literal["auto_accepted", "accepted", "picked", "added"]
+    decision: Decision
     annotators: list[str] = []
 
 
@@ -138,7 +139,7 @@ class RecordDecoder:
              ("schema_version", Annotated[int, msgspec.Meta(ge=1)]),
              ("meta", dict[str, Any], msgspec.field(default_factory=dict)),
              ("annotator", str | None, None),
-             ("status", Literal["todo", "in_progress", "done", "skipped"], "todo"),
+             ("status", Status, "todo"),
              ("spans", list[span_union], msgspec.field(default_factory=list)),
              ("flags", list[Flag], msgspec.field(default_factory=list)),
              ("updated_at", str | None, None)],
@@ -208,6 +209,6 @@ class RecordDecoder:
 
 def _too_deep(meta: dict[str, Any]) -> bool:
     """``meta`` nests deeper than the careful reader allows (it is the record's second level)."""
-    from annotator.formats.lines import MAX_DEPTH, depth_exceeds
+    from annotator.files.lines import MAX_DEPTH, depth_exceeds
 
     return depth_exceeds(meta, MAX_DEPTH - 1)

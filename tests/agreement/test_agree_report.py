@@ -339,6 +339,7 @@ def test_the_store_read_in_parts_gives_the_figures_of_the_files(tmp_path, scheme
     """Parts of the store's documents, read by forked readers, each in its own snapshot, give
     the same corpus as the files; edits not yet folded into the stored spans are counted."""
     from annotator.importing import import_sources
+    from annotator.store import RecordQuery
     from annotator.session import Session
 
     files = random_corpus(7, 9, ["a", "b", "c"])
@@ -348,9 +349,9 @@ def test_the_store_read_in_parts_gives_the_figures_of_the_files(tmp_path, scheme
     for readers in (1, 3, 20):
         assert agreement(corpus_mod.from_store(store, scheme, LABELS, readers=readers), scheme) == want
     parts = store.parts(4)
-    ids = [r.id for part in parts for r in store.iter_records(part=part)]
+    ids = [r.id for part in parts for r in store.iter_records(RecordQuery(part=part))]
     assert sorted(ids) == sorted(r.id for r in store.iter_records())
-    doc = next(r for r in store.iter_records(annotator="a") if r.status in ("done", "in_progress"))
+    doc = next(r for r in store.iter_records(RecordQuery(annotator="a")) if r.status in ("done", "in_progress"))
     Session(store, scheme, "a").add_span(doc.id, 0, 2, "ACTOR")  # an action, not yet folded in
     edited = agreement(corpus_mod.from_store(store, scheme, LABELS, readers=3), scheme)
     assert edited != want

@@ -17,8 +17,11 @@ import pytest
 from annotator.errors import ActionRefused, InvalidData, StoreError
 from annotator.model import text_sha256
 from annotator.session import Session
-from annotator.store import NewDocument, open_store
+from annotator.model.types import NewDocument
+from annotator.store import open_store
+from annotator.formats.jsonl import record_line
 from annotator.store import migrations
+from annotator.store import history as history_mod
 from annotator.store import sqlite as sqlite_mod
 
 TEXT = "La coalition internationale a déclaré « 75 membres » en Irak."
@@ -96,7 +99,7 @@ def test_undo_redo_match_a_model_of_stacks(tmp_path, scheme):
     import random
 
     rnd = random.Random(7)
-    sqlite_mod.COMPACT_AFTER, saved = 5, sqlite_mod.COMPACT_AFTER
+    history_mod.COMPACT_AFTER, saved = 5, history_mod.COMPACT_AFTER
     try:
         with open_store(tmp_path / "s.db") as st:
             st.add_documents([_doc()])
@@ -130,10 +133,10 @@ def test_undo_redo_match_a_model_of_stacks(tmp_path, scheme):
                 got = {(sp["start"], sp["end"]) for sp in s.record("d1").spans.values()}
                 assert got == state, step
         with open_store(tmp_path / "s.db") as st:
-            exported = [orjson.loads(x) for x in st.iter_export(scheme_name="news", scheme_version=1)]
+            exported = [orjson.loads(record_line(r, "news", 1)) for r in st.iter_records()]
             assert {(sp["start"], sp["end"]) for sp in exported[0]["spans"]} == state
     finally:
-        sqlite_mod.COMPACT_AFTER = saved
+        history_mod.COMPACT_AFTER = saved
 
 
 def test_work_is_kept_per_annotator(store, scheme):

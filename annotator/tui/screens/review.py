@@ -21,6 +21,7 @@ from textual.widgets import Footer, Static
 from annotator.errors import AnnotatorError
 from annotator.review.merge import Candidate
 from annotator.review.session import ReviewSession, ReviewState
+from annotator.schema import Scheme
 from annotator.store.base import Change
 from annotator.text.sanitize import display_line
 from annotator.tui.screens.annotate import range_to_tag
@@ -68,10 +69,9 @@ class ReviewScreen(EditingScreen):
 
     CSS_PATH = Path(__file__).with_name("review.tcss")
 
-    def __init__(self, session: ReviewSession, doc_id: str) -> None:
-        super().__init__()
+    def __init__(self, session: ReviewSession, scheme: Scheme, doc_id: str) -> None:
+        super().__init__(scheme)
         self.review = session
-        self.scheme = session.scheme
         self.doc_id = doc_id
         self.state: ReviewState | None = None
         self.items: list[Item] = []
@@ -79,7 +79,6 @@ class ReviewScreen(EditingScreen):
         self._added_ids: list[str] = []  # the rows of spans only the reviewer has
         self.focus_index: int | None = None
         self.snap_on = True
-        self.docs = session.documents()
 
     def compose(self) -> ComposeResult:
         colors = {lab.name: lab.color for lab in self.scheme.labels}
@@ -226,8 +225,8 @@ class ReviewScreen(EditingScreen):
         return [(items[i].start, items[i].end) for i in self.disputed_rows if not st.in_gold(items[i].candidate)]
 
     def _show_header(self, st: ReviewState) -> None:
-        pos = self.docs.index(self.doc_id) + 1 if self.doc_id in self.docs else 0
-        self.header.show(doc_id=self.doc_id, position=pos, total=len(self.docs), status=st.gold.status,
+        self.header.show(doc_id=self.doc_id, position=self.review.position(self.doc_id),
+                         total=len(self.review.documents()), status=st.gold.status,
                          annotator=f"review: {self.review.reviewer}", flags=len(st.gold.flags))
 
     @on(RowList.Chosen, "#candidates")
@@ -341,27 +340,18 @@ class ReviewScreen(EditingScreen):
 
     # -- documents --------------------------------------------------------------------------------
 
-    def _neighbour(self, direction: int) -> str | None:
-        if self.doc_id not in self.docs:
-            return self.docs[0] if self.docs else None
-        i = self.docs.index(self.doc_id) + direction
-        return self.docs[i] if 0 <= i < len(self.docs) else None
-
     def action_next_document(self) -> None:
-        nxt = self._neighbour(1)
+        nxt = self.review.neighbour(self.doc_id, 1)
         self.open_document(nxt) if nxt else self.notify("This is the last document to review.")
 
     def action_previous_document(self) -> None:
-        prev = self._neighbour(-1)
+        prev = self.review.neighbour(self.doc_id, -1)
         self.open_document(prev) if prev else self.notify("This is the first document to review.")
 
     def action_mark_done(self) -> None:
         if self._run(self.review.set_status, self.doc_id, "done") is None and self.state.gold.status != "done":
             return
-        status = {d.id: d.status for d in self.review.store.documents(self.review.reviewer)}
-        rest = [d for d in self.docs if d != self.doc_id and status.get(d) != "done"]
-        after = [d for d in rest if self.docs.index(d) > self.docs.index(self.doc_id)]
-        target = (after or rest or [None])[0]
+        target = self.review.next_unreviewed(self.doc_id)
         if target is None:
             self.notify("Every document is reviewed.")
         else:
