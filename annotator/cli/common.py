@@ -25,7 +25,8 @@ def default_annotator() -> str:
 
 def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", metavar="PATH", help="the store file (default: $ANNOTATOR_DB, else ./annotator.db)")
-    p.add_argument("--schema", metavar="TOML", help="the label scheme (default: schemas/news.toml)")
+    p.add_argument("--schema", metavar="TOML", help="the label scheme (default: $ANNOTATOR_SCHEMA, else "
+                   "./schemas/news.toml if present, else the news scheme shipped with annotator)")
 
 
 def add_annotator(p: argparse.ArgumentParser, help_text: str | None = None) -> None:

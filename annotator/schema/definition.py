@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from annotator.errors import SchemeError
@@ -174,9 +175,9 @@ def parse_scheme(data: dict, path: str = "<memory>") -> SchemeDef:
     return SchemeDef(name=name, version=version, labels=tuple(labels), path=path)
 
 
-def read_scheme_file(path: str | Path) -> SchemeDef:
-    """Read and check a scheme TOML file."""
-    p = Path(path)
+def read_scheme_file(path: str | Path | Traversable) -> SchemeDef:
+    """Read and check a scheme TOML file (a path, or a resource of the package)."""
+    p = Path(path) if isinstance(path, str) else path
     try:
         raw = p.read_bytes()
     except OSError as exc:
