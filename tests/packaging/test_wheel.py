@@ -135,8 +135,8 @@ from annotator.cli import main
 
 def run_tui(store, scheme, annotator, doc_id=None):
     app = tui_app.build_app(store, scheme, annotator, doc_id)
-    rec = store.load(app.first_doc, annotator)
-    print(json.dumps({"doc": app.first_doc, "meta": rec.meta, "text": rec.text, "scheme": scheme.path}))
+    rec = store.load(app.first_screen.doc_id, annotator)
+    print(json.dumps({"doc": app.first_screen.doc_id, "meta": rec.meta, "text": rec.text, "scheme": scheme.path}))
     return 0
 
 tui_app.run_tui = run_tui
@@ -195,8 +195,12 @@ def test_import_and_export_from_an_empty_folder(installed: Installed, empty: Pat
 
     export = annotator("export", "--status", "all", "--out", "-")
     assert export.returncode == 0, export.stderr
-    by_id = {r["id"]: r for r in map(orjson.loads, export.stdout.splitlines())}
-    assert sorted(by_id) == ["macron", "sahel"]
+    exported = [orjson.loads(line) for line in export.stdout.splitlines()]
+    # every document of every annotator: those not opened yet as records still to do, with no span
+    assert sorted((r["id"], r["annotator"], r["status"]) for r in exported) == [
+        ("macron", "alice", "done"), ("macron", "bob", "todo"), ("other", "alice", "todo"), ("other", "bob", "todo"),
+        ("sahel", "alice", "todo"), ("sahel", "bob", "in_progress")]
+    by_id = {r["id"]: r for r in exported if r["status"] != "todo"}
     assert {k: by_id["macron"][k] for k in ("text", "annotator", "status", "spans")} == {
         "text": macron, "annotator": "alice", "status": "done", "spans": macron_record["spans"]}
     got = by_id["sahel"]
