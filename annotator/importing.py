@@ -81,3 +81,32 @@ def import_sources(
     log = ProblemLog()
     return import_items(store, read_sources(plan, scheme, options, log), log,
                         skip_invalid=options.skip_invalid, replace=replace, on_item=on_item)
+
+
+def open_sources(store: Store, sources: Iterable[str | Path], scheme: Scheme, annotator: str) -> ImportResult:
+    """What ``annotator annotate SOURCES`` does first: import native sources (``.txt`` files,
+    folders, JSONL of documents or records), except the files whose every document and record
+    the store already holds unchanged: those are only read, not validated again (re-opening a
+    long article costs a read, not its validation)."""
+    from annotator.formats.jsonl import expand_sources, read_files, read_unchecked
+    from annotator.store.importer import holds
+
+    log = ProblemLog()
+    files = expand_sources(sources, log)
+    if log:
+        raise InvalidData(log.kept, log.total, "nothing was imported")
+    known = ImportSummary()
+    changed = []
+    for path in files:
+        items = read_unchecked(path, annotator)
+        if items is not None and all(holds(store, it.document, it.record) for it in items):
+            known.documents_unchanged += len(items)
+            known.records_unchanged += sum(1 for it in items if it.record is not None)
+        else:
+            changed.append(path)
+    result = import_items(store, read_files(changed, scheme, annotator, log), log) if changed else ImportResult(known)
+    if changed:
+        s = result.summary
+        s.documents_unchanged += known.documents_unchanged
+        s.records_unchanged += known.records_unchanged
+    return result

@@ -33,7 +33,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.importing import import_sources
+    from annotator.importing import open_sources
 
     scheme = load_scheme_arg(args)
     annotator = args.annotator or default_annotator()
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         sources = args.sources or ([] if store.document_count() else default_sources())
         if sources:
-            result = import_sources(store, sources, scheme, annotator, fmt="jsonl")
+            result = open_sources(store, sources, scheme, annotator)
             if result.summary.documents_added:
                 err(f"imported {result.summary}")
         if store.document_count() == 0:

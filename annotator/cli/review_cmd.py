@@ -29,9 +29,9 @@ def run(args: argparse.Namespace) -> int:
     store = open_store_arg(args)
     try:
         if args.sources:
-            from annotator.importing import import_sources
+            from annotator.importing import open_sources
 
-            result = import_sources(store, args.sources, scheme, default_annotator(), fmt="jsonl")
+            result = open_sources(store, args.sources, scheme, default_annotator())
             err(f"imported {result.summary}")
         from annotator.tui.app import build_review_app
 

@@ -193,6 +193,23 @@ def read_jsonl_unchecked(f: IO[bytes], name: str, annotator: str, unread: list[i
 # -- reading sources --------------------------------------------------------------------------------
 
 
+def read_unchecked(path: Path, annotator: str) -> list[ImportItem] | None:
+    """The items of one native file read WITHOUT validation (to compare with what a store holds);
+    None when the file or a line of it cannot be read as an item."""
+    from annotator.formats.plaintext import read_text_file
+
+    if path.suffix.lower() == ".txt":
+        doc = read_text_file(path)
+        return None if isinstance(doc, Problem) else [ImportItem(doc, None)]
+    unread: list[int] = []
+    try:
+        with open(path, "rb") as f:
+            items = list(read_jsonl_unchecked(f, str(path), annotator, unread))
+    except OSError:
+        return None
+    return None if unread else items
+
+
 def expand_sources(sources: Iterable[str | Path], log: ProblemLog) -> list[Path]:
     """Files named, and the ``.txt``/``.jsonl`` files under folders named (recursively, sorted)."""
     files: list[Path] = []

@@ -20,7 +20,7 @@ from annotator.errors import InvalidData, Problem
 from annotator.model.actions import now_iso
 from annotator.model.types import ImportItem, NewDocument, Op, RecordParts, Span
 from annotator.model.working import WorkingRecord, span_sort_key
-from annotator.store.base import ImportRejected, ImportSummary, RecordCounts
+from annotator.store.base import ImportRejected, ImportSummary, JSONText, RecordCounts
 from annotator.store.history import dumps
 
 if TYPE_CHECKING:
@@ -36,6 +36,34 @@ def replacement(current: WorkingRecord, rec: RecordParts, spans: list[Span]) -> 
     if current.status != rec["status"]:
         ops.append({"op": "set_status", "status": rec["status"], "old": current.status})
     return ops
+
+
+def holds(store: Store, doc: NewDocument, rec: RecordParts | None) -> bool:
+    """Whether importing ``doc`` (with ``rec``) would change nothing: the document is stored with
+    the same text and the record (if any) equals the annotator's stored one."""
+    found = store.find_document(doc.id)
+    if found is None or found[1].text_sha256 != doc.text_sha256:
+        return False
+    if rec is None or untouched(rec):
+        return True
+    key, annotator = found[0], rec["annotator"]
+    try:
+        spans = sorted(rec["spans"], key=span_sort_key)
+    except (TypeError, KeyError, AttributeError):
+        return False
+    head = store.log_head(key, annotator)
+    base = store.read_base(key, annotator)
+    if base is None:
+        return False
+    if head.last is None or head.last <= base.base_seq:  # no entry to replay: compare the stored JSON as it is
+        return base.status == rec["status"] and _same_json(base.spans, spans) and _same_json(base.flags, rec["flags"])
+    current = store.history.load(key, annotator, head)
+    return (current.status, current.sorted_spans(), current.flags) == (rec["status"], spans, rec["flags"])
+
+
+def _same_json(stored: JSONText, value: object) -> bool:
+    text = dumps(value)
+    return (stored if isinstance(stored, str) else stored.decode()) == text
 
 
 def _put_document(store: Store, doc: NewDocument, summary: ImportSummary, problems: list[Problem],
