@@ -6,8 +6,7 @@ import os
 import sys
 from dataclasses import dataclass
 
-from annotator.errors import Problem
-from annotator.errors import ProblemLog
+from annotator.errors import Problem, ProblemLog
 from annotator.schema import Scheme
 
 

@@ -17,8 +17,8 @@ import numpy as np
 
 from annotator.agreement.spans import Ref
 from annotator.errors import Problem
-from annotator.schema.record_decoder import Attrs
 from annotator.model.rules import SpanColumns
+from annotator.schema.record_decoder import Attrs
 
 COUNTED_STATUSES = frozenset({"in_progress", "done"})
 

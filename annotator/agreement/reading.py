@@ -15,7 +15,6 @@ and, for any line it refuses, by the pydantic record model, whose problems are r
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -53,9 +52,9 @@ def _careful(path: str, number: int, offset: int, body: bytes, scheme: Any, ex: 
     """The pydantic record model's verdict on one line: the record, or None (problems logged)."""
     from pydantic import ValidationError
 
-    from annotator.model.types import RECORD_ONLY_KEYS
     from annotator.files.lines import parse_line
     from annotator.model.problems import problems_from_validation
+    from annotator.model.types import RECORD_ONLY_KEYS
 
     line = parse_line(path, number, offset, body)
     if line.problem is not None:

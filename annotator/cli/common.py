@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable
+from typing import Any
 
 from annotator.errors import AnnotatorError, InvalidData
 from annotator.model.patterns import ANNOTATOR_RE, as_annotator_name

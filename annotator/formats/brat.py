@@ -33,13 +33,22 @@ from typing import Any
 
 import orjson
 
-from annotator.errors import UsageError
+from annotator.errors import ProblemLog, UsageError
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
-    Offsets, Options, Report, check_lossy, envelope, labels_for, plain_attrs, ref_links, span_desc, staged_folder, unit_hint,
+    Offsets,
+    Options,
+    Report,
+    check_lossy,
+    envelope,
+    labels_for,
+    plain_attrs,
+    ref_links,
+    span_desc,
+    staged_folder,
+    unit_hint,
 )
 from annotator.model.types import ImportItem
-from annotator.errors import ProblemLog
 from annotator.schema import Scheme
 from annotator.text.offsets import OffsetError
 

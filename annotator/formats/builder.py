@@ -8,22 +8,18 @@ validates the record with the scheme -- the same validation as native JSONL.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pydantic import ValidationError
 
-from annotator.errors import Problem
+from annotator.errors import Problem, ProblemLog
 from annotator.formats.common import ENVELOPE, Options, labels_for, short
 from annotator.formats.jsonl import canonical_record
-from annotator.model.types import ImportItem
-from annotator.errors import ProblemLog
-from annotator.model.problems import problems_from_validation
 from annotator.model.document import Document, text_sha256
-from annotator.schema import Scheme
 from annotator.model.patterns import ANNOTATOR_RE, SPAN_ID_RE, as_annotator_name
-from annotator.model.types import NewDocument
-
+from annotator.model.problems import problems_from_validation
+from annotator.model.types import ImportItem, NewDocument
+from annotator.schema import Scheme
 
 
 def _is_key(k: Any) -> bool:

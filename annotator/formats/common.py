@@ -17,19 +17,17 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_right
 import shutil
 import tempfile
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.errors import InvalidData, Problem, UsageError
+from annotator.errors import InvalidData, Problem, ProblemLog, UsageError
 from annotator.formats.labelmap import LabelMap
-from annotator.formats.registry import ENVELOPE
-from annotator.errors import ProblemLog
 from annotator.schema import Scheme
 from annotator.text.offsets import OffsetError, OffsetMap
 from annotator.text.words import token_spans

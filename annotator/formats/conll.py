@@ -26,15 +26,22 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.errors import UsageError
+from annotator.errors import ProblemLog, UsageError
 from annotator.files.atomic import atomic_output
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
-    Options, Report, check_lossy, cut_tokens, labels_for, non_overlapping, plain_attrs, ref_links, span_desc,
+    Options,
+    Report,
+    check_lossy,
+    cut_tokens,
+    labels_for,
+    non_overlapping,
+    plain_attrs,
+    ref_links,
+    span_desc,
     with_tokens,
 )
 from annotator.model.types import ImportItem
-from annotator.errors import ProblemLog
 from annotator.schema import Scheme
 
 TAG_SCHEMES = ("iob1", "iob2", "bilou")

@@ -21,14 +21,22 @@ from typing import Any
 
 import orjson
 
+from annotator.errors import ProblemLog
 from annotator.files.atomic import atomic_output
+from annotator.files.lines import good_json_lines
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
-    ENVELOPE, Offsets, Options, Report, check_lossy, envelope, labels_for, ref_links, span_desc,
+    ENVELOPE,
+    Offsets,
+    Options,
+    Report,
+    check_lossy,
+    envelope,
+    labels_for,
+    ref_links,
+    span_desc,
 )
 from annotator.model.types import ImportItem
-from annotator.files.lines import good_json_lines
-from annotator.errors import ProblemLog
 from annotator.schema import Scheme
 from annotator.text.offsets import OffsetError
 

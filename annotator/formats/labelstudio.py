@@ -25,13 +25,23 @@ from typing import Any
 
 import orjson
 
+from annotator.errors import ProblemLog
 from annotator.files.atomic import atomic_output
 from annotator.formats.builder import ReadContext, RecordBuilder, annotator_name
 from annotator.formats.common import (
-    ENVELOPE, Offsets, Options, Report, check_lossy, envelope, labels_for, ref_links, same_text, span_desc, unit_hint,
+    ENVELOPE,
+    Offsets,
+    Options,
+    Report,
+    check_lossy,
+    envelope,
+    labels_for,
+    ref_links,
+    same_text,
+    span_desc,
+    unit_hint,
 )
 from annotator.model.types import ImportItem
-from annotator.errors import ProblemLog
 from annotator.schema import Scheme
 from annotator.text.offsets import OffsetError
 

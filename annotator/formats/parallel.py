@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from collections.abc import Iterator
-from pathlib import Path
-
-from annotator.errors import Problem
+from annotator.errors import Problem, ProblemLog
 from annotator.forking import FORK_MIN_BYTES, can_fork
 from annotator.model.types import ImportItem
-from annotator.errors import ProblemLog
 
 PARALLEL_MIN_BYTES = FORK_MIN_BYTES  # below this size a fork costs more than it saves
 

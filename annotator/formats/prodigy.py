@@ -29,14 +29,23 @@ from typing import Any
 
 import orjson
 
+from annotator.errors import ProblemLog
 from annotator.files.atomic import atomic_output
+from annotator.files.lines import good_json_lines
 from annotator.formats.builder import ReadContext, RecordBuilder, annotator_name
 from annotator.formats.common import (
-    ENVELOPE, Options, Report, check_lossy, cut_tokens, envelope, labels_for, ref_links, same_text, with_tokens,
+    ENVELOPE,
+    Options,
+    Report,
+    check_lossy,
+    cut_tokens,
+    envelope,
+    labels_for,
+    ref_links,
+    same_text,
+    with_tokens,
 )
 from annotator.model.types import ImportItem
-from annotator.files.lines import good_json_lines
-from annotator.errors import ProblemLog
 from annotator.schema import Scheme
 
 KEPT_KEYS = ("_input_hash", "_task_hash", "_session_id", "_annotator_id", "_view_id", "_timestamp")

@@ -61,12 +61,12 @@ class Format:
     def read(self) -> Callable[..., Iterator[ImportItem]]:
         if not self.can_read:
             raise UsageError(f"the {self.name} format is export-only")
-        return getattr(importlib.import_module(self.module), "read")
+        return importlib.import_module(self.module).read
 
     def write(self) -> Callable[..., Report]:
         if not self.can_write:
             raise UsageError(f"the {self.name} format is import-only")
-        return getattr(importlib.import_module(self.module), "write")
+        return importlib.import_module(self.module).write
 
 
 def _hf(keys: set[str], obj: dict[str, Any]) -> str | None:

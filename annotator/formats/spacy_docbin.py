@@ -34,12 +34,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from annotator.errors import UsageError
+from annotator.errors import ProblemLog, UsageError
 from annotator.files.atomic import atomic_output
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import ENVELOPE, Options, Report, check_lossy, envelope, labels_for, ref_links, span_desc
 from annotator.model.types import ImportItem
-from annotator.errors import ProblemLog
 from annotator.schema import Scheme
 
 ALIGN_MODES = ("strict", "contract", "expand")

@@ -14,8 +14,8 @@ from pydantic_core import PydanticCustomError
 from annotator.model.document import checked_sha256
 from annotator.model.patterns import ANNOTATOR_PATTERN, DOC_ID_PATTERN, ISO_DATETIME_PATTERN, SHA256_PATTERN
 from annotator.model.rules import RefAttrs, record_is_clean, record_problems
-from annotator.model.types import STATUSES, Status
 from annotator.model.span import Flag, Span
+from annotator.model.types import STATUSES, Status
 
 __all__ = ["STATUSES", "Record", "rule_error"]
 

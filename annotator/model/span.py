@@ -10,7 +10,6 @@ from annotator.model.patterns import SOURCE_PATTERN, SPAN_ID_PATTERN
 from annotator.model.types import Decision
 
 
-
 class Provenance(BaseModel):
     """Where a gold span came from: the annotators who had it and the reviewer's decision."""
 

@@ -21,8 +21,18 @@ from annotator.model import actions
 from annotator.model.actions import LabelRules, Plan
 from annotator.model.types import Decision, Op, Span, Status
 from annotator.model.working import WorkingRecord
-from annotator.review.merge import (ACCEPTED, ADDED, AUTO_ACCEPTED, PICKED, Candidate, MergePlan, Region,
-                                    plan_merge, provenance, resolve_refs)
+from annotator.review.merge import (
+    ACCEPTED,
+    ADDED,
+    AUTO_ACCEPTED,
+    PICKED,
+    Candidate,
+    MergePlan,
+    Region,
+    plan_merge,
+    provenance,
+    resolve_refs,
+)
 from annotator.store.base import Change, Store
 
 

@@ -7,8 +7,8 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from annotator.schema.scheme import Scheme
 from annotator.schema.definition import ATTR_TYPES, AttrDef, LabelDef, SchemeDef, parse_scheme, read_scheme_file
+from annotator.schema.scheme import Scheme
 
 __all__ = ["ATTR_TYPES", "AttrDef", "LabelDef", "Scheme", "SchemeDef", "default_scheme_path", "load_scheme",
            "packaged_scheme", "parse_scheme"]

@@ -6,17 +6,17 @@ Imported on first use by :class:`annotator.schema.scheme.Scheme` (pydantic is no
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal, NotRequired, Union
+from typing import Annotated, Any, Literal, NotRequired
 
 from pydantic import ConfigDict, Field, PlainValidator, TypeAdapter, ValidationError, WithJsonSchema, create_model
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
 from annotator.errors import ActionRefused
+from annotator.model.patterns import SPAN_ID_PATTERN
 from annotator.model.record import Record
 from annotator.model.span import Span
 from annotator.schema.definition import AttrDef, LabelDef, SchemeDef, ref_attrs_of
-from annotator.model.patterns import SPAN_ID_PATTERN
 from annotator.schema.timex import TIMEX_PATTERN
 
 
@@ -79,7 +79,7 @@ class CompiledScheme:
             for lab in self.labels
         }
         models = tuple(self.span_models.values())
-        span_union: Any = models[0] if len(models) == 1 else Annotated[Union[models], Field(discriminator="label")]  # type: ignore[valid-type]
+        span_union: Any = models[0] if len(models) == 1 else Annotated[models, Field(discriminator="label")]  # type: ignore[valid-type]
         self.record_model: type[Record] = create_model(  # type: ignore[call-overload]
             "Record",
             __base__=Record,

@@ -26,6 +26,7 @@ from annotator.model.types import Decision, Status
 from annotator.schema.definition import AttrDef, LabelDef
 from annotator.schema.timex import TIMEX_PATTERN
 
+
 class _Pattern:
     """A pattern of the models (:mod:`annotator.model.patterns`), checked with ``fullmatch`` in
     place of its anchors: like the models' ``$`` in pydantic's Rust regex, it refuses a final

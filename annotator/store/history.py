@@ -22,7 +22,6 @@ import orjson
 from annotator.model.actions import now_iso
 from annotator.model.types import Op
 from annotator.model.working import WorkingRecord, invert_all
-
 from annotator.store.base import Change, LogEntry, LogHead, Plan, RecordCounts, RecordQuery, StoredRecord
 
 if TYPE_CHECKING:

@@ -21,8 +21,21 @@ import orjson
 from annotator.errors import StoreError
 from annotator.model.types import NewDocument, Op, Status
 from annotator.store import migrations
-from annotator.store.base import (BaseRecord, DocInfo, JSONText, LogEntry, LogHead, Part, RecordCounts, RecordQuery,
-                                  Snapshot, SnapshotRow, Store, StoredDocument, StoredRecord)
+from annotator.store.base import (
+    BaseRecord,
+    DocInfo,
+    JSONText,
+    LogEntry,
+    LogHead,
+    Part,
+    RecordCounts,
+    RecordQuery,
+    Snapshot,
+    SnapshotRow,
+    Store,
+    StoredDocument,
+    StoredRecord,
+)
 
 BUSY_TIMEOUT_S = 15.0
 

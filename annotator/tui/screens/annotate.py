@@ -22,9 +22,9 @@ from annotator.session import Session
 from annotator.store.base import Change
 from annotator.text.sanitize import display_line
 from annotator.text.words import snap, word_at
+from annotator.tui.screens.editing import EditingScreen
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.attr_panel import AttrPanel
-from annotator.tui.screens.editing import EditingScreen
 from annotator.tui.widgets.doc_header import DocHeader
 from annotator.tui.widgets.find_bar import FindBar, find_all, next_match
 from annotator.tui.widgets.span_index import ViewSpan

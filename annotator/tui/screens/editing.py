@@ -109,9 +109,8 @@ class EditingScreen(Screen[None]):
         self.app.push_screen(SpeakerPicker(span, spans, targets), chosen)
 
     def action_help(self) -> None:
-        from annotator.tui.screens.help import HelpScreen
-
         from annotator.tui.app import AnnotatorApp
+        from annotator.tui.screens.help import HelpScreen
 
         if isinstance(self.app, AnnotatorApp):
             self.app.push_screen(HelpScreen(self.app.registry))
