@@ -28,6 +28,7 @@ from typing import Any
 
 from annotator.errors import InvalidData, Problem, ProblemLog, UsageError
 from annotator.formats.labelmap import LabelMap
+from annotator.formats.registry import ENVELOPE as ENVELOPE  # every format takes it from here
 from annotator.schema import Scheme
 from annotator.text.offsets import OffsetError, OffsetMap
 from annotator.text.words import token_spans

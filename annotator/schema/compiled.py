@@ -6,7 +6,7 @@ Imported on first use by :class:`annotator.schema.scheme.Scheme` (pydantic is no
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal, NotRequired
+from typing import Annotated, Any, Literal, NotRequired, Union
 
 from pydantic import ConfigDict, Field, PlainValidator, TypeAdapter, ValidationError, WithJsonSchema, create_model
 from pydantic_core import PydanticCustomError
@@ -79,7 +79,8 @@ class CompiledScheme:
             for lab in self.labels
         }
         models = tuple(self.span_models.values())
-        span_union: Any = models[0] if len(models) == 1 else Annotated[models, Field(discriminator="label")]  # type: ignore[valid-type]
+        # Union[...] of a tuple built at run time (the | operator needs the members one by one)
+        span_union: Any = models[0] if len(models) == 1 else Annotated[Union[models], Field(discriminator="label")]  # noqa: UP007
         self.record_model: type[Record] = create_model(  # type: ignore[call-overload]
             "Record",
             __base__=Record,
