@@ -93,7 +93,11 @@ def read_json_lines(f: IO[bytes], name: str, *, first_line: int = 1, offset: int
 
 
 def too_long(name: str, number: int) -> Line:
-    return Line(number, None, Problem(name, number, None, f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB"))
+    return Line(number, None, too_long_problem(name, number))
+
+
+def too_long_problem(name: str, number: int) -> Problem:
+    return Problem(name, number, None, f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB")
 
 
 def parse_line(name: str, number: int, offset: int, body: bytes) -> Line:

@@ -145,10 +145,10 @@ def annotation_conf(scheme: Scheme, options: Options) -> str:
     labels = labels_for(scheme, options)
     out = ["[entities]"] + [labels.external(lab.name) for lab in scheme.labels]
     out += ["", "[relations]"]
-    for lab, refs in scheme.ref_attrs.items():
+    for holder, refs in scheme.ref_attrs.items():
         for attr, targets in refs:
             arg2 = "|".join(labels.external(t) for t in sorted(targets))
-            out.append(f"{_rel_name(attr, labels)}\tArg1:{labels.external(lab)}, Arg2:{arg2}")
+            out.append(f"{_rel_name(attr, labels)}\tArg1:{labels.external(holder)}, Arg2:{arg2}")
     out.append("<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>")
     out += ["", "[events]", "", "[attributes]"]
     attrs: dict[str, tuple[list[str], list[str]]] = {}
@@ -360,7 +360,7 @@ def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterat
             log.add(_problem(txt, None, None, f"cannot read: {exc.strerror or exc}"))
             continue
         ctx.name = str(ann or txt)
-        doc_id = entry.get("id") if isinstance(entry.get("id"), str) else stem
+        doc_id: str = entry["id"] if isinstance(entry.get("id"), str) else stem
         b = RecordBuilder(ctx, None, doc_id, text, annotator=entry.get("annotator"),
                           status=entry.get("status") or "done", meta=entry.get("meta") or {})
         b.flags = entry.get("flags") or []

@@ -214,8 +214,8 @@ class RecordBuilder:
     def _resolve_relations(self) -> None:
         holders: dict[str, list[tuple[str, frozenset[str]]]] = {}
         for label, refs in self.ctx.scheme.ref_attrs.items():
-            for attr, targets in refs:
-                holders.setdefault(attr, []).append((label, targets))
+            for ref_name, targets in refs:
+                holders.setdefault(ref_name, []).append((label, targets))
         for name, a, b, field in self.relations:
             attr = self.ctx.relation_name(name, self.line) if name else None
             if name and attr is None:
@@ -271,7 +271,8 @@ class RecordBuilder:
             if self._seen(""):
                 return None
             return ImportItem(NewDocument(doc.id, doc.text, doc.text_sha256, meta, where), None, self.line)
-        rec = {"id": self.doc_id, "text": self.text, "text_sha256": text_sha256(self.text), "meta": self.meta,
+        sha = text_sha256(self.text)
+        rec = {"id": self.doc_id, "text": self.text, "text_sha256": sha, "meta": self.meta,
                "annotator": self.annotator, "status": self.status, "schema": ctx.scheme.name,
                "schema_version": ctx.scheme.version, "spans": self.spans, "flags": self.flags,
                "updated_at": self.updated_at}
@@ -283,7 +284,7 @@ class RecordBuilder:
         canon = canonical_record(rec, self.annotator)
         if self._seen(canon["annotator"]):
             return None
-        return ImportItem(NewDocument(self.doc_id, self.text, rec["text_sha256"], meta, where), canon, self.line)
+        return ImportItem(NewDocument(self.doc_id, self.text, sha, meta, where), canon, self.line)
 
     def _seen(self, annotator: str) -> bool:
         key = (self.doc_id, annotator)

@@ -95,8 +95,8 @@ def tagged_sentences(rec: dict[str, Any], scheme: Scheme, options: Options,
         prev_label, prev_end = name, j
     attrs: dict[str, int] = {}
     for s in rec["spans"]:
-        for a in plain_attrs(s, scheme):
-            attrs[a] = attrs.get(a, 0) + 1
+        for name in plain_attrs(s, scheme):
+            attrs[name] = attrs.get(name, 0) + 1
     if attrs:
         lost.append("attributes not written: " + ", ".join(f"{k} x{v}" for k, v in sorted(attrs.items())))
     links: dict[str, int] = {}

@@ -136,7 +136,7 @@ def _row(rec: dict[str, Any], scheme: Scheme, options: Options, unit: str, repor
         index[s["id"]] = len(ents) + 1
         ents.append({"id": len(ents) + 1, "label": labels.external(s["label"]), "start_offset": start, "end_offset": end})
     if scheme.ref_attrs:
-        rels = []
+        rels: list[dict[str, object]] = []
         for attr, holder, target in ref_links(rec, scheme):
             if holder["id"] in index and target["id"] in index:
                 rels.append({"id": len(rels) + 1, "from_id": index[holder["id"]], "to_id": index[target["id"]],

@@ -16,7 +16,7 @@ import orjson
 from annotator.errors import Problem, ProblemLog
 from annotator.files.lines import Line, read_json_lines
 from annotator.model.hashing import text_sha256
-from annotator.model.types import RECORD_ONLY_KEYS, ImportItem, NewDocument, RecordDict, RecordParts, Span
+from annotator.model.types import RECORD_ONLY_KEYS, Flag, ImportItem, NewDocument, RecordDict, RecordParts, Span
 
 if TYPE_CHECKING:
     from annotator.formats.common import Options, Report
@@ -39,6 +39,13 @@ def _canonical_span(s: dict[str, Any]) -> Span:
     return out
 
 
+def _canonical_flag(f: dict[str, Any]) -> Flag:
+    out: Flag = {"id": f["id"], "comment": f["comment"]}
+    if f.get("at") is not None:
+        out["at"] = f["at"]
+    return out
+
+
 def canonical_record(obj: dict[str, Any], annotator: str) -> RecordParts:
     """The parts of a VALIDATED record dict that the store keeps, in canonical form: defaults
     filled in, unset (None) attributes dropped. Spans already canonical are kept as they are."""
@@ -47,7 +54,7 @@ def canonical_record(obj: dict[str, Any], annotator: str) -> RecordParts:
         if s.keys() != _CANONICAL_SPAN_KEYS or None in s["attrs"].values():
             spans = [_canonical_span(x) for x in spans]
             break
-    flags = [{k: v for k, v in f.items() if v is not None} for f in obj.get("flags", [])]
+    flags = [_canonical_flag(f) for f in obj.get("flags", [])]
     return {"annotator": obj.get("annotator") or annotator, "status": obj.get("status", "todo"), "spans": spans,
             "flags": flags, "updated_at": obj.get("updated_at")}
 
@@ -59,35 +66,37 @@ def _key(doc_id: str, annotator: str) -> int:
 
 
 def read_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: ProblemLog, *,
-               seen: dict[int, int] | None = None, first_line: int = 1, offset: int = 0,
-               stop: int | None = None, items: bool = True) -> Iterator[ImportItem | None]:
+               seen: dict[int, int] | None = None) -> Iterator[ImportItem]:
     """Items of a JSONL file of records or documents, every line validated; problems go to ``log``
-    and their lines are skipped. ``seen`` collects (document, annotator) keys -> line;
-    ``first_line``/``offset``/``stop`` read one part of a file (see ``formats.parallel``).
-    With ``items=False`` (checking only) each good line yields None: no record is built, and
-    records are checked by the scheme's fast decoder first (see :func:`_check_lines`)."""
+    and their lines are skipped. ``seen`` collects (document, annotator) keys -> line."""
     seen = {} if seen is None else seen
-    if not items:
-        yield from _check_lines(f, name, scheme, annotator, log, seen, first_line, offset, stop)
-        return
-    for line in read_json_lines(f, name, first_line=first_line, offset=offset, stop=stop):
-        yield from _checked(line, name, scheme, annotator, log, seen, items)
+    for line in read_json_lines(f, name):
+        item = _checked(line, name, scheme, annotator, log, seen, build=True)
+        if isinstance(item, ImportItem):
+            yield item
 
 
-def _check_lines(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: ProblemLog, seen: dict[int, int],
-                 first_line: int, offset: int, stop: int | None) -> Iterator[None]:
-    """Check only: a line the fast decoder (:mod:`annotator.schema.record_decoder`) accepts is a
-    valid record; any other goes through the JSON parser and the models, which say what is wrong."""
-    from annotator.files.lines import body_lines, parse_line, too_long
+def check_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: ProblemLog, *,
+                seen: dict[int, int] | None = None, first_line: int = 1, offset: int = 0,
+                stop: int | None = None) -> int:
+    """Check a JSONL file of records or documents without building its items: the number of good
+    lines; problems go to ``log``. ``first_line``/``offset``/``stop`` check one part of a file
+    (see ``formats.parallel``). Records are checked by the scheme's fast decoder first: a line it
+    accepts is a valid record; any other goes through the JSON parser and the models, which say
+    what is wrong."""
+    from annotator.files.lines import body_lines, parse_line, too_long_problem
 
+    seen = {} if seen is None else seen
+    good = 0
     decode = scheme.decoder().decode
     for number, start, body in body_lines(f, first_line, offset, stop):
         if body is None:
-            log.add(too_long(name, number).problem)
+            log.add(too_long_problem(name, number))
             continue
         done = decode(body)
         if done is None:
-            yield from _checked(parse_line(name, number, start, body), name, scheme, annotator, log, seen, False)
+            good += _checked(parse_line(name, number, start, body), name, scheme, annotator, log, seen,
+                             build=False) is True
             continue
         rec = done.record
         who = rec.annotator or annotator
@@ -96,13 +105,14 @@ def _check_lines(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: P
             log.add(Problem(name, number, "id", f"document {rec.id!r} of annotator {who!r} is already on line {seen[key]}"))
             continue
         seen[key] = number
-        yield None
+        good += 1
+    return good
 
 
-def _checked(line: Line, name: str, scheme: Scheme, annotator: str, log: ProblemLog, seen: dict[int, int],
-             items: bool) -> Iterator[ImportItem | None]:
-    """One parsed line validated by the models: its item (or None when ``items`` is False), or
-    nothing when it has problems (logged)."""
+def _checked(line: Line, name: str, scheme: Scheme, annotator: str, log: ProblemLog, seen: dict[int, int], *,
+             build: bool) -> ImportItem | bool:
+    """One parsed line validated by the models: its item (with ``build``; else True), or False
+    when it has problems (logged)."""
     from pydantic import ValidationError  # the models, only when there is JSONL to check
 
     from annotator.model.document import Document
@@ -110,47 +120,45 @@ def _checked(line: Line, name: str, scheme: Scheme, annotator: str, log: Problem
 
     if line.problem is not None:
         log.add(line.problem)
-        return
+        return False
     obj = line.value
     if RECORD_ONLY_KEYS & obj.keys():
         try:
             rec = scheme.validate_record(obj)
         except ValidationError as exc:
             log.extend(problems_from_validation(exc, name, line.number))
-            return
+            return False
         who = rec.annotator or annotator
         key = _key(rec.id, who)
         if key in seen:
             log.add(Problem(name, line.number, "id",
                             f"document {rec.id!r} of annotator {who!r} is already on line {seen[key]}"))
-            return
+            return False
         seen[key] = line.number
-        if not items:
-            yield None
-            return
+        if not build:
+            return True
         # a record's meta is kept as it is, so that export then import is the identity
         canon = canonical_record(obj, annotator)
-        yield ImportItem(NewDocument(rec.id, rec.text, rec.text_sha256, rec.meta, f"{name}:{line.number}"), canon, line.number)
+        return ImportItem(NewDocument(rec.id, rec.text, rec.text_sha256, rec.meta, f"{name}:{line.number}"), canon, line.number)
     else:
         try:
             doc = Document.model_validate(obj)
         except ValidationError as exc:
             log.extend(problems_from_validation(exc, name, line.number))
-            return
+            return False
         key = _key(doc.id, "")
         if key in seen:
             log.add(Problem(name, line.number, "id", f"document {doc.id!r} is already on line {seen[key]}"))
-            return
+            return False
         seen[key] = line.number
-        if not items:
-            yield None
-            return
+        if not build:
+            return True
         meta = dict(doc.meta)
         meta.setdefault("source", name)
-        yield ImportItem(NewDocument(doc.id, doc.text, doc.text_sha256, meta, f"{name}:{line.number}"), None, line.number)
+        return ImportItem(NewDocument(doc.id, doc.text, doc.text_sha256, meta, f"{name}:{line.number}"), None, line.number)
 
 
-def _plausible(canon: dict[str, Any]) -> bool:
+def _plausible(canon: RecordParts) -> bool:
     """The top-level types the store relies on (the validating process checks everything else;
     spans of the wrong shape are caught where the store orders them)."""
     return (isinstance(canon["annotator"], str) and isinstance(canon["status"], str)

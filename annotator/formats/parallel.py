@@ -61,7 +61,7 @@ def split(path: str, parts: int) -> list[tuple[int, int, int]]:
 
 def _check_part(path: str, scheme: Any, annotator: str, part: tuple[int, int, int], limit: int, conn: Any,
                 keys: bool) -> None:
-    from annotator.formats.jsonl import read_jsonl
+    from annotator.formats.jsonl import check_jsonl
 
     log = ProblemLog(limit)
     seen: dict[int, int] = {}
@@ -69,8 +69,7 @@ def _check_part(path: str, scheme: Any, annotator: str, part: tuple[int, int, in
     try:
         with open(path, "rb") as f:
             f.seek(start)
-            good = sum(1 for _ in read_jsonl(f, path, scheme, annotator, log, seen=seen, first_line=first,
-                                             offset=start, stop=end, items=False))
+            good = check_jsonl(f, path, scheme, annotator, log, seen=seen, first_line=first, offset=start, stop=end)
         # only a file in several parts needs the keys back, to find duplicates across parts
         conn.send((log.kept, log.total, seen if keys else {}, good))
     except BaseException as exc:  # say so rather than leave the parent waiting

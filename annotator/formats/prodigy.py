@@ -156,7 +156,7 @@ def _read_task(ctx: ReadContext, task: dict[str, Any], line: int) -> ImportItem 
         ctx.problem(line, "text", "missing, or not a string")
         return None
     answer = task.get("answer", "accept")
-    meta_in = task.get("meta") if isinstance(task.get("meta"), dict) else {}
+    meta_in: dict[str, Any] = task["meta"] if isinstance(task.get("meta"), dict) else {}
     doc_id = meta_in.get("id") if isinstance(meta_in.get("id"), str) else None
     if doc_id is None:
         ih = task.get("_input_hash")
@@ -175,7 +175,7 @@ def _read_task(ctx: ReadContext, task: dict[str, Any], line: int) -> ImportItem 
     if kept:
         meta["prodigy"] = kept
     b = RecordBuilder(ctx, line, doc_id, text, annotator=annotator_name(task.get("_annotator_id")), meta=meta)
-    tokens = task.get("tokens")
+    tokens: Any = task.get("tokens")
     if tokens is not None and not (isinstance(tokens, list) and all(
             isinstance(t, dict) and _int(t.get("start")) and _int(t.get("end")) for t in tokens)):
         b.problem("tokens", "expected a list of {text, start, end, id, ws}")
@@ -189,8 +189,10 @@ def _read_task(ctx: ReadContext, task: dict[str, Any], line: int) -> ImportItem 
         if not isinstance(s, dict) or not isinstance(s.get("label"), str):
             b.problem(field, "expected an object with a label")
             continue
-        ts, te = s.get("token_start"), s.get("token_end")
-        start, end = s.get("start"), s.get("end")
+        ts: Any = s.get("token_start")
+        te: Any = s.get("token_end")
+        start: Any = s.get("start")
+        end: Any = s.get("end")
         has_tok = tokens is not None and _int(ts) and _int(te) and 0 <= ts <= te < len(tokens)
         if not (_int(start) and _int(end)):
             if not has_tok:
@@ -217,7 +219,7 @@ def _read_task(ctx: ReadContext, task: dict[str, Any], line: int) -> ImportItem 
         if not isinstance(r, dict):
             b.problem(field, "must be an object")
             continue
-        ends = []
+        ends: list[tuple[Any, ...] | None] = []
         for side in ("head", "child"):
             sd = r.get(f"{side}_span")
             if isinstance(sd, dict) and _int(sd.get("start")) and _int(sd.get("end")):

@@ -69,7 +69,9 @@ def to_doc(nlp: Any, rec: dict[str, Any], scheme: Scheme, options: Options) -> t
     labels = labels_for(scheme, options)
     mode = options.align
     doc = nlp.make_doc(rec["text"])
-    sc, where, lost = [], [], []
+    sc: list[Any] = []
+    where: list[int | None] = []  # each span's place in sc, None when it is not in the Doc
+    lost: list[str] = []
     for s in rec["spans"]:
         span = doc.char_span(s["start"], s["end"], label=labels.external(s["label"]), alignment_mode=mode)
         if span is None or len(span) == 0:
@@ -151,8 +153,8 @@ def _read_doc(ctx: ReadContext, doc: Any, number: int) -> ImportItem | None:
 def _apply(b: RecordBuilder, env: dict[str, Any], sc: list[Any], field: str) -> None:
     """Point the envelope's span entries at the spans as they are in the Doc, restore spans left
     out of it, then apply ids, attributes and links."""
-    spans = env.get("spans") if isinstance(env.get("spans"), list) else []
-    where = env.get("sc") if isinstance(env.get("sc"), list) else [None] * len(spans)
+    spans: list[Any] = env["spans"] if isinstance(env.get("spans"), list) else []
+    where: list[Any] = env["sc"] if isinstance(env.get("sc"), list) else [None] * len(spans)
     keys: list[Any] = []
     entries = []
     for i, entry in enumerate(spans):
@@ -163,7 +165,7 @@ def _apply(b: RecordBuilder, env: dict[str, Any], sc: list[Any], field: str) -> 
         if isinstance(j, int) and 0 <= j < len(sc):
             s = sc[j]
             label = b.ctx.labels.to_scheme.get(s.label_, s.label_)
-            key = (s.start_char, s.end_char, s.label_)
+            key: tuple[Any, ...] = (s.start_char, s.end_char, s.label_)
             entries.append([s.start_char, s.end_char, label, entry[3]])
         else:
             key = ("restored", i)

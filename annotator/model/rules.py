@@ -41,6 +41,9 @@ def check_refs(
         target = attrs.get(name)
         if target is None:
             continue
+        if not isinstance(target, str):
+            problems.append((f"attrs.{name}", f"a reference to a span is its id, not {target!r}"))
+            continue
         if target == self_id:
             problems.append((f"attrs.{name}", "a span cannot refer to itself"))
         elif target not in label_of:

@@ -28,6 +28,7 @@ from annotator.review.merge import (
     PICKED,
     Candidate,
     MergePlan,
+    RangeIds,
     Region,
     plan_merge,
     provenance,
@@ -146,25 +147,26 @@ class ReviewSession:
         ref_attrs = self.scheme.ref_attrs
         out = dict(ids)
         for op in change.ops:
-            kind = op["op"]
-            if kind in ("add_span", "remove_span"):
+            new: Span | None = None  # a span's value after a change of attributes
+            if op["op"] == "add_span" or op["op"] == "remove_span":
                 span = op["span"]
-            elif kind == "set_attrs":
-                span = {**gold.spans[op["id"]], "attrs": op["old"]} if op["id"] in gold.spans else None
-                if span is None:
+            elif op["op"] == "set_attrs":
+                if op["id"] not in gold.spans:
                     return None
+                span = {**gold.spans[op["id"]], "attrs": op["old"]}
+                new = {**span, "attrs": op["attrs"]}
             else:
                 continue  # status and flags: no span changes
             if span["label"] in ref_attrs or gold.referrers(span["id"]):
                 return None
             (mark,) = marks_of([span], ref_attrs)
-            if kind == "add_span":
+            if op["op"] == "add_span":
                 out[mark] = span["id"]
             else:
                 out.pop(mark, None)
-                if kind == "set_attrs":
-                    (new,) = marks_of([{**span, "attrs": op["attrs"]}], ref_attrs)
-                    out[new] = op["id"]
+                if new is not None:
+                    (changed,) = marks_of([new], ref_attrs)
+                    out[changed] = new["id"]
         return out
 
     def _gold_ids(self, gold: WorkingRecord) -> dict[Mark, str]:
@@ -192,7 +194,7 @@ class ReviewSession:
 
         def step(rec: WorkingRecord) -> list[Op]:
             # a ref (speaker) is resolved to the gold span with its offsets and label, if any
-            ids = _RangeIds(rec) if has_refs else {}
+            ids: RangeIds = _RangeIds(rec) if has_refs else {}
             attrs, _missing = resolve_refs(mark, ids)
             return actions.plan_add_span(rec, self.scheme, mark.start, mark.end, mark.label, attrs,
                                          provenance=provenance(who, decision))

@@ -26,6 +26,9 @@ from annotator.model.types import Decision, Status
 from annotator.schema.definition import AttrDef, LabelDef
 from annotator.schema.timex import TIMEX_PATTERN
 
+# Types are built from the scheme at run time: the type checker sees them as Any.
+LITERAL: Any = Literal
+
 
 class _Pattern:
     """A pattern of the models (:mod:`annotator.model.patterns`), checked with ``fullmatch`` in
@@ -84,7 +87,7 @@ class Flag(msgspec.Struct, forbid_unknown_fields=True):
 def _attr_type(attr: AttrDef) -> Any:
     match attr.type:
         case "choice":
-            base: Any = Literal[attr.choices]  # type: ignore[valid-type]
+            base: Any = LITERAL[attr.choices]
         case "text":
             base = Annotated[str, msgspec.Meta(max_length=10_000)]
         case "number":
@@ -133,7 +136,7 @@ class RecordDecoder:
         self._timex = [(lab.name, a.name) for lab in scheme.labels for a in lab.attrs if a.type == "timex"]
         self._good: dict[_Pattern, set[str]] = {p: set() for p in (ANNOTATOR, SPAN_ID, SOURCE, TIMEX)}
         spans: Any = tuple(self.span_types.values())
-        span_union = spans[0] if len(spans) == 1 else Union[spans]  # noqa: UP007 (a runtime union of types)
+        span_union: Any = spans[0] if len(spans) == 1 else Union[spans]  # noqa: UP007 (a runtime union of types)
         record = msgspec.defstruct(
             "Record",
             [("id", str), ("text", str), ("text_sha256", str), ("schema", str),
@@ -151,7 +154,7 @@ class RecordDecoder:
 
     def decode(self, line: bytes) -> Decoded | None:
         try:
-            rec = self._decoder.decode(line)
+            rec: Any = self._decoder.decode(line)
         except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
             return None
         cols = SpanColumns.of(rec.spans)

@@ -314,6 +314,13 @@ class SQLiteStore(Store):
         return pages * self._conn.execute("PRAGMA page_size").fetchone()[0]
 
 
+def _pk_range(part: Part) -> tuple[int, int]:
+    """This backend's parts are ranges of document keys, [lo, hi)."""
+    token = part.token
+    assert isinstance(token, tuple) and len(token) == 2, f"not a part of an SQLite store: {part!r}"
+    return token[0], token[1]
+
+
 def _entries_after(conn: sqlite3.Connection, key: int, annotator: str, seq: int) -> Iterator[list[Op]]:
     for (effect,) in conn.execute(
         "SELECT effect FROM actions WHERE doc_pk = ? AND annotator = ? AND seq > ? ORDER BY seq", (key, annotator, seq)
@@ -346,7 +353,7 @@ def _records_query(q: RecordQuery) -> tuple[str, list[Any]]:
         where.append("coalesce(r.status, 'todo') = ?")
         params.append(q.status)
     if q.part is not None:
-        lo, hi = q.part.token  # type: ignore[misc]  # this backend's parts are pk ranges
+        lo, hi = _pk_range(q.part)
         where.append("d.pk >= ? AND d.pk < ?")
         params += [lo, hi]
     if where:
