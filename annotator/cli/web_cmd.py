@@ -134,12 +134,15 @@ def run(args: argparse.Namespace) -> int:
         err(f"annotator web: warning: listening on {args.host}, beyond this machine: the links and everything on the"
             " page travel as plain HTTP unless a reverse proxy adds TLS (README: In a browser), with --public-url")
     base = link_base(args.host, sock, args.public_url)
-    print("Private links (each one is a password: give it to that person only):")
-    for link in plan.served:
-        print(f"  {link.screen:<8} {link.name:<16} {base}/?token={link.token}")
-    print("Press ctrl+c to stop; every action is already saved.", flush=True)
-    AnnotatorServer(target, plan.served, host=args.host, port=sock.getsockname()[1],
-                    public_url=args.public_url).serve_on(sock)
+
+    def announce() -> None:
+        print("Private links (each one is a password: give it to that person only):")
+        for link in plan.served:
+            print(f"  {link.screen:<8} {link.name:<16} {base}/?token={link.token}")
+        print("Press ctrl+c to stop; every action is already saved.", flush=True)
+
+    AnnotatorServer(target, plan.served, host=args.host, port=sock.getsockname()[1], public_url=args.public_url,
+                    announce=announce).serve_on(sock)
     return 0
 
 

@@ -19,6 +19,7 @@ import asyncio
 import logging
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -109,12 +110,13 @@ class AnnotatorServer(Server):
     """textual-serve's server with private links; see the module's docstring."""
 
     def __init__(self, target: StoreTarget, links: tuple[Link, ...], *, host: str, port: int,
-                 public_url: str | None = None) -> None:
+                 public_url: str | None = None, announce: Callable[[], None] = lambda: None) -> None:
         super().__init__("annotator", host=host, port=port, title="annotator", public_url=public_url,
                          templates_path=TEMPLATES)
         self.target = target
         self.links = links
         self.fixed_public_url = public_url
+        self.announce = announce
         self.sessions: set[SessionProcess] = set()
         self.sockets: set[web.WebSocketResponse] = set()
 
@@ -130,6 +132,7 @@ class AnnotatorServer(Server):
             web.get("/ws/{token}", self.handle_websocket, name="websocket"),
             web.static("/static", self.statics_path, show_index=False, name="static"),
         ])
+        app.on_startup.append(self.on_startup)
         app.on_shutdown.append(self.on_shutdown)
         app.on_cleanup.append(self.on_cleanup)
         return app
@@ -196,6 +199,9 @@ class AnnotatorServer(Server):
             await asyncio.wait_for(session.stop(), STOP_WAIT_S)
         except (asyncio.TimeoutError, ConnectionError, RuntimeError):
             session.kill()
+
+    async def on_startup(self, app: web.Application) -> None:
+        self.announce()  # ctrl+c now stops the server gracefully
 
     async def on_shutdown(self, app: web.Application) -> None:
         for websocket in list(self.sockets):
