@@ -33,6 +33,7 @@ class RunningServer:
     stdout: str
     log_path: Path
     exit_code: int | None = field(default=None)
+    db: Path = field(default=Path("annotator.db"))
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
