@@ -1,7 +1,7 @@
 """The one place where a link becomes the app process a browser session runs.
 
 Each browser session is its own ``annotator annotate`` (or ``annotator review``) process on the
-store, started with the name its token is bound to: the browser never passes a name, an option or
+store (through ``app_process``, which ends it if the server dies), started with the name its token is bound to: the browser never passes a name, an option or
 a path. The command is an argument list run without a shell.
 
 A PostgreSQL store will add the annotator's database role here (a connection string in
@@ -35,7 +35,7 @@ class SessionCommand:
 
 
 def session_command(target: StoreTarget, link: Link) -> SessionCommand:
-    argv = [sys.executable, "-m", "annotator"]
+    argv = [sys.executable, "-m", "annotator.web.app_process"]  # ``annotator ...``, ended if the server dies
     if link.screen == "annotate":
         argv += ["annotate", "--db", target.db, "--annotator", link.name]
     else:

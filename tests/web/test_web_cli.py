@@ -5,15 +5,18 @@ token alone decides who a session acts as."""
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import stat
 import subprocess
+import time
+from pathlib import Path
 
 import aiohttp
 import pytest
 
 from tests.conftest import ANNOTATOR, SCHEME_PATH
-from tests.web.conftest import SERVER_ARGS, TEXT
+from tests.web.conftest import SERVER_ARGS, TEXT, spans_of
 from tests.web.helpers import screen_text, start_server
 
 
@@ -161,3 +164,31 @@ async def test_the_token_alone_decides_who_the_session_acts_as(server):
     server.wait_for_log("session ended", count=2)
     log = server.log()
     assert "session started: annotate as alice" in log and "session started: review as carol" in log
+
+
+async def test_a_server_killed_outright_takes_its_sessions_apps_with_it_and_loses_nothing_saved(web_db, tmp_path):
+    server = start_server([*SERVER_ARGS, "--db", str(web_db), "--annotators", "alice"], tmp_path / "k.log")
+    url = server.base.replace("http:", "ws:") + "/ws/" + server.tokens[("annotate", "alice")] + "?width=100&height=30"
+    frames: list[bytes] = []
+
+    async def until(ws: aiohttp.ClientWebSocketResponse, needle: str, since: int) -> None:
+        async with asyncio.timeout(20):
+            while needle not in screen_text(frames[since:]):
+                message = await ws.receive()
+                assert message.type == aiohttp.WSMsgType.BINARY, message
+                frames.append(message.data)
+
+    async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+        await until(ws, "all saved", 0)
+        mark = len(frames)
+        await ws.send_json(["stdin", "1"])  # tag the word under the cursor as ACTOR
+        await until(ws, "✓ saved", mark)
+        pid = int(re.search(r"session started: annotate as alice \(pid (\d+)\)", server.log())[1])
+        server.process.kill()
+        server.process.wait()
+        server.process.stdout.close()
+    deadline = time.monotonic() + 15
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert not Path(f"/proc/{pid}").exists(), "the app outlived its server"
+    assert spans_of(web_db, "alice") == [("Daech", "ACTOR", 0, 5)]
