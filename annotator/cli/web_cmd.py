@@ -13,10 +13,14 @@ import ipaddress
 import os
 import socket
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from annotator.cli.common import annotator_name, err, load_scheme_arg, open_store_arg
 from annotator.errors import AnnotatorError, UsageError
+
+if TYPE_CHECKING:
+    from annotator.schema import Scheme
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -146,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def prepare_store(args: argparse.Namespace, scheme: object) -> str:
+def prepare_store(args: argparse.Namespace, scheme: Scheme) -> str:
     """Open the store once (a store that cannot be used stops here), import SOURCES, and say where it is."""
     store = open_store_arg(args)
     try:

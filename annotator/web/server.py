@@ -183,7 +183,8 @@ class AnnotatorServer(Server):
             await self._process_messages(websocket, session)
         except asyncio.CancelledError:
             await websocket.close()
-        except Exception as error:  # a malformed message from the browser, a broken pipe to the app
+        except (ValueError, TypeError, LookupError, AssertionError, OSError, RuntimeError) as error:
+            # a malformed message from the browser, a broken pipe to the app: this session ends, not the server
             log.warning("session of %s ended: %s", link.name, type(error).__name__)
         finally:
             if session is not None:
@@ -197,7 +198,7 @@ class AnnotatorServer(Server):
         """Ask the app to quit (every action is already committed), then make sure it has."""
         try:
             await asyncio.wait_for(session.stop(), STOP_WAIT_S)
-        except (asyncio.TimeoutError, ConnectionError, RuntimeError):
+        except (TimeoutError, ConnectionError, RuntimeError):
             session.kill()
 
     async def on_startup(self, app: web.Application) -> None:

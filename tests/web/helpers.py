@@ -14,6 +14,11 @@ from pathlib import Path
 
 from tests.conftest import ANNOTATOR
 
+CHROMIUM = os.environ.get("ANNOTATOR_CHROMIUM", "/usr/bin/chromium")
+# Headless, and none of Chromium's own calls home (this machine's network is closed).
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
 # CSI (with private and intermediate bytes), OSC (ended by BEL or ST), and two-byte escapes.
 ANSI = re.compile(r"\x1b\[[0-9;?<>=:]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|\x1b[()][0-9A-Za-z]")
 LINK = re.compile(r"^\s+(annotate|review)\s+(\S+)\s+(http://\S+/\?token=(\S+))$")

@@ -17,12 +17,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.web.conftest import SERVER_ARGS, make_web_store, spans_of
-from tests.web.helpers import RunningServer, screen_text, start_server
-
-CHROMIUM = os.environ.get("ANNOTATOR_CHROMIUM", "/usr/bin/chromium")
-# Headless, and none of Chromium's own calls home (this machine's network is closed).
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from tests.web.helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    RunningServer,
+    screen_text,
+    start_server,
+)
 
 
 @pytest.fixture(scope="module")

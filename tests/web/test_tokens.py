@@ -8,7 +8,15 @@ import stat
 import pytest
 
 from annotator.web.tokens import (
-    Link, TokensFileError, Wanted, find_link, new_token, parse_tokens, plan_links, read_tokens, write_tokens,
+    Link,
+    TokensFileError,
+    Wanted,
+    find_link,
+    new_token,
+    parse_tokens,
+    plan_links,
+    read_tokens,
+    write_tokens,
 )
 
 

@@ -21,8 +21,8 @@ from tests.web.helpers import screen_text, start_server
 
 
 def run_web(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*ANNOTATOR, "web", "--schema", str(SCHEME_PATH), *args], capture_output=True, text=True,
-                          timeout=60, cwd=cwd)
+    return subprocess.run([*ANNOTATOR, "web", "--schema", str(SCHEME_PATH), *args], check=False,
+                          capture_output=True, text=True, timeout=60, cwd=cwd)
 
 
 def assert_one_line_refusal(result: subprocess.CompletedProcess[str], needle: str, code: int = 1) -> None:
