@@ -139,7 +139,10 @@ def run(args: argparse.Namespace) -> int:
             " page travel as plain HTTP unless a reverse proxy adds TLS (README: In a browser), with --public-url")
     base = link_base(args.host, sock, args.public_url)
 
+    listening = link_base(args.host, sock, None)
+
     def announce() -> None:
+        print(f"annotator web: listening on {listening}")
         print("Private links (each one is a password: give it to that person only):")
         for link in plan.served:
             print(f"  {link.screen:<8} {link.name:<16} {base}/?token={link.token}")

@@ -21,7 +21,8 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-q
 
 # CSI (with private and intermediate bytes), OSC (ended by BEL or ST), and two-byte escapes.
 ANSI = re.compile(r"\x1b\[[0-9;?<>=:]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|\x1b[()][0-9A-Za-z]")
-LINK = re.compile(r"^\s+(annotate|review)\s+(\S+)\s+(http://\S+/\?token=(\S+))$")
+LISTENING = re.compile(r"^annotator web: listening on (http://\S+)$", re.MULTILINE)
+LINK = re.compile(r"^\s+(annotate|review)\s+(\S+)\s+(https?://\S+/\?token=(\S+))$")
 
 
 def screen_text(frames: list[bytes]) -> str:
@@ -94,5 +95,7 @@ def start_server(args: list[str], log_path: Path, cwd: Path | None = None, timeo
         if m := LINK.match(line):
             links[(m[1], m[2])] = m[3]
             tokens[(m[1], m[2])] = m[4]
-    base = next(iter(links.values())).split("/?", 1)[0]
+    listening = LISTENING.search(text)
+    assert listening, text
+    base = listening[1]  # where this server is reached (the links may name a reverse proxy)
     return RunningServer(process, base, links, tokens, text, log_path)

@@ -192,3 +192,22 @@ async def test_a_server_killed_outright_takes_its_sessions_apps_with_it_and_lose
         await asyncio.sleep(0.05)
     assert not Path(f"/proc/{pid}").exists(), "the app outlived its server"
     assert spans_of(web_db, "alice") == [("Daech", "ACTOR", 0, 5)]
+
+
+async def test_behind_a_reverse_proxy_the_page_points_at_the_public_url(web_db, tmp_path):
+    public = "https://annotate.example.org/team"
+    server = start_server([*SERVER_ARGS, "--db", str(web_db), "--annotators", "alice", "--public-url", public + "/"],
+                          tmp_path / "p.log")
+    try:
+        token = server.tokens[("annotate", "alice")]
+        assert server.links[("annotate", "alice")] == f"{public}/?token={token}"
+        async with aiohttp.ClientSession() as session, session.get(f"{server.base}/?token={token}") as response:
+            page = await response.text()
+            assert response.status == 200
+            assert response.headers["Cache-Control"] == "no-store"
+            assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+        assert f'data-session-websocket-url="wss://annotate.example.org/team/ws/{token}"' in page
+        assert 'href="https://annotate.example.org/team/static/css/xterm.css"' in page
+        assert "fonts.googleapis" not in page
+    finally:
+        assert server.stop() == 0
