@@ -8,7 +8,9 @@ this module changes:
 - the app process is started from an argument list, without a shell;
 - the page is our template (``templates/app_index.html``): fonts from the wheel, nothing from any
   other host, and headers that keep it so (Content-Security-Policy), out of caches and out of frames;
-- the access log never shows a token; there is no file download route (the app offers none).
+- the access log never shows a token. Files an app delivers (Textual's screenshot command) keep
+  textual-serve's route, ``/download/KEY``: the page opens it without the token, and KEY, a random
+  uuid4 the app makes per file, is the capability.
 
 Imported only by ``annotator web`` (it needs the ``web`` extra: textual-serve, aiohttp).
 """
@@ -93,12 +95,13 @@ class SessionProcess(AppService):
 
 
 class TokenFreeAccessLogger(AbstractAccessLogger):
-    """One line per request, with the token cut out of the path and no query string."""
+    """One line per request, with the token (or download key) cut out of the path and no query string."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         path = request.path
-        if path.startswith("/ws/"):
-            path = "/ws/…"
+        for secret in ("/ws/", "/download/"):
+            if path.startswith(secret):
+                path = secret + "…"
         self.logger.info("%s %s %s %s", request.remote, request.method, path, response.status)
 
     @property
@@ -130,6 +133,7 @@ class AnnotatorServer(Server):
             web.get("/", self.handle_index, name="index"),
             web.get("/ws", self.handle_forbidden),
             web.get("/ws/{token}", self.handle_websocket, name="websocket"),
+            web.get("/download/{key}", self.handle_download, name="download"),
             web.static("/static", self.statics_path, show_index=False, name="static"),
         ])
         app.on_startup.append(self.on_startup)
