@@ -9,6 +9,7 @@ import re
 import socket
 import stat
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -211,3 +212,11 @@ async def test_behind_a_reverse_proxy_the_page_points_at_the_public_url(web_db, 
         assert "fonts.googleapis" not in page
     finally:
         assert server.stop() == 0
+
+
+def test_without_the_web_extra_it_says_what_to_install(web_db):
+    code = ("import sys; sys.modules['textual_serve'] = None\n"  # as if the web extra were not installed
+            "from annotator.cli import main\n"
+            f"sys.exit(main(['web', '--db', {str(web_db)!r}, '--annotators', 'alice', '--port', '0']))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert_one_line_refusal(result, "pip install 'annotator[web]'")
