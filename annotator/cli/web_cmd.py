@@ -171,6 +171,10 @@ def prepare_store(args: argparse.Namespace, scheme: Scheme) -> str:
                 err(f"imported {result.summary}")
         if store.document_count() == 0:
             raise AnnotatorError("annotator web: the store holds no document: name a .txt file, a folder or a .jsonl file")
+        for reviewer in args.reviewers:
+            if not store.reviewable(reviewer):
+                err(f"annotator web: note: nothing for {reviewer} to review yet (no document has another annotator's"
+                    " record): their link opens the review screen once there is")
         from annotator.store import resolve_db_path
 
         return str(resolve_db_path(args.db))

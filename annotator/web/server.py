@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shlex
 import socket
 import sys
 from collections.abc import Callable
@@ -60,8 +61,6 @@ class SessionProcess(AppService):
     """One browser session's app process, started from an argument list (no shell)."""
 
     def __init__(self, command: SessionCommand, **kwargs: Any) -> None:
-        import shlex
-
         super().__init__(shlex.join(command.argv), **kwargs)
         self.session_command = command
 
