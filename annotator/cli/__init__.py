@@ -20,6 +20,7 @@ COMMANDS = {
     "stats": ("annotator.cli.stats_cmd", "documents by status and spans by label and annotator"),
     "schema": ("annotator.cli.schema_cmd", "show the label scheme or the JSON Schema of an export record"),
     "agree": ("annotator.cli.agree_cmd", "agreement between annotators: span F1, kappa, alpha, attributes"),
+    "web": ("annotator.cli.web_cmd", "serve the annotate and review screens to browsers, one private link per person"),
 }
 
 
