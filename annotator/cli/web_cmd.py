@@ -164,9 +164,9 @@ def prepare_store(args: argparse.Namespace, scheme: Scheme) -> str:
             sources = default_sources()
         if sources:
             from annotator.cli.common import default_annotator
-            from annotator.importing import import_sources
+            from annotator.importing import open_sources
 
-            result = import_sources(store, sources, scheme, default_annotator())
+            result = open_sources(store, sources, scheme, default_annotator())
             if result.summary.documents_added:
                 err(f"imported {result.summary}")
         if store.document_count() == 0:
@@ -175,8 +175,8 @@ def prepare_store(args: argparse.Namespace, scheme: Scheme) -> str:
             if not store.reviewable(reviewer):
                 err(f"annotator web: note: nothing for {reviewer} to review yet (no document has another annotator's"
                     " record): their link opens the review screen once there is")
-        from annotator.store import resolve_db_path
+        from annotator.store import resolve_db
 
-        return str(resolve_db_path(args.db))
+        return resolve_db(args.db)
     finally:
         store.close()

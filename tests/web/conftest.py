@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from annotator.model import text_sha256
+from annotator.model.types import NewDocument
 from annotator.session import Session
-from annotator.store import NewDocument, open_store
+from annotator.store import open_store
 from tests.conftest import SCHEME_PATH
 from tests.tui.helpers import SCHEME
 
