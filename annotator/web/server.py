@@ -149,7 +149,7 @@ class AnnotatorServer(Server):
     async def handle_forbidden(self, request: web.Request) -> web.StreamResponse:
         raise web.HTTPForbidden(text=FORBIDDEN)
 
-    async def handle_index(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
         link = find_link(self.links, request.query.get("token", ""))
         if link is None:
             raise web.HTTPForbidden(text=FORBIDDEN, headers={"Cache-Control": "no-store"})

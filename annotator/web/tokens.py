@@ -123,7 +123,7 @@ def parse_tokens(text: str, where: str) -> list[Link]:
             raise TokensFileError(f"{where}:{number}: token: the same token as an earlier line")
         seen_people.add((screen, name))
         seen_tokens.add(token)
-        links.append(Link(screen, name, token))  # type: ignore[arg-type]  # checked against SCREENS above
+        links.append(Link(screen, name, token))  # screen: checked against SCREENS above
     return links
 
 

@@ -7,6 +7,7 @@ after a restart the screen is the same.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
-from annotator.model.types import Attrs, Op, Span
+from annotator.model.types import Op, Span
 from annotator.model.working import WorkingRecord
 from annotator.schema import Scheme
 from annotator.session import Session
@@ -59,13 +60,23 @@ class AnnotateScreen(EditingScreen):
         super().__init__(scheme)
         self.session = session
         self.doc_id = doc_id
-        self.record: WorkingRecord | None = None
+        self._record: WorkingRecord | None = None
         self.focused_span_id: str | None = None
         self.snap_on = True
         self.matches: list[tuple[int, int]] = []
         self.total = session.document_count()
 
     # -- layout and documents ---------------------------------------------------------------------
+
+    @property
+    def record(self) -> WorkingRecord:
+        """The open document's record (there is one from the first mount on)."""
+        assert self._record is not None, "no document is open"
+        return self._record
+
+    @record.setter
+    def record(self, rec: WorkingRecord) -> None:
+        self._record = rec
 
     def compose(self) -> ComposeResult:
         colors = {lab.name: lab.color for lab in self.scheme.labels}
@@ -127,7 +138,7 @@ class AnnotateScreen(EditingScreen):
             elif op["op"] == "remove_span":
                 sid = op["span"]["id"]
                 self.view.remove_span(sid)
-                self.span_list.remove(sid)
+                self.span_list.remove_span(sid)
                 if self.focused_span_id == sid:
                     self.focused_span_id = None
             elif op["op"] == "set_attrs" and op["id"] in rec.spans:
@@ -142,11 +153,11 @@ class AnnotateScreen(EditingScreen):
 
     def _show_focused(self) -> None:
         rec = self.record
-        span = rec.spans.get(self.focused_span_id) if (rec and self.focused_span_id) else None
+        span = rec.spans.get(self.focused_span_id) if self.focused_span_id else None
         if span is None:
             self.focused_span_id = None
         self.span_list.mark(self.focused_span_id)
-        self.query_one("#attrs", AttrPanel).show_span(span, rec.spans if rec else {})
+        self.query_one("#attrs", AttrPanel).show_span(span, rec.spans)
 
     # -- tagging and spans ------------------------------------------------------------------------
 
@@ -187,7 +198,7 @@ class AnnotateScreen(EditingScreen):
         self._step_span(-1)
 
     def _need_focus(self) -> Span | None:
-        span = self.record.spans.get(self.focused_span_id) if (self.record and self.focused_span_id) else None
+        span = self.record.spans.get(self.focused_span_id) if self.focused_span_id else None
         if span is None:
             self.notify("Focus a span first: tab / shift+tab, or choose one in the list.", severity="warning")
         return span
@@ -197,7 +208,7 @@ class AnnotateScreen(EditingScreen):
         if span is not None:
             self._run(self.session.remove_span, span["id"])
 
-    def _set_attrs(self, span_id: str, attrs: Attrs) -> Change:
+    def _set_attrs(self, span_id: str, attrs: Mapping[str, Any]) -> Change:
         return self.session.set_attrs(self.doc_id, span_id, attrs)
 
     def action_edit_attributes(self) -> None:

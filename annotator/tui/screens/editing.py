@@ -4,7 +4,7 @@ save indicator, the attribute form, the speaker picker, and the help screen."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,7 +19,7 @@ from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.doc_header import DocHeader
 
 # set_attrs(span_id, attrs) -> the Change; raises ActionRefused / AnnotatorError like every verb
-SetAttrs = Callable[[str, dict[str, Any]], Change]
+SetAttrs = Callable[[str, Mapping[str, Any]], Change]
 
 
 class EditingScreen(Screen[None]):

@@ -8,6 +8,7 @@ undoable action on the reviewer's record; the screen then reloads the document's
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
 from annotator.errors import AnnotatorError
+from annotator.model.types import Span
 from annotator.review.merge import Candidate
 from annotator.review.session import ReviewSession, ReviewState
 from annotator.schema import Scheme
@@ -44,24 +46,41 @@ class Item:
 
     __slots__ = ("candidate", "span", "view_id", "disputed")
 
-    def __init__(self, view_id: str, candidate: Candidate | None = None, span: dict[str, Any] | None = None,
+    def __init__(self, view_id: str, candidate: Candidate | None = None, span: Span | None = None,
                  disputed: bool = False):
+        assert (candidate is None) != (span is None), "a row is a candidate or a span, not both"
         self.view_id = view_id
         self.candidate = candidate
         self.span = span
         self.disputed = disputed
 
     @property
+    def where(self) -> tuple[int, int, str]:
+        """Start, end and label of the row's candidate or span."""
+        if self.candidate is not None:
+            return self.candidate.start, self.candidate.end, self.candidate.label
+        assert self.span is not None
+        return self.span["start"], self.span["end"], self.span["label"]
+
+    def gold_id(self, st: ReviewState) -> str | None:
+        """The id of the gold span the row stands for: the reviewer's own span, or the candidate
+        once it is in gold (None: not in gold)."""
+        if self.span is not None:
+            return self.span["id"]
+        assert self.candidate is not None
+        return st.in_gold(self.candidate)
+
+    @property
     def start(self) -> int:
-        return self.candidate.start if self.candidate else self.span["start"]
+        return self.where[0]
 
     @property
     def end(self) -> int:
-        return self.candidate.end if self.candidate else self.span["end"]
+        return self.where[1]
 
     @property
     def label(self) -> str:
-        return self.candidate.label if self.candidate else self.span["label"]
+        return self.where[2]
 
 
 class ReviewScreen(EditingScreen):
@@ -73,12 +92,22 @@ class ReviewScreen(EditingScreen):
         super().__init__(scheme)
         self.review = session
         self.doc_id = doc_id
-        self.state: ReviewState | None = None
+        self._state: ReviewState | None = None
         self.items: list[Item] = []
         self.disputed_rows: list[int] = []
         self._added_ids: list[str] = []  # the rows of spans only the reviewer has
         self.focus_index: int | None = None
         self.snap_on = True
+
+    @property
+    def state(self) -> ReviewState:
+        """The open document's review (there is one from the first mount on)."""
+        assert self._state is not None, "no document is open"
+        return self._state
+
+    @state.setter
+    def state(self, st: ReviewState) -> None:
+        self._state = st
 
     def compose(self) -> ComposeResult:
         colors = {lab.name: lab.color for lab in self.scheme.labels}
@@ -135,7 +164,7 @@ class ReviewScreen(EditingScreen):
     def _row(self, i: int) -> Text:
         it = self.items[i]
         st = self.state
-        in_gold = st.in_gold(it.candidate) if it.candidate else True
+        in_gold = it.gold_id(st) is not None
         color = self.scheme.by_name[it.label].color if it.label in self.scheme.by_name else "white"
         marks = ""
         if it.candidate:
@@ -222,7 +251,7 @@ class ReviewScreen(EditingScreen):
     def _highlights(self, st: ReviewState) -> list[tuple[int, int]]:
         """The disputed candidates not (yet) in gold."""
         items = self.items
-        return [(items[i].start, items[i].end) for i in self.disputed_rows if not st.in_gold(items[i].candidate)]
+        return [(items[i].start, items[i].end) for i in self.disputed_rows if items[i].gold_id(st) is None]
 
     def _show_header(self, st: ReviewState) -> None:
         self.header.show(doc_id=self.doc_id, position=self.review.position(self.doc_id),
@@ -273,9 +302,9 @@ class ReviewScreen(EditingScreen):
         it = self._focused()
         if it is None:
             return
-        if it.candidate is None:
+        if it.span is not None:
             self._run(self.review.remove, self.state, it.span["id"])
-        else:
+        elif it.candidate is not None:
             self._run(self.review.reject, self.state, it.candidate)
 
     action_remove_span = action_reject
@@ -307,17 +336,17 @@ class ReviewScreen(EditingScreen):
         if self._run(self.review.add, self.state, target[0], target[1], label) is not None:
             self.view.clear_selection()
 
-    def _gold_span(self) -> dict[str, Any] | None:
+    def _gold_span(self) -> Span | None:
         it = self._focused()
         if it is None:
             return None
-        sid = it.span["id"] if it.span else self.state.in_gold(it.candidate)
+        sid = it.gold_id(self.state)
         if sid is None:
             self.notify("Accept the candidate first: attributes are edited on gold spans.", severity="warning")
             return None
         return self.state.gold.spans[sid]
 
-    def _set_attrs(self, span_id: str, attrs: dict[str, Any]) -> Change:
+    def _set_attrs(self, span_id: str, attrs: Mapping[str, Any]) -> Change:
         return self.review.set_attrs(self.state, span_id, attrs)
 
     def action_edit_attributes(self) -> None:

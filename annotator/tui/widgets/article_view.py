@@ -176,7 +176,8 @@ class ArticleView(ArticleInput, ScrollView, can_focus=True):
         return self._cursor
 
     @property
-    def anchor(self) -> int:
+    def selection_anchor(self) -> int:
+        """Where the selection started (the cursor is its other end); not Widget.anchor."""
         return self._anchor
 
     @property
