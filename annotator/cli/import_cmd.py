@@ -33,9 +33,11 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help=".txt files, folders of them (recursively), .jsonl of documents {id, text, meta} or of native "
                         "records; with --format, other tools' files (brat: a folder)")
     p.add_argument("--format", default="auto", choices=["auto", *readable], metavar="F",
-                   help=f"format of the sources: auto (guessed per source, and said), {', '.join(readable)} (default: auto)")
+                   help=f"format of the sources: auto (guessed per source, and said), {', '.join(readable)} (default: "
+                        "auto)")
     add_annotator(p, "annotator of records that name none (default: your login name)")
-    p.add_argument("--skip-invalid", action="store_true", help="import the good lines of a file that has bad ones (still listed)")
+    p.add_argument("--skip-invalid", action="store_true", help="import the good lines of a file that has bad ones "
+                                                               "(still listed)")
     p.add_argument("--replace", action="store_true",
                    help="let a record replace different work of the same annotator on the same document (undoable)")
     add_label_map(p)

@@ -29,7 +29,8 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--annotators", type=name_list, default=[], metavar="NAMES",
                    help="comma-separated names; each gets a private link to the annotate screen as that name")
     p.add_argument("--reviewers", type=name_list, default=[], metavar="NAMES",
-                   help="comma-separated names; each gets a private link to the review screen (gold record of that name)")
+                   help="comma-separated names; each gets a private link to the review screen (gold record of that "
+                        "name)")
     p.add_argument("--tokens", metavar="FILE",
                    help="keep the links' tokens in FILE across restarts (created with mode 0600; "
                         "without --annotators/--reviewers, serve every link it lists)")
@@ -62,7 +63,8 @@ def public_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment \
             or any(c in value for c in "\"'<> \\"):
-        raise argparse.ArgumentTypeError("an http:// or https:// address, with no query, e.g. https://annotate.example.org")
+        raise argparse.ArgumentTypeError("an http:// or https:// address, with no query, e.g. "
+                                         "https://annotate.example.org")
     return value.rstrip("/")
 
 
@@ -125,7 +127,8 @@ def run(args: argparse.Namespace) -> int:
     tokens_path = Path(args.tokens) if args.tokens else None
     plan = plan_links(wanted, read_tokens(tokens_path) if tokens_path else [])
     if not plan.served:
-        raise AnnotatorError(f"annotator web: {tokens_path} lists no link; name people with --annotators or --reviewers")
+        raise AnnotatorError(f"annotator web: {tokens_path} lists no link; "
+                             "name people with --annotators or --reviewers")
 
     sock = listen(args.host, args.port)
     try:
@@ -170,7 +173,8 @@ def prepare_store(args: argparse.Namespace, scheme: Scheme) -> str:
             if result.summary.documents_added:
                 err(f"imported {result.summary}")
         if store.document_count() == 0:
-            raise AnnotatorError("annotator web: the store holds no document: name a .txt file, a folder or a .jsonl file")
+            raise AnnotatorError("annotator web: the store holds no document: name a .txt file, a folder or a .jsonl "
+                                 "file")
         for reviewer in args.reviewers:
             if not store.reviewable(reviewer):
                 err(f"annotator web: note: nothing for {reviewer} to review yet (no document has another annotator's"

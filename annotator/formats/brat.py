@@ -268,7 +268,8 @@ def _parse_ann(b: RecordBuilder, ann: str, text: str, index: dict[str, Any]) -> 
                 if any(s < e for (_, e), (s, _) in zip(frags, frags[1:])) or not all(g.strip() == "" for g in gaps):
                     if not ctx.options.split_discontinuous:
                         b.problem(ident, f"discontinuous span ({len(frags)} fragments with text between them): "
-                                         "annotator spans are continuous; --split-discontinuous imports one span per fragment")
+                                         "annotator spans are continuous; --split-discontinuous imports one span per "
+                                         "fragment")
                         continue
                     ctx.note(number, f"{ident}: discontinuous span split into {len(frags)} spans")
                     pieces = frags
@@ -308,7 +309,8 @@ def _parse_ann(b: RecordBuilder, ann: str, text: str, index: dict[str, Any]) -> 
                 continue
             pending.extend((number, fields[1], k, ("json", v)) for k, v in value.items())
         elif ident[:1] in ("E", "*", "N"):
-            ctx.note(number, f"{ident}: events, equivalences and normalisations have no place in the scheme; not imported")
+            ctx.note(number, f"{ident}: events, equivalences and normalisations have no place in the scheme; not "
+                             "imported")
         else:
             b.problem(ident, "unknown annotation type (expected T, R, A, M, N, E, * or #)")
     b.line = None
@@ -338,7 +340,8 @@ def _documents(root: Path, ctx: ReadContext) -> list[tuple[Path, Path | None, st
         docs.append((txt, ann if ann.is_file() else None, txt.relative_to(root).with_suffix("").as_posix()))
     for ann in sorted(root.rglob("*.ann")):
         if not ann.with_suffix(".txt").is_file():
-            ctx.log.add(_problem(ann, None, None, f"no {ann.with_suffix('.txt').name} beside it: brat needs the text of every .ann"))
+            ctx.log.add(_problem(ann, None, None, f"no {ann.with_suffix('.txt').name} beside it: brat needs the text "
+                                                  "of every .ann"))
     return docs
 
 

@@ -150,7 +150,8 @@ class RecordBuilder:
     def add_relation(self, name: str | None, a: Any, b: Any, field: str) -> None:
         """A link between the spans registered under keys ``a`` and ``b`` (either direction)."""
         if not (_is_key(a) and _is_key(b)):
-            self.problem(field, f"a relation's ends must be ids (strings or numbers), not {short(repr(a))} and {short(repr(b))}")
+            self.problem(field, f"a relation's ends must be ids (strings or numbers), not {short(repr(a))} and "
+                                f"{short(repr(b))}")
             return
         if name is not None and not isinstance(name, str):
             self.problem(field, "a relation's name must be a string")
@@ -242,13 +243,15 @@ class RecordBuilder:
                     self.problem(field, f"{what} names a span that does not exist ({a!r} -> {b!r})")
                 else:
                     self.problem(field, f"{what} does not link spans the scheme allows "
-                                        f"({'/'.join(s['label'] for s in self.keys[a])} -> {'/'.join(s['label'] for s in self.keys[b])})")
+                                        f"({'/'.join(s['label'] for s in self.keys[a])} -> "
+                                        f"{'/'.join(s['label'] for s in self.keys[b])})")
                 continue
             cand, holders_, target = found
             for holder in holders_:  # a span split into fragments: every part keeps the link
                 old = holder["attrs"].get(cand)
                 if old is not None and old != target["id"]:
-                    self.problem(field, f"{holder['label']} span {holder['start']}:{holder['end']} has two {cand!r} links; "
+                    self.problem(field, f"{holder['label']} span {holder['start']}:{holder['end']} has two {cand!r} "
+                                        "links; "
                                         "the scheme allows one")
                     continue
                 holder["attrs"][cand] = target["id"]

@@ -57,7 +57,8 @@ def tag_names(labels: Iterable[str], tags: str) -> list[str]:
 
 
 def tagged_sentences(rec: dict[str, Any], scheme: Scheme, options: Options,
-                     tokens: list[tuple[int, int]] | None = None) -> tuple[list[tuple[list[str], list[str]]], list[str]]:
+                     tokens: list[tuple[int, int]] | None = None,
+                     ) -> tuple[list[tuple[list[str], list[str]]], list[str]]:
     """``[(tokens, tags), ...]`` sentences of one record, and what the tags could not hold
     (``tokens``: its text's word tokens, if already known; see ``common.with_tokens``)."""
     if options.tags not in TAG_SCHEMES:

@@ -79,7 +79,8 @@ def _read_row(ctx: ReadContext, obj: dict[str, Any], number: int, unit: str) -> 
                 if isinstance(item, list) and len(item) == 3:
                     _span(b, conv, item[0], item[1], item[2], f"label[{i}]")
                 else:
-                    b.problem(f"label[{i}]", "expected [start, end, \"LABEL\"] (a text classification file is not sequence labelling)")
+                    b.problem(f"label[{i}]", "expected [start, end, \"LABEL\"] (a text classification file is not "
+                                             "sequence labelling)")
     entities = obj.get("entities")
     if entities is not None:
         if not isinstance(entities, list):
@@ -101,7 +102,8 @@ def _read_row(ctx: ReadContext, obj: dict[str, Any], number: int, unit: str) -> 
                     b.problem(f"relations[{i}]", "expected {from_id, to_id, type}")
                     continue
                 typ = rel.get("type")
-                b.add_relation(typ if isinstance(typ, str) and typ else None, rel["from_id"], rel["to_id"], f"relations[{i}]")
+                b.add_relation(typ if isinstance(typ, str) and typ else None, rel["from_id"], rel["to_id"],
+                               f"relations[{i}]")
     if ENVELOPE in obj:
         b.apply_envelope(obj[ENVELOPE])
     return b.build(with_record=labels is not None or entities is not None)
@@ -134,7 +136,8 @@ def _row(rec: dict[str, Any], scheme: Scheme, options: Options, unit: str, repor
             lost.append(f"span {span_desc(s)} not written: {exc}")
             continue
         index[s["id"]] = len(ents) + 1
-        ents.append({"id": len(ents) + 1, "label": labels.external(s["label"]), "start_offset": start, "end_offset": end})
+        ents.append({"id": len(ents) + 1, "label": labels.external(s["label"]), "start_offset": start,
+                     "end_offset": end})
     if scheme.ref_attrs:
         rels: list[dict[str, object]] = []
         for attr, holder, target in ref_links(rec, scheme):

@@ -59,8 +59,9 @@ def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options:
             for rec, tokens in with_tokens(records):
                 sentences, lost = tagged_sentences(rec, scheme, options, tokens)
                 for tokens, tags in sentences:
-                    out.write(orjson.dumps({"id": str(row), "document": rec["id"], "annotator": rec.get("annotator") or "",
-                                            "tokens": tokens, "ner_tags": [index[t] for t in tags]}))
+                    out.write(orjson.dumps({"id": str(row), "document": rec["id"],
+                                            "annotator": rec.get("annotator") or "", "tokens": tokens,
+                                            "ner_tags": [index[t] for t in tags]}))
                     out.write(b"\n")
                     row += 1
                 report.lose(rec, lost)

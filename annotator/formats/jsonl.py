@@ -102,7 +102,8 @@ def check_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: Pr
         who = rec.annotator or annotator
         key = _key(rec.id, who)
         if key in seen:
-            log.add(Problem(name, number, "id", f"document {rec.id!r} of annotator {who!r} is already on line {seen[key]}"))
+            log.add(Problem(name, number, "id", f"document {rec.id!r} of annotator {who!r} is already on line "
+                                                f"{seen[key]}"))
             continue
         seen[key] = number
         good += 1
@@ -139,7 +140,8 @@ def _checked(line: Line, name: str, scheme: Scheme, annotator: str, log: Problem
             return True
         # a record's meta is kept as it is, so that export then import is the identity
         canon = canonical_record(obj, annotator)
-        return ImportItem(NewDocument(rec.id, rec.text, rec.text_sha256, rec.meta, f"{name}:{line.number}"), canon, line.number)
+        doc = NewDocument(rec.id, rec.text, rec.text_sha256, rec.meta, f"{name}:{line.number}")
+        return ImportItem(doc, canon, line.number)
     else:
         try:
             doc = Document.model_validate(obj)
@@ -155,7 +157,8 @@ def _checked(line: Line, name: str, scheme: Scheme, annotator: str, log: Problem
             return True
         meta = dict(doc.meta)
         meta.setdefault("source", name)
-        return ImportItem(NewDocument(doc.id, doc.text, doc.text_sha256, meta, f"{name}:{line.number}"), None, line.number)
+        return ImportItem(NewDocument(doc.id, doc.text, doc.text_sha256, meta, f"{name}:{line.number}"), None,
+                          line.number)
 
 
 def _plausible(canon: RecordParts) -> bool:

@@ -186,7 +186,8 @@ def _read_task(ctx: ReadContext, task: Any, line: int, index: int, unit: str) ->
     doc_id = data.get("doc_id") if isinstance(data.get("doc_id"), str) else None
     if doc_id is None:
         tid = task.get("id")
-        doc_id = str(tid) if isinstance(tid, (str, int)) and not isinstance(tid, bool) else f"{Path(ctx.name).stem}-{index}"
+        usable = isinstance(tid, (str, int)) and not isinstance(tid, bool)
+        doc_id = str(tid) if usable else f"{Path(ctx.name).stem}-{index}"
     key = "predictions" if ctx.options.as_predictions else "annotations"
     anns = task.get(key, task.get("completions") if key == "annotations" else None) or []
     other = task.get("annotations" if key == "predictions" else "predictions") or []

@@ -96,7 +96,8 @@ class Check:
             try:
                 kept, count, keys, good = conn.recv()
             except EOFError:
-                kept, count, keys, good = [Problem(self.path, None, None, "could not be checked (the checker died)")], 1, {}, 0
+                died = Problem(self.path, None, None, "could not be checked (the checker died)")
+                kept, count, keys, good = [died], 1, {}, 0
             self.good_lines += good
             proc.join()
             problems.extend(kept)

@@ -121,8 +121,10 @@ def _task(rec: dict[str, Any], scheme: Scheme, options: Options,
     task["meta"] = {"id": rec["id"], **display}
     task["answer"] = "ignore" if rec.get("status") == "skipped" else "accept"
     task["_input_hash"] = kept.get("_input_hash", _hash32(text.encode()))
-    task["_task_hash"] = kept.get("_task_hash", _hash32(text.encode(), orjson.dumps(spans), orjson.dumps(task.get("relations"))))
-    task["_view_id"] = kept.get("_view_id") or ("relations" if scheme.ref_attrs else "spans_manual" if overlapping else "ner_manual")
+    task["_task_hash"] = kept.get("_task_hash", _hash32(text.encode(), orjson.dumps(spans),
+                                                        orjson.dumps(task.get("relations"))))
+    view = "relations" if scheme.ref_attrs else "spans_manual" if overlapping else "ner_manual"
+    task["_view_id"] = kept.get("_view_id") or view
     if rec.get("annotator"):
         task["_annotator_id"] = rec["annotator"]
     for k in ("_session_id", "_timestamp"):

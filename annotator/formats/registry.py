@@ -74,7 +74,8 @@ def _hf(keys: set[str], obj: dict[str, Any]) -> str | None:
 
 
 def _label_studio(keys: set[str], obj: dict[str, Any]) -> str | None:
-    return "data and annotations/predictions" if "data" in keys and keys & {"annotations", "predictions", "completions"} else None
+    tasks = "data" in keys and keys & {"annotations", "predictions", "completions"}
+    return "data and annotations/predictions" if tasks else None
 
 
 def _doccano(keys: set[str], obj: dict[str, Any]) -> str | None:

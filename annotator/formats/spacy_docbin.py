@@ -173,7 +173,9 @@ def _apply(b: RecordBuilder, env: dict[str, Any], sc: list[Any], field: str) -> 
             entries.append(entry)
         keys.append(key)
     for link in env.get("links") or []:
-        if isinstance(link, list) and len(link) == 3 and all(isinstance(x, int) and 0 <= x < len(keys) for x in link[1:]):
+        ends_ok = isinstance(link, list) and len(link) == 3 and all(isinstance(x, int) and 0 <= x < len(keys)
+                                                                  for x in link[1:])
+        if ends_ok:
             b.add_relation(link[0], keys[link[1]], keys[link[2]], f"{field}.user_data.links")
         else:
             b.problem(f"{field}.user_data.links", "expected [name, holder index, target index]")

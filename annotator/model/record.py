@@ -61,7 +61,8 @@ class Record(BaseModel):
         if cls.scheme_name is not None and self.schema_ != cls.scheme_name:
             problems.append(("schema", f"{self.schema_!r} is not the scheme in use ({cls.scheme_name!r})"))
         if cls.scheme_version is not None and self.schema_version > cls.scheme_version:
-            problems.append(("schema_version", f"{self.schema_version} is newer than the scheme's ({cls.scheme_version})"))
+            problems.append(("schema_version", f"{self.schema_version} is newer than the scheme's "
+                                               f"({cls.scheme_version})"))
         if not problems and not record_is_clean(self.text, self.spans, cls.ref_attrs):
             problems = record_problems(
                 self.text, ((s.id, s.start, s.end, s.label, s.text, s.attrs) for s in self.spans), cls.ref_attrs

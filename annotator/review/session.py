@@ -245,7 +245,8 @@ class ReviewSession:
         return self._apply(st.doc_id, [self._remove_step(span_id)])
 
     def set_attrs(self, st: ReviewState, span_id: str, attrs: Mapping[str, Any]) -> Change:
-        return self.store.apply(st.doc_id, self.reviewer, lambda r: actions.plan_set_attrs(r, self.scheme, span_id, attrs))
+        return self.store.apply(st.doc_id, self.reviewer,
+                                lambda r: actions.plan_set_attrs(r, self.scheme, span_id, attrs))
 
     def set_status(self, doc_id: str, status: Status) -> Change:
         return self.store.apply(doc_id, self.reviewer, lambda r: actions.plan_set_status(r, status))

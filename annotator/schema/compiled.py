@@ -97,7 +97,8 @@ class CompiledScheme:
         self.record_model.ref_attrs = self.ref_attrs
         self.record_model.scheme_name = definition.name
         self.record_model.scheme_version = definition.version
-        self.attrs_adapters: dict[str, TypeAdapter[Any]] = {name: TypeAdapter(t) for name, t in self.attrs_types.items()}
+        self.attrs_adapters: dict[str, TypeAdapter[Any]] = {
+            name: TypeAdapter(t) for name, t in self.attrs_types.items()}
         self.span_adapter = TypeAdapter(span_union)
 
     def validate_attrs(self, label: str, attrs: Mapping[str, Any]) -> Attrs:

@@ -102,7 +102,8 @@ def _attr(path: str, label: str, i: int, raw: object, label_names: set[str]) -> 
     targets: tuple[str, ...] = ()
     if kind == "choice":
         raw_choices = raw.get("choices")
-        if not isinstance(raw_choices, list) or not raw_choices or not all(isinstance(c, str) and c for c in raw_choices):
+        if not (isinstance(raw_choices, list) and raw_choices
+                and all(isinstance(c, str) and c for c in raw_choices)):
             raise _fail(path, entry, "a choice attribute needs `choices`, a non-empty list of strings")
         if len(set(raw_choices)) != len(raw_choices):
             raise _fail(path, entry, "duplicate value in `choices`")

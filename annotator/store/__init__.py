@@ -12,7 +12,8 @@ import os
 from annotator.errors import StoreError
 from annotator.store.base import Change, DocInfo, ImportSummary, RecordQuery, Store
 
-__all__ = ["Change", "DocInfo", "ImportSummary", "RecordQuery", "Store", "describe_db", "open_store", "resolve_db", "store_exists"]
+__all__ = ["Change", "DocInfo", "ImportSummary", "RecordQuery", "Store", "describe_db", "open_store", "resolve_db",
+           "store_exists"]
 
 DEFAULT_DB = "annotator.db"
 

@@ -286,7 +286,8 @@ class Store(ABC):
         """The ``link`` of the newest undo entry that reverted ``target`` (the redo stack below it)."""
 
     @abstractmethod
-    def append_entry(self, key: int, annotator: str, entry: LogEntry, counts: RecordCounts) -> tuple[int, int | None, int]:
+    def append_entry(self, key: int, annotator: str, entry: LogEntry,
+                     counts: RecordCounts) -> tuple[int, int | None, int]:
         """Append ``entry`` to the log and bring the record row's counts up to date; return the
         entry's seq, the record row's identity (None: the record has no row yet, the caller
         inserts it with :meth:`insert_record`) and how many entries now lag behind its JSON."""

@@ -77,7 +77,8 @@ def _put_document(store: Store, doc: NewDocument, summary: ImportSummary, proble
     key, stored = found
     if stored.text_sha256 != doc.text_sha256:
         problems.append(Problem(doc.source, None, "id",
-                                f"document {doc.id!r} is already in the store with a different text (from {stored.source})"))
+                                f"document {doc.id!r} is already in the store with a different text (from "
+                                f"{stored.source})"))
         return None
     summary.documents_unchanged += 1
     return key
@@ -110,7 +111,8 @@ def _put_record(store: Store, key: int, doc: NewDocument, rec: RecordParts, repl
         summary.records_unchanged += 1
     elif not replace:
         problems.append(Problem(doc.source, None, "annotator",
-            f"the store already holds different work of {annotator!r} on {doc.id!r}; use --replace to overwrite it (undoable)"))
+            f"the store already holds different work of {annotator!r} on {doc.id!r}; use --replace to overwrite it "
+            "(undoable)"))
     else:
         history.log_do(key, annotator, current, replacement(current, rec, spans), head.undo)
         summary.records_replaced += 1

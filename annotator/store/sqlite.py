@@ -55,7 +55,8 @@ class SQLiteStore(Store):
         if exists and not p.is_file():
             raise StoreError(f"{self.path}: is not a file")
         try:
-            self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+            self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                         check_same_thread=False)
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
         self._pks: dict[str, int] = {}
@@ -78,7 +79,8 @@ class SQLiteStore(Store):
                 raise StoreError(f"{self.path}: is an SQLite file but not an annotator store")
             if version > migrations.FORMAT_VERSION:
                 raise StoreError(
-                    f"{self.path}: store format {version} is newer than this annotator's ({migrations.FORMAT_VERSION}); upgrade annotator"
+                    f"{self.path}: store format {version} is newer than this annotator's "
+                    f"({migrations.FORMAT_VERSION}); upgrade annotator"
                 )
             check = c.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
@@ -122,7 +124,8 @@ class SQLiteStore(Store):
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreError(
-                    f"{self.path}: the store stayed busy for {BUSY_TIMEOUT_S:.0f} s (another process is writing); nothing was changed, try again"
+                    f"{self.path}: the store stayed busy for {BUSY_TIMEOUT_S:.0f} s (another process is writing); "
+                    "nothing was changed, try again"
                 ) from None
             raise
         try:
@@ -243,7 +246,8 @@ class SQLiteStore(Store):
         ).fetchone()
         return row[0] if row else None
 
-    def append_entry(self, key: int, annotator: str, entry: LogEntry, counts: RecordCounts) -> tuple[int, int | None, int]:
+    def append_entry(self, key: int, annotator: str, entry: LogEntry,
+                     counts: RecordCounts) -> tuple[int, int | None, int]:
         c = self._conn
         # a do entry's undo_head stays NULL: it is its own undo head (see log_head)
         cur = c.execute(
@@ -367,7 +371,8 @@ class _SQLiteSnapshot(Snapshot):
 
     def rows(self, query: RecordQuery) -> Iterator[SnapshotRow]:
         sql, params = _records_query(query)
-        for pk, doc_id, text, sha, meta, ann, st, spans, flags, updated, pending, base in self._conn.execute(sql, params):
+        for row in self._conn.execute(sql, params):
+            pk, doc_id, text, sha, meta, ann, st, spans, flags, updated, pending, base = row
             yield SnapshotRow(pk, StoredRecord(doc_id, text, sha, meta, ann, st, spans, flags, updated), pending, base)
 
     def entries_after(self, key: int, annotator: str, seq: int) -> Iterator[list[Op]]:
