@@ -123,7 +123,7 @@ def agreement(corpus: Corpus, scheme: Scheme, *, fork: bool = False) -> Figures:
 
     exact_f1 = _doc_f1(per_doc_counts[0][docs], per_doc_counts[1][docs], per_doc_counts[2][docs])
     partial_f1 = _doc_f1(per_doc_counts[0][docs], per_doc_counts[1][docs], per_doc_counts[3][docs])
-    per_doc = [DocFigures(c.doc_ids[d], tuple(c.annotators[a] for a in working if c.present[a, d]), e, p, k)
+    per_doc = [DocFigures(c.doc_ids[d], tuple([c.annotators[a] for a in working if c.present[a, d]]), e, p, k)
                for d, e, p, k in zip(docs.tolist(), exact_f1, partial_f1, tokens.doc_kappa)]
     per_doc.sort(key=DocFigures.worst_first)
 
