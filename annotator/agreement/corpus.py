@@ -85,10 +85,10 @@ def assemble(batches: Sequence[Batch], sources: Sequence[Source] | str, labels: 
     def absolute(k: int, source: int, line: int | None) -> int | None:
         return None if line is None else line + line_base[k][source]
 
-    problems = sorted(((s, replace(p, line=absolute(k, s, p.line)))
-                       for k, b in enumerate(batches) for p, s in zip(b.problems, b.problem_sources)),
-                      key=lambda sp: (sp[0], sp[1].line or 0))
-    problems = [p for _s, p in problems]
+    by_source = sorted(((s, replace(p, line=absolute(k, s, p.line)))
+                        for k, b in enumerate(batches) for p, s in zip(b.problems, b.problem_sources)),
+                       key=lambda sp: (sp[0], sp[1].line or 0))
+    problems = [p for _s, p in by_source]
     total = sum(b.problem_total for b in batches)
     corpus = Corpus(tuple(labels))
     ann_index: dict[str, int] = {}

@@ -87,7 +87,7 @@ def read_part(sources: Sequence[Source], part: int, scheme: Any, decoder: Any, l
         start, stop = src.parts[part]
         number = 0
         try:
-            f = open(src.path, "rb")
+            f = open(src.path, "rb")  # noqa: SIM115 (closed by the with below; here only opening fails)
         except OSError as exc:
             if part == 0:
                 ex.problem(Problem(src.path, None, None, f"cannot read: {exc.strerror or exc}"))
@@ -98,7 +98,9 @@ def read_part(sources: Sequence[Source], part: int, scheme: Any, decoder: Any, l
                 f.seek(start)
             for number, offset, body in body_lines(f, 1, start, stop):
                 if body is None:
-                    ex.problem(too_long(src.path, number).problem)
+                    problem = too_long(src.path, number).problem
+                    assert problem is not None  # the line's only content
+                    ex.problem(problem)
                     continue
                 done = decode(body)
                 if done is not None:

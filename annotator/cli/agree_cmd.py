@@ -69,7 +69,7 @@ def _check_packages() -> None:
 def run(args: argparse.Namespace) -> int:
     _check_packages()
     from annotator.agreement import corpus as corpus_mod
-    from annotator.agreement.report import agreement, render
+    from annotator.agreement.report import agreement
 
     scheme = load_scheme_arg(args)
     labels = chosen_labels(scheme, args.labels)
@@ -83,12 +83,12 @@ def run(args: argparse.Namespace) -> int:
                 corpus = corpus_mod.from_store(store, scheme, labels)
         fig = agreement(corpus, scheme, fork=True)
     if args.json:
-        import orjson
-
-        sys.stdout.buffer.write(orjson.dumps(fig, option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.buffer.write(fig.to_json() + b"\n")
         sys.stdout.flush()
         return 0
     from rich.console import Console
+
+    from annotator.cli.agree_tables import render
 
     render(fig, Console(highlight=False), by_doc=args.by_doc)
     return 0

@@ -198,13 +198,13 @@ class ReviewScreen(EditingScreen):
             with gc_paused():
                 fig = agreement(from_records(st.text, st.records, self.scheme, doc_id=st.doc_id), self.scheme)
             text = Text("agreement on this document\n", style="bold")
-            for p in fig["pairs"]:
-                text.append(display_line(f"{p['a']}–{p['b']}: F1 exact {_num(p['exact']['f1'])}  partial "
-                                         f"{_num(p['partial']['f1'])}  κ {_num(p['cohen_kappa'])}") + "\n")
-            if fig["fleiss_kappa"] is not None and len(st.annotators) > 2:
-                text.append(f"Fleiss κ {_num(fig['fleiss_kappa'])}  ")
-            if fig["krippendorff_alpha"] is not None:
-                text.append(f"Krippendorff α {_num(fig['krippendorff_alpha'])}")
+            for p in fig.pairs:
+                text.append(display_line(f"{p.a}–{p.b}: F1 exact {_num(p.exact.f1)}  partial "
+                                         f"{_num(p.partial.f1)}  κ {_num(p.cohen_kappa)}") + "\n")
+            if fig.fleiss_kappa is not None and len(st.annotators) > 2:
+                text.append(f"Fleiss κ {_num(fig.fleiss_kappa)}  ")
+            if fig.krippendorff_alpha is not None:
+                text.append(f"Krippendorff α {_num(fig.krippendorff_alpha)}")
         self.app.call_from_thread(self.query_one("#figures", Static).update, text)
 
     # -- focus ----------------------------------------------------------------------------------
