@@ -139,7 +139,7 @@ def assemble(batches: Sequence[Batch], sources: Sequence[Source] | str, labels: 
     n_docs, n_anns = len(corpus.doc_ids), len(corpus.annotators)
     corpus.doc_len = np.array(doc_len, dtype=np.int64)
     corpus.present = np.zeros((n_anns, n_docs), dtype=bool)
-    for k, b in enumerate(batches):
+    for k in range(len(batches)):
         ok = rec_doc[k] >= 0
         corpus.present[rec_ann[k][ok], rec_doc[k][ok]] = True
     _spans(corpus, batches, rec_doc, rec_ann)

@@ -175,6 +175,7 @@ def read_store_part(store: Store, part: Part | None, decoder: Any, ref_attrs: An
 
     ex = Extractor(labels, ref_attrs)
     for r in store.iter_records(RecordQuery(part=part)):
+        assert r.annotator is not None  # records only: no to-do rows for untouched documents
         spans = decoder.decode_stored_spans(r.spans)
         if spans is not None:
             ex.add(0, None, r.id, r.text, r.text_sha256, r.annotator, r.status, SpanColumns.of(spans))

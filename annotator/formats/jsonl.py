@@ -140,8 +140,8 @@ def _checked(line: Line, name: str, scheme: Scheme, annotator: str, log: Problem
             return True
         # a record's meta is kept as it is, so that export then import is the identity
         canon = canonical_record(obj, annotator)
-        doc = NewDocument(rec.id, rec.text, rec.text_sha256, rec.meta, f"{name}:{line.number}")
-        return ImportItem(doc, canon, line.number)
+        new = NewDocument(rec.id, rec.text, rec.text_sha256, rec.meta, f"{name}:{line.number}")
+        return ImportItem(new, canon, line.number)
     else:
         try:
             doc = Document.model_validate(obj)

@@ -39,7 +39,8 @@ class ActionCommands(Provider):
         for a in self._actions():
             score = matcher.match(a.description)
             if score > 0:
-                yield Hit(score, matcher.highlight(a.description), partial(self._run, a.action), help=f"key: {a.key_text}")
+                yield Hit(score, matcher.highlight(a.description), partial(self._run, a.action),
+                          help=f"key: {a.key_text}")
 
 
 class AnnotatorApp(App[None]):

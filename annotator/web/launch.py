@@ -1,8 +1,9 @@
 """The one place where a link becomes the app process a browser session runs.
 
 Each browser session is its own ``annotator annotate`` (or ``annotator review``) process on the
-store (through ``app_process``, which ends it if the server dies), started with the name its token is bound to: the browser never passes a name, an option or
-a path. The command is an argument list run without a shell.
+store (through ``app_process``, which ends it if the server dies), started with the name its token
+is bound to: the browser never passes a name, an option or a path. The command is an argument list
+run without a shell.
 
 A PostgreSQL store will add the annotator's database role here (a connection string in
 ``SessionCommand.env``, kept out of the argument list where ``ps`` would show it), so that a link

@@ -78,7 +78,8 @@ class AttrForm(ModalScreen[bool]):
             options = [(Text(display_line(f"{s['text'][:50]}  [{s['id']}]")), s["id"]) for s in
                        sorted(self.spans.values(), key=lambda s: s["start"]) if s["label"] in a.targets]
             return Select(options, value=value if value is not None else Select.NULL, id=fid, prompt="(unset)")
-        placeholder = {"timex": "e.g. 2014-08, 2018-04-26, 2018-W17, PRESENT_REF", "number": "e.g. 75 or 2,5"}.get(a.type, "")
+        placeholders = {"timex": "e.g. 2014-08, 2018-04-26, 2018-W17, PRESENT_REF", "number": "e.g. 75 or 2,5"}
+        placeholder = placeholders.get(a.type, "")
         return Input(value="" if value is None else str(value), placeholder=placeholder, id=fid)
 
     def on_mount(self) -> None:

@@ -173,7 +173,8 @@ class ReviewScreen(EditingScreen):
         else:
             marks = "reviewer"
         text = st.text[it.start:it.end]
-        return row(("✓ " if in_gold else ("≠ " if it.disputed else "  "), Style(bold=True, color="green" if in_gold else "yellow")),
+        mark = "✓ " if in_gold else ("≠ " if it.disputed else "  ")
+        return row((mark, Style(bold=True, color="green" if in_gold else "yellow")),
                    (f"{it.label:<9}", Style(color=color, bold=True)),
                    (f"{marks:<{max(3, len(st.annotators))}} ", Style(dim=not it.candidate)),
                    (display_line(text[:40] + ("…" if len(text) > 40 else "")), None))
@@ -320,7 +321,8 @@ class ReviewScreen(EditingScreen):
         from annotator.tui.screens.version_picker import VersionPicker
 
         text = self.state.text
-        versions = {a: [f"{c.label} {text[c.start:c.end][:30]}" for c in region.version(a)] for a in self.state.annotators}
+        versions = {a: [f"{c.label} {text[c.start:c.end][:30]}" for c in region.version(a)]
+                    for a in self.state.annotators}
 
         def chosen(annotator: str | None) -> None:
             if annotator:

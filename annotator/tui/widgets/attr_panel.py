@@ -43,5 +43,6 @@ class AttrPanel(Static):
                 t.append(display_line(f"{spans[value]['text']} [{value}]") + "\n")
             else:
                 t.append(display_line(str(value)) + "\n")
-        t.append("enter: edit" + ("  s: speaker" if any(a.type == "ref" for a in (label.attrs if label else ())) else ""), "dim")
+        has_ref = any(a.type == "ref" for a in (label.attrs if label else ()))
+        t.append("enter: edit" + ("  s: speaker" if has_ref else ""), "dim")
         self.update(t, layout=False)  # fixed height: no layout pass
