@@ -48,7 +48,7 @@ from annotator.formats.common import (
     staged_folder,
     unit_hint,
 )
-from annotator.model.types import ImportItem
+from annotator.model.types import ImportItem, RecordDict
 from annotator.schema import Scheme
 from annotator.text.offsets import OffsetError
 
@@ -94,7 +94,7 @@ def _rel_name(attr: str, labels: Any) -> str:
     return ext[:1].upper() + ext[1:] if ext == attr else ext
 
 
-def ann_text(rec: dict[str, Any], scheme: Scheme, options: Options) -> tuple[str, dict[str, dict], list[str]]:
+def ann_text(rec: RecordDict, scheme: Scheme, options: Options) -> tuple[str, dict[str, dict], list[str]]:
     """The .ann body, the index's per-T extras, and what could not be written."""
     labels = labels_for(scheme, options)
     text = rec["text"]
@@ -172,7 +172,7 @@ def visual_conf(scheme: Scheme, options: Options) -> str:
     return "\n".join(out) + "\n"
 
 
-def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options: Options) -> Report:
+def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
     report = Report("brat", dest)
     used: set[str] = set()
     with staged_folder(dest) as stage:

@@ -24,7 +24,6 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 from annotator.errors import ProblemLog, UsageError
 from annotator.files.atomic import atomic_output
@@ -41,7 +40,7 @@ from annotator.formats.common import (
     span_desc,
     with_tokens,
 )
-from annotator.model.types import ImportItem
+from annotator.model.types import ImportItem, RecordDict
 from annotator.schema import Scheme
 
 TAG_SCHEMES = ("iob1", "iob2", "bilou")
@@ -56,7 +55,7 @@ def tag_names(labels: Iterable[str], tags: str) -> list[str]:
     return ["O"] + [f"{p}-{lab}" for lab in labels for p in prefixes]
 
 
-def tagged_sentences(rec: dict[str, Any], scheme: Scheme, options: Options,
+def tagged_sentences(rec: RecordDict, scheme: Scheme, options: Options,
                      tokens: list[tuple[int, int]] | None = None,
                      ) -> tuple[list[tuple[list[str], list[str]]], list[str]]:
     """``[(tokens, tags), ...]`` sentences of one record, and what the tags could not hold
@@ -124,7 +123,7 @@ def tagged_sentences(rec: dict[str, Any], scheme: Scheme, options: Options,
     return sentences, lost
 
 
-def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options: Options) -> Report:
+def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
     report = Report("conll", dest, notes=["CoNLL keeps tokens and tags only: document ids, the text's white space, "
                                           "attributes and links are not in the file"])
     with atomic_output(dest) as out:

@@ -36,7 +36,7 @@ from annotator.formats.common import (
     ref_links,
     span_desc,
 )
-from annotator.model.types import ImportItem
+from annotator.model.types import ImportItem, RecordDict
 from annotator.schema import Scheme
 from annotator.text.offsets import OffsetError
 
@@ -119,7 +119,7 @@ def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterat
     ctx.finish()
 
 
-def _row(rec: dict[str, Any], scheme: Scheme, options: Options, unit: str, report: Report) -> dict[str, Any]:
+def _row(rec: RecordDict, scheme: Scheme, options: Options, unit: str, report: Report) -> dict[str, Any]:
     labels = labels_for(scheme, options)
     conv = Offsets(rec["text"], unit)
     row: dict[str, Any] = {"id": rec["id"], "text": rec["text"]}
@@ -155,7 +155,7 @@ def _row(rec: dict[str, Any], scheme: Scheme, options: Options, unit: str, repor
     return row
 
 
-def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options: Options) -> Report:
+def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
     unit = options.unit(DEFAULT_UNIT)
     report = Report("doccano", dest)
     with atomic_output(dest) as out:

@@ -25,6 +25,7 @@ import orjson
 from annotator.errors import UsageError
 from annotator.formats.common import Options, Report, check_lossy, labels_for, staged_folder, with_tokens
 from annotator.formats.conll import TAG_SCHEMES, tag_names, tagged_sentences
+from annotator.model.types import RecordDict
 from annotator.schema import Scheme
 
 DATA = "data.jsonl"
@@ -43,7 +44,7 @@ def features_dict(names: list[str]) -> dict[str, Any]:
     }
 
 
-def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options: Options) -> Report:
+def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
     if options.tags == "iob1":
         raise UsageError("--tags iob1 is for reading old CoNLL files; hf writes iob2 or bilou")
     if options.tags not in TAG_SCHEMES:

@@ -41,7 +41,7 @@ from annotator.formats.common import (
     span_desc,
     unit_hint,
 )
-from annotator.model.types import ImportItem
+from annotator.model.types import ImportItem, RecordDict
 from annotator.schema import Scheme
 from annotator.text.offsets import OffsetError
 
@@ -237,7 +237,7 @@ def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterat
 # -- export ----------------------------------------------------------------------------------------
 
 
-def _result(rec: dict[str, Any], scheme: Scheme, options: Options, unit: str) -> tuple[list[dict], list[str]]:
+def _result(rec: RecordDict, scheme: Scheme, options: Options, unit: str) -> tuple[list[dict], list[str]]:
     labels = labels_for(scheme, options)
     conv = Offsets(rec["text"], unit)
     out: list[dict[str, Any]] = []
@@ -261,10 +261,10 @@ def _result(rec: dict[str, Any], scheme: Scheme, options: Options, unit: str) ->
     return out, lost
 
 
-def _task(group: list[dict[str, Any]], number: int, scheme: Scheme, options: Options, unit: str,
+def _task(group: list[RecordDict], number: int, scheme: Scheme, options: Options, unit: str,
           report: Report) -> dict[str, Any]:
     first = group[0]
-    anns = []
+    anns: list[dict[str, Any]] = []
     for k, rec in enumerate(group, 1):
         result, lost = _result(rec, scheme, options, unit)
         report.lose(rec, lost)
@@ -279,7 +279,7 @@ def _task(group: list[dict[str, Any]], number: int, scheme: Scheme, options: Opt
     return task
 
 
-def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options: Options) -> Report:
+def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
     """A JSON array of tasks, streamed: records of one document (consecutive in the store's order)
     become the annotations of one task."""
     unit = options.unit(DEFAULT_UNIT)
@@ -287,7 +287,7 @@ def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options:
     number = 0
     with atomic_output(dest) as out:
         out.write(b"[")
-        group: list[dict[str, Any]] = []
+        group: list[RecordDict] = []
 
         def flush() -> None:
             nonlocal number

@@ -45,7 +45,7 @@ from annotator.formats.common import (
     same_text,
     with_tokens,
 )
-from annotator.model.types import ImportItem
+from annotator.model.types import ImportItem, RecordDict, Span
 from annotator.schema import Scheme
 
 KEPT_KEYS = ("_input_hash", "_task_hash", "_session_id", "_annotator_id", "_view_id", "_timestamp")
@@ -56,7 +56,7 @@ def _hash32(*parts: bytes) -> int:
     return int.from_bytes(h[:4], "little", signed=True)
 
 
-def prodigy_tokens(text: str, spans: list[dict[str, Any]],
+def prodigy_tokens(text: str, spans: list[Span],
                    words: list[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
     """Tokens covering ``text`` exactly (token texts + ``ws`` spaces), with every span edge a token edge
     (``words``: the text's word tokens, if already known; see ``common.with_tokens``)."""
@@ -90,7 +90,7 @@ def prodigy_tokens(text: str, spans: list[dict[str, Any]],
     return toks
 
 
-def _task(rec: dict[str, Any], scheme: Scheme, options: Options,
+def _task(rec: RecordDict, scheme: Scheme, options: Options,
           words: list[tuple[int, int]] | None = None) -> dict[str, Any]:
     labels = labels_for(scheme, options)
     text = rec["text"]
@@ -134,7 +134,7 @@ def _task(rec: dict[str, Any], scheme: Scheme, options: Options,
     return task
 
 
-def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options: Options) -> Report:
+def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
     report = Report("prodigy", dest)
     with atomic_output(dest) as out:
         for rec, words in with_tokens(records):

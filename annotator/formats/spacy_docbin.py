@@ -38,7 +38,7 @@ from annotator.errors import ProblemLog, UsageError
 from annotator.files.atomic import atomic_output
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import ENVELOPE, Options, Report, check_lossy, envelope, labels_for, ref_links, span_desc
-from annotator.model.types import ImportItem
+from annotator.model.types import ImportItem, RecordDict
 from annotator.schema import Scheme
 
 ALIGN_MODES = ("strict", "contract", "expand")
@@ -62,7 +62,7 @@ def blank(lang: str) -> Any:
         raise UsageError(f"--lang {lang!r}: spaCy has no such language ({exc.__class__.__name__})") from None
 
 
-def to_doc(nlp: Any, rec: dict[str, Any], scheme: Scheme, options: Options) -> tuple[Any, list[str]]:
+def to_doc(nlp: Any, rec: RecordDict, scheme: Scheme, options: Options) -> tuple[Any, list[str]]:
     """The spaCy Doc of one record, and what a spaCy user would not find in it."""
     from spacy.util import filter_spans
 
@@ -93,7 +93,7 @@ def to_doc(nlp: Any, rec: dict[str, Any], scheme: Scheme, options: Options) -> t
     return doc, lost
 
 
-def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options: Options) -> Report:
+def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
     """Build the DocBin (spaCy keeps it in memory) and write it atomically."""
     _spacy()
     from spacy.tokens import DocBin
