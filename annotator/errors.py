@@ -24,6 +24,33 @@ class Problem:
         return f"{where}{field}{self.message}"
 
 
+class ProblemLog:
+    """Keeps the first ``limit`` problems and counts the rest."""
+
+    def __init__(self, limit: int = 50):
+        self.limit = limit
+        self.kept: list[Problem] = []
+        self.total = 0
+
+    def add(self, problem: Problem) -> None:
+        self.total += 1
+        if len(self.kept) < self.limit:
+            self.kept.append(problem)
+
+    def extend(self, problems: list[Problem]) -> None:
+        for p in problems:
+            self.add(p)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def lines(self) -> list[str]:
+        out = [str(p) for p in self.kept]
+        if self.total > len(self.kept):
+            out.append(f"... and {self.total - len(self.kept)} more problem(s)")
+        return out
+
+
 class AnnotatorError(Exception):
     """An error the CLI prints as it is (no traceback) and exits 1 for."""
 

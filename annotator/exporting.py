@@ -1,25 +1,51 @@
-"""Export: stream records from the store through a format writer into a file written atomically."""
+"""Export, the one path every format takes: the store's records, from one snapshot, streamed
+through the format's writer into a destination written atomically."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from annotator.formats.atomic import write_jsonl
-from annotator.schema import Scheme
-from annotator.store.base import Store
+from annotator.model.types import RecordDict, Status
+from annotator.store.base import RecordQuery, Store, StoredRecord
 
-DEFAULT_EXPORT = "exports/annotations.jsonl"
-
-
-@dataclass(slots=True)
-class ExportResult:
-    records: int
-    dest: str
+if TYPE_CHECKING:
+    from annotator.formats.common import Options, Report
+    from annotator.schema import Scheme
 
 
-def export_jsonl(store: Store, scheme: Scheme, dest: str = DEFAULT_EXPORT, *, annotator: str | None = None,
-                 status: str | None = "done", on_line: Callable[[], None] | None = None) -> ExportResult:
-    """Write native JSONL: one line per (document, annotator), in import order; memory stays flat."""
-    lines = store.iter_export(annotator=annotator, status=status, scheme_name=scheme.name, scheme_version=scheme.version)
-    return ExportResult(write_jsonl(lines, dest, on_line=on_line), dest)
+def export_query(annotator: str | None, status: Status | None) -> RecordQuery:
+    """The records an export of this annotator (None: everyone) and status (None: any) writes:
+    where the status admits to-do, the documents an annotator has not opened yet are included
+    as to-do records with no spans."""
+    return RecordQuery(annotator=annotator, status=status, untouched=status in (None, "todo"))
+
+
+def _as_dicts(records: Iterable[StoredRecord], scheme: Scheme) -> Iterator[RecordDict]:
+    from annotator.formats.jsonl import record_dict
+
+    for r in records:
+        yield record_dict(r, scheme.name, scheme.version)
+
+
+def export(store: Store, scheme: Scheme, dest: str, fmt: str = "jsonl", options: Options | None = None, *,
+           annotator: str | None = None, status: Status | None = "done",
+           on_record: Callable[[], None] | None = None) -> Report:
+    """Write the records of ``annotator`` (None: everyone) with ``status`` (None: any) to ``dest``
+    in format ``fmt``, in document order; memory stays flat in corpus size."""
+    from annotator.formats.common import Options
+    from annotator.formats.registry import get_format
+
+    options = options or Options()
+    f = get_format(fmt)
+    writer = f.write()
+    records: Iterable[StoredRecord] = store.iter_records(export_query(annotator, status))
+    if on_record is not None:
+        records = _counted(records, on_record)
+    return writer(records if f.stored else _as_dicts(records, scheme), dest, scheme, options)
+
+
+def _counted(records: Iterable[StoredRecord], step: Callable[[], None]) -> Iterator[StoredRecord]:
+    for r in records:
+        step()
+        yield r

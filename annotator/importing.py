@@ -1,5 +1,5 @@
-"""Import: read sources (text files, folders, JSONL of documents or records), validate every item
-with the scheme, and add them to the store in one transaction.
+"""Import, the pipeline: each source read by its format (``formats.registry``), every item
+validated there, and all of them added to the store in ONE transaction.
 
 A source with any bad line is rejected whole and the store is left unchanged, unless
 ``skip_invalid`` is set: then the good items are imported and the bad ones still reported.
@@ -10,54 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from annotator.errors import InvalidData, Problem
-from annotator.formats.item import Item
-from annotator.formats.plaintext import read_text_file
-from annotator.formats.problems import ProblemLog
-from annotator.schema import Scheme
+from annotator.errors import InvalidData, ProblemLog
+from annotator.model.types import ImportItem
 from annotator.store.base import ImportRejected, ImportSummary, Store
 
-DOCUMENT_SUFFIXES = (".txt", ".jsonl")
-
-
-def expand_sources(sources: Iterable[str | Path], log: ProblemLog) -> list[Path]:
-    """Files named, and the ``.txt``/``.jsonl`` files under folders named (recursively, sorted)."""
-    files: list[Path] = []
-    for src in sources:
-        p = Path(src)
-        if p.is_dir():
-            found = sorted(
-                (f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES),
-                key=lambda f: f.relative_to(p).as_posix(),
-            )
-            if not found:
-                log.add(Problem(str(p), None, None, "folder holds no .txt or .jsonl file"))
-            files.extend(found)
-        elif p.is_file():
-            if p.suffix.lower() not in DOCUMENT_SUFFIXES:
-                log.add(Problem(str(p), None, None,
-                                "unknown file type: expected .txt or .jsonl (other tools' files: --format)"))
-            else:
-                files.append(p)
-        else:
-            log.add(Problem(str(p), None, None, "no such file or folder"))
-    return files
-
-
-def read_sources(files: list[Path], scheme: Scheme, annotator: str, log: ProblemLog, *,
-                 parallel: bool = True) -> Iterator[Item]:
-    for path in files:
-        if path.suffix.lower() == ".txt":
-            doc = read_text_file(path)
-            if isinstance(doc, Problem):
-                log.add(doc)
-            else:
-                yield Item(doc, None)
-        else:
-            from annotator.formats.parallel import read_jsonl_file
-
-            yield from read_jsonl_file(path, scheme, annotator, log, parallel=parallel)
+if TYPE_CHECKING:
+    from annotator.formats.common import Options
+    from annotator.schema import Scheme
 
 
 @dataclass(slots=True)
@@ -69,7 +30,7 @@ class ImportResult:
 
 def import_items(
     store: Store,
-    items: Iterable[Item],
+    items: Iterable[ImportItem],
     log: ProblemLog,
     *,
     skip_invalid: bool = False,
@@ -80,12 +41,12 @@ def import_items(
     (unless ``skip_invalid``). Raises InvalidData listing the problems when nothing was imported."""
     result = ImportResult(ImportSummary(), log)
 
-    def counted() -> Iterator[tuple]:
+    def counted() -> Iterator[ImportItem]:
         for item in items:
             result.items += 1
             if on_item is not None:
                 on_item()
-            yield item.document, item.record
+            yield item
 
     try:
         result.summary = store.import_items(counted(), replace=replace, accept=lambda: skip_invalid or not log)
@@ -104,15 +65,48 @@ def import_sources(
     scheme: Scheme,
     annotator: str,
     *,
+    fmt: str = "auto",
+    options: Options | None = None,
     skip_invalid: bool = False,
     replace: bool = False,
     on_item: Callable[[], None] | None = None,
 ) -> ImportResult:
+    """Read ``sources`` (each in format ``fmt``, or the one guessed for it; ``annotator``: of
+    records that name none) and import them in one transaction."""
+    from annotator.formats.common import Options
+    from annotator.formats.registry import read_sources, resolve_sources
+
+    options = options or Options(annotator=annotator, skip_invalid=skip_invalid)
+    plan = resolve_sources([str(s) for s in sources], fmt)
+    log = ProblemLog()
+    return import_items(store, read_sources(plan, scheme, options, log), log,
+                        skip_invalid=options.skip_invalid, replace=replace, on_item=on_item)
+
+
+def open_sources(store: Store, sources: Iterable[str | Path], scheme: Scheme, annotator: str) -> ImportResult:
+    """What ``annotator annotate SOURCES`` does first: import native sources (``.txt`` files,
+    folders, JSONL of documents or records), except the files whose every document and record
+    the store already holds unchanged: those are only read, not validated again (re-opening a
+    long article costs a read, not its validation)."""
+    from annotator.formats.jsonl import expand_sources, read_files, read_unchecked
+    from annotator.store.importer import holds
+
     log = ProblemLog()
     files = expand_sources(sources, log)
-    if log and not skip_invalid:
+    if log:
         raise InvalidData(log.kept, log.total, "nothing was imported")
-    # --skip-invalid must know a line is bad before inserting it: then lines are checked in order
-    items = read_sources(files, scheme, annotator, log, parallel=not skip_invalid)
-    return import_items(store, items, log,
-                        skip_invalid=skip_invalid, replace=replace, on_item=on_item)
+    known = ImportSummary()
+    changed = []
+    for path in files:
+        items = read_unchecked(path, annotator)
+        if items is not None and all(holds(store, it.document, it.record) for it in items):
+            known.documents_unchanged += len(items)
+            known.records_unchanged += sum(1 for it in items if it.record is not None)
+        else:
+            changed.append(path)
+    result = import_items(store, read_files(changed, scheme, annotator, log), log) if changed else ImportResult(known)
+    if changed:
+        s = result.summary
+        s.documents_unchanged += known.documents_unchanged
+        s.records_unchanged += known.records_unchanged
+    return result

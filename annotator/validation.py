@@ -6,8 +6,7 @@ import os
 import sys
 from dataclasses import dataclass
 
-from annotator.errors import Problem
-from annotator.formats.problems import ProblemLog
+from annotator.errors import Problem, ProblemLog
 from annotator.schema import Scheme
 
 
@@ -31,8 +30,8 @@ def validate_file(path: str, scheme: Scheme, limit: int = sys.maxsize) -> FileVe
             check = start_check(path, scheme, "-", parts=os.cpu_count() or 2, limit=limit)
             problems, total = check.result(limit)
             return FileVerdict(problems, total, check.good_lines)
-        from annotator.formats.jsonl import read_jsonl
+        from annotator.formats.jsonl import check_jsonl
 
         log = ProblemLog(limit)
-        good = sum(1 for _ in read_jsonl(f, path, scheme, "-", log, items=False))
+        good = check_jsonl(f, path, scheme, "-", log)
         return FileVerdict(log.kept, log.total, good)

@@ -25,13 +25,16 @@ sys.path.insert(0, str(ROOT))
 
 from annotator.formats import registry  # noqa: E402
 from annotator.formats.common import Options, known_names  # noqa: E402
-from annotator.formats.jsonl import Item, canonical_record  # noqa: E402
+from annotator.formats.jsonl import canonical_record  # noqa: E402
+from annotator.model.types import ImportItem as Item  # noqa: E402
 from annotator.formats.labelmap import LabelMap  # noqa: E402
-from annotator.formats.problems import ProblemLog  # noqa: E402
+from annotator.errors import ProblemLog  # noqa: E402
+from annotator.exporting import export  # noqa: E402
 from annotator.importing import import_items  # noqa: E402
 from annotator.model.document import text_sha256  # noqa: E402
 from annotator.schema import load_scheme  # noqa: E402
-from annotator.store import NewDocument, open_store  # noqa: E402
+from annotator.model.types import NewDocument
+from annotator.store import open_store  # noqa: E402
 
 SCHEME = load_scheme(ROOT / "schemas" / "news.toml")
 WORDS = ("la coalition internationale a mené des opérations contre Daech en Irak et en Syrie depuis "
@@ -97,7 +100,7 @@ def export_once(db: Path, fmt: str, dest: Path) -> tuple[float, int]:
         dest.unlink()
     with open_store(db, create=False) as store:
         t = time.perf_counter()
-        report = registry.export_records(store, SCHEME, fmt, str(dest), options())
+        report = export(store, SCHEME, str(dest), fmt, options())
         return time.perf_counter() - t, report.records
 
 
@@ -108,7 +111,8 @@ def import_once(src: Path, fmt: str, db: Path) -> tuple[float, int]:
     opts = options()
     with open_store(db) as store:
         t = time.perf_counter()
-        result = import_items(store, registry.read_sources([(str(src), fmt, "bench")], SCHEME, opts, log), log)
+        plan = [registry.SourcePlan(str(src), fmt, "bench")]
+        result = import_items(store, registry.read_sources(plan, SCHEME, opts, log), log)
         elapsed = time.perf_counter() - t
     if log:
         raise SystemExit(f"{fmt}: import problems: {log.lines()[:3]}")

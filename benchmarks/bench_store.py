@@ -62,7 +62,8 @@ def pct(values, q):
 
 def bench_actions(tmp: Path, n: int) -> None:
     from annotator.session import Session
-    from annotator.store import NewDocument, open_store
+    from annotator.model.types import NewDocument
+    from annotator.store import open_store
 
     base_path = tmp / "bare.db"
     conn = sqlite3.connect(base_path, isolation_level=None)
@@ -93,7 +94,7 @@ def bench_actions(tmp: Path, n: int) -> None:
 
 def child(mode: str, path: str, db: str) -> None:
     """Run one export or import in this (child) process, print seconds and max RSS."""
-    from annotator.exporting import export_jsonl
+    from annotator.exporting import export
     from annotator.importing import import_sources
     from annotator.store import open_store
 
@@ -104,7 +105,7 @@ def child(mode: str, path: str, db: str) -> None:
             import_sources(st, [path], scheme, "alice")
     elif mode == "export":
         with open_store(db) as st:
-            export_jsonl(st, scheme, path, status=None)
+            export(st, scheme, path, status=None)
     elif mode == "validate":  # what `annotator validate` runs
         from annotator.validation import validate_file
 

@@ -90,6 +90,11 @@ def _values(gold: list[dict[str, Any]], sugg: dict[str, dict[str, Any]]) -> dict
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
+def _f(x: float | None) -> str:
+    """A figure in 8 columns; agree gives None where it is undefined (no span on either side)."""
+    return f"{x:8.2f}" if x is not None else f"{'—':>8}"
+
+
 def quality(model: bool) -> None:
     gold_all = _records(GOLD)
     with tempfile.TemporaryDirectory() as tmp:
@@ -115,17 +120,17 @@ def quality(model: bool) -> None:
             for lab in LABELS:
                 e = pair["exact"]["per_label"].get(lab, {})
                 p = pair["partial"]["per_label"].get(lab, {})
-                print(f"  {lab:9} {e.get('precision', 0):8.2f} {e.get('recall', 0):8.2f} "
-                      f"{p.get('precision', 0):8.2f} {p.get('recall', 0):8.2f}   {TARGET_RECALL[lab]:.2f}")
-            print(f"  {'overall':9} {pair['exact']['precision']:8.2f} {pair['exact']['recall']:8.2f} "
-                  f"{pair['partial']['precision']:8.2f} {pair['partial']['recall']:8.2f}   (precision target 0.85)")
+                print(f"  {lab:9} {_f(e.get('precision'))} {_f(e.get('recall'))} "
+                      f"{_f(p.get('precision'))} {_f(p.get('recall'))}   {TARGET_RECALL[lab]:.2f}")
+            print(f"  {'overall':9} {_f(pair['exact']['precision'])} {_f(pair['exact']['recall'])} "
+                  f"{_f(pair['partial']['precision'])} {_f(pair['partial']['recall'])}   (precision target 0.85)")
             for key, (right, of) in _values(gold, {r["id"]: sugg_all[r["id"]] for r in gold}).items():
                 target = {"DATE.value": 0.8, "QUANTITY.value": 0.95, "QUOTE.speaker": 0.8}[key]
                 share = right / of if of else 0.0
                 print(f"  {key:15} right {right}/{of} = {share:.2f} (target {target:.2f})")
             attrs = pair.get("attributes", {})
             print("  agree's attribute agreement on exact matches: "
-                  + ", ".join(f"{k} {v:.2f}" for k, v in sorted(attrs.items()) if v is not None))
+                  + ", ".join(f"{k} {v:.2f}" for k, v in sorted(attrs.items()) if isinstance(v, (int, float))))
 
 
 def _timed(fn: Any, repeat: int = 3) -> float:
@@ -177,7 +182,7 @@ def speed() -> None:
         _write(docs, [{"id": f"d{i}", "text": texts[i % len(texts)], "meta": {"date": "2019-03-07"}}
                       for i in range(n)])
         from annotator.cli.suggest_cmd import read_documents
-        from annotator.formats.problems import ProblemLog
+        from annotator.errors import ProblemLog
 
         def read() -> None:
             list(read_documents([str(docs)], scheme, "suggest", ProblemLog()))

@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 from annotator.importing import import_sources  # noqa: E402
 from annotator.model import text_sha256  # noqa: E402
 from annotator.schema import load_scheme  # noqa: E402
-from annotator.store import NewDocument, open_store  # noqa: E402
+from annotator.model.types import ImportItem, NewDocument
+from annotator.store import open_store  # noqa: E402
 from annotator.tui.app import build_app  # noqa: E402
 from benchmarks.bench_view import keystroke_ms as key_ms, paint_now, seed_article  # noqa: E402  (one harness for both)
 from benchmarks.gen_article import one_line, one_megabyte  # noqa: E402
@@ -45,7 +46,7 @@ def add_generated(store, doc_id: str, text: str, spans) -> None:
     rec = {"annotator": "bench", "status": "in_progress", "flags": [], "updated_at": None,
            "spans": [{"id": s.id, "start": s.start, "end": s.end, "label": s.label, "text": text[s.start:s.end],
                       "attrs": {}, "source": "manual"} for s in spans]}
-    store.import_items([(NewDocument(doc_id, text, text_sha256(text), {}, "bench"), rec)])
+    store.import_items([ImportItem(NewDocument(doc_id, text, text_sha256(text), {}, "bench"), rec)])
 
 
 def stats(values: list[float]) -> tuple[float, float]:
@@ -115,7 +116,7 @@ async def bench_review(store, size: tuple[int, int], presses: int) -> dict[str, 
             mine.append({"id": s.id, "start": s.start, "end": end, "label": s.label, "text": text[s.start:end],
                          "attrs": {}, "source": "manual"})
         rec = {"annotator": who, "status": "done", "flags": [], "updated_at": None, "spans": mine}
-        store.import_items([(doc, rec)])
+        store.import_items([ImportItem(doc, rec)])
     t0 = perf_counter()
     app = build_review_app(store, SCHEME, "bench-reviewer", "review-1mb")
     out: dict[str, tuple[float, float]] = {}

@@ -4,9 +4,10 @@
 ``batch`` columns, which ``corpus`` joins, matching documents; ``units`` turns spans into per-token
 and per-character labels; ``matching``, ``f1``, ``kappa``, ``alpha`` and ``attributes`` compute one
 kind of figure each, for the whole corpus at once; ``report`` puts them together (``agreement``)
-and prints them (``render``); ``definitions`` says in words how they are defined. ``spans`` holds
-:class:`Mark`, a span by value, which the review's merge uses too. ``annotator agree`` is the
-command over them.
+into a ``figures.Figures``, typed objects that print themselves as JSON; ``definitions`` says in
+words how they are defined. ``spans`` holds :class:`Mark`, a span by value, which the review's
+merge uses too. ``annotator agree`` (annotator.cli.agree_cmd) is the command over them, and
+annotator.cli.agree_tables prints the figures as tables.
 """
 
 

@@ -9,24 +9,28 @@ distinct set of attributes gets an id, so that matched spans are compared by int
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 import numpy as np
 
 from annotator.agreement.spans import Ref
 from annotator.errors import Problem
-from annotator.schema.record_decoder import Attrs
 from annotator.model.rules import SpanColumns
+from annotator.schema.record_decoder import Attrs
 
 COUNTED_STATUSES = frozenset({"in_progress", "done"})
 
 _NO_ATTRS: frozenset = frozenset()
+_ATTRS = operator.attrgetter("attrs")
 
 
-def _empty(dtype: type = np.int64) -> Any:
-    return field(default_factory=lambda: np.zeros(0, dtype))
+def _empty(dtype: type[np.integer] = np.int64) -> Callable[[], np.ndarray]:
+    """A default factory: an empty array of ``dtype``."""
+    return partial(np.zeros, 0, dtype)
 
 
 @dataclass(slots=True)
@@ -38,17 +42,17 @@ class Batch:
     Tokens: the text with sha256 ``token_sha[t]`` has ``tok_count[t]`` tokens, text after text."""
 
     records: list[tuple[int, int | None, str, str, str, str]] = field(default_factory=list)
-    text_len: np.ndarray = _empty()
-    n_spans: np.ndarray = _empty()
-    starts: np.ndarray = _empty()
-    ends: np.ndarray = _empty()
-    codes: np.ndarray = _empty(np.int8)
-    attrs: np.ndarray = _empty(np.int32)
+    text_len: np.ndarray = field(default_factory=_empty())
+    n_spans: np.ndarray = field(default_factory=_empty())
+    starts: np.ndarray = field(default_factory=_empty())
+    ends: np.ndarray = field(default_factory=_empty())
+    codes: np.ndarray = field(default_factory=_empty(np.int8))
+    attrs: np.ndarray = field(default_factory=_empty(np.int32))
     attr_values: list[frozenset] = field(default_factory=list)
     token_sha: list[str] = field(default_factory=list)
-    tok_start: np.ndarray = _empty()
-    tok_end: np.ndarray = _empty()
-    tok_count: np.ndarray = _empty()
+    tok_start: np.ndarray = field(default_factory=_empty())
+    tok_end: np.ndarray = field(default_factory=_empty())
+    tok_count: np.ndarray = field(default_factory=_empty())
     problems: list[Problem] = field(default_factory=list)
     problem_sources: list[int] = field(default_factory=list)  # the source of each problem
     problem_total: int = 0
@@ -97,8 +101,11 @@ class Extractor:
         starts, ends, labels = cols.starts, cols.ends, cols.labels
         codes = list(map(self.code_of.get, labels))
         spans = cols.spans
-        attrs = ([s.get("attrs") for s in spans] if spans and isinstance(spans[0], dict)
-                 else [s.attrs for s in spans])  # type: ignore[attr-defined]
+        attrs: list[Any]
+        if spans and isinstance(spans[0], dict):  # dicts of an export record
+            attrs = [s.get("attrs") for s in cast("Sequence[dict[str, Any]]", spans)]
+        else:  # decoder structs or models
+            attrs = list(map(_ATTRS, spans))
         if attrs and not isinstance(attrs[0], Attrs):  # dicts: their items, hashable, stand for them
             attrs = [frozenset(a.items()) if a else _NO_ATTRS for a in attrs]
         keys = attrs
@@ -125,8 +132,8 @@ class Extractor:
         self._n_spans.append(len(codes))
         self._starts += starts
         self._ends += ends
-        self._codes += codes
-        self._attrs += ids
+        self._codes += cast("list[int]", codes)  # no None left: labels out of scope were dropped
+        self._attrs += cast("list[int]", ids)  # no None left: every key was interned
 
     def _intern(self, key: Any) -> int:
         value = _canonical(key)
@@ -181,6 +188,5 @@ def _canonical(key: Any) -> frozenset:
     if isinstance(key, tuple):  # (attributes, ((ref name, Ref or None), ...))
         attrs, refs = key
         resolved = dict(refs)
-        return frozenset((n, resolved[n] if n in resolved else v) for n, v in _items(attrs)
-                         if (resolved[n] if n in resolved else v) is not None)
+        return frozenset((n, w) for n, v in _items(attrs) if (w := resolved.get(n, v)) is not None)
     return frozenset((n, v) for n, v in _items(key) if v is not None)

@@ -24,6 +24,7 @@ from annotator.agreement.batch import COUNTED_STATUSES, Batch
 from annotator.agreement.reading import Source, read_files, read_records, read_store
 from annotator.errors import InvalidData, Problem
 from annotator.schema import Scheme
+from annotator.store.base import Store
 
 
 @dataclass(slots=True)
@@ -84,10 +85,10 @@ def assemble(batches: Sequence[Batch], sources: Sequence[Source] | str, labels: 
     def absolute(k: int, source: int, line: int | None) -> int | None:
         return None if line is None else line + line_base[k][source]
 
-    problems = sorted(((s, replace(p, line=absolute(k, s, p.line)))
-                       for k, b in enumerate(batches) for p, s in zip(b.problems, b.problem_sources)),
-                      key=lambda sp: (sp[0], sp[1].line or 0))
-    problems = [p for _s, p in problems]
+    by_source = sorted(((s, replace(p, line=absolute(k, s, p.line)))
+                        for k, b in enumerate(batches) for p, s in zip(b.problems, b.problem_sources)),
+                       key=lambda sp: (sp[0], sp[1].line or 0))
+    problems = [p for _s, p in by_source]
     total = sum(b.problem_total for b in batches)
     corpus = Corpus(tuple(labels))
     ann_index: dict[str, int] = {}
@@ -138,7 +139,7 @@ def assemble(batches: Sequence[Batch], sources: Sequence[Source] | str, labels: 
     n_docs, n_anns = len(corpus.doc_ids), len(corpus.annotators)
     corpus.doc_len = np.array(doc_len, dtype=np.int64)
     corpus.present = np.zeros((n_anns, n_docs), dtype=bool)
-    for k, b in enumerate(batches):
+    for k in range(len(batches)):
         ok = rec_doc[k] >= 0
         corpus.present[rec_ann[k][ok], rec_doc[k][ok]] = True
     _spans(corpus, batches, rec_doc, rec_ann)
@@ -228,9 +229,9 @@ def from_files(paths: Sequence[str], scheme: Scheme, labels: Sequence[str], limi
     return assemble(batches, sources, labels, limit)
 
 
-def from_store(store: Any, scheme: Scheme, labels: Sequence[str], readers: int | None = None) -> Corpus:
+def from_store(store: Store, scheme: Scheme, labels: Sequence[str], readers: int | None = None) -> Corpus:
     """Every annotator's records in the store (already validated when they were stored)."""
-    return assemble(read_store(store, scheme, labels, readers), str(store.path), labels)
+    return assemble(read_store(store, scheme, labels, readers), store.location, labels)
 
 
 def from_documents(docs: Iterable[tuple[str, str, Mapping[str, Sequence[Mapping[str, Any]]]]], scheme: Scheme,

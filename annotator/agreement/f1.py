@@ -17,9 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
 
 import numpy as np
+
+from annotator.agreement.figures import F1Figures, LabelF1, PooledF1
+
+Matching = Literal["exact", "partial"]
 
 
 def ratio(num: float, den: float) -> float | None:
@@ -46,8 +50,8 @@ class Tally:
     def f1(self) -> float | None:
         return ratio(2 * self.matched, self.a + self.b)
 
-    def figures(self) -> dict[str, float | None]:
-        return {"f1": self.f1, "precision": self.precision, "recall": self.recall}
+    def figures(self) -> LabelF1:
+        return LabelF1(self.f1, self.precision, self.recall)
 
 
 @dataclass(slots=True)
@@ -68,27 +72,29 @@ class PairCounts:
 
         return cls(per_code(a_codes), per_code(b_codes), per_code(exact_codes), per_code(partial_codes))
 
-    def tally(self, kind: str, code: int | None = None) -> Tally:
+    def tally(self, kind: Matching, code: int | None = None) -> Tally:
         """Counts of ``kind`` (exact or partial) matching, for one label code or (None) all."""
         matched = self.exact if kind == "exact" else self.partial
         if code is None:
             return Tally(int(self.a.sum()), int(self.b.sum()), int(matched.sum()))
         return Tally(int(self.a[code]), int(self.b[code]), int(matched[code]))
 
-    def figures(self, kind: str, labels: Sequence[str]) -> dict[str, Any]:
-        """``{"f1", "precision", "recall", "per_label": {label: {...}}}`` for ``kind`` exact or partial."""
-        out: dict[str, Any] = self.tally(kind).figures()
-        out["per_label"] = {lab: self.tally(kind, c).figures() for c, lab in enumerate(labels, 1)}
-        return out
+    def figures(self, kind: Matching, labels: Sequence[str]) -> F1Figures:
+        """The figures of ``kind`` (exact or partial) matching, overall and per label."""
+        overall = self.tally(kind)
+        return F1Figures(overall.f1, overall.precision, overall.recall,
+                         {lab: self.tally(kind, c).figures() for c, lab in enumerate(labels, 1)})
 
 
-def pooled(counts: Iterable[PairCounts], labels: Sequence[str]) -> dict[str, Any]:
+def pooled(counts: Iterable[PairCounts], labels: Sequence[str]) -> tuple[PooledF1, PooledF1]:
     """F1 over several pairs' counts added up (a micro average over pairs), overall and per label:
-    ``{"exact": {"f1", "per_label": {label: {"f1"}}}, "partial": {...}}``."""
+    exact, then partial."""
     counts = list(counts)
     n = len(labels) + 1
     total = PairCounts(*(sum((getattr(c, k) for c in counts), np.zeros(n, np.int64))
                          for k in ("a", "b", "exact", "partial")))
-    return {kind: {"f1": total.tally(kind).f1,
-                   "per_label": {lab: {"f1": total.tally(kind, c).f1} for c, lab in enumerate(labels, 1)}}
-            for kind in ("exact", "partial")}
+
+    def of(kind: Matching) -> PooledF1:
+        return PooledF1(total.tally(kind).f1, {lab: total.tally(kind, c).f1 for c, lab in enumerate(labels, 1)})
+
+    return of("exact"), of("partial")

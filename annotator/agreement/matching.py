@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
 _I64_LIMIT = 1 << 62
 
 

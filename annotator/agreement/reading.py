@@ -15,7 +15,6 @@ and, for any line it refuses, by the pydantic record model, whose problems are r
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +25,9 @@ from typing import Any
 from annotator.agreement.batch import Batch, Extractor
 from annotator.errors import Problem
 from annotator.forking import FORK_MIN_BYTES, Forked, can_fork
+from annotator.model.patterns import as_annotator_name
 from annotator.model.rules import SpanColumns
+from annotator.store.base import Part, RecordQuery, Store
 
 # Below this many bytes in all, the files are read in this process (a fork costs more).
 PARALLEL_MIN_BYTES = FORK_MIN_BYTES
@@ -34,7 +35,7 @@ PARALLEL_MIN_BYTES = FORK_MIN_BYTES
 
 def file_annotator(path: str) -> str:
     """The annotator of records that name none: the file's name without its suffix."""
-    name = re.sub(r"[^A-Za-z0-9_.@+-]", "_", Path(path).name.removesuffix(".jsonl"))[:64]
+    name = as_annotator_name(Path(path).name.removesuffix(".jsonl"))
     return name or "annotator"
 
 
@@ -51,15 +52,15 @@ def _careful(path: str, number: int, offset: int, body: bytes, scheme: Any, ex: 
     """The pydantic record model's verdict on one line: the record, or None (problems logged)."""
     from pydantic import ValidationError
 
-    from annotator.formats.jsonl import RECORD_KEYS
-    from annotator.formats.lines import parse_line
-    from annotator.formats.problems import problems_from_validation
+    from annotator.files.lines import parse_line
+    from annotator.model.problems import problems_from_validation
+    from annotator.model.types import RECORD_ONLY_KEYS
 
     line = parse_line(path, number, offset, body)
     if line.problem is not None:
         ex.problem(line.problem)
         return None
-    if not RECORD_KEYS & line.value.keys():
+    if not RECORD_ONLY_KEYS & line.value.keys():
         ex.problem(Problem(path, number, None, "a document without annotations (expected export records)"))
         return None
     try:
@@ -74,7 +75,7 @@ def read_part(sources: Sequence[Source], part: int, scheme: Any, decoder: Any, l
               limit: int = 50, tokenize: bool = True) -> Batch:
     """Part ``part`` of every source file, every line validated. Line numbers count from the
     part's start (:func:`annotator.agreement.corpus.assemble` makes them the file's)."""
-    from annotator.formats.lines import body_lines, too_long
+    from annotator.files.lines import body_lines, too_long
 
     ex = Extractor(labels, scheme.ref_attrs, limit)
     decode = decoder.decode
@@ -86,7 +87,7 @@ def read_part(sources: Sequence[Source], part: int, scheme: Any, decoder: Any, l
         start, stop = src.parts[part]
         number = 0
         try:
-            f = open(src.path, "rb")
+            f = open(src.path, "rb")  # noqa: SIM115 (closed by the with below; here only opening fails)
         except OSError as exc:
             if part == 0:
                 ex.problem(Problem(src.path, None, None, f"cannot read: {exc.strerror or exc}"))
@@ -97,7 +98,9 @@ def read_part(sources: Sequence[Source], part: int, scheme: Any, decoder: Any, l
                 f.seek(start)
             for number, offset, body in body_lines(f, 1, start, stop):
                 if body is None:
-                    ex.problem(too_long(src.path, number).problem)
+                    problem = too_long(src.path, number).problem
+                    assert problem is not None  # the line's only content
+                    ex.problem(problem)
                     continue
                 done = decode(body)
                 if done is not None:
@@ -165,13 +168,14 @@ def read_files(paths: Sequence[str], scheme: Any, labels: Sequence[str], limit: 
 
 # -- the store and one document ---------------------------------------------------------------
 
-def read_store_part(store: Any, part: tuple[int, int] | None, decoder: Any, ref_attrs: Any,
+def read_store_part(store: Store, part: Part | None, decoder: Any, ref_attrs: Any,
                     labels: Sequence[str]) -> Batch:
     """The records of one part of the store's documents (validated when they were stored)."""
     import orjson
 
     ex = Extractor(labels, ref_attrs)
-    for r in store.iter_records(part=part):
+    for r in store.iter_records(RecordQuery(part=part)):
+        assert r.annotator is not None  # records only: no to-do rows for untouched documents
         spans = decoder.decode_stored_spans(r.spans)
         if spans is not None:
             ex.add(0, None, r.id, r.text, r.text_sha256, r.annotator, r.status, SpanColumns.of(spans))
@@ -181,19 +185,16 @@ def read_store_part(store: Any, part: tuple[int, int] | None, decoder: Any, ref_
     return ex.finish()
 
 
-def read_store(store: Any, scheme: Any, labels: Sequence[str], readers: int | None = None) -> list[Batch]:
+def read_store(store: Store, scheme: Any, labels: Sequence[str], readers: int | None = None) -> list[Batch]:
     """Every annotator's records in the store, a part of its documents per core for a big store
     (each part in a snapshot of its own: a document is read whole, from one moment)."""
     from annotator.text.token_arrays import prepare
 
     decoder = scheme.decoder()
     if readers is None:
-        try:
-            big = os.path.getsize(store.path) >= PARALLEL_MIN_BYTES
-        except OSError:
-            big = False
+        big = store.size_hint() >= PARALLEL_MIN_BYTES
         readers = (os.cpu_count() or 1) if big and can_fork() else 1
-    parts = store.parts(readers) if readers > 1 else [None]
+    parts: list[Part | None] = list(store.parts(readers)) if readers > 1 else [None]
     prepare()
     return _every_part(partial(read_store_part, store, decoder=decoder, ref_attrs=scheme.ref_attrs, labels=labels),
                        parts)

@@ -49,12 +49,12 @@ class Units:
         return out
 
 
-def _code_dtype(n_values: int) -> type:
+def _code_dtype(n_values: int) -> type[np.signedinteger]:
     return np.int8 if n_values <= 127 else np.int16
 
 
 def paint_segments(n_seg: int, first: np.ndarray, last: np.ndarray, codes: np.ndarray, order_len: np.ndarray,
-                   dtype: type) -> np.ndarray:
+                   dtype: type[np.signedinteger]) -> np.ndarray:
     """The code of each of ``n_seg`` segments; span k covers segments ``first[k]:last[k]``.
 
     Where one span covers a segment its code is read from running sums; where several do (nested

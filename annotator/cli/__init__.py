@@ -12,7 +12,7 @@ import sys
 from annotator.cli.common import add_common, run_command
 
 COMMANDS = {
-    "annotate": ("annotator.cli.annotate", "import SOURCES (default: seeds/) and annotate in the terminal"),
+    "annotate": ("annotator.cli.annotate", "import SOURCES (default: the sample article) and annotate in the terminal"),
     "review": ("annotator.cli.review_cmd", "adjudicate several annotators' records into a gold record"),
     "import": ("annotator.cli.import_cmd", "import documents and records into the store"),
     "export": ("annotator.cli.export_cmd", "export records from the store"),
@@ -20,6 +20,7 @@ COMMANDS = {
     "stats": ("annotator.cli.stats_cmd", "documents by status and spans by label and annotator"),
     "schema": ("annotator.cli.schema_cmd", "show the label scheme or the JSON Schema of an export record"),
     "agree": ("annotator.cli.agree_cmd", "agreement between annotators: span F1, kappa, alpha, attributes"),
+    "web": ("annotator.cli.web_cmd", "serve the annotate and review screens to browsers, one private link per person"),
     "suggest": ("annotator.cli.suggest_cmd", "propose spans (dates, quantities, quotes, actors) as JSONL records"),
 }
 
@@ -32,7 +33,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="annotator",
         description="Annotate news articles from the terminal (ACTOR, DATE, QUANTITY, QUOTE) and export JSONL "
-        "datasets. With no command: `annotator annotate` on the sample in seeds/.",
+        "datasets. With no command: `annotator annotate` (on the sample article when the store is empty).",
     )
     from annotator import __version__
 

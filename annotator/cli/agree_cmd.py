@@ -9,6 +9,7 @@ import sys
 from annotator.agreement.definitions import PARTIAL_SCHEME
 from annotator.cli.common import load_scheme_arg, open_store_arg
 from annotator.errors import AnnotatorError, UsageError
+from annotator.store.base import Store
 
 EPILOG = (
     "Figures, per pair of annotators and for all together, overall and per label: span F1 (exact: same start, "
@@ -47,6 +48,16 @@ def chosen_labels(scheme, names: list[str] | None) -> list[str]:
     return [lab.name for lab in scheme.labels if lab.name in wanted]
 
 
+def open_default_store(args: argparse.Namespace) -> Store:
+    """The store of --db; with neither SOURCES nor --db, the default store if there is one."""
+    from annotator.store import describe_db, resolve_db, store_exists
+
+    if args.db is None and not store_exists(resolve_db(None)):
+        raise UsageError(f"nothing to compare: give SOURCES (native JSONL files) or --db (no store at "
+                         f"{describe_db(resolve_db(None))})")
+    return open_store_arg(args, create=False)
+
+
 def _check_packages() -> None:
     from annotator.agreement import missing_packages
 
@@ -58,32 +69,26 @@ def _check_packages() -> None:
 def run(args: argparse.Namespace) -> int:
     _check_packages()
     from annotator.agreement import corpus as corpus_mod
-    from annotator.agreement.report import agreement, render
+    from annotator.agreement.report import agreement
 
     scheme = load_scheme_arg(args)
     labels = chosen_labels(scheme, args.labels)
     if args.sources and args.db:
         raise UsageError("give SOURCES or --db, not both")
-    if not args.sources and args.db is None:
-        from annotator.store import resolve_db_path
-
-        if not resolve_db_path(None).exists():
-            raise UsageError(f"nothing to compare: give SOURCES (native JSONL files) or --db (no store at "
-                             f"{resolve_db_path(None)})")
     with corpus_mod.gc_paused():
         if args.sources:  # big files are read by one process per core
             corpus = corpus_mod.from_files(args.sources, scheme, labels)
         else:
-            with open_store_arg(args, create=False) as store:
+            with open_default_store(args) as store:
                 corpus = corpus_mod.from_store(store, scheme, labels)
         fig = agreement(corpus, scheme, fork=True)
     if args.json:
-        import orjson
-
-        sys.stdout.buffer.write(orjson.dumps(fig, option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.buffer.write(fig.to_json() + b"\n")
         sys.stdout.flush()
         return 0
     from rich.console import Console
+
+    from annotator.cli.agree_tables import render
 
     render(fig, Console(highlight=False), by_doc=args.by_doc)
     return 0

@@ -4,27 +4,36 @@ on the first document still to do."""
 from __future__ import annotations
 
 import argparse
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from annotator.cli.common import add_annotator, default_annotator, err, load_scheme_arg, open_store_arg
 
-_REPO_SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+def packaged_seeds() -> Traversable:
+    """The sample article shipped inside the package: a byte-identical copy of the project's
+    ``seeds/`` (a test keeps them equal). In an installed package it is a real folder."""
+    return files("annotator") / "data" / "seeds"
 
 
 def default_sources() -> list[str]:
+    """``seeds/`` in the current folder, else the packaged sample: what an empty store imports."""
     local = Path("seeds")
-    return [str(local if local.is_dir() else _REPO_SEEDS)]
+    return [str(local if local.is_dir() else packaged_seeds())]
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("sources", nargs="*", metavar="SOURCE", help="documents to import first (default: seeds/)")
+    p.add_argument("sources", nargs="*", metavar="SOURCE",
+                   help="documents to import first (default, into an empty store: ./seeds/ if present, "
+                   "else the sample article shipped with annotator)")
     add_annotator(p)
     p.add_argument("--doc", metavar="ID", help="open this document instead of the first one still to do")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.importing import import_sources
+    from annotator.importing import open_sources
 
     scheme = load_scheme_arg(args)
     annotator = args.annotator or default_annotator()
@@ -32,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         sources = args.sources or ([] if store.document_count() else default_sources())
         if sources:
-            result = import_sources(store, sources, scheme, annotator)
+            result = open_sources(store, sources, scheme, annotator)
             if result.summary.documents_added:
                 err(f"imported {result.summary}")
         if store.document_count() == 0:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable
+from typing import Any
 
 from annotator.errors import AnnotatorError, InvalidData
+from annotator.model.patterns import ANNOTATOR_RE, as_annotator_name
 from annotator.text.sanitize import display_line
 
 
@@ -19,13 +19,13 @@ def default_annotator() -> str:
         name = getpass.getuser()
     except Exception:  # no login name (containers): fall back to a neutral one
         name = "annotator"
-    name = re.sub(r"[^A-Za-z0-9_.@+-]", "_", name)[:64]
-    return name or "annotator"
+    return as_annotator_name(name) or "annotator"
 
 
 def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", metavar="PATH", help="the store file (default: $ANNOTATOR_DB, else ./annotator.db)")
-    p.add_argument("--schema", metavar="TOML", help="the label scheme (default: schemas/news.toml)")
+    p.add_argument("--schema", metavar="TOML", help="the label scheme (default: $ANNOTATOR_SCHEMA, else "
+                   "./schemas/news.toml if present, else the news scheme shipped with annotator)")
 
 
 def add_annotator(p: argparse.ArgumentParser, help_text: str | None = None) -> None:
@@ -34,7 +34,7 @@ def add_annotator(p: argparse.ArgumentParser, help_text: str | None = None) -> N
 
 
 def annotator_name(value: str) -> str:
-    if not re.fullmatch(r"[A-Za-z0-9_.@+-]{1,64}", value):
+    if not ANNOTATOR_RE.match(value):
         raise argparse.ArgumentTypeError("an annotator name is 1-64 letters, digits or _.@+-")
     return value
 
@@ -89,7 +89,8 @@ def progress(description: str, total: int | None = None) -> Iterator[Callable[[]
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn()]
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(description, total=total)
         count = 0

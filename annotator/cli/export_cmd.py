@@ -5,28 +5,14 @@ from __future__ import annotations
 import argparse
 
 from annotator.cli.common import add_annotator, err, load_scheme_arg, open_store_arg, progress
-from annotator.cli.import_cmd import add_label_map, build_options, print_notes
-from annotator.exporting import DEFAULT_EXPORT
-from annotator.formats.registry import FORMATS
+from annotator.cli.import_cmd import add_label_map, build_options, check_options, print_notes
+from annotator.formats.registry import FORMATS, formats_with_option
 
-DEFAULT_OUT = {
-    "jsonl": DEFAULT_EXPORT,
-    "spacy": "exports/annotations.spacy",
-    "prodigy": "exports/annotations.prodigy.jsonl",
-    "doccano": "exports/annotations.doccano.jsonl",
-    "label-studio": "exports/annotations.label-studio.json",
-    "brat": "exports/brat",
-    "conll": "exports/annotations.conll",
-    "hf": "exports/hf",
-}
-OPTION_FORMATS = {
-    "offsets": ("doccano", "label-studio"),
-    "lang": ("spacy",),
-    "align": ("spacy",),
-    "tags": ("conll", "hf"),
-    "as_predictions": ("label-studio",),
-}
 LOSSES_SHOWN = 20
+
+
+def _for(option: str) -> str:
+    return ", ".join(formats_with_option(option, export=True))
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -36,41 +22,43 @@ def configure(p: argparse.ArgumentParser) -> None:
     add_annotator(p, "export only this annotator's records (default: everyone's)")
     p.add_argument("--status", default="done", choices=["done", "all", "todo", "in_progress", "skipped"],
                    help="records with this status (default: done)")
+    folders = ", ".join(name for name, f in FORMATS.items() if f.folder)
     p.add_argument("--out", metavar="PATH",
-                   help=f"output file, written atomically (- for standard output), or folder for brat and hf "
-                        f"(default: {DEFAULT_EXPORT}, or exports/annotations.<format>)")
+                   help=f"output file, written atomically (- for standard output), or folder for {folders} "
+                        f"(default: {FORMATS['jsonl'].default_out}, or exports/annotations.<format>)")
     add_label_map(p)
     p.add_argument("--offsets", choices=["codepoint", "utf16", "grapheme"],
-                   help="unit of the offsets written: doccano (default utf16), label-studio (default codepoint)")
-    p.add_argument("--lang", help="spacy: language of the blank tokenizer (default: fr)")
+                   help=f"{_for('offsets')}: unit of the offsets written (default: the tool's own: utf16 for doccano, "
+                        "codepoint for the others)")
+    p.add_argument("--lang", help=f"{_for('lang')}: language of the blank tokenizer (default: fr)")
     p.add_argument("--align", choices=["strict", "contract", "expand"],
-                   help="spacy: how a span whose edges are not token edges is put in the Doc (default strict: left out)")
-    p.add_argument("--tags", choices=["iob1", "iob2", "bilou"], help="conll and hf: tag scheme (default: iob2)")
+                   help=f"{_for('align')}: how a span whose edges are not token edges is put in the Doc "
+                        "(default strict: left out)")
+    p.add_argument("--tags", choices=["iob1", "iob2", "bilou"], help=f"{_for('tags')}: tag scheme (default: iob2)")
     p.add_argument("--allow-lossy", action="store_true",
                    help="write even when the format cannot hold everything (what is lost is still listed)")
     p.add_argument("--as-predictions", action="store_true",
-                   help="label-studio: write each annotator's spans as predictions (pre-annotations) instead of annotations")
+                   help=f"{_for('as_predictions')}: write each annotator's spans as predictions (pre-annotations) "
+                        "instead of annotations")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from annotator.errors import UsageError
-    from annotator.formats.registry import export_records
+    from annotator.exporting import export, export_query
 
-    for opt, allowed in OPTION_FORMATS.items():
-        if getattr(args, opt) not in (None, False) and args.format not in allowed:
-            raise UsageError(f"--{opt.replace('_', '-')} applies to {', '.join(allowed)} only")
+    check_options(args, {args.format}, export=True)
     if args.format == "jsonl" and (args.map or args.map_file or args.allow_lossy):
         raise UsageError("--map, --map-file and --allow-lossy apply to other tools' formats, not native jsonl")
     scheme = load_scheme_arg(args)
     options = build_options(args, scheme, args.annotator or "annotator")
     status = None if args.status == "all" else args.status
-    dest = args.out or DEFAULT_OUT[args.format]
+    dest = args.out or FORMATS[args.format].default_out
     with open_store_arg(args, create=False) as store:
-        total = store.count_records(annotator=args.annotator, status=status)
+        total = store.count_records(export_query(args.annotator, status))
         with progress(f"exporting ({args.format})", total) as step:
-            report = export_records(store, scheme, args.format, dest, options, annotator=args.annotator,
-                                    status=status, on_record=step)
+            report = export(store, scheme, dest, args.format, options, annotator=args.annotator,
+                            status=status, on_record=step)
         where = "standard output" if dest == "-" else dest
         err(f"exported {report.records} record(s) to {where} ({args.format})")
         for note in report.notes:
@@ -83,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
                 err(f"  ... and {len(report.losses) - LOSSES_SHOWN} more record(s)")
         print_notes(options)
         if report.records == 0 and status == "done":
-            others = store.count_records(annotator=args.annotator)
+            others = store.count_records(export_query(args.annotator, None))
             if others:
                 err(f"({others} record(s) are not done yet: --status all exports them)")
     return 0

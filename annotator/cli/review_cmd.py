@@ -10,7 +10,8 @@ from annotator.cli.common import annotator_name, default_annotator, err, load_sc
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("sources", nargs="*", metavar="SOURCE",
-                   help="native JSONL files of several annotators' records (imported first; default: what the store holds)")
+                   help="native JSONL files of several annotators' records (imported first; default: what the store "
+                        "holds)")
     p.add_argument("--reviewer", type=annotator_name, default="reviewer", metavar="NAME",
                    help="the annotator whose record is the gold version (default: reviewer); "
                         "`annotator export --annotator NAME` writes the gold JSONL")
@@ -29,9 +30,9 @@ def run(args: argparse.Namespace) -> int:
     store = open_store_arg(args)
     try:
         if args.sources:
-            from annotator.importing import import_sources
+            from annotator.importing import open_sources
 
-            result = import_sources(store, args.sources, scheme, default_annotator())
+            result = open_sources(store, args.sources, scheme, default_annotator())
             err(f"imported {result.summary}")
         from annotator.tui.app import build_review_app
 

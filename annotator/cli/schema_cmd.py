@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from annotator.cli.common import load_scheme_arg
+
+if TYPE_CHECKING:
+    from annotator.schema import Scheme
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -12,7 +16,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.set_defaults(func=run)
 
 
-def json_schema_text(scheme) -> str:  # type: ignore[no-untyped-def]
+def json_schema_text(scheme: Scheme) -> str:
     import orjson
 
     return orjson.dumps(scheme.record_json_schema, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"

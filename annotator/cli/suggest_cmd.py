@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 from annotator.cli.common import add_annotator, err, load_scheme_arg, progress
 
 if TYPE_CHECKING:
-    from annotator.formats.item import Item
-    from annotator.formats.problems import ProblemLog
+    from annotator.errors import ProblemLog
+    from annotator.model.types import ImportItem as Item
+    from annotator.model.types import Status
     from annotator.schema import Scheme
 
 DEFAULT_ANNOTATOR = "suggest"
@@ -52,12 +53,12 @@ def configure(p: argparse.ArgumentParser) -> None:
 def read_documents(sources: list[str], scheme: Scheme, annotator: str, log: ProblemLog) -> Iterator[Item]:
     """Documents (with a record when the source had one), read the way ``annotator import`` reads
     them. The one place this command touches the import code, which is moving."""
-    from annotator.importing import expand_sources, read_sources
+    from annotator.formats.jsonl import expand_sources, read_files
 
     files = expand_sources(sources, log)
     if log:
         return iter(())
-    return read_sources(files, scheme, annotator, log)
+    return read_files(files, scheme, annotator, log)
 
 
 def _options(args: argparse.Namespace, scheme: Scheme) -> Any:
@@ -108,22 +109,22 @@ class _Suggest:
         from annotator.suggest.records import record_with_suggestions
 
         d = item.document
-        rec = item.record or {}
-        spans = rec.get("spans") or []
-        doc = DocumentInput(d.text, d.meta, tuple(KnownSpan(s["start"], s["end"], s["label"], s.get("attrs") or {},
-                                                            s["id"]) for s in spans), d.id)
+        rec = item.record
+        spans = rec["spans"] if rec else []
+        doc = DocumentInput(d.text, d.meta, tuple(KnownSpan(s["start"], s["end"], s["label"], s["attrs"], s["id"])
+                                                  for s in spans), d.id)
         if doc.date is None:
             tally.no_date.append(d.id)
         result = run_suggesters(doc, self.suggesters, self.scheme, self.labels)
         tally.refused += len(result.refused)
         for sug in result.suggestions:
             tally.counts[sug.label] = tally.counts.get(sug.label, 0) + 1
-        status = str(rec["status"]) if rec.get("status") in ("in_progress", "done") else "in_progress"
+        status: Status = rec["status"] if rec and rec["status"] in ("in_progress", "done") else "in_progress"
         record = record_with_suggestions(
             doc_id=d.id, text=d.text, text_sha256=d.text_sha256, meta=d.meta, suggestions=result.suggestions,
-            existing=spans, annotator=self.args.annotator or rec.get("annotator") or DEFAULT_ANNOTATOR,
+            existing=spans, annotator=self.args.annotator or (rec["annotator"] if rec else "") or DEFAULT_ANNOTATOR,
             status=status, scheme_name=self.scheme.name, scheme_version=self.scheme.version, updated_at=self.now,
-            flags=rec.get("flags") or ())
+            flags=rec["flags"] if rec else ())
         return orjson.dumps(record)
 
     def batch(self, items: list[Item]) -> tuple[list[bytes], Tally]:
@@ -151,10 +152,9 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from annotator.cli.agree_cmd import chosen_labels
-    from annotator.errors import InvalidData
+    from annotator.errors import InvalidData, ProblemLog
+    from annotator.files.atomic import write_lines
     from annotator.forking import Forked
-    from annotator.formats.atomic import write_jsonl
-    from annotator.formats.problems import ProblemLog
     from annotator.suggest import KnownSpan, build_suggesters
     from annotator.suggest.gazetteer import Gazetteer
 
@@ -169,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
     for item in items:
         if item.record:
             text = item.document.text
-            gazetteer.add_spans(text, (KnownSpan(s["start"], s["end"], s["label"], s.get("attrs") or {}, s["id"])
+            gazetteer.add_spans(text, (KnownSpan(s["start"], s["end"], s["label"], s["attrs"], s["id"])
                                        for s in item.record["spans"]))
     suggesters = build_suggesters(replace(options, gazetteer=gazetteer), scheme)
     scheme.compile()  # before a fork: the child inherits the compiled scheme
@@ -191,7 +191,7 @@ def run(args: argparse.Namespace) -> int:
                 step()
 
     with progress("suggesting", len(items)) as step:
-        n = write_jsonl(lines(step), args.out)
+        n = write_lines(lines(step), args.out)
     no_date = tally.no_date
     if no_date:
         shown = ", ".join(no_date[:NO_DATE_SHOWN]) + (f" and {len(no_date) - NO_DATE_SHOWN} more"

@@ -33,13 +33,22 @@ from typing import Any
 
 import orjson
 
-from annotator.errors import UsageError
+from annotator.errors import ProblemLog, UsageError
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
-    Offsets, Options, Report, check_lossy, envelope, labels_for, plain_attrs, ref_links, span_desc, staged_folder, unit_hint,
+    Offsets,
+    Options,
+    Report,
+    check_lossy,
+    envelope,
+    labels_for,
+    plain_attrs,
+    ref_links,
+    span_desc,
+    staged_folder,
+    unit_hint,
 )
-from annotator.formats.jsonl import Item
-from annotator.formats.problems import ProblemLog
+from annotator.model.types import ImportItem, RecordDict
 from annotator.schema import Scheme
 from annotator.text.offsets import OffsetError
 
@@ -85,7 +94,7 @@ def _rel_name(attr: str, labels: Any) -> str:
     return ext[:1].upper() + ext[1:] if ext == attr else ext
 
 
-def ann_text(rec: dict[str, Any], scheme: Scheme, options: Options) -> tuple[str, dict[str, dict], list[str]]:
+def ann_text(rec: RecordDict, scheme: Scheme, options: Options) -> tuple[str, dict[str, dict], list[str]]:
     """The .ann body, the index's per-T extras, and what could not be written."""
     labels = labels_for(scheme, options)
     text = rec["text"]
@@ -136,10 +145,10 @@ def annotation_conf(scheme: Scheme, options: Options) -> str:
     labels = labels_for(scheme, options)
     out = ["[entities]"] + [labels.external(lab.name) for lab in scheme.labels]
     out += ["", "[relations]"]
-    for lab, refs in scheme.ref_attrs.items():
+    for holder, refs in scheme.ref_attrs.items():
         for attr, targets in refs:
             arg2 = "|".join(labels.external(t) for t in sorted(targets))
-            out.append(f"{_rel_name(attr, labels)}\tArg1:{labels.external(lab)}, Arg2:{arg2}")
+            out.append(f"{_rel_name(attr, labels)}\tArg1:{labels.external(holder)}, Arg2:{arg2}")
     out.append("<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>")
     out += ["", "[events]", "", "[attributes]"]
     attrs: dict[str, tuple[list[str], list[str]]] = {}
@@ -163,7 +172,7 @@ def visual_conf(scheme: Scheme, options: Options) -> str:
     return "\n".join(out) + "\n"
 
 
-def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options: Options) -> Report:
+def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
     report = Report("brat", dest)
     used: set[str] = set()
     with staged_folder(dest) as stage:
@@ -259,7 +268,8 @@ def _parse_ann(b: RecordBuilder, ann: str, text: str, index: dict[str, Any]) -> 
                 if any(s < e for (_, e), (s, _) in zip(frags, frags[1:])) or not all(g.strip() == "" for g in gaps):
                     if not ctx.options.split_discontinuous:
                         b.problem(ident, f"discontinuous span ({len(frags)} fragments with text between them): "
-                                         "annotator spans are continuous; --split-discontinuous imports one span per fragment")
+                                         "annotator spans are continuous; --split-discontinuous imports one span per "
+                                         "fragment")
                         continue
                     ctx.note(number, f"{ident}: discontinuous span split into {len(frags)} spans")
                     pieces = frags
@@ -299,7 +309,8 @@ def _parse_ann(b: RecordBuilder, ann: str, text: str, index: dict[str, Any]) -> 
                 continue
             pending.extend((number, fields[1], k, ("json", v)) for k, v in value.items())
         elif ident[:1] in ("E", "*", "N"):
-            ctx.note(number, f"{ident}: events, equivalences and normalisations have no place in the scheme; not imported")
+            ctx.note(number, f"{ident}: events, equivalences and normalisations have no place in the scheme; not "
+                             "imported")
         else:
             b.problem(ident, "unknown annotation type (expected T, R, A, M, N, E, * or #)")
     b.line = None
@@ -329,11 +340,12 @@ def _documents(root: Path, ctx: ReadContext) -> list[tuple[Path, Path | None, st
         docs.append((txt, ann if ann.is_file() else None, txt.relative_to(root).with_suffix("").as_posix()))
     for ann in sorted(root.rglob("*.ann")):
         if not ann.with_suffix(".txt").is_file():
-            ctx.log.add(_problem(ann, None, None, f"no {ann.with_suffix('.txt').name} beside it: brat needs the text of every .ann"))
+            ctx.log.add(_problem(ann, None, None, f"no {ann.with_suffix('.txt').name} beside it: brat needs the text "
+                                                  "of every .ann"))
     return docs
 
 
-def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[Item]:
+def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[ImportItem]:
     root = Path(path)
     if not root.exists():
         raise UsageError(f"{path}: no such file or folder")
@@ -351,7 +363,7 @@ def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterat
             log.add(_problem(txt, None, None, f"cannot read: {exc.strerror or exc}"))
             continue
         ctx.name = str(ann or txt)
-        doc_id = entry.get("id") if isinstance(entry.get("id"), str) else stem
+        doc_id: str = entry["id"] if isinstance(entry.get("id"), str) else stem
         b = RecordBuilder(ctx, None, doc_id, text, annotator=entry.get("annotator"),
                           status=entry.get("status") or "done", meta=entry.get("meta") or {})
         b.flags = entry.get("flags") or []

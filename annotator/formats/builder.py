@@ -8,21 +8,18 @@ validates the record with the scheme -- the same validation as native JSONL.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pydantic import ValidationError
 
-from annotator.errors import Problem
+from annotator.errors import Problem, ProblemLog
 from annotator.formats.common import ENVELOPE, Options, labels_for, short
-from annotator.formats.jsonl import Item, canonical_record
-from annotator.formats.problems import ProblemLog, problems_from_validation
+from annotator.formats.jsonl import canonical_record
 from annotator.model.document import Document, text_sha256
+from annotator.model.patterns import ANNOTATOR_RE, SPAN_ID_RE, as_annotator_name
+from annotator.model.problems import problems_from_validation
+from annotator.model.types import ImportItem, NewDocument
 from annotator.schema import Scheme
-from annotator.store.base import NewDocument
-
-_SPAN_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-_ANNOTATOR = re.compile(r"^[A-Za-z0-9_.@+-]{1,64}$")
 
 
 def _is_key(k: Any) -> bool:
@@ -79,8 +76,8 @@ def annotator_name(value: Any) -> str | None:
         value = f"user-{value}"
     if not isinstance(value, str) or not value:
         return None
-    clean = re.sub(r"[^A-Za-z0-9_.@+-]", "_", value)[:64]
-    return clean if _ANNOTATOR.match(clean) else None
+    clean = as_annotator_name(value)
+    return clean if ANNOTATOR_RE.match(clean) else None
 
 
 class RecordBuilder:
@@ -112,7 +109,7 @@ class RecordBuilder:
     def _new_id(self, wanted: Any) -> str:
         if isinstance(wanted, (str, int)) and not isinstance(wanted, bool):
             w = str(wanted)
-            if _SPAN_ID.match(w) and w not in self._ids:
+            if SPAN_ID_RE.match(w) and w not in self._ids:
                 self._ids.add(w)
                 return w
         while True:
@@ -153,7 +150,8 @@ class RecordBuilder:
     def add_relation(self, name: str | None, a: Any, b: Any, field: str) -> None:
         """A link between the spans registered under keys ``a`` and ``b`` (either direction)."""
         if not (_is_key(a) and _is_key(b)):
-            self.problem(field, f"a relation's ends must be ids (strings or numbers), not {short(repr(a))} and {short(repr(b))}")
+            self.problem(field, f"a relation's ends must be ids (strings or numbers), not {short(repr(a))} and "
+                                f"{short(repr(b))}")
             return
         if name is not None and not isinstance(name, str):
             self.problem(field, "a relation's name must be a string")
@@ -217,8 +215,8 @@ class RecordBuilder:
     def _resolve_relations(self) -> None:
         holders: dict[str, list[tuple[str, frozenset[str]]]] = {}
         for label, refs in self.ctx.scheme.ref_attrs.items():
-            for attr, targets in refs:
-                holders.setdefault(attr, []).append((label, targets))
+            for ref_name, targets in refs:
+                holders.setdefault(ref_name, []).append((label, targets))
         for name, a, b, field in self.relations:
             attr = self.ctx.relation_name(name, self.line) if name else None
             if name and attr is None:
@@ -245,19 +243,21 @@ class RecordBuilder:
                     self.problem(field, f"{what} names a span that does not exist ({a!r} -> {b!r})")
                 else:
                     self.problem(field, f"{what} does not link spans the scheme allows "
-                                        f"({'/'.join(s['label'] for s in self.keys[a])} -> {'/'.join(s['label'] for s in self.keys[b])})")
+                                        f"({'/'.join(s['label'] for s in self.keys[a])} -> "
+                                        f"{'/'.join(s['label'] for s in self.keys[b])})")
                 continue
             cand, holders_, target = found
             for holder in holders_:  # a span split into fragments: every part keeps the link
                 old = holder["attrs"].get(cand)
                 if old is not None and old != target["id"]:
-                    self.problem(field, f"{holder['label']} span {holder['start']}:{holder['end']} has two {cand!r} links; "
+                    self.problem(field, f"{holder['label']} span {holder['start']}:{holder['end']} has two {cand!r} "
+                                        "links; "
                                         "the scheme allows one")
                     continue
                 holder["attrs"][cand] = target["id"]
 
-    def build(self, *, with_record: bool = True) -> Item | None:
-        """Validate and return the Item (document plus record), or None after adding problems."""
+    def build(self, *, with_record: bool = True) -> ImportItem | None:
+        """Validate and return the ImportItem (document plus record), or None after adding problems."""
         ctx = self.ctx
         if with_record:
             self._resolve_relations()
@@ -273,8 +273,9 @@ class RecordBuilder:
                 return None
             if self._seen(""):
                 return None
-            return Item(NewDocument(doc.id, doc.text, doc.text_sha256, meta, where), None, self.line)
-        rec = {"id": self.doc_id, "text": self.text, "text_sha256": text_sha256(self.text), "meta": self.meta,
+            return ImportItem(NewDocument(doc.id, doc.text, doc.text_sha256, meta, where), None, self.line)
+        sha = text_sha256(self.text)
+        rec = {"id": self.doc_id, "text": self.text, "text_sha256": sha, "meta": self.meta,
                "annotator": self.annotator, "status": self.status, "schema": ctx.scheme.name,
                "schema_version": ctx.scheme.version, "spans": self.spans, "flags": self.flags,
                "updated_at": self.updated_at}
@@ -286,7 +287,7 @@ class RecordBuilder:
         canon = canonical_record(rec, self.annotator)
         if self._seen(canon["annotator"]):
             return None
-        return Item(NewDocument(self.doc_id, self.text, rec["text_sha256"], meta, where), canon, self.line)
+        return ImportItem(NewDocument(self.doc_id, self.text, sha, meta, where), canon, self.line)
 
     def _seen(self, annotator: str) -> bool:
         key = (self.doc_id, annotator)

@@ -17,27 +17,24 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_right
 import shutil
 import tempfile
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.errors import InvalidData, Problem, UsageError
+from annotator.errors import InvalidData, Problem, ProblemLog, UsageError
 from annotator.formats.labelmap import LabelMap
-from annotator.formats.problems import ProblemLog
+from annotator.formats.registry import ENVELOPE as ENVELOPE  # every format takes it from here
+from annotator.model.types import RecordDict, Span
 from annotator.schema import Scheme
 from annotator.text.offsets import OffsetError, OffsetMap
 from annotator.text.words import token_spans
 
-ENVELOPE = "annotator_record"
 OFFSET_UNITS = {"codepoint": "cp", "utf16": "utf16", "grapheme": "grapheme"}
-_SPAN_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-
-_ANNOTATOR = re.compile(r"^[A-Za-z0-9_.@+-]{1,64}$")
 
 
 @dataclass
@@ -45,6 +42,7 @@ class Options:
     """Everything a reader or writer may need beyond the file and the scheme."""
 
     annotator: str = "annotator"  # for records that name none
+    skip_invalid: bool = False  # import the good items of a source that has bad ones (checked in order)
     offsets: str | None = None  # codepoint | utf16 | grapheme; None: the format's default
     lang: str = "fr"
     tags: str = "iob2"  # iob1 | iob2 | bilou
@@ -93,7 +91,7 @@ class Report:
     losses: list[DocLoss] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def lose(self, record: dict[str, Any], items: list[str]) -> None:
+    def lose(self, record: RecordDict, items: list[str]) -> None:
         if items:
             self.losses.append(DocLoss(record["id"], record.get("annotator"), items))
 
@@ -123,28 +121,29 @@ def short(s: str, limit: int = 30) -> str:
     return repr(s if len(s) <= limit else s[: limit - 1] + "…")
 
 
-def span_desc(span: dict[str, Any]) -> str:
+def span_desc(span: Span) -> str:
     return f"{span['label']} {span['id']} {span['start']}:{span['end']} {short(span['text'])}"
 
 
-def ref_links(record: dict[str, Any], scheme: Scheme) -> list[tuple[str, dict, dict]]:
+def ref_links(record: RecordDict, scheme: Scheme) -> list[tuple[str, Span, Span]]:
     """(attribute, holder span, target span) for every ``ref`` attribute set in the record."""
     by_id = {s["id"]: s for s in record["spans"]}
     out = []
     for s in record["spans"]:
         for name, _targets in scheme.ref_attrs.get(s["label"], ()):
-            target = by_id.get(s["attrs"].get(name))
+            ref = s["attrs"].get(name)
+            target = by_id.get(ref) if isinstance(ref, str) else None
             if target is not None:
                 out.append((name, s, target))
     return out
 
 
-def plain_attrs(span: dict[str, Any], scheme: Scheme) -> dict[str, Any]:
+def plain_attrs(span: Span, scheme: Scheme) -> dict[str, Any]:
     refs = {a for a, _ in scheme.ref_attrs.get(span["label"], ())}
     return {k: v for k, v in span["attrs"].items() if k not in refs}
 
 
-def envelope(record: dict[str, Any], scheme: Scheme, *, with_spans: bool = True) -> dict[str, Any]:
+def envelope(record: RecordDict, scheme: Scheme, *, with_spans: bool = True) -> dict[str, Any]:
     env: dict[str, Any] = {"v": 1, "id": record["id"], "annotator": record.get("annotator"),
                            "status": record.get("status"), "meta": record.get("meta") or {}}
     if record.get("flags"):
@@ -217,7 +216,7 @@ def same_text(slice_: str, given: str) -> bool:
 _TOKEN_SPACES = re.compile("[\u00a0\u202f\u2009]+")
 
 
-def with_tokens(records: Iterable[dict[str, Any]], chunk: int = 256) -> Iterator[tuple[dict[str, Any], Any]]:
+def with_tokens(records: Iterable[RecordDict], chunk: int = 256) -> Iterator[tuple[RecordDict, Any]]:
     """Each record with its text's tokens (those of :func:`token_spans`), many texts tokenized at
     once (:mod:`annotator.text.token_arrays`) where numpy is installed; else None, and
     :func:`cut_tokens` tokenizes the text itself."""
@@ -227,7 +226,7 @@ def with_tokens(records: Iterable[dict[str, Any]], chunk: int = 256) -> Iterator
         for rec in records:
             yield rec, None
         return
-    batch: list[dict[str, Any]] = []
+    batch: list[RecordDict] = []
     for rec in records:
         batch.append(rec)
         if len(batch) >= chunk:
@@ -236,7 +235,7 @@ def with_tokens(records: Iterable[dict[str, Any]], chunk: int = 256) -> Iterator
     yield from _tokenized(batch, token_bounds_many)
 
 
-def _tokenized(batch: list[dict[str, Any]], bounds_many: Any) -> Iterator[tuple[dict[str, Any], list]]:
+def _tokenized(batch: list[RecordDict], bounds_many: Any) -> Iterator[tuple[RecordDict, list[tuple[int, int]]]]:
     if not batch:
         return
     starts, ends, counts = bounds_many([rec["text"] for rec in batch])
@@ -279,11 +278,11 @@ def cut_tokens(text: str, cuts: Iterable[int], *, split_space: bool = False,
     return out
 
 
-def non_overlapping(spans: list[dict[str, Any]]) -> tuple[list[dict], list[tuple[dict, dict]]]:
+def non_overlapping(spans: list[Span]) -> tuple[list[Span], list[tuple[Span, Span]]]:
     """Keep spans that do not overlap, earliest first then longest; return (kept, [(dropped, kept_one)])."""
-    kept: list[dict] = []
-    dropped: list[tuple[dict, dict]] = []
-    last: dict | None = None
+    kept: list[Span] = []
+    dropped: list[tuple[Span, Span]] = []
+    last: Span | None = None
     for s in sorted(spans, key=lambda s: (s["start"], -s["end"], s["label"])):
         if last is not None and s["start"] < last["end"]:
             dropped.append((s, last))

@@ -24,17 +24,23 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
-from annotator.errors import UsageError
-from annotator.formats.atomic import atomic_output
+from annotator.errors import ProblemLog, UsageError
+from annotator.files.atomic import atomic_output
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
-    Options, Report, check_lossy, cut_tokens, labels_for, non_overlapping, plain_attrs, ref_links, span_desc,
+    Options,
+    Report,
+    check_lossy,
+    cut_tokens,
+    labels_for,
+    non_overlapping,
+    plain_attrs,
+    ref_links,
+    span_desc,
     with_tokens,
 )
-from annotator.formats.jsonl import Item
-from annotator.formats.problems import ProblemLog
+from annotator.model.types import ImportItem, RecordDict
 from annotator.schema import Scheme
 
 TAG_SCHEMES = ("iob1", "iob2", "bilou")
@@ -49,8 +55,9 @@ def tag_names(labels: Iterable[str], tags: str) -> list[str]:
     return ["O"] + [f"{p}-{lab}" for lab in labels for p in prefixes]
 
 
-def tagged_sentences(rec: dict[str, Any], scheme: Scheme, options: Options,
-                     tokens: list[tuple[int, int]] | None = None) -> tuple[list[tuple[list[str], list[str]]], list[str]]:
+def tagged_sentences(rec: RecordDict, scheme: Scheme, options: Options,
+                     tokens: list[tuple[int, int]] | None = None,
+                     ) -> tuple[list[tuple[list[str], list[str]]], list[str]]:
     """``[(tokens, tags), ...]`` sentences of one record, and what the tags could not hold
     (``tokens``: its text's word tokens, if already known; see ``common.with_tokens``)."""
     if options.tags not in TAG_SCHEMES:
@@ -88,8 +95,8 @@ def tagged_sentences(rec: dict[str, Any], scheme: Scheme, options: Options,
         prev_label, prev_end = name, j
     attrs: dict[str, int] = {}
     for s in rec["spans"]:
-        for a in plain_attrs(s, scheme):
-            attrs[a] = attrs.get(a, 0) + 1
+        for name in plain_attrs(s, scheme):
+            attrs[name] = attrs.get(name, 0) + 1
     if attrs:
         lost.append("attributes not written: " + ", ".join(f"{k} x{v}" for k, v in sorted(attrs.items())))
     links: dict[str, int] = {}
@@ -116,7 +123,7 @@ def tagged_sentences(rec: dict[str, Any], scheme: Scheme, options: Options,
     return sentences, lost
 
 
-def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options: Options) -> Report:
+def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
     report = Report("conll", dest, notes=["CoNLL keeps tokens and tags only: document ids, the text's white space, "
                                           "attributes and links are not in the file"])
     with atomic_output(dest) as out:
@@ -229,7 +236,7 @@ def _tag_inner(ctx: ReadContext, doc: _Doc, tag: str, span: tuple[int, int], lin
     doc.last_end = span[1]
 
 
-def _finish(ctx: ReadContext, doc: _Doc, number: int) -> Item | None:
+def _finish(ctx: ReadContext, doc: _Doc, number: int) -> ImportItem | None:
     doc.end_sentence()
     text = "".join(doc.parts).rstrip("\n")
     if not text or doc.bad:
@@ -242,7 +249,7 @@ def _finish(ctx: ReadContext, doc: _Doc, number: int) -> Item | None:
     return b.build()
 
 
-def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[Item]:
+def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[ImportItem]:
     if options.tags not in TAG_SCHEMES:
         raise UsageError(f"--tags must be one of {', '.join(TAG_SCHEMES)}")
     ctx = ReadContext(path, scheme, options, log)

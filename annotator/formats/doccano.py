@@ -21,14 +21,22 @@ from typing import Any
 
 import orjson
 
-from annotator.formats.atomic import atomic_output
+from annotator.errors import ProblemLog
+from annotator.files.atomic import atomic_output
+from annotator.files.lines import good_json_lines
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
-    ENVELOPE, Offsets, Options, Report, check_lossy, envelope, labels_for, ref_links, span_desc,
+    ENVELOPE,
+    Offsets,
+    Options,
+    Report,
+    check_lossy,
+    envelope,
+    labels_for,
+    ref_links,
+    span_desc,
 )
-from annotator.formats.jsonl import Item
-from annotator.formats.lines import good_json_lines
-from annotator.formats.problems import ProblemLog
+from annotator.model.types import ImportItem, RecordDict
 from annotator.schema import Scheme
 from annotator.text.offsets import OffsetError
 
@@ -52,7 +60,7 @@ def _span(b: RecordBuilder, conv: Offsets, s: Any, e: Any, label: Any, field: st
     b.add_span(start, end, label, field=field, key=key)
 
 
-def _read_row(ctx: ReadContext, obj: dict[str, Any], number: int, unit: str) -> Item | None:
+def _read_row(ctx: ReadContext, obj: dict[str, Any], number: int, unit: str) -> ImportItem | None:
     text = obj.get("text", obj.get("data"))
     if not isinstance(text, str):
         ctx.problem(number, "text", "missing, or not a string")
@@ -71,7 +79,8 @@ def _read_row(ctx: ReadContext, obj: dict[str, Any], number: int, unit: str) -> 
                 if isinstance(item, list) and len(item) == 3:
                     _span(b, conv, item[0], item[1], item[2], f"label[{i}]")
                 else:
-                    b.problem(f"label[{i}]", "expected [start, end, \"LABEL\"] (a text classification file is not sequence labelling)")
+                    b.problem(f"label[{i}]", "expected [start, end, \"LABEL\"] (a text classification file is not "
+                                             "sequence labelling)")
     entities = obj.get("entities")
     if entities is not None:
         if not isinstance(entities, list):
@@ -93,13 +102,14 @@ def _read_row(ctx: ReadContext, obj: dict[str, Any], number: int, unit: str) -> 
                     b.problem(f"relations[{i}]", "expected {from_id, to_id, type}")
                     continue
                 typ = rel.get("type")
-                b.add_relation(typ if isinstance(typ, str) and typ else None, rel["from_id"], rel["to_id"], f"relations[{i}]")
+                b.add_relation(typ if isinstance(typ, str) and typ else None, rel["from_id"], rel["to_id"],
+                               f"relations[{i}]")
     if ENVELOPE in obj:
         b.apply_envelope(obj[ENVELOPE])
     return b.build(with_record=labels is not None or entities is not None)
 
 
-def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[Item]:
+def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[ImportItem]:
     ctx = ReadContext(path, scheme, options, log)
     unit = options.unit(DEFAULT_UNIT)
     for line in good_json_lines(path, log):
@@ -109,7 +119,7 @@ def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterat
     ctx.finish()
 
 
-def _row(rec: dict[str, Any], scheme: Scheme, options: Options, unit: str, report: Report) -> dict[str, Any]:
+def _row(rec: RecordDict, scheme: Scheme, options: Options, unit: str, report: Report) -> dict[str, Any]:
     labels = labels_for(scheme, options)
     conv = Offsets(rec["text"], unit)
     row: dict[str, Any] = {"id": rec["id"], "text": rec["text"]}
@@ -126,9 +136,10 @@ def _row(rec: dict[str, Any], scheme: Scheme, options: Options, unit: str, repor
             lost.append(f"span {span_desc(s)} not written: {exc}")
             continue
         index[s["id"]] = len(ents) + 1
-        ents.append({"id": len(ents) + 1, "label": labels.external(s["label"]), "start_offset": start, "end_offset": end})
+        ents.append({"id": len(ents) + 1, "label": labels.external(s["label"]), "start_offset": start,
+                     "end_offset": end})
     if scheme.ref_attrs:
-        rels = []
+        rels: list[dict[str, object]] = []
         for attr, holder, target in ref_links(rec, scheme):
             if holder["id"] in index and target["id"] in index:
                 rels.append({"id": len(rels) + 1, "from_id": index[holder["id"]], "to_id": index[target["id"]],
@@ -144,7 +155,7 @@ def _row(rec: dict[str, Any], scheme: Scheme, options: Options, unit: str, repor
     return row
 
 
-def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options: Options) -> Report:
+def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
     unit = options.unit(DEFAULT_UNIT)
     report = Report("doccano", dest)
     with atomic_output(dest) as out:

@@ -25,6 +25,7 @@ import orjson
 from annotator.errors import UsageError
 from annotator.formats.common import Options, Report, check_lossy, labels_for, staged_folder, with_tokens
 from annotator.formats.conll import TAG_SCHEMES, tag_names, tagged_sentences
+from annotator.model.types import RecordDict
 from annotator.schema import Scheme
 
 DATA = "data.jsonl"
@@ -43,7 +44,7 @@ def features_dict(names: list[str]) -> dict[str, Any]:
     }
 
 
-def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options: Options) -> Report:
+def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
     if options.tags == "iob1":
         raise UsageError("--tags iob1 is for reading old CoNLL files; hf writes iob2 or bilou")
     if options.tags not in TAG_SCHEMES:
@@ -59,8 +60,9 @@ def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options:
             for rec, tokens in with_tokens(records):
                 sentences, lost = tagged_sentences(rec, scheme, options, tokens)
                 for tokens, tags in sentences:
-                    out.write(orjson.dumps({"id": str(row), "document": rec["id"], "annotator": rec.get("annotator") or "",
-                                            "tokens": tokens, "ner_tags": [index[t] for t in tags]}))
+                    out.write(orjson.dumps({"id": str(row), "document": rec["id"],
+                                            "annotator": rec.get("annotator") or "", "tokens": tokens,
+                                            "ner_tags": [index[t] for t in tags]}))
                     out.write(b"\n")
                     row += 1
                 report.lose(rec, lost)

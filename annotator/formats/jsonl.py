@@ -1,44 +1,52 @@
-"""Native JSONL: one export record per line (see ``schemas/record.schema.json``), and JSONL files
-of plain documents (``{"id", "text", "meta"?}``). Reading validates every line with the scheme's
-record model; writing streams lines to a file written atomically.
+"""Native JSONL, both ways: reading SOURCES (``.txt`` articles, folders of them, JSONL files of
+export records or of plain documents ``{"id", "text", "meta"?}``), every line validated with the
+scheme's record model; and writing export records, one per line, the stored JSON spliced in
+unparsed (see ``schemas/record.schema.json``).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from typing import IO, Any
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+import orjson
 
-from annotator.errors import Problem
-
-from annotator.formats.item import Item
-from annotator.formats.lines import read_json_lines
-from annotator.formats.problems import ProblemLog, problems_from_validation
-from annotator.model.document import Document
+from annotator.errors import Problem, ProblemLog
+from annotator.files.lines import Line, read_json_lines
 from annotator.model.hashing import text_sha256
-from annotator.schema import Scheme
-from annotator.store.base import NewDocument
+from annotator.model.types import RECORD_ONLY_KEYS, Flag, ImportItem, NewDocument, RecordDict, RecordParts, Span
 
-RECORD_KEYS = frozenset({"spans", "text_sha256", "annotator", "status", "schema", "schema_version", "flags"})
+if TYPE_CHECKING:
+    from annotator.formats.common import Options, Report
+    from annotator.schema import Scheme
+    from annotator.store.base import StoredRecord
 
+SUFFIXES = (".txt", ".jsonl")
 
 _CANONICAL_SPAN_KEYS = frozenset({"id", "start", "end", "label", "text", "attrs", "source"})
 
 
-def _canonical_span(s: dict[str, Any]) -> dict[str, Any]:
+def _canonical_span(s: dict[str, Any]) -> Span:
     attrs = s.get("attrs") or {}
     if None in attrs.values():
         attrs = {k: v for k, v in attrs.items() if v is not None}
-    out = {"id": s["id"], "start": s["start"], "end": s["end"], "label": s["label"], "text": s["text"],
+    out: Span = {"id": s["id"], "start": s["start"], "end": s["end"], "label": s["label"], "text": s["text"],
            "attrs": attrs, "source": s.get("source", "manual")}
     if s.get("provenance") is not None:
         out["provenance"] = s["provenance"]
     return out
 
 
-def canonical_record(obj: dict[str, Any], annotator: str) -> dict[str, Any]:
+def _canonical_flag(f: dict[str, Any]) -> Flag:
+    out: Flag = {"id": f["id"], "comment": f["comment"]}
+    if f.get("at") is not None:
+        out["at"] = f["at"]
+    return out
+
+
+def canonical_record(obj: dict[str, Any], annotator: str) -> RecordParts:
     """The parts of a VALIDATED record dict that the store keeps, in canonical form: defaults
     filled in, unset (None) attributes dropped. Spans already canonical are kept as they are."""
     spans = obj.get("spans", [])
@@ -46,7 +54,7 @@ def canonical_record(obj: dict[str, Any], annotator: str) -> dict[str, Any]:
         if s.keys() != _CANONICAL_SPAN_KEYS or None in s["attrs"].values():
             spans = [_canonical_span(x) for x in spans]
             break
-    flags = [{k: v for k, v in f.items() if v is not None} for f in obj.get("flags", [])]
+    flags = [_canonical_flag(f) for f in obj.get("flags", [])]
     return {"annotator": obj.get("annotator") or annotator, "status": obj.get("status", "todo"), "spans": spans,
             "flags": flags, "updated_at": obj.get("updated_at")}
 
@@ -58,114 +66,123 @@ def _key(doc_id: str, annotator: str) -> int:
 
 
 def read_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: ProblemLog, *,
-               seen: dict[int, int] | None = None, first_line: int = 1, offset: int = 0,
-               stop: int | None = None, items: bool = True) -> Iterator[Item | None]:
+               seen: dict[int, int] | None = None) -> Iterator[ImportItem]:
     """Items of a JSONL file of records or documents, every line validated; problems go to ``log``
-    and their lines are skipped. ``seen`` collects (document, annotator) keys -> line;
-    ``first_line``/``offset``/``stop`` read one part of a file (see ``formats.parallel``).
-    With ``items=False`` (checking only) each good line yields None: no record is built, and
-    records are checked by the scheme's fast decoder first (see :func:`_check_lines`)."""
+    and their lines are skipped. ``seen`` collects (document, annotator) keys -> line."""
     seen = {} if seen is None else seen
-    if not items:
-        yield from _check_lines(f, name, scheme, annotator, log, seen, first_line, offset, stop)
-        return
-    for line in read_json_lines(f, name, first_line=first_line, offset=offset, stop=stop):
-        yield from _checked(line, name, scheme, annotator, log, seen, items)
+    for line in read_json_lines(f, name):
+        item = _checked(line, name, scheme, annotator, log, seen, build=True)
+        if isinstance(item, ImportItem):
+            yield item
 
 
-def _check_lines(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: ProblemLog, seen: dict[int, int],
-                 first_line: int, offset: int, stop: int | None) -> Iterator[None]:
-    """Check only: a line the fast decoder (:mod:`annotator.schema.record_decoder`) accepts is a
-    valid record; any other goes through the JSON parser and the models, which say what is wrong."""
-    from annotator.formats.lines import body_lines, parse_line, too_long
+def check_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: ProblemLog, *,
+                seen: dict[int, int] | None = None, first_line: int = 1, offset: int = 0,
+                stop: int | None = None) -> int:
+    """Check a JSONL file of records or documents without building its items: the number of good
+    lines; problems go to ``log``. ``first_line``/``offset``/``stop`` check one part of a file
+    (see ``formats.parallel``). Records are checked by the scheme's fast decoder first: a line it
+    accepts is a valid record; any other goes through the JSON parser and the models, which say
+    what is wrong."""
+    from annotator.files.lines import body_lines, parse_line, too_long_problem
 
+    seen = {} if seen is None else seen
+    good = 0
     decode = scheme.decoder().decode
     for number, start, body in body_lines(f, first_line, offset, stop):
         if body is None:
-            log.add(too_long(name, number).problem)
+            log.add(too_long_problem(name, number))
             continue
         done = decode(body)
         if done is None:
-            yield from _checked(parse_line(name, number, start, body), name, scheme, annotator, log, seen, False)
+            good += _checked(parse_line(name, number, start, body), name, scheme, annotator, log, seen,
+                             build=False) is True
             continue
         rec = done.record
         who = rec.annotator or annotator
         key = _key(rec.id, who)
         if key in seen:
-            log.add(Problem(name, number, "id", f"document {rec.id!r} of annotator {who!r} is already on line {seen[key]}"))
+            log.add(Problem(name, number, "id", f"document {rec.id!r} of annotator {who!r} is already on line "
+                                                f"{seen[key]}"))
             continue
         seen[key] = number
-        yield None
+        good += 1
+    return good
 
 
-def _checked(line: Any, name: str, scheme: Scheme, annotator: str, log: ProblemLog, seen: dict[int, int],
-             items: bool) -> Iterator[Item | None]:
-    """One parsed line validated by the models: its item (or None when ``items`` is False), or
-    nothing when it has problems (logged)."""
+def _checked(line: Line, name: str, scheme: Scheme, annotator: str, log: ProblemLog, seen: dict[int, int], *,
+             build: bool) -> ImportItem | bool:
+    """One parsed line validated by the models: its item (with ``build``; else True), or False
+    when it has problems (logged)."""
+    from pydantic import ValidationError  # the models, only when there is JSONL to check
+
+    from annotator.model.document import Document
+    from annotator.model.problems import problems_from_validation
+
     if line.problem is not None:
         log.add(line.problem)
-        return
+        return False
     obj = line.value
-    if RECORD_KEYS & obj.keys():
+    if RECORD_ONLY_KEYS & obj.keys():
         try:
             rec = scheme.validate_record(obj)
         except ValidationError as exc:
             log.extend(problems_from_validation(exc, name, line.number))
-            return
+            return False
         who = rec.annotator or annotator
         key = _key(rec.id, who)
         if key in seen:
             log.add(Problem(name, line.number, "id",
                             f"document {rec.id!r} of annotator {who!r} is already on line {seen[key]}"))
-            return
+            return False
         seen[key] = line.number
-        if not items:
-            yield None
-            return
+        if not build:
+            return True
         # a record's meta is kept as it is, so that export then import is the identity
         canon = canonical_record(obj, annotator)
-        yield Item(NewDocument(rec.id, rec.text, rec.text_sha256, rec.meta, f"{name}:{line.number}"), canon, line.number)
+        new = NewDocument(rec.id, rec.text, rec.text_sha256, rec.meta, f"{name}:{line.number}")
+        return ImportItem(new, canon, line.number)
     else:
         try:
             doc = Document.model_validate(obj)
         except ValidationError as exc:
             log.extend(problems_from_validation(exc, name, line.number))
-            return
+            return False
         key = _key(doc.id, "")
         if key in seen:
             log.add(Problem(name, line.number, "id", f"document {doc.id!r} is already on line {seen[key]}"))
-            return
+            return False
         seen[key] = line.number
-        if not items:
-            yield None
-            return
+        if not build:
+            return True
         meta = dict(doc.meta)
         meta.setdefault("source", name)
-        yield Item(NewDocument(doc.id, doc.text, doc.text_sha256, meta, f"{name}:{line.number}"), None, line.number)
+        return ImportItem(NewDocument(doc.id, doc.text, doc.text_sha256, meta, f"{name}:{line.number}"), None,
+                          line.number)
 
 
-def _plausible(canon: dict[str, Any]) -> bool:
+def _plausible(canon: RecordParts) -> bool:
     """The top-level types the store relies on (the validating process checks everything else;
     spans of the wrong shape are caught where the store orders them)."""
     return (isinstance(canon["annotator"], str) and isinstance(canon["status"], str)
             and isinstance(canon["spans"], list) and isinstance(canon["flags"], list))
 
 
-def read_jsonl_unchecked(f: IO[bytes], name: str, annotator: str, unread: list[int]) -> Iterator[Item]:
+def read_jsonl_unchecked(f: IO[bytes], name: str, annotator: str, unread: list[int]) -> Iterator[ImportItem]:
     """Items of a JSONL file WITHOUT the models' validation, for when another process validates
     the same file at the same time (``formats.parallel``) and its verdict decides whether the
     items are kept. A line this cannot even read is skipped and its number put in ``unread``
     (nesting depth, like everything else, is the validating process's to check)."""
     import orjson
 
-    from annotator.formats.lines import body_lines
+    from annotator.files.lines import body_lines
 
     for number, _offset, body in body_lines(f):
         try:
             if body is None:
                 raise ValueError("line too long")
             obj = orjson.loads(body)
-            if RECORD_KEYS & obj.keys():
+            if RECORD_ONLY_KEYS & obj.keys():
                 canon = canonical_record(obj, annotator)
                 doc = NewDocument(obj["id"], obj["text"], obj["text_sha256"], obj.get("meta", {}),
                                   f"{name}:{number}")
@@ -181,4 +198,104 @@ def read_jsonl_unchecked(f: IO[bytes], name: str, annotator: str, unread: list[i
         except Exception:  # the validating process reports what is wrong with this line
             unread.append(number)
             continue
-        yield Item(doc, canon, number)
+        yield ImportItem(doc, canon, number)
+
+
+# -- reading sources --------------------------------------------------------------------------------
+
+
+def read_unchecked(path: Path, annotator: str) -> list[ImportItem] | None:
+    """The items of one native file read WITHOUT validation (to compare with what a store holds);
+    None when the file or a line of it cannot be read as an item."""
+    from annotator.formats.plaintext import read_text_file
+
+    if path.suffix.lower() == ".txt":
+        doc = read_text_file(path)
+        return None if isinstance(doc, Problem) else [ImportItem(doc, None)]
+    unread: list[int] = []
+    try:
+        with open(path, "rb") as f:
+            items = list(read_jsonl_unchecked(f, str(path), annotator, unread))
+    except OSError:
+        return None
+    return None if unread else items
+
+
+def expand_sources(sources: Iterable[str | Path], log: ProblemLog) -> list[Path]:
+    """Files named, and the ``.txt``/``.jsonl`` files under folders named (recursively, sorted)."""
+    files: list[Path] = []
+    for src in sources:
+        p = Path(src)
+        if p.is_dir():
+            found = sorted(
+                (f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES),
+                key=lambda f: f.relative_to(p).as_posix(),
+            )
+            if not found:
+                log.add(Problem(str(p), None, None, "folder holds no .txt or .jsonl file"))
+            files.extend(found)
+        elif p.is_file():
+            if p.suffix.lower() not in SUFFIXES:
+                log.add(Problem(str(p), None, None,
+                                "unknown file type: expected .txt or .jsonl (other tools' files: --format)"))
+            else:
+                files.append(p)
+        else:
+            log.add(Problem(str(p), None, None, "no such file or folder"))
+    return files
+
+
+def read_files(files: Iterable[Path], scheme: Scheme, annotator: str, log: ProblemLog, *,
+               parallel: bool = True) -> Iterator[ImportItem]:
+    """The items of native files, in order: a ``.txt`` is one document, a ``.jsonl`` one item per
+    line (a big one checked on another core while it is read, see ``formats.parallel``)."""
+    from annotator.formats.plaintext import read_text_file
+
+    for path in files:
+        if path.suffix.lower() == ".txt":
+            doc = read_text_file(path)
+            if isinstance(doc, Problem):
+                log.add(doc)
+            else:
+                yield ImportItem(doc, None)
+        else:
+            from annotator.formats.parallel import read_jsonl_file
+
+            yield from read_jsonl_file(path, scheme, annotator, log, parallel=parallel)
+
+
+def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[ImportItem]:
+    """The registry's reader: one SOURCE (a file or a folder). With ``options.skip_invalid`` lines
+    are checked in order, so a bad line is known before it is inserted."""
+    yield from read_files(expand_sources([path], log), scheme, options.annotator, log,
+                          parallel=not options.skip_invalid)
+
+
+# -- writing --------------------------------------------------------------------------------------
+
+
+def record_line(r: StoredRecord, scheme_name: str, scheme_version: int) -> bytes:
+    """One export record as a JSONL line (without newline), the stored JSON spliced in unparsed."""
+    fragment = orjson.Fragment
+    return orjson.dumps({
+        "id": r.id, "text": r.text, "text_sha256": r.text_sha256, "meta": fragment(r.meta),
+        "annotator": r.annotator, "status": r.status, "schema": scheme_name, "schema_version": scheme_version,
+        "spans": fragment(r.spans), "flags": fragment(r.flags), "updated_at": r.updated_at,
+    })
+
+
+def record_dict(r: StoredRecord, scheme_name: str, scheme_version: int) -> RecordDict:
+    """One export record as a dict (for writers of other formats)."""
+    loads = orjson.loads
+    return {"id": r.id, "text": r.text, "text_sha256": r.text_sha256, "meta": loads(r.meta),
+            "annotator": r.annotator, "status": r.status, "schema": scheme_name, "schema_version": scheme_version,
+            "spans": loads(r.spans), "flags": loads(r.flags), "updated_at": r.updated_at}
+
+
+def write(records: Iterable[StoredRecord], dest: str, scheme: Scheme, options: Options) -> Report:
+    """The registry's writer: native JSONL, streamed, memory flat in corpus size."""
+    from annotator.files.atomic import write_lines
+    from annotator.formats.common import Report
+
+    name, version = scheme.name, scheme.version
+    return Report("jsonl", dest, write_lines((record_line(r, name, version) for r in records), dest))

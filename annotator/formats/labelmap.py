@@ -32,13 +32,15 @@ class LabelMap:
         self.known = frozenset(known)
         for src, dst in pairs:
             if src in self.to_scheme and self.to_scheme[src] != dst:
-                raise UsageError(f"--map: {src!r} is mapped twice ({self.to_scheme[src] or '(dropped)'} and {dst or '(dropped)'})")
+                raise UsageError(f"--map: {src!r} is mapped twice ({self.to_scheme[src] or '(dropped)'} and "
+                                 f"{dst or '(dropped)'})")
             self.to_scheme[src] = dst
             if dst:
                 self.to_external.setdefault(dst, src)
         bad = sorted({d for d in self.to_scheme.values() if d and d not in self.known})
         if bad and self.known:
-            raise UsageError(f"--map: target(s) not in the scheme: {', '.join(bad)} (the scheme has {', '.join(sorted(self.known))})")
+            raise UsageError(f"--map: target(s) not in the scheme: {', '.join(bad)} (the scheme has "
+                             f"{', '.join(sorted(self.known))})")
         self.unmapped: dict[str, list] = {}  # name -> [count, first Problem-like location]
         self.dropped: dict[str, int] = {}
 

@@ -25,13 +25,23 @@ from typing import Any
 
 import orjson
 
-from annotator.formats.atomic import atomic_output
+from annotator.errors import ProblemLog
+from annotator.files.atomic import atomic_output
 from annotator.formats.builder import ReadContext, RecordBuilder, annotator_name
 from annotator.formats.common import (
-    ENVELOPE, Offsets, Options, Report, check_lossy, envelope, labels_for, ref_links, same_text, span_desc, unit_hint,
+    ENVELOPE,
+    Offsets,
+    Options,
+    Report,
+    check_lossy,
+    envelope,
+    labels_for,
+    ref_links,
+    same_text,
+    span_desc,
+    unit_hint,
 )
-from annotator.formats.jsonl import Item
-from annotator.formats.problems import ProblemLog
+from annotator.model.types import ImportItem, RecordDict
 from annotator.schema import Scheme
 from annotator.text.offsets import OffsetError
 
@@ -114,7 +124,7 @@ def _task_text(ctx: ReadContext, task: dict[str, Any], line: int) -> tuple[str, 
 
 
 def _read_annotation(ctx: ReadContext, line: int, doc_id: str, text: str, meta: dict, ann: Any, field: str,
-                     env: Any, unit: str, *, source: str, annotator: str | None) -> Item | None:
+                     env: Any, unit: str, *, source: str, annotator: str | None) -> ImportItem | None:
     b = RecordBuilder(ctx, line, doc_id, text, annotator=annotator, meta=meta, source=source,
                       status="in_progress" if source == "prediction" else "done")
     if not isinstance(ann, dict) or not isinstance(ann.get("result", []), list):
@@ -163,7 +173,7 @@ def _read_annotation(ctx: ReadContext, line: int, doc_id: str, text: str, meta: 
     return b.build()
 
 
-def _read_task(ctx: ReadContext, task: Any, line: int, index: int, unit: str) -> Iterator[Item]:
+def _read_task(ctx: ReadContext, task: Any, line: int, index: int, unit: str) -> Iterator[ImportItem]:
     if not isinstance(task, dict):
         ctx.problem(line, None, "a task must be a JSON object")
         return
@@ -176,7 +186,8 @@ def _read_task(ctx: ReadContext, task: Any, line: int, index: int, unit: str) ->
     doc_id = data.get("doc_id") if isinstance(data.get("doc_id"), str) else None
     if doc_id is None:
         tid = task.get("id")
-        doc_id = str(tid) if isinstance(tid, (str, int)) and not isinstance(tid, bool) else f"{Path(ctx.name).stem}-{index}"
+        usable = isinstance(tid, (str, int)) and not isinstance(tid, bool)
+        doc_id = str(tid) if usable else f"{Path(ctx.name).stem}-{index}"
     key = "predictions" if ctx.options.as_predictions else "annotations"
     anns = task.get(key, task.get("completions") if key == "annotations" else None) or []
     other = task.get("annotations" if key == "predictions" else "predictions") or []
@@ -210,7 +221,7 @@ def _read_task(ctx: ReadContext, task: Any, line: int, index: int, unit: str) ->
             yield item
 
 
-def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[Item]:
+def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[ImportItem]:
     ctx = ReadContext(path, scheme, options, log)
     try:
         raw = Path(path).read_bytes()
@@ -226,7 +237,7 @@ def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterat
 # -- export ----------------------------------------------------------------------------------------
 
 
-def _result(rec: dict[str, Any], scheme: Scheme, options: Options, unit: str) -> tuple[list[dict], list[str]]:
+def _result(rec: RecordDict, scheme: Scheme, options: Options, unit: str) -> tuple[list[dict], list[str]]:
     labels = labels_for(scheme, options)
     conv = Offsets(rec["text"], unit)
     out: list[dict[str, Any]] = []
@@ -250,10 +261,10 @@ def _result(rec: dict[str, Any], scheme: Scheme, options: Options, unit: str) ->
     return out, lost
 
 
-def _task(group: list[dict[str, Any]], number: int, scheme: Scheme, options: Options, unit: str,
+def _task(group: list[RecordDict], number: int, scheme: Scheme, options: Options, unit: str,
           report: Report) -> dict[str, Any]:
     first = group[0]
-    anns = []
+    anns: list[dict[str, Any]] = []
     for k, rec in enumerate(group, 1):
         result, lost = _result(rec, scheme, options, unit)
         report.lose(rec, lost)
@@ -268,7 +279,7 @@ def _task(group: list[dict[str, Any]], number: int, scheme: Scheme, options: Opt
     return task
 
 
-def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options: Options) -> Report:
+def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
     """A JSON array of tasks, streamed: records of one document (consecutive in the store's order)
     become the annotations of one task."""
     unit = options.unit(DEFAULT_UNIT)
@@ -276,7 +287,7 @@ def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options:
     number = 0
     with atomic_output(dest) as out:
         out.write(b"[")
-        group: list[dict[str, Any]] = []
+        group: list[RecordDict] = []
 
         def flush() -> None:
             nonlocal number

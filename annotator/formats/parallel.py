@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from collections.abc import Iterator
-from pathlib import Path
-
-from annotator.errors import Problem
+from annotator.errors import Problem, ProblemLog
 from annotator.forking import FORK_MIN_BYTES, can_fork
-from annotator.formats.item import Item
-from annotator.formats.problems import ProblemLog
+from annotator.model.types import ImportItem
 
 PARALLEL_MIN_BYTES = FORK_MIN_BYTES  # below this size a fork costs more than it saves
 
@@ -63,7 +61,7 @@ def split(path: str, parts: int) -> list[tuple[int, int, int]]:
 
 def _check_part(path: str, scheme: Any, annotator: str, part: tuple[int, int, int], limit: int, conn: Any,
                 keys: bool) -> None:
-    from annotator.formats.jsonl import read_jsonl
+    from annotator.formats.jsonl import check_jsonl
 
     log = ProblemLog(limit)
     seen: dict[int, int] = {}
@@ -71,8 +69,7 @@ def _check_part(path: str, scheme: Any, annotator: str, part: tuple[int, int, in
     try:
         with open(path, "rb") as f:
             f.seek(start)
-            good = sum(1 for _ in read_jsonl(f, path, scheme, annotator, log, seen=seen, first_line=first,
-                                             offset=start, stop=end, items=False))
+            good = check_jsonl(f, path, scheme, annotator, log, seen=seen, first_line=first, offset=start, stop=end)
         # only a file in several parts needs the keys back, to find duplicates across parts
         conn.send((log.kept, log.total, seen if keys else {}, good))
     except BaseException as exc:  # say so rather than leave the parent waiting
@@ -99,7 +96,8 @@ class Check:
             try:
                 kept, count, keys, good = conn.recv()
             except EOFError:
-                kept, count, keys, good = [Problem(self.path, None, None, "could not be checked (the checker died)")], 1, {}, 0
+                died = Problem(self.path, None, None, "could not be checked (the checker died)")
+                kept, count, keys, good = [died], 1, {}, 0
             self.good_lines += good
             proc.join()
             problems.extend(kept)
@@ -150,7 +148,7 @@ def start_check(path: str, scheme: Any, annotator: str, parts: int, limit: int =
 
 
 def read_checked_in_parallel(path: str | Path, scheme: Any, annotator: str, log: ProblemLog,
-                             unread: list[int] | None = None) -> Iterator[Item]:
+                             unread: list[int] | None = None) -> Iterator[ImportItem]:
     """A big JSONL file: a forked child validates it while this process reads it unchecked and
     hands the items to the store; the child's verdict lands in ``log`` before the last item is
     taken, so a file with any bad line is still rolled back whole. A consumer that cannot use an
@@ -173,7 +171,7 @@ def read_checked_in_parallel(path: str | Path, scheme: Any, annotator: str, log:
 
 
 def read_jsonl_file(path: str | Path, scheme: Any, annotator: str, log: ProblemLog, *,
-                    parallel: bool = True, unread: list[int] | None = None) -> Iterator[Item]:
+                    parallel: bool = True, unread: list[int] | None = None) -> Iterator[ImportItem]:
     """The items of one JSONL file, every line validated: a big file (with ``parallel``) by a
     forked child while it is read (see :func:`read_checked_in_parallel`), a small one in order.
     A file that cannot be opened is a problem in ``log``."""

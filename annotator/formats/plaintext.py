@@ -14,7 +14,7 @@ from pathlib import Path
 
 from annotator.errors import Problem
 from annotator.model.hashing import has_lone_surrogate, text_sha256
-from annotator.store.base import NewDocument
+from annotator.model.types import NewDocument
 
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)(?:\s+|\Z)")
 _BOM = "\ufeff"

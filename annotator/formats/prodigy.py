@@ -29,14 +29,23 @@ from typing import Any
 
 import orjson
 
-from annotator.formats.atomic import atomic_output
+from annotator.errors import ProblemLog
+from annotator.files.atomic import atomic_output
+from annotator.files.lines import good_json_lines
 from annotator.formats.builder import ReadContext, RecordBuilder, annotator_name
 from annotator.formats.common import (
-    ENVELOPE, Options, Report, check_lossy, cut_tokens, envelope, labels_for, ref_links, same_text, with_tokens,
+    ENVELOPE,
+    Options,
+    Report,
+    check_lossy,
+    cut_tokens,
+    envelope,
+    labels_for,
+    ref_links,
+    same_text,
+    with_tokens,
 )
-from annotator.formats.jsonl import Item
-from annotator.formats.lines import good_json_lines
-from annotator.formats.problems import ProblemLog
+from annotator.model.types import ImportItem, RecordDict, Span
 from annotator.schema import Scheme
 
 KEPT_KEYS = ("_input_hash", "_task_hash", "_session_id", "_annotator_id", "_view_id", "_timestamp")
@@ -47,7 +56,7 @@ def _hash32(*parts: bytes) -> int:
     return int.from_bytes(h[:4], "little", signed=True)
 
 
-def prodigy_tokens(text: str, spans: list[dict[str, Any]],
+def prodigy_tokens(text: str, spans: list[Span],
                    words: list[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
     """Tokens covering ``text`` exactly (token texts + ``ws`` spaces), with every span edge a token edge
     (``words``: the text's word tokens, if already known; see ``common.with_tokens``)."""
@@ -81,7 +90,7 @@ def prodigy_tokens(text: str, spans: list[dict[str, Any]],
     return toks
 
 
-def _task(rec: dict[str, Any], scheme: Scheme, options: Options,
+def _task(rec: RecordDict, scheme: Scheme, options: Options,
           words: list[tuple[int, int]] | None = None) -> dict[str, Any]:
     labels = labels_for(scheme, options)
     text = rec["text"]
@@ -112,8 +121,10 @@ def _task(rec: dict[str, Any], scheme: Scheme, options: Options,
     task["meta"] = {"id": rec["id"], **display}
     task["answer"] = "ignore" if rec.get("status") == "skipped" else "accept"
     task["_input_hash"] = kept.get("_input_hash", _hash32(text.encode()))
-    task["_task_hash"] = kept.get("_task_hash", _hash32(text.encode(), orjson.dumps(spans), orjson.dumps(task.get("relations"))))
-    task["_view_id"] = kept.get("_view_id") or ("relations" if scheme.ref_attrs else "spans_manual" if overlapping else "ner_manual")
+    task["_task_hash"] = kept.get("_task_hash", _hash32(text.encode(), orjson.dumps(spans),
+                                                        orjson.dumps(task.get("relations"))))
+    view = "relations" if scheme.ref_attrs else "spans_manual" if overlapping else "ner_manual"
+    task["_view_id"] = kept.get("_view_id") or view
     if rec.get("annotator"):
         task["_annotator_id"] = rec["annotator"]
     for k in ("_session_id", "_timestamp"):
@@ -123,7 +134,7 @@ def _task(rec: dict[str, Any], scheme: Scheme, options: Options,
     return task
 
 
-def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options: Options) -> Report:
+def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
     report = Report("prodigy", dest)
     with atomic_output(dest) as out:
         for rec, words in with_tokens(records):
@@ -141,13 +152,13 @@ def _int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _read_task(ctx: ReadContext, task: dict[str, Any], line: int) -> Item | None:
+def _read_task(ctx: ReadContext, task: dict[str, Any], line: int) -> ImportItem | None:
     text = task.get("text")
     if not isinstance(text, str):
         ctx.problem(line, "text", "missing, or not a string")
         return None
     answer = task.get("answer", "accept")
-    meta_in = task.get("meta") if isinstance(task.get("meta"), dict) else {}
+    meta_in: dict[str, Any] = task["meta"] if isinstance(task.get("meta"), dict) else {}
     doc_id = meta_in.get("id") if isinstance(meta_in.get("id"), str) else None
     if doc_id is None:
         ih = task.get("_input_hash")
@@ -166,7 +177,7 @@ def _read_task(ctx: ReadContext, task: dict[str, Any], line: int) -> Item | None
     if kept:
         meta["prodigy"] = kept
     b = RecordBuilder(ctx, line, doc_id, text, annotator=annotator_name(task.get("_annotator_id")), meta=meta)
-    tokens = task.get("tokens")
+    tokens: Any = task.get("tokens")
     if tokens is not None and not (isinstance(tokens, list) and all(
             isinstance(t, dict) and _int(t.get("start")) and _int(t.get("end")) for t in tokens)):
         b.problem("tokens", "expected a list of {text, start, end, id, ws}")
@@ -180,8 +191,10 @@ def _read_task(ctx: ReadContext, task: dict[str, Any], line: int) -> Item | None
         if not isinstance(s, dict) or not isinstance(s.get("label"), str):
             b.problem(field, "expected an object with a label")
             continue
-        ts, te = s.get("token_start"), s.get("token_end")
-        start, end = s.get("start"), s.get("end")
+        ts: Any = s.get("token_start")
+        te: Any = s.get("token_end")
+        start: Any = s.get("start")
+        end: Any = s.get("end")
         has_tok = tokens is not None and _int(ts) and _int(te) and 0 <= ts <= te < len(tokens)
         if not (_int(start) and _int(end)):
             if not has_tok:
@@ -208,7 +221,7 @@ def _read_task(ctx: ReadContext, task: dict[str, Any], line: int) -> Item | None
         if not isinstance(r, dict):
             b.problem(field, "must be an object")
             continue
-        ends = []
+        ends: list[tuple[Any, ...] | None] = []
         for side in ("head", "child"):
             sd = r.get(f"{side}_span")
             if isinstance(sd, dict) and _int(sd.get("start")) and _int(sd.get("end")):
@@ -227,7 +240,7 @@ def _read_task(ctx: ReadContext, task: dict[str, Any], line: int) -> Item | None
     return b.build()
 
 
-def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[Item]:
+def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[ImportItem]:
     ctx = ReadContext(path, scheme, options, log)
     for line in good_json_lines(path, log):
         item = _read_task(ctx, line.value, line.number)

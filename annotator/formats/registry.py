@@ -1,13 +1,17 @@
-"""The one table of formats that ``import --format`` and ``export --format`` read, format guessing,
-and the two paths every format goes through:
+"""The one table of formats: ``import --format``, ``export --format`` and format guessing read it.
 
-- import: ``read(path, scheme, options, log) -> Iterator[Item]`` (valid items only; every problem
-  goes to ``log``, so :func:`annotator.importing.import_items` rolls the whole import back);
-- export: ``write(records, dest, scheme, options) -> Report`` (records are native record dicts
-  streamed from the store; a lossy export raises LossyExport before anything is written unless
-  ``options.allow_lossy``).
+A row says everything about a format that is not its reading and writing: its options, where an
+export goes by default, how a source is recognised. Adding a format is its module and one row.
+Every format has the same two entry points in its module:
 
-Format modules are imported only when used (spaCy and datasets are optional and slow to load).
+- ``read(path, scheme, options, log) -> Iterator[ImportItem]`` (valid items only; every problem
+  goes to ``log``, so the import pipeline rolls the whole import back);
+- ``write(records, dest, scheme, options) -> Report``: records stream from the store, as export
+  record dicts (or as the store keeps them, unparsed, for a row with ``stored``); a lossy export
+  raises LossyExport before anything is written unless ``options.allow_lossy``.
+
+Format modules are imported only when used (spaCy and datasets are optional and slow to load);
+this module stays light, since the command line reads it while building its parser.
 """
 
 from __future__ import annotations
@@ -21,15 +25,19 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from annotator.errors import UsageError
+from annotator.model.types import RECORD_ONLY_KEYS
 
-if TYPE_CHECKING:  # the CLI reads FORMATS while building its parser: keep this module light
+if TYPE_CHECKING:
+    from annotator.errors import ProblemLog
     from annotator.formats.common import Options, Report
-    from annotator.formats.jsonl import Item
-    from annotator.formats.problems import ProblemLog
+    from annotator.model.types import ImportItem
     from annotator.schema import Scheme
 
+# The key under which other tools' files carry what they have no place for (formats.common).
 ENVELOPE = "annotator_record"
-RECORD_KEYS = frozenset({"spans", "text_sha256", "annotator", "status", "schema", "schema_version", "flags"})
+
+# A first line's keys (and the object) -> why it is this format, or None.
+Sniff = Callable[[set[str], dict[str, Any]], str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,38 +45,93 @@ class Format:
     name: str
     module: str
     summary: str
+    default_out: str = ""  # where an export goes without --out
     can_read: bool = True
     can_write: bool = True
     folder: bool = False  # export writes a folder
     lossy: bool = False
-    reader: str = "read"
-    writer: str = "write"
+    stored: bool = False  # the writer takes records as the store keeps them (JSON unparsed)
+    import_options: frozenset[str] = frozenset()  # the format-specific options it reads
+    export_options: frozenset[str] = frozenset()
+    suffixes: tuple[str, ...] = ()  # a file with one of these suffixes is this format
+    sniff: Sniff | None = None  # recognises a JSON file by its first line
+    folder_marker: str | None = None  # a folder holding such a file is this format
+    json_array: bool = False  # a file holding one JSON array is this format
 
-    def read(self) -> Callable[..., Iterator[Item]]:
+    def read(self) -> Callable[..., Iterator[ImportItem]]:
         if not self.can_read:
             raise UsageError(f"the {self.name} format is export-only")
-        return getattr(importlib.import_module(self.module), self.reader)
+        return importlib.import_module(self.module).read
 
     def write(self) -> Callable[..., Report]:
         if not self.can_write:
             raise UsageError(f"the {self.name} format is import-only")
-        return getattr(importlib.import_module(self.module), self.writer)
+        return importlib.import_module(self.module).write
 
 
+def _hf(keys: set[str], obj: dict[str, Any]) -> str | None:
+    return "tokens and ner_tags (a Hugging Face export: not importable)" if {"tokens", "ner_tags"} <= keys else None
+
+
+def _label_studio(keys: set[str], obj: dict[str, Any]) -> str | None:
+    tasks = "data" in keys and keys & {"annotations", "predictions", "completions"}
+    return "data and annotations/predictions" if tasks else None
+
+
+def _doccano(keys: set[str], obj: dict[str, Any]) -> str | None:
+    entities = obj.get("entities")
+    if isinstance(entities, list) and all(isinstance(e, dict) and "start_offset" in e for e in entities):
+        return "entities with start_offset"
+    if isinstance(obj.get("label"), list) and ("text" in keys or "data" in keys):
+        return "text and a label list"
+    return None
+
+
+def _prodigy(keys: set[str], obj: dict[str, Any]) -> str | None:
+    if keys & {"_input_hash", "_task_hash", "answer"} or {"tokens", "spans"} <= keys:
+        return "Prodigy keys (_input_hash, answer, tokens/spans)"
+    if {"text", "spans"} <= keys and not keys & RECORD_ONLY_KEYS - {"spans"}:
+        return "text and spans"
+    if ENVELOPE in keys and not keys & RECORD_ONLY_KEYS:
+        return f"an {ENVELOPE} key"
+    return None
+
+
+def _native(keys: set[str], obj: dict[str, Any]) -> str | None:
+    if keys & RECORD_ONLY_KEYS or (keys <= {"id", "text", "meta", "text_sha256"} and "text" in keys):
+        return "native record or document keys"
+    return None
+
+
+# In the order formats are tried when guessing from a first line.
 FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("jsonl", __name__, "native JSONL records (and .txt files, folders, JSONL of {id, text, meta} on import)",
-           reader="native_read", writer="native_write"),
-    Format("spacy", "annotator.formats.spacy_docbin", ".spacy DocBin: doc.ents, doc.spans['sc'], user_data"),
-    Format("prodigy", "annotator.formats.prodigy", "Prodigy JSONL tasks (ner/spans/rel.manual, review)"),
-    Format("doccano", "annotator.formats.doccano", "doccano sequence-labelling JSONL (label, or entities/relations)"),
-    Format("label-studio", "annotator.formats.labelstudio", "Label Studio JSON tasks (annotations or predictions)"),
-    Format("brat", "annotator.formats.brat", "brat standoff folder: .txt + .ann, annotation.conf", folder=True),
-    Format("conll", "annotator.formats.conll", "CoNLL token-per-line, IOB1/IOB2/BILOU tags", lossy=True),
+    Format("jsonl", "annotator.formats.jsonl",
+           "native JSONL records (and .txt files, folders, JSONL of {id, text, meta} on import)",
+           default_out="exports/annotations.jsonl", stored=True, suffixes=(".txt",), sniff=_native),
+    Format("spacy", "annotator.formats.spacy_docbin", ".spacy DocBin: doc.ents, doc.spans['sc'], user_data",
+           default_out="exports/annotations.spacy", import_options=frozenset({"lang"}),
+           export_options=frozenset({"lang", "align"}), suffixes=(".spacy",)),
+    Format("prodigy", "annotator.formats.prodigy", "Prodigy JSONL tasks (ner/spans/rel.manual, review)",
+           default_out="exports/annotations.prodigy.jsonl", sniff=_prodigy),
+    Format("doccano", "annotator.formats.doccano", "doccano sequence-labelling JSONL (label, or entities/relations)",
+           default_out="exports/annotations.doccano.jsonl", import_options=frozenset({"offsets"}),
+           export_options=frozenset({"offsets"}), sniff=_doccano),
+    Format("label-studio", "annotator.formats.labelstudio", "Label Studio JSON tasks (annotations or predictions)",
+           default_out="exports/annotations.label-studio.json", import_options=frozenset({"offsets", "as_predictions"}),
+           export_options=frozenset({"offsets", "as_predictions"}), sniff=_label_studio, json_array=True),
+    Format("brat", "annotator.formats.brat", "brat standoff folder: .txt + .ann, annotation.conf",
+           default_out="exports/brat", folder=True, import_options=frozenset({"offsets", "split_discontinuous"}),
+           suffixes=(".ann",), folder_marker="*.ann"),
+    Format("conll", "annotator.formats.conll", "CoNLL token-per-line, IOB1/IOB2/BILOU tags",
+           default_out="exports/annotations.conll", lossy=True, import_options=frozenset({"tags"}),
+           export_options=frozenset({"tags"}),
+           suffixes=(".conll", ".conll03", ".iob", ".iob2", ".bio", ".bilou", ".bioes", ".ner")),
     Format("hf", "annotator.formats.hf", "Hugging Face token classification: JSONL + features.json",
-           can_read=False, folder=True, lossy=True),
+           default_out="exports/hf", can_read=False, folder=True, lossy=True, export_options=frozenset({"tags"}),
+           sniff=_hf),
 )}
-
-_CONLL_SUFFIXES = {".conll", ".conll03", ".iob", ".iob2", ".bio", ".bilou", ".bioes", ".ner"}
+# Tried in this order on a first line: the most specific keys first, native last.
+_SNIFF_ORDER = ("hf", "label-studio", "doccano", "prodigy", "jsonl")
 
 
 def get_format(name: str) -> Format:
@@ -76,6 +139,11 @@ def get_format(name: str) -> Format:
         return FORMATS[name]
     except KeyError:
         raise UsageError(f"unknown format {name!r} (one of {', '.join(FORMATS)})") from None
+
+
+def formats_with_option(option: str, *, export: bool) -> list[str]:
+    """The formats that read ``option`` (an argparse dest) on export or on import."""
+    return [f.name for f in FORMATS.values() if option in (f.export_options if export else f.import_options)]
 
 
 def _first_json_object(path: Path) -> tuple[Any, str]:
@@ -99,29 +167,30 @@ def guess_format(path: str | Path) -> tuple[str, str]:
     """``(format name, reason)`` for a source, from its kind, suffix and first line; UsageError if unsure."""
     p = Path(path)
     if p.is_dir():
-        if next(p.rglob("*.ann"), None) is not None:
-            return "brat", "a folder with .ann files"
-        return "jsonl", "a folder without .ann files (its .txt and .jsonl files)"
+        for f in FORMATS.values():
+            if f.folder_marker and next(p.rglob(f.folder_marker), None) is not None:
+                return f.name, f"a folder with {f.folder_marker.lstrip('*')} files"
+        return "jsonl", "a folder of .txt and .jsonl files"
     if not p.is_file():
         raise UsageError(f"{p}: no such file or folder")
     suffix = p.suffix.lower()
-    if suffix == ".spacy":
-        return "spacy", "the .spacy suffix"
-    if suffix in _CONLL_SUFFIXES:
-        return "conll", f"the {suffix} suffix"
-    if suffix == ".txt":
-        return "jsonl", "a .txt file (one document)"
-    if suffix == ".ann":
-        return "brat", "a .ann file"
+    for f in FORMATS.values():
+        if suffix in f.suffixes:
+            return f.name, f"the {suffix} suffix"
     try:
         obj, start = _first_json_object(p)
     except OSError as exc:
         raise UsageError(f"{p}: cannot read: {exc.strerror or exc}") from None
     if start == "[":
-        return "label-studio", "a JSON array (of Label Studio tasks)"
-    found = _guess_from_keys(set(obj), obj) if isinstance(obj, dict) else None
-    if found:
-        return found[0], f"first line has {found[1]}"
+        array = next(f for f in FORMATS.values() if f.json_array)
+        return array.name, f"a JSON array (of {array.summary})"
+    if isinstance(obj, dict):
+        keys = set(obj)
+        for name in _SNIFF_ORDER:
+            sniff = FORMATS[name].sniff
+            reason = sniff(keys, obj) if sniff is not None else None
+            if reason:
+                return name, f"first line has {reason}"
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl", "the .jsonl suffix (no other tool's keys on the first line)"
     if isinstance(obj, dict):
@@ -130,86 +199,33 @@ def guess_format(path: str | Path) -> tuple[str, str]:
     raise UsageError(f"{p}: cannot tell the format (not JSON lines, no known suffix); name it with --format")
 
 
-def _guess_from_keys(keys: set[str], obj: dict[str, Any]) -> tuple[str, str] | None:
-    if "tokens" in keys and "ner_tags" in keys:
-        return "hf", "tokens and ner_tags (a Hugging Face export: not importable)"
-    if "data" in keys and keys & {"annotations", "predictions", "completions"}:
-        return "label-studio", "data and annotations/predictions"
-    if "entities" in keys and isinstance(obj["entities"], list) and all(
-            isinstance(e, dict) and "start_offset" in e for e in obj["entities"]):
-        return "doccano", "entities with start_offset"
-    if "label" in keys and isinstance(obj["label"], list) and ("text" in keys or "data" in keys):
-        return "doccano", "text and a label list"
-    if keys & {"_input_hash", "_task_hash", "answer"} or ("tokens" in keys and "spans" in keys):
-        return "prodigy", "Prodigy keys (_input_hash, answer, tokens/spans)"
-    if "text" in keys and "spans" in keys and not keys & RECORD_KEYS - {"spans"}:
-        return "prodigy", "text and spans"
-    if keys & RECORD_KEYS or (keys <= {"id", "text", "meta", "text_sha256"} and "text" in keys):
-        return "jsonl", "native record or document keys"
-    if ENVELOPE in keys:
-        return "prodigy", f"an {ENVELOPE} key"
-    return None
+@dataclass(frozen=True, slots=True)
+class SourcePlan:
+    """How one SOURCE will be read: its format, and why that one."""
+
+    source: str
+    format: str
+    reason: str
 
 
-def resolve_sources(sources: Iterable[str], fmt: str) -> list[tuple[str, str, str]]:
-    """``(source, format, reason)`` for each source; every guess is made before anything is read."""
+def resolve_sources(sources: Iterable[str], fmt: str) -> list[SourcePlan]:
+    """How each source will be read; every guess is made before anything is read."""
     out = []
     for src in sources:
         if fmt == "auto":
             name, reason = guess_format(src)
         else:
             name, reason = get_format(fmt).name, "--format"
-        f = get_format(name)
-        if not f.can_read:
+        if not get_format(name).can_read:
             raise UsageError(f"{src}: the {name} format is export-only ({reason})")
-        out.append((src, name, reason))
+        out.append(SourcePlan(src, name, reason))
     return out
 
 
-def read_sources(plan: list[tuple[str, str, str]], scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[Item]:
-    """Items of every source, each read by its format."""
-    native = [src for src, name, _ in plan if name == "jsonl"]
-    if native and options.label_map is not None and options.label_map.to_scheme:
+def read_sources(plan: Iterable[SourcePlan], scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[ImportItem]:
+    """The items of every source, each read by its format (see :func:`resolve_sources`)."""
+    plan = list(plan)
+    if options.label_map is not None and options.label_map.to_scheme and any(p.format == "jsonl" for p in plan):
         raise UsageError("--map applies to other tools' formats; native JSONL already uses the scheme's labels")
-    for src, name, _ in plan:
-        yield from get_format(name).read()(src, scheme, options, log)
-
-
-def export_records(store: Any, scheme: Scheme, fmt: str, dest: str, options: Options, *, annotator: str | None = None,
-                   status: str | None = "done", on_record: Callable[[], None] | None = None) -> Report:
-    """Stream the store's records through a format writer into ``dest``."""
-    from annotator.formats.common import Report
-    from annotator.formats.atomic import write_jsonl
-
-    f = get_format(fmt)
-    writer = f.write()
-    lines = store.iter_export(annotator=annotator, status=status, scheme_name=scheme.name, scheme_version=scheme.version)
-    if f.name == "jsonl":
-        return Report("jsonl", dest, write_jsonl(lines, dest, on_line=on_record))
-
-    def records() -> Iterator[dict[str, Any]]:
-        for line in lines:
-            if on_record is not None:
-                on_record()
-            yield orjson.loads(line)
-
-    return writer(records(), dest, scheme, options)
-
-
-# -- native JSONL, through the same table ---------------------------------------------------------------
-
-
-def native_read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[Item]:
-    from annotator.importing import expand_sources
-    from annotator.importing import read_sources as read_native
-
-    files = expand_sources([path], log)
-    yield from read_native(files, scheme, options.annotator, log)
-
-
-def native_write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options: Options) -> Report:
-    from annotator.formats.common import Report
-    from annotator.formats.atomic import write_jsonl
-
-    n = write_jsonl((orjson.dumps(r) for r in records), dest)
-    return Report("jsonl", dest, n)
+    for p in plan:
+        yield from get_format(p.format).read()(p.source, scheme, options, log)

@@ -34,12 +34,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from annotator.errors import UsageError
-from annotator.formats.atomic import atomic_output
+from annotator.errors import ProblemLog, UsageError
+from annotator.files.atomic import atomic_output
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import ENVELOPE, Options, Report, check_lossy, envelope, labels_for, ref_links, span_desc
-from annotator.formats.jsonl import Item
-from annotator.formats.problems import ProblemLog
+from annotator.model.types import ImportItem, RecordDict
 from annotator.schema import Scheme
 
 ALIGN_MODES = ("strict", "contract", "expand")
@@ -63,14 +62,16 @@ def blank(lang: str) -> Any:
         raise UsageError(f"--lang {lang!r}: spaCy has no such language ({exc.__class__.__name__})") from None
 
 
-def to_doc(nlp: Any, rec: dict[str, Any], scheme: Scheme, options: Options) -> tuple[Any, list[str]]:
+def to_doc(nlp: Any, rec: RecordDict, scheme: Scheme, options: Options) -> tuple[Any, list[str]]:
     """The spaCy Doc of one record, and what a spaCy user would not find in it."""
     from spacy.util import filter_spans
 
     labels = labels_for(scheme, options)
     mode = options.align
     doc = nlp.make_doc(rec["text"])
-    sc, where, lost = [], [], []
+    sc: list[Any] = []
+    where: list[int | None] = []  # each span's place in sc, None when it is not in the Doc
+    lost: list[str] = []
     for s in rec["spans"]:
         span = doc.char_span(s["start"], s["end"], label=labels.external(s["label"]), alignment_mode=mode)
         if span is None or len(span) == 0:
@@ -92,7 +93,7 @@ def to_doc(nlp: Any, rec: dict[str, Any], scheme: Scheme, options: Options) -> t
     return doc, lost
 
 
-def write(records: Iterable[dict[str, Any]], dest: str, scheme: Scheme, options: Options) -> Report:
+def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
     """Build the DocBin (spaCy keeps it in memory) and write it atomically."""
     _spacy()
     from spacy.tokens import DocBin
@@ -126,7 +127,7 @@ def _lists(obj: Any) -> Any:
     return obj
 
 
-def _read_doc(ctx: ReadContext, doc: Any, number: int) -> Item | None:
+def _read_doc(ctx: ReadContext, doc: Any, number: int) -> ImportItem | None:
     env = doc.user_data.get(ENVELOPE) if doc.user_data else None
     env = _lists(env) if isinstance(env, dict) else None
     doc_id = env["id"] if env and isinstance(env.get("id"), str) else f"{Path(ctx.name).stem}-{number}"
@@ -152,8 +153,8 @@ def _read_doc(ctx: ReadContext, doc: Any, number: int) -> Item | None:
 def _apply(b: RecordBuilder, env: dict[str, Any], sc: list[Any], field: str) -> None:
     """Point the envelope's span entries at the spans as they are in the Doc, restore spans left
     out of it, then apply ids, attributes and links."""
-    spans = env.get("spans") if isinstance(env.get("spans"), list) else []
-    where = env.get("sc") if isinstance(env.get("sc"), list) else [None] * len(spans)
+    spans: list[Any] = env["spans"] if isinstance(env.get("spans"), list) else []
+    where: list[Any] = env["sc"] if isinstance(env.get("sc"), list) else [None] * len(spans)
     keys: list[Any] = []
     entries = []
     for i, entry in enumerate(spans):
@@ -164,7 +165,7 @@ def _apply(b: RecordBuilder, env: dict[str, Any], sc: list[Any], field: str) -> 
         if isinstance(j, int) and 0 <= j < len(sc):
             s = sc[j]
             label = b.ctx.labels.to_scheme.get(s.label_, s.label_)
-            key = (s.start_char, s.end_char, s.label_)
+            key: tuple[Any, ...] = (s.start_char, s.end_char, s.label_)
             entries.append([s.start_char, s.end_char, label, entry[3]])
         else:
             key = ("restored", i)
@@ -172,14 +173,16 @@ def _apply(b: RecordBuilder, env: dict[str, Any], sc: list[Any], field: str) -> 
             entries.append(entry)
         keys.append(key)
     for link in env.get("links") or []:
-        if isinstance(link, list) and len(link) == 3 and all(isinstance(x, int) and 0 <= x < len(keys) for x in link[1:]):
+        ends_ok = isinstance(link, list) and len(link) == 3 and all(isinstance(x, int) and 0 <= x < len(keys)
+                                                                  for x in link[1:])
+        if ends_ok:
             b.add_relation(link[0], keys[link[1]], keys[link[2]], f"{field}.user_data.links")
         else:
             b.problem(f"{field}.user_data.links", "expected [name, holder index, target index]")
     b.apply_envelope({**env, "spans": entries}, f"{field}.user_data")
 
 
-def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[Item]:
+def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[ImportItem]:
     _spacy()
     from spacy.tokens import DocBin
 

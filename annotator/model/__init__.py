@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.model.hashing import text_sha256
-from annotator.model.rules import STATUSES
+from annotator.model.types import STATUSES
 
 __all__ = ["Document", "Flag", "Provenance", "Record", "STATUSES", "Span", "text_sha256"]
 

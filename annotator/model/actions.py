@@ -3,20 +3,38 @@ scheme with the same rules as whole-record validation, and returns the ops that 
 
 Nothing here touches storage: the store runs a plan inside one durable transaction.
 A refused action raises :class:`ActionRefused` naming the field.
+
+A plan is a function of the fresh record (read inside the transaction) to its ops; several
+plans make ONE action with :func:`sequence` (many spans added, undone with one undo), and
+:func:`started` is the one rule that a document's first change moves it from todo to in progress.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from annotator.errors import ActionRefused
-from annotator.model.rules import STATUSES, check_offsets, check_refs
-from annotator.model.working import Op, WorkingRecord
+from annotator.model.rules import RefAttrs, check_offsets, check_refs
+from annotator.model.types import IN_PROGRESS, STATUSES, Attrs, Op, Provenance, Span, Status
+from annotator.model.working import WorkingRecord
 
-if TYPE_CHECKING:
-    from annotator.schema import Scheme
+Plan = Callable[[WorkingRecord], list[Op]]
+
+
+class LabelRules(Protocol):
+    """What planning needs of a label scheme (``annotator.schema.Scheme`` is one)."""
+
+    @property
+    def by_name(self) -> Mapping[str, object]: ...
+
+    @property
+    def ref_attrs(self) -> RefAttrs: ...
+
+    def validate_attrs(self, label: str, attrs: Mapping[str, Any]) -> Attrs: ...
+
+    def validate_span(self, obj: Mapping[str, Any]) -> Any: ...
 
 
 def now_iso() -> str:
@@ -28,7 +46,7 @@ class _Labels(Mapping[str, str]):
 
     __slots__ = ("_spans",)
 
-    def __init__(self, spans: dict[str, dict[str, Any]]):
+    def __init__(self, spans: dict[str, Span]):
         self._spans = spans
 
     def __getitem__(self, key: str) -> str:
@@ -50,15 +68,15 @@ def _label_of(rec: WorkingRecord) -> Mapping[str, str]:
 
 def plan_add_span(
     rec: WorkingRecord,
-    scheme: Scheme,
+    scheme: LabelRules,
     start: int,
     end: int,
     label: str,
-    attrs: dict[str, Any] | None = None,
+    attrs: Mapping[str, Any] | None = None,
     *,
     source: str = "manual",
     span_id: str | None = None,
-    provenance: dict[str, Any] | None = None,
+    provenance: Provenance | None = None,
 ) -> list[Op]:
     if label not in scheme.by_name:
         raise ActionRefused(f"unknown label {label!r}", "label")
@@ -71,7 +89,7 @@ def plan_add_span(
     same = rec.span_with_range(start, end, label)
     if same is not None:
         raise ActionRefused(f"this text is already a {label} (span {same})", "label")
-    span: dict[str, Any] = {
+    span: Span = {
         "id": sid, "start": start, "end": end, "label": label, "text": rec.text[start:end],
         "attrs": scheme.validate_attrs(label, attrs or {}), "source": source,
     }
@@ -90,12 +108,12 @@ def plan_add_span(
     return [{"op": "add_span", "span": span}]
 
 
-def plan_remove_span(rec: WorkingRecord, scheme: Scheme, span_id: str) -> list[Op]:
+def plan_remove_span(rec: WorkingRecord, scheme: LabelRules, span_id: str) -> list[Op]:
     """Remove a span; ``ref`` attributes of other spans that point at it are cleared first."""
     if span_id not in rec.spans:
         raise ActionRefused(f"no span {span_id!r}", "id")
     ops: list[Op] = []
-    cleared: dict[str, dict[str, Any]] = {}
+    cleared: dict[str, Attrs] = {}
     for other_id, name in rec.referrers(span_id):
         other = rec.spans[other_id]
         if any(name == ref for ref, _targets in scheme.ref_attrs.get(other["label"], ())):
@@ -107,7 +125,7 @@ def plan_remove_span(rec: WorkingRecord, scheme: Scheme, span_id: str) -> list[O
     return ops
 
 
-def plan_set_attrs(rec: WorkingRecord, scheme: Scheme, span_id: str, attrs: dict[str, Any]) -> list[Op]:
+def plan_set_attrs(rec: WorkingRecord, scheme: LabelRules, span_id: str, attrs: Mapping[str, Any]) -> list[Op]:
     """Replace a span's attributes (None or absent = unset)."""
     span = rec.spans.get(span_id)
     if span is None:
@@ -121,7 +139,7 @@ def plan_set_attrs(rec: WorkingRecord, scheme: Scheme, span_id: str, attrs: dict
     return [{"op": "set_attrs", "id": span_id, "attrs": clean, "old": span["attrs"]}]
 
 
-def plan_set_status(rec: WorkingRecord, status: str) -> list[Op]:
+def plan_set_status(rec: WorkingRecord, status: Status) -> list[Op]:
     if status not in STATUSES:
         raise ActionRefused(f"{status!r} is not one of {', '.join(STATUSES)}", "status")
     if status == rec.status:
@@ -143,3 +161,33 @@ def plan_remove_flag(rec: WorkingRecord, flag_id: str) -> list[Op]:
         if f["id"] == flag_id:
             return [{"op": "remove_flag", "flag": f}]
     raise ActionRefused(f"no flag {flag_id!r}", "flags")
+
+
+# -- several steps as one action, and the status rule ----------------------------------------------
+
+
+def sequence(rec: WorkingRecord, plans: Sequence[Plan]) -> list[Op]:
+    """Plan several steps as ONE action: each is planned on the record as the previous left it
+    (on a scratch copy; ``rec`` is unchanged). One undo takes them all back."""
+    if len(plans) == 1:
+        return plans[0](rec)
+    scratch = rec.copy()
+    ops: list[Op] = []
+    for plan in plans:
+        planned = plan(scratch)
+        scratch.apply(planned)
+        ops.extend(planned)
+    return ops
+
+
+def started(plan: Plan) -> Plan:
+    """``plan``, plus the move from todo to in progress when it changes a record still to do
+    (in the same action: an undo takes both back)."""
+
+    def with_status(rec: WorkingRecord) -> list[Op]:
+        ops = plan(rec)
+        if ops and rec.status == "todo":
+            ops = [*ops, {"op": "set_status", "status": IN_PROGRESS, "old": rec.status}]
+        return ops
+
+    return with_status

@@ -6,18 +6,18 @@ per label (see ``annotator.schema.compiled``). Both run the same rules (``annota
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from annotator.model.document import checked_sha256
 from annotator.model.patterns import ANNOTATOR_PATTERN, DOC_ID_PATTERN, ISO_DATETIME_PATTERN, SHA256_PATTERN
-from annotator.model.rules import STATUSES, RefAttrs, record_is_clean, record_problems
+from annotator.model.rules import RefAttrs, record_is_clean, record_problems
 from annotator.model.span import Flag, Span
+from annotator.model.types import STATUSES, Status
 
 __all__ = ["STATUSES", "Record", "rule_error"]
-Status = Literal["todo", "in_progress", "done", "skipped"]
 
 
 def rule_error(problems: list[tuple[str, str]]) -> PydanticCustomError:
@@ -61,7 +61,8 @@ class Record(BaseModel):
         if cls.scheme_name is not None and self.schema_ != cls.scheme_name:
             problems.append(("schema", f"{self.schema_!r} is not the scheme in use ({cls.scheme_name!r})"))
         if cls.scheme_version is not None and self.schema_version > cls.scheme_version:
-            problems.append(("schema_version", f"{self.schema_version} is newer than the scheme's ({cls.scheme_version})"))
+            problems.append(("schema_version", f"{self.schema_version} is newer than the scheme's "
+                                               f"({cls.scheme_version})"))
         if not problems and not record_is_clean(self.text, self.spans, cls.ref_attrs):
             problems = record_problems(
                 self.text, ((s.id, s.start, s.end, s.label, s.text, s.attrs) for s in self.spans), cls.ref_attrs

@@ -10,8 +10,6 @@ import operator
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-STATUSES = ("todo", "in_progress", "done", "skipped")
-
 # label -> ((attribute name, allowed target labels), ...)
 RefAttrs = Mapping[str, tuple[tuple[str, frozenset[str]], ...]]
 
@@ -30,7 +28,8 @@ def check_offsets(doc_text: str, start: int, end: int, span_text: str | None) ->
     if end > n:
         return "end", f"end {end} is past the end of the text ({n} characters)"
     if span_text is not None and doc_text[start:end] != span_text:
-        return "text", f"{_short(span_text)} differs from the document text at {start}:{end}, {_short(doc_text[start:end])}"
+        return "text", (f"{_short(span_text)} differs from the document text at {start}:{end}, "
+                        f"{_short(doc_text[start:end])}")
     return None
 
 
@@ -43,13 +42,18 @@ def check_refs(
         target = attrs.get(name)
         if target is None:
             continue
+        if not isinstance(target, str):
+            problems.append((f"attrs.{name}", f"a reference to a span is its id, not {target!r}"))
+            continue
         if target == self_id:
             problems.append((f"attrs.{name}", "a span cannot refer to itself"))
         elif target not in label_of:
-            problems.append((f"attrs.{name}", f"refers to span {_short(str(target))}, which does not exist in this record"))
+            problems.append((f"attrs.{name}", f"refers to span {_short(str(target))}, which does not exist in this "
+                                              "record"))
         elif label_of[target] not in targets:
             allowed = " or ".join(sorted(targets))
-            problems.append((f"attrs.{name}", f"refers to span {target!r}, a {label_of[target]}; it must be a {allowed}"))
+            problems.append((f"attrs.{name}",
+                             f"refers to span {target!r}, a {label_of[target]}; it must be a {allowed}"))
     return problems
 
 

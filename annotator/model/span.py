@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from annotator.model.patterns import SOURCE_PATTERN, SPAN_ID_PATTERN
-
-DECISIONS = ("auto_accepted", "accepted", "picked", "added")
+from annotator.model.types import Decision
 
 
 class Provenance(BaseModel):
@@ -17,7 +16,7 @@ class Provenance(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     annotators: list[str] = Field(default_factory=list)
-    decision: Literal["auto_accepted", "accepted", "picked", "added"]
+    decision: Decision
 
 
 class Span(BaseModel):

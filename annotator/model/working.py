@@ -1,7 +1,7 @@
 """The mutable, in-memory state of one record while it is being edited, and the patches (ops)
 that change it. The store persists ops in its action log; undo applies their inverse.
 
-An op is a small JSON-able dict:
+An op is a small JSON-able dict (its shapes: :data:`annotator.model.types.Op`):
 ``add_span``/``remove_span`` (the whole span), ``set_attrs`` (id, attrs, old),
 ``set_status`` (status, old), ``add_flag``/``remove_flag`` (the whole flag).
 """
@@ -9,36 +9,36 @@ An op is a small JSON-able dict:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-Op = dict[str, Any]
+from annotator.model.types import Attrs, Flag, JSONObject, Op, RecordDict, Span, Status
+
 _SEQ_RE = re.compile(r"^[sf](\d{1,9})$")
 
 
 def invert(op: Op) -> Op:
     """The op that undoes ``op``."""
-    kind = op["op"]
-    if kind == "add_span":
+    if op["op"] == "add_span":
         return {"op": "remove_span", "span": op["span"]}
-    if kind == "remove_span":
+    if op["op"] == "remove_span":
         return {"op": "add_span", "span": op["span"]}
-    if kind == "set_attrs":
+    if op["op"] == "set_attrs":
         return {"op": "set_attrs", "id": op["id"], "attrs": op["old"], "old": op["attrs"]}
-    if kind == "set_status":
+    if op["op"] == "set_status":
         return {"op": "set_status", "status": op["old"], "old": op["status"]}
-    if kind == "add_flag":
+    if op["op"] == "add_flag":
         return {"op": "remove_flag", "flag": op["flag"]}
-    if kind == "remove_flag":
+    if op["op"] == "remove_flag":
         return {"op": "add_flag", "flag": op["flag"]}
-    raise ValueError(f"unknown op {kind!r}")
+    raise ValueError(f"unknown op {op!r}")
 
 
 def invert_all(ops: list[Op]) -> list[Op]:
     return [invert(op) for op in reversed(ops)]
 
 
-def span_sort_key(span: dict[str, Any]) -> tuple[int, int, str]:
+def span_sort_key(span: Span) -> tuple[int, int, str]:
     """Text order; an enclosing span before the spans it holds."""
     return (span["start"], -span["end"], span["label"])
 
@@ -50,11 +50,11 @@ class WorkingRecord:
     doc_id: str
     text: str
     text_sha256: str
-    meta: dict[str, Any]
+    meta: JSONObject
     annotator: str
-    status: str = "todo"
-    spans: dict[str, dict[str, Any]] = field(default_factory=dict)
-    flags: list[dict[str, Any]] = field(default_factory=list)
+    status: Status = "todo"
+    spans: dict[str, Span] = field(default_factory=dict)
+    flags: list[Flag] = field(default_factory=list)
     updated_at: str | None = None
     _next: int = 0  # the next free number for s<N>/f<N> ids; 0: not computed yet
     # indexes kept in step with ``spans`` so single actions stay O(1) on documents with many spans
@@ -81,16 +81,27 @@ class WorkingRecord:
             top = max((self._seq_of(i) for i in self.spans), default=0)
             self._next = 1 + max(top, max((self._seq_of(f["id"]) for f in self.flags), default=0))
 
-    def _index(self, span: dict[str, Any]) -> None:
+    @classmethod
+    def of(cls, doc_id: str, text: str, text_sha256: str, meta: JSONObject, annotator: str, status: Status,
+           spans: Iterable[Span], flags: list[Flag], updated_at: str | None) -> WorkingRecord:
+        """A record from its stored parts (spans in any order), its indexes built."""
+        return cls(doc_id, text, text_sha256, meta, annotator, status, {s["id"]: s for s in spans}, flags, updated_at)
+
+    def copy(self) -> WorkingRecord:
+        """A scratch copy to plan on (spans and flags are shared, not copied: ops replace them)."""
+        return WorkingRecord(self.doc_id, self.text, self.text_sha256, self.meta, self.annotator, self.status,
+                             dict(self.spans), list(self.flags), self.updated_at)
+
+    def _index(self, span: Span) -> None:
         self._by_range[(span["start"], span["end"], span["label"])] = span["id"]
         self._index_attrs(span["id"], span["attrs"])
 
-    def _index_attrs(self, sid: str, attrs: dict[str, Any]) -> None:
+    def _index_attrs(self, sid: str, attrs: Attrs) -> None:
         for name, value in attrs.items():
             if isinstance(value, str):
                 self._refs.setdefault(value, set()).add((sid, name))
 
-    def _unindex_attrs(self, sid: str, attrs: dict[str, Any]) -> None:
+    def _unindex_attrs(self, sid: str, attrs: Attrs) -> None:
         for name, value in attrs.items():
             if isinstance(value, str) and value in self._refs:
                 self._refs[value].discard((sid, name))
@@ -123,41 +134,40 @@ class WorkingRecord:
             self._next += 1
         return f"f{self._next}"
 
-    def sorted_spans(self) -> list[dict[str, Any]]:
+    def sorted_spans(self) -> list[Span]:
         return sorted(self.spans.values(), key=span_sort_key)
 
     def apply(self, ops: list[Op]) -> None:
         """Apply ops in order. They were validated when planned; this only changes state."""
         for op in ops:
-            kind = op["op"]
-            if kind == "add_span":
+            if op["op"] == "add_span":
                 span = op["span"]
                 self.spans[span["id"]] = span
                 self._index(span)
                 if self._next:
                     self._next = max(self._next, self._seq_of(span["id"]) + 1)
-            elif kind == "remove_span":
-                span = self.spans.pop(op["span"]["id"], None)
-                if span is not None:
-                    self._by_range.pop((span["start"], span["end"], span["label"]), None)
-                    self._unindex_attrs(span["id"], span["attrs"])
-            elif kind == "set_attrs":
-                span = self.spans[op["id"]]
-                self._unindex_attrs(span["id"], span["attrs"])
-                self.spans[op["id"]] = {**span, "attrs": op["attrs"]}
-                self._index_attrs(span["id"], op["attrs"])
-            elif kind == "set_status":
+            elif op["op"] == "remove_span":
+                gone = self.spans.pop(op["span"]["id"], None)
+                if gone is not None:
+                    self._by_range.pop((gone["start"], gone["end"], gone["label"]), None)
+                    self._unindex_attrs(gone["id"], gone["attrs"])
+            elif op["op"] == "set_attrs":
+                old = self.spans[op["id"]]
+                self._unindex_attrs(old["id"], old["attrs"])
+                self.spans[op["id"]] = {**old, "attrs": op["attrs"]}
+                self._index_attrs(old["id"], op["attrs"])
+            elif op["op"] == "set_status":
                 self.status = op["status"]
-            elif kind == "add_flag":
+            elif op["op"] == "add_flag":
                 self.flags.append(op["flag"])
                 if self._next:
                     self._next = max(self._next, self._seq_of(op["flag"]["id"]) + 1)
-            elif kind == "remove_flag":
+            elif op["op"] == "remove_flag":
                 self.flags = [f for f in self.flags if f["id"] != op["flag"]["id"]]
             else:
-                raise ValueError(f"unknown op {kind!r}")
+                raise ValueError(f"unknown op {op!r}")
 
-    def to_record(self, scheme_name: str, scheme_version: int) -> dict[str, Any]:
+    def to_record(self, scheme_name: str, scheme_version: int) -> RecordDict:
         """The export record (native JSONL line) as a dict."""
         return {
             "id": self.doc_id,

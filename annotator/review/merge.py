@@ -18,15 +18,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from annotator.agreement.spans import Mark, Ref, marks_of
 from annotator.errors import ActionRefused
 from annotator.model.rules import RefAttrs
+from annotator.model.types import Attrs, Decision, Provenance, Span
 
-ACCEPTED, PICKED, REJECTED = "accepted", "picked", "rejected"
-AUTO_ACCEPTED, ADDED = "auto_accepted", "added"
+# the reviewer's decisions (DECISIONS in model.types, the values ``provenance.decision`` takes) ...
+ACCEPTED: Decision = "accepted"
+PICKED: Decision = "picked"
+AUTO_ACCEPTED: Decision = "auto_accepted"
+ADDED: Decision = "added"
+# ... and what happens to the versions a pick did not take (never stored)
+REJECTED = "rejected"
 Key = tuple[int, int, str]
+
+
+class RangeIds(Protocol):
+    """(start, end, label) -> the id of the record's span with these offsets and label."""
+
+    def get(self, key: Key, default: None = None, /) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,24 +153,25 @@ def ids_by_key(spans: Iterable[Mapping[str, Any]]) -> dict[Key, str]:
     return {(s["start"], s["end"], s["label"]): s["id"] for s in spans}
 
 
-def resolve_refs(mark: Mark, ids: Mapping[Key, str]) -> tuple[dict[str, Any], list[str]]:
+def resolve_refs(mark: Mark, ids: RangeIds) -> tuple[Attrs, list[str]]:
     """The attributes of ``mark`` for a record whose spans are ``ids``: each ref (a speaker)
     becomes the id of the span with the same offsets and label. Also the names of the refs that
     have no such span in the record (left unset)."""
-    attrs: dict[str, Any] = {}
+    attrs: Attrs = {}
     missing = []
     for name, value in sorted(mark.attrs):
         if isinstance(value, Ref):
             target = ids.get((value.start, value.end, value.label))
             if target is None:
                 missing.append(name)
-                continue
-            value = target
-        attrs[name] = value
+            else:
+                attrs[name] = target
+        else:
+            attrs[name] = value
     return attrs, missing
 
 
-def provenance(annotators: Iterable[str], decision: str) -> dict[str, Any]:
+def provenance(annotators: Iterable[str], decision: Decision) -> Provenance:
     return {"annotators": list(annotators), "decision": decision}
 
 
@@ -166,23 +179,23 @@ def provenance(annotators: Iterable[str], decision: str) -> dict[str, Any]:
 class Gold:
     """The gold spans (record order) and the refs that had no target among them."""
 
-    spans: list[dict[str, Any]]
+    spans: list[Span]
     dropped: list[tuple[str, str]]  # (gold span id, attribute name)
 
 
-def gold_spans(plan: MergePlan, decisions: Mapping[Candidate, str], text: str,
+def gold_spans(plan: MergePlan, decisions: Mapping[Candidate, Decision | str], text: str,
                added: Sequence[Mark] = ()) -> Gold:
     """The gold record's spans: auto-accepted candidates (unless rejected), disputed candidates
     accepted or picked, and the reviewer's ``added`` marks. Ids are ``s1``, ``s2``... in text
     order. Raises ActionRefused when two chosen spans have the same start, end and label."""
-    chosen: list[tuple[Mark, tuple[str, ...], str]] = []
+    chosen: list[tuple[Mark, tuple[str, ...], Decision]] = []
     for c in plan.auto:
         if decisions.get(c) != REJECTED:
             chosen.append((c.mark, c.annotators, AUTO_ACCEPTED))
     for c in plan.disputed:
         d = decisions.get(c)
-        if d in (ACCEPTED, PICKED):
-            chosen.append((c.mark, c.annotators, d))
+        if d == ACCEPTED or d == PICKED:
+            chosen.append((c.mark, c.annotators, ACCEPTED if d == ACCEPTED else PICKED))
         elif d not in (None, REJECTED):
             raise ValueError(f"unknown decision {d!r}")
     by_mark = {c.mark: c.annotators for c in plan.candidates}
@@ -194,7 +207,8 @@ def gold_spans(plan: MergePlan, decisions: Mapping[Candidate, str], text: str,
         if key in ids:
             raise ActionRefused(f"two versions of the {m.label} at {m.start}-{m.end} are chosen; keep one", "label")
         ids[key] = f"s{n}"
-    spans, dropped = [], []
+    spans: list[Span] = []
+    dropped: list[tuple[str, str]] = []
     for m, who, decision in chosen:
         sid = ids[(m.start, m.end, m.label)]
         attrs, missing = resolve_refs(m, ids)

@@ -10,20 +10,31 @@ of gold; an undecided candidate is one that is not in gold.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from itertools import chain
 from typing import Any
 
 from annotator.agreement.spans import Mark, Ref, marks_of
 from annotator.errors import ActionRefused
 from annotator.model import actions
-from annotator.model.working import Op, WorkingRecord
-from annotator.review.merge import (ACCEPTED, ADDED, AUTO_ACCEPTED, PICKED, Candidate, MergePlan, Region,
-                                    plan_merge, provenance, resolve_refs)
-from annotator.schema import Scheme
+from annotator.model.actions import LabelRules, Plan
+from annotator.model.types import Decision, Op, Span, Status
+from annotator.model.working import WorkingRecord
+from annotator.review.merge import (
+    ACCEPTED,
+    ADDED,
+    AUTO_ACCEPTED,
+    PICKED,
+    Candidate,
+    MergePlan,
+    RangeIds,
+    Region,
+    plan_merge,
+    provenance,
+    resolve_refs,
+)
 from annotator.store.base import Change, Store
-
-Step = Callable[[WorkingRecord], list[Op]]
 
 
 @dataclass(slots=True)
@@ -33,7 +44,7 @@ class ReviewState:
     doc_id: str
     text: str
     annotators: tuple[str, ...]  # whose records are merged (the reviewer excluded), sorted
-    records: dict[str, list[dict[str, Any]]]
+    records: dict[str, list[Span]]
     plan: MergePlan
     gold: WorkingRecord
     gold_ids: dict[Mark, str]  # gold span id of each mark the gold record holds
@@ -42,7 +53,7 @@ class ReviewState:
     def in_gold(self, c: Candidate) -> str | None:
         return self.gold_ids.get(c.mark)
 
-    def added(self) -> list[dict[str, Any]]:
+    def added(self) -> list[Span]:
         """Gold spans that are no annotator's candidate (the reviewer's own)."""
         return [self.gold.spans[sid] for m, sid in self.gold_ids.items() if m not in self.candidate_marks]
 
@@ -60,31 +71,58 @@ class _RangeIds:
         return default if found is None else found
 
 
-def _clone(rec: WorkingRecord) -> WorkingRecord:
-    return WorkingRecord(rec.doc_id, rec.text, rec.text_sha256, rec.meta, rec.annotator, rec.status,
-                         dict(rec.spans), list(rec.flags), rec.updated_at)
-
-
-def sequence(rec: WorkingRecord, steps: list[Step]) -> list[Op]:
-    """Plan several steps as one action: each is planned on the record as the previous left it."""
-    scratch = _clone(rec)
-    ops: list[Op] = []
-    for step in steps:
-        planned = step(scratch)
-        scratch.apply(planned)
-        ops.extend(planned)
-    return ops
-
-
 class ReviewSession:
-    def __init__(self, store: Store, scheme: Scheme, reviewer: str, min_agree: int | None = None):
+    def __init__(self, store: Store, scheme: LabelRules, reviewer: str, min_agree: int | None = None):
         self.store = store
         self.scheme = scheme
         self.reviewer = reviewer
         self.min_agree = min_agree
+        self._docs: list[str] | None = None
+        self._places: dict[str, int] = {}
+
+    @property
+    def annotator(self) -> str:
+        """Whose record this session edits (the gold record's)."""
+        return self.reviewer
 
     def documents(self) -> list[str]:
-        return self.store.reviewable(self.reviewer)
+        """The documents to review: those someone other than the reviewer has a record of, in
+        import order (read once per session)."""
+        if self._docs is None:
+            self._docs = self.store.reviewable(self.reviewer)
+            self._places = {d: i for i, d in enumerate(self._docs)}
+        return self._docs
+
+    def position(self, doc_id: str) -> int:
+        """1-based place of ``doc_id`` among :meth:`documents` (0: not one of them)."""
+        self.documents()
+        return self._places.get(doc_id, -1) + 1
+
+    def neighbour(self, doc_id: str, direction: int) -> str | None:
+        """The next (+1) or previous (-1) document to review; from outside the list, the first."""
+        docs = self.documents()
+        i = self._places.get(doc_id)
+        if i is None:
+            return docs[0] if docs else None
+        i += direction
+        return docs[i] if 0 <= i < len(docs) else None
+
+    def first_document(self) -> str | None:
+        """Where a review opens: the first document not reviewed yet, else the first."""
+        docs = self.documents()
+        return self._unreviewed(docs) or (docs[0] if docs else None)
+
+    def next_unreviewed(self, doc_id: str) -> str | None:
+        """The next document whose review is not done, after ``doc_id``, wrapping around; never
+        ``doc_id`` itself (None: every other one is reviewed). One pass over the list."""
+        docs = self.documents()
+        start = self._places.get(doc_id, -1) + 1
+        found = self._unreviewed(chain(docs[start:], docs[:start]))
+        return None if found == doc_id else found
+
+    def _unreviewed(self, order: Iterable[str]) -> str | None:
+        done = {d.id for d in self.store.documents(self.reviewer) if d.status == "done"}
+        return next((d for d in order if d not in done), None)
 
     def state(self, doc_id: str) -> ReviewState:
         annotators = tuple(a for a in self.store.record_annotators(doc_id) if a != self.reviewer)
@@ -109,25 +147,26 @@ class ReviewSession:
         ref_attrs = self.scheme.ref_attrs
         out = dict(ids)
         for op in change.ops:
-            kind = op["op"]
-            if kind in ("add_span", "remove_span"):
+            new: Span | None = None  # a span's value after a change of attributes
+            if op["op"] == "add_span" or op["op"] == "remove_span":
                 span = op["span"]
-            elif kind == "set_attrs":
-                span = {**gold.spans[op["id"]], "attrs": op["old"]} if op["id"] in gold.spans else None
-                if span is None:
+            elif op["op"] == "set_attrs":
+                if op["id"] not in gold.spans:
                     return None
+                span = {**gold.spans[op["id"]], "attrs": op["old"]}
+                new = {**span, "attrs": op["attrs"]}
             else:
                 continue  # status and flags: no span changes
             if span["label"] in ref_attrs or gold.referrers(span["id"]):
                 return None
             (mark,) = marks_of([span], ref_attrs)
-            if kind == "add_span":
+            if op["op"] == "add_span":
                 out[mark] = span["id"]
             else:
                 out.pop(mark, None)
-                if kind == "set_attrs":
-                    (new,) = marks_of([{**span, "attrs": op["attrs"]}], ref_attrs)
-                    out[new] = op["id"]
+                if new is not None:
+                    (changed,) = marks_of([new], ref_attrs)
+                    out[changed] = new["id"]
         return out
 
     def _gold_ids(self, gold: WorkingRecord) -> dict[Mark, str]:
@@ -138,9 +177,7 @@ class ReviewSession:
         """The state of ``doc_id``; the first time, the auto-accepted candidates go into gold."""
         st = self.state(doc_id)
         if st.gold.status == "todo" and not st.gold.spans and st.plan.auto:
-            steps = [self._add_step(c, AUTO_ACCEPTED) for c in self._targets_first(st.plan.auto)]
-            steps.append(lambda r: actions.plan_set_status(r, "in_progress"))
-            self._apply(doc_id, steps)
+            self._apply(doc_id, [self._add_step(c, AUTO_ACCEPTED) for c in self._targets_first(st.plan.auto)])
             st = self.refresh(st)  # the plan stays what it was
         return st
 
@@ -149,7 +186,7 @@ class ReviewSession:
         """Spans without refs first, so that a quote's speaker is in gold before the quote."""
         return sorted(cands, key=lambda c: any(isinstance(v, Ref) for _, v in c.mark.attrs))
 
-    def _add_step(self, c: Candidate | Mark, decision: str, annotators: tuple[str, ...] = ()) -> Step:
+    def _add_step(self, c: Candidate | Mark, decision: Decision, annotators: tuple[str, ...] = ()) -> Plan:
         mark = c.mark if isinstance(c, Candidate) else c
         who = c.annotators if isinstance(c, Candidate) else annotators
 
@@ -157,24 +194,19 @@ class ReviewSession:
 
         def step(rec: WorkingRecord) -> list[Op]:
             # a ref (speaker) is resolved to the gold span with its offsets and label, if any
-            ids = _RangeIds(rec) if has_refs else {}
+            ids: RangeIds = _RangeIds(rec) if has_refs else {}
             attrs, _missing = resolve_refs(mark, ids)
             return actions.plan_add_span(rec, self.scheme, mark.start, mark.end, mark.label, attrs,
                                          provenance=provenance(who, decision))
 
         return step
 
-    def _remove_step(self, span_id: str) -> Step:
+    def _remove_step(self, span_id: str) -> Plan:
         return lambda rec: actions.plan_remove_span(rec, self.scheme, span_id)
 
-    def _apply(self, doc_id: str, steps: list[Step]) -> Change:
-        def plan(rec: WorkingRecord) -> list[Op]:
-            ops = sequence(rec, steps)
-            if ops and rec.status == "todo":
-                ops.extend(actions.plan_set_status(rec, "in_progress"))
-            return ops
-
-        return self.store.apply(doc_id, self.reviewer, plan)
+    def _apply(self, doc_id: str, steps: list[Plan]) -> Change:
+        """The steps as one action on the gold record (see :func:`actions.sequence`)."""
+        return self.store.apply(doc_id, self.reviewer, actions.started(lambda r: actions.sequence(r, steps)))
 
     # -- decisions ----------------------------------------------------------------------------
 
@@ -196,7 +228,7 @@ class ReviewSession:
         if annotator not in st.annotators:
             raise ActionRefused(f"{annotator!r} did not annotate this document", "annotator")
         mine = set(region.version(annotator))
-        steps: list[Step] = [self._remove_step(sid) for c in region.candidates
+        steps: list[Plan] = [self._remove_step(sid) for c in region.candidates
                              if c not in mine and (sid := st.in_gold(c))]
         steps += [self._add_step(c, PICKED) for c in self._targets_first(sorted(mine, key=lambda c: c.start))
                   if not st.in_gold(c)]
@@ -212,10 +244,11 @@ class ReviewSession:
     def remove(self, st: ReviewState, span_id: str) -> Change:
         return self._apply(st.doc_id, [self._remove_step(span_id)])
 
-    def set_attrs(self, st: ReviewState, span_id: str, attrs: dict[str, Any]) -> Change:
-        return self.store.apply(st.doc_id, self.reviewer, lambda r: actions.plan_set_attrs(r, self.scheme, span_id, attrs))
+    def set_attrs(self, st: ReviewState, span_id: str, attrs: Mapping[str, Any]) -> Change:
+        return self.store.apply(st.doc_id, self.reviewer,
+                                lambda r: actions.plan_set_attrs(r, self.scheme, span_id, attrs))
 
-    def set_status(self, doc_id: str, status: str) -> Change:
+    def set_status(self, doc_id: str, status: Status) -> Change:
         return self.store.apply(doc_id, self.reviewer, lambda r: actions.plan_set_status(r, status))
 
     def undo(self, doc_id: str) -> Change | None:

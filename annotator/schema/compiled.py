@@ -6,6 +6,7 @@ Imported on first use by :class:`annotator.schema.scheme.Scheme` (pydantic is no
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, NotRequired, Union
 
 from pydantic import ConfigDict, Field, PlainValidator, TypeAdapter, ValidationError, WithJsonSchema, create_model
@@ -13,8 +14,10 @@ from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
 from annotator.errors import ActionRefused
+from annotator.model.patterns import SPAN_ID_PATTERN
 from annotator.model.record import Record
 from annotator.model.span import Span
+from annotator.model.types import Attrs
 from annotator.schema.definition import AttrDef, LabelDef, SchemeDef, ref_attrs_of
 from annotator.schema.timex import TIMEX_PATTERN
 
@@ -27,14 +30,19 @@ def _number(value: Any) -> int | float:
     return value
 
 
+# Models and types are built from the scheme at run time: the type checker sees them as Any.
+LITERAL: Any = Literal
+TYPED_DICT: Any = TypedDict
+CREATE_MODEL: Any = create_model
+
 Number = Annotated[Any, PlainValidator(_number), WithJsonSchema({"type": "number"})]
-SpanId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
+SpanId = Annotated[str, Field(pattern=SPAN_ID_PATTERN)]
 
 
 def _attr_type(attr: AttrDef) -> Any:
     match attr.type:
         case "choice":
-            base: Any = Literal[attr.choices]  # type: ignore[valid-type]
+            base: Any = LITERAL[attr.choices]
         case "text":
             base = Annotated[str, Field(max_length=10_000)]
         case "number":
@@ -54,8 +62,8 @@ def _attr_type(attr: AttrDef) -> Any:
 
 def _attrs_type(label: LabelDef) -> type:
     fields = {a.name: _attr_type(a) for a in label.attrs}
-    td = TypedDict(f"{label.name}Attrs", fields)  # type: ignore[operator]
-    td.__pydantic_config__ = ConfigDict(extra="forbid", strict=True)  # type: ignore[attr-defined]
+    td: Any = TYPED_DICT(f"{label.name}Attrs", fields)
+    td.__pydantic_config__ = ConfigDict(extra="forbid", strict=True)
     return td
 
 
@@ -68,18 +76,19 @@ class CompiledScheme:
         self.ref_attrs = ref_attrs_of(definition)
         self.attrs_types = {lab.name: _attrs_type(lab) for lab in self.labels}
         self.span_models: dict[str, type[Span]] = {
-            lab.name: create_model(  # type: ignore[call-overload]
+            lab.name: CREATE_MODEL(
                 f"{lab.name}Span",
                 __base__=Span,
                 __doc__=lab.description or f"A {lab.name} span.",
-                label=(Literal[lab.name], ...),  # type: ignore[valid-type]
+                label=(LITERAL[lab.name], ...),
                 attrs=(self.attrs_types[lab.name], Field(default_factory=dict)),
             )
             for lab in self.labels
         }
         models = tuple(self.span_models.values())
-        span_union: Any = models[0] if len(models) == 1 else Annotated[Union[models], Field(discriminator="label")]  # type: ignore[valid-type]
-        self.record_model: type[Record] = create_model(  # type: ignore[call-overload]
+        # Union[...] of a tuple built at run time (the | operator needs the members one by one)
+        span_union: Any = models[0] if len(models) == 1 else Annotated[Union[models], Field(discriminator="label")]  # noqa: UP007
+        self.record_model: type[Record] = CREATE_MODEL(
             "Record",
             __base__=Record,
             __doc__=Record.__doc__,
@@ -88,10 +97,11 @@ class CompiledScheme:
         self.record_model.ref_attrs = self.ref_attrs
         self.record_model.scheme_name = definition.name
         self.record_model.scheme_version = definition.version
-        self.attrs_adapters = {name: TypeAdapter(t) for name, t in self.attrs_types.items()}
+        self.attrs_adapters: dict[str, TypeAdapter[Any]] = {
+            name: TypeAdapter(t) for name, t in self.attrs_types.items()}
         self.span_adapter = TypeAdapter(span_union)
 
-    def validate_attrs(self, label: str, attrs: dict[str, Any]) -> dict[str, Any]:
+    def validate_attrs(self, label: str, attrs: Mapping[str, Any]) -> Attrs:
         try:
             clean = self.attrs_adapters[label].validate_python(attrs)
         except ValidationError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from annotator.errors import SchemeError
@@ -101,7 +102,8 @@ def _attr(path: str, label: str, i: int, raw: object, label_names: set[str]) -> 
     targets: tuple[str, ...] = ()
     if kind == "choice":
         raw_choices = raw.get("choices")
-        if not isinstance(raw_choices, list) or not raw_choices or not all(isinstance(c, str) and c for c in raw_choices):
+        if not (isinstance(raw_choices, list) and raw_choices
+                and all(isinstance(c, str) and c for c in raw_choices)):
             raise _fail(path, entry, "a choice attribute needs `choices`, a non-empty list of strings")
         if len(set(raw_choices)) != len(raw_choices):
             raise _fail(path, entry, "duplicate value in `choices`")
@@ -174,9 +176,9 @@ def parse_scheme(data: dict, path: str = "<memory>") -> SchemeDef:
     return SchemeDef(name=name, version=version, labels=tuple(labels), path=path)
 
 
-def read_scheme_file(path: str | Path) -> SchemeDef:
-    """Read and check a scheme TOML file."""
-    p = Path(path)
+def read_scheme_file(path: str | Path | Traversable) -> SchemeDef:
+    """Read and check a scheme TOML file (a path, or a resource of the package)."""
+    p = Path(path) if isinstance(path, str) else path
     try:
         raw = p.read_bytes()
     except OSError as exc:

@@ -5,7 +5,7 @@ record model.
 
 It is a filter, not a second authority. Every line it accepts is one the pydantic model accepts:
 its types, choices and patterns are the same or stricter (a label with required attributes must
-carry ``attrs``; ``meta`` nested deeper than :data:`~annotator.formats.lines.MAX_DEPTH` is left
+carry ``attrs``; ``meta`` nested deeper than :data:`~annotator.files.lines.MAX_DEPTH` is left
 to the careful reader), and the record rules are the very function the model runs
 (:func:`annotator.model.rules.spans_are_clean`). A line it refuses goes to the pydantic model,
 whose verdict and messages are the ones users see. ``tests/core/test_record_decoder.py`` checks
@@ -22,8 +22,13 @@ import msgspec
 from annotator.model import patterns
 from annotator.model.hashing import checked_sha256
 from annotator.model.rules import SpanColumns, spans_are_clean
+from annotator.model.types import Decision, Status
 from annotator.schema.definition import AttrDef, LabelDef
 from annotator.schema.timex import TIMEX_PATTERN
+
+# Types are built from the scheme at run time: the type checker sees them as Any.
+LITERAL: Any = Literal
+
 
 class _Pattern:
     """A pattern of the models (:mod:`annotator.model.patterns`), checked with ``fullmatch`` in
@@ -69,7 +74,7 @@ class Attrs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class Provenance(msgspec.Struct, forbid_unknown_fields=True):
-    decision: Literal["auto_accepted", "accepted", "picked", "added"]
+    decision: Decision
     annotators: list[str] = []
 
 
@@ -82,7 +87,7 @@ class Flag(msgspec.Struct, forbid_unknown_fields=True):
 def _attr_type(attr: AttrDef) -> Any:
     match attr.type:
         case "choice":
-            base: Any = Literal[attr.choices]  # type: ignore[valid-type]
+            base: Any = LITERAL[attr.choices]
         case "text":
             base = Annotated[str, msgspec.Meta(max_length=10_000)]
         case "number":
@@ -131,14 +136,14 @@ class RecordDecoder:
         self._timex = [(lab.name, a.name) for lab in scheme.labels for a in lab.attrs if a.type == "timex"]
         self._good: dict[_Pattern, set[str]] = {p: set() for p in (ANNOTATOR, SPAN_ID, SOURCE, TIMEX)}
         spans: Any = tuple(self.span_types.values())
-        span_union = spans[0] if len(spans) == 1 else Union[spans]  # noqa: UP007 (a runtime union of types)
+        span_union: Any = spans[0] if len(spans) == 1 else Union[spans]  # noqa: UP007 (a runtime union of types)
         record = msgspec.defstruct(
             "Record",
             [("id", str), ("text", str), ("text_sha256", str), ("schema", str),
              ("schema_version", Annotated[int, msgspec.Meta(ge=1)]),
              ("meta", dict[str, Any], msgspec.field(default_factory=dict)),
              ("annotator", str | None, None),
-             ("status", Literal["todo", "in_progress", "done", "skipped"], "todo"),
+             ("status", Status, "todo"),
              ("spans", list[span_union], msgspec.field(default_factory=list)),
              ("flags", list[Flag], msgspec.field(default_factory=list)),
              ("updated_at", str | None, None)],
@@ -149,7 +154,7 @@ class RecordDecoder:
 
     def decode(self, line: bytes) -> Decoded | None:
         try:
-            rec = self._decoder.decode(line)
+            rec: Any = self._decoder.decode(line)
         except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
             return None
         cols = SpanColumns.of(rec.spans)
@@ -208,6 +213,6 @@ class RecordDecoder:
 
 def _too_deep(meta: dict[str, Any]) -> bool:
     """``meta`` nests deeper than the careful reader allows (it is the record's second level)."""
-    from annotator.formats.lines import MAX_DEPTH, depth_exceeds
+    from annotator.files.lines import MAX_DEPTH, depth_exceeds
 
     return depth_exceeds(meta, MAX_DEPTH - 1)

@@ -8,10 +8,12 @@ thread (:meth:`Scheme.compile`), never before the TUI's first paint.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from annotator.errors import ActionRefused
+from annotator.model.types import Attrs
 from annotator.schema.definition import LabelDef, SchemeDef, ref_attrs_of
 
 if TYPE_CHECKING:
@@ -77,11 +79,11 @@ class Scheme:
         """Validate one export record (a dict from JSON); raises pydantic ValidationError."""
         return self.compile().record_model.model_validate(obj)
 
-    def validate_span(self, obj: dict[str, Any]) -> Span:
+    def validate_span(self, obj: Mapping[str, Any]) -> Span:
         """Validate one span on its own (type, label, attributes); raises pydantic ValidationError."""
         return self.compile().span_adapter.validate_python(obj)
 
-    def validate_attrs(self, label: str, attrs: dict[str, Any]) -> dict[str, Any]:
+    def validate_attrs(self, label: str, attrs: Mapping[str, Any]) -> Attrs:
         """Check a label's attributes; return them without unset (None) values.
 
         Raises ActionRefused naming the first bad attribute (``attrs.NAME``)."""

@@ -3,18 +3,37 @@
 A store holds documents and, per (document, annotator), the record being annotated, plus an
 append-only log of actions from which undo and redo work. Every call that changes something is
 one durable transaction, committed before it returns.
+
+The class has two halves:
+
+- what a BACKEND implements (the abstract methods: documents, records, the action log and
+  consistent snapshots, in its own SQL). SQLite (``sqlite.py``) is one; a second backend
+  writes only these and passes the same contract tests (``tests/store/``).
+- what everything above CALLS (``load``, ``apply``, ``undo``, ``redo``, ``import_items``,
+  ``iter_records``), written once for every backend: what the log means (replay, undo/redo,
+  compaction) in ``history.py``, the rules of importing over a record in ``importer.py``.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from annotator.model.working import Op, WorkingRecord
+from annotator.model.types import ImportItem, NewDocument, Op, Status
+from annotator.model.working import WorkingRecord
+
+if TYPE_CHECKING:
+    from annotator.store.history import History
 
 Plan = Callable[[WorkingRecord], list[Op]]
+JSONText = str | bytes  # a JSON value as stored, unparsed
+EntryKind = Literal["do", "undo", "redo"]
+
+
+# -- what crosses the interface ------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +42,18 @@ class DocInfo:
 
     id: str
     position: int  # 1-based, in import order
-    status: str
+    status: Status
     spans: int
     flags: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    id: str
+    text: str
+    text_sha256: str
+    meta: JSONText
+    source: str
 
 
 @dataclass(slots=True)
@@ -46,25 +74,13 @@ class ImportSummary:
         return ", ".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
-class NewDocument:
-    """A document ready to store: validated, hashed, with where it came from."""
-
-    id: str
-    text: str
-    text_sha256: str
-    meta: dict[str, Any]
-    source: str
-
-
 @dataclass(slots=True)
 class Change:
     """What an action did: the ops applied (in order) and the record after them."""
 
     ops: list[Op]
     record: WorkingRecord
-    kind: str = "do"  # do | undo | redo
-    info: dict[str, Any] = field(default_factory=dict)
+    kind: Literal["do", "undo", "redo", "none"] = "do"
 
 
 class StoredRecord(NamedTuple):
@@ -74,12 +90,105 @@ class StoredRecord(NamedTuple):
     id: str
     text: str
     text_sha256: str
-    meta: Any
-    annotator: str
-    status: str
-    spans: Any
-    flags: Any
+    meta: JSONText
+    annotator: str | None  # None: a document nobody has a record of (exported as to do)
+    status: Status
+    spans: JSONText
+    flags: JSONText
     updated_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LogHead:
+    """Where a record's history stands: its newest log entry and the tops of its undo and redo
+    stacks. ``version`` changes with every action and every import that puts the record."""
+
+    last: int | None  # seq of the newest entry; None: no action yet
+    undo: int | None  # the entry an undo reverts
+    redo: int | None  # the entry a redo applies again
+    row: int | None  # the record row's identity; None: no record yet
+
+    @property
+    def version(self) -> tuple[int | None, int | None]:
+        return (self.last, self.row)
+
+
+@dataclass(frozen=True, slots=True)
+class BaseRecord:
+    """A record as stored at log entry ``base_seq``; the entries after it are replayed on load."""
+
+    status: Status
+    spans: JSONText
+    flags: JSONText
+    updated_at: str | None
+    base_seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One row of the action log. ``undo_head``/``redo_head``: the stack tops after it (a do
+    entry is its own undo head); ``link``: for a do entry the undo entry below it, for an undo
+    entry the redo entry below it; ``target``: the entry an undo or redo reverted or re-applied."""
+
+    kind: EntryKind
+    ops: list[Op]
+    target: int | None = None
+    undo_head: int | None = None
+    redo_head: int | None = None
+    link: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCounts:
+    """What the record row keeps beside the log (what the document list shows)."""
+
+    status: Status
+    spans: int
+    flags: int
+    updated_at: str | None
+
+
+class SnapshotRow(NamedTuple):
+    """A record in a snapshot, with how far its stored JSON lags behind its log (a tuple: one is
+    made per record of an export, and a frozen dataclass costs several times as much to make)."""
+
+    key: int
+    record: StoredRecord
+    pending: int  # log entries after base_seq, to replay
+    base_seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One of the pieces :meth:`Store.parts` cuts the documents into: opaque to everyone but the
+    store that made it (which reads ``token``)."""
+
+    token: object
+
+
+@dataclass(frozen=True, slots=True)
+class RecordQuery:
+    """Which records a snapshot yields: one annotator's or everyone's, of a status or any, of a
+    part of the documents or all; with ``untouched``, also a to-do record (no spans) for each
+    document an annotator has not touched (everyone's: each annotator who has a record in the
+    store; no annotator at all: each document once, with annotator None)."""
+
+    annotator: str | None = None
+    status: Status | None = None
+    part: Part | None = None
+    untouched: bool = False
+
+
+class Snapshot(ABC):
+    """A consistent read of the whole store: nothing written after it began is seen."""
+
+    @abstractmethod
+    def rows(self, query: RecordQuery) -> Iterator[SnapshotRow]:
+        """The records of ``query`` in document order (then annotator)."""
+
+    @abstractmethod
+    def entries_after(self, key: int, annotator: str, seq: int) -> Iterator[list[Op]]:
+        """The ops of each log entry of the record after ``seq``, in order."""
 
 
 class ImportRejected(Exception):
@@ -90,70 +199,113 @@ class ImportRejected(Exception):
         super().__init__("import rolled back")
 
 
+# -- the interface -------------------------------------------------------------------------------
+
+
 class Store(ABC):
-    path: str
+    """Documents, records, the action log and snapshots (abstract: a backend's SQL), and the
+    verbs written once above them (concrete)."""
+
+    location: str  # what messages call this store: a path, or user@host/db (never a password)
+    read_only: bool = False
+
+    def __init__(self) -> None:
+        from annotator.store.history import History
+
+        self.history: History = History(self)
+
+    # == what a backend implements ====================================================================
+
+    # -- transactions --
 
     @abstractmethod
-    def add_documents(self, docs: Iterable[NewDocument]) -> ImportSummary:
-        """Add documents in one transaction (see :meth:`import_items`)."""
+    def transaction(self, *, bulk: bool = False) -> AbstractContextManager[None]:
+        """One write transaction, committed durably on exit or rolled back on an exception;
+        ``bulk``: many rows follow (an import). Raises StoreError when the store stays busy."""
 
     @abstractmethod
-    def import_items(self, items: Iterable[tuple[NewDocument, dict[str, Any] | None]], *, replace: bool = False,
-                     accept: Callable[[], bool] = lambda: True) -> ImportSummary:
-        """Add documents, each with an annotator's validated record or None, in ONE transaction.
-
-        The same id and hash is a no-op; the same id with another text is a problem naming both
-        sources. Any problem, or ``accept()`` returning False once ``items`` is exhausted, rolls the
-        whole transaction back: the store is unchanged (InvalidData / ImportRejected is raised)."""
+    def snapshot(self) -> AbstractContextManager[Snapshot]:
+        """A consistent read of the store (its own read transaction)."""
 
     @abstractmethod
-    def documents(self, annotator: str) -> list[DocInfo]: ...
+    def close(self) -> None: ...
+
+    # -- documents --
+
+    @abstractmethod
+    def insert_document(self, doc: NewDocument, added_at: str) -> int | None:
+        """Add a document and return its key; None when its id is in the store already."""
+
+    @abstractmethod
+    def find_document(self, doc_id: str) -> tuple[int, StoredDocument] | None:
+        """The key and the stored document of ``doc_id``, if any."""
+
+    @abstractmethod
+    def doc_key(self, doc_id: str) -> int:
+        """The key of a document (StoreError naming it when there is none). Keys never change."""
+
+    @abstractmethod
+    def read_document(self, key: int) -> StoredDocument: ...
+
+    @abstractmethod
+    def documents(self, annotator: str) -> list[DocInfo]:
+        """Every document in import order, with the annotator's status and counts."""
 
     @abstractmethod
     def document_count(self) -> int: ...
 
     @abstractmethod
-    def neighbour(self, doc_id: str | None, annotator: str, direction: int, *, todo_only: bool = False) -> str | None:
-        """The next (+1) or previous (-1) document id after ``doc_id`` (None: from the edge)."""
+    def position(self, doc_id: str) -> int:
+        """1-based place of the document in import order."""
 
     @abstractmethod
-    def position(self, doc_id: str) -> int: ...
+    def neighbour(self, doc_id: str | None, annotator: str, direction: int,
+                  statuses: frozenset[Status] | None = None) -> str | None:
+        """The next (+1) or previous (-1) document id after ``doc_id`` (None: from the edge),
+        with one of ``statuses`` for the annotator when given."""
+
+    # -- records and the action log (each called inside a transaction) --
 
     @abstractmethod
-    def load(self, doc_id: str, annotator: str) -> WorkingRecord:
-        """The current record (an empty one, status todo, if the annotator has not started)."""
+    def log_head(self, key: int, annotator: str) -> LogHead:
+        """One query: where the record's history stands."""
 
     @abstractmethod
-    def apply(self, doc_id: str, annotator: str, plan: Plan) -> Change:
-        """Run ``plan`` on the fresh record inside one durable transaction and log its ops."""
+    def read_base(self, key: int, annotator: str) -> BaseRecord | None:
+        """The record as stored at its base entry; None when the annotator has no record."""
 
     @abstractmethod
-    def undo(self, doc_id: str, annotator: str) -> Change | None: ...
+    def entries_after(self, key: int, annotator: str, seq: int) -> Iterator[list[Op]]:
+        """The ops of each of the record's log entries after ``seq``, in order."""
 
     @abstractmethod
-    def redo(self, doc_id: str, annotator: str) -> Change | None: ...
+    def read_entry(self, seq: int) -> LogEntry: ...
 
     @abstractmethod
-    def iter_records(self, *, annotator: str | None = None, status: str | None = None,
-                     part: tuple[int, int] | None = None) -> Iterator[StoredRecord]:
-        """The records as stored (JSON parts unparsed), in document order, from one consistent
-        snapshot; ``part``: only the documents of one of :meth:`parts`."""
+    def last_undo_link(self, target: int) -> int | None:
+        """The ``link`` of the newest undo entry that reverted ``target`` (the redo stack below it)."""
 
     @abstractmethod
-    def iter_export(self, *, annotator: str | None = None, status: str | None = None,
-                    scheme_name: str, scheme_version: int) -> Iterator[bytes]:
-        """Native JSONL lines (without newline), streamed in document order."""
+    def append_entry(self, key: int, annotator: str, entry: LogEntry,
+                     counts: RecordCounts) -> tuple[int, int | None, int]:
+        """Append ``entry`` to the log and bring the record row's counts up to date; return the
+        entry's seq, the record row's identity (None: the record has no row yet, the caller
+        inserts it with :meth:`insert_record`) and how many entries now lag behind its JSON."""
 
     @abstractmethod
-    def parts(self, count: int) -> list[tuple[int, int]]:
-        """The documents cut into about ``count`` parts of similar size, for :meth:`iter_records`
-        in several processes (each part read in its own snapshot)."""
+    def insert_record(self, key: int, annotator: str, counts: RecordCounts, spans: JSONText, flags: JSONText,
+                      base_seq: int) -> int | None:
+        """Add a record row with its JSON as of ``base_seq``; None when the record exists."""
 
     @abstractmethod
-    def count_records(self, *, annotator: str | None = None, status: str | None = None) -> int: ...
+    def rebase(self, key: int, annotator: str, spans: JSONText, flags: JSONText, seq: int) -> None:
+        """Store the record's JSON as of entry ``seq``, which becomes its base (compaction)."""
+
+    # -- who has what --
 
     @abstractmethod
-    def annotators(self) -> list[str]: ...
+    def annotators(self) -> list[str]:
+        """Everyone with a record, sorted."""
 
     @abstractmethod
     def record_annotators(self, doc_id: str) -> list[str]:
@@ -164,13 +316,65 @@ class Store(ABC):
         """Ids of the documents someone other than ``reviewer`` has a record of, in order."""
 
     @abstractmethod
-    def stats(self) -> dict[str, Any]: ...
+    def count_records(self, query: RecordQuery) -> int: ...
+
+    # -- reading in parallel --
 
     @abstractmethod
-    def close(self) -> None: ...
+    def parts(self, count: int) -> list[Part]:
+        """The documents cut into about ``count`` parts of similar size, for reading in several
+        processes (each part read in its own snapshot)."""
+
+    @abstractmethod
+    def size_hint(self) -> int:
+        """About how many bytes the store holds (whether reading it is worth several processes)."""
+
+    # == what everything above calls (written once, for every backend) ================================
+
+    def load(self, doc_id: str, annotator: str) -> WorkingRecord:
+        """The current record (an empty one, status todo, if the annotator has not started)."""
+        return self.history.load(self.doc_key(doc_id), annotator)
+
+    def version(self, doc_id: str, annotator: str) -> tuple[int | None, int | None]:
+        """A token that changes whenever the record does (another process's action included)."""
+        return self.log_head(self.doc_key(doc_id), annotator).version
+
+    def apply(self, doc_id: str, annotator: str, plan: Plan) -> Change:
+        """Run ``plan`` on the fresh record inside one durable transaction and log its ops."""
+        return self.history.apply(doc_id, annotator, plan)
+
+    def undo(self, doc_id: str, annotator: str) -> Change | None:
+        return self.history.step(doc_id, annotator, "undo")
+
+    def redo(self, doc_id: str, annotator: str) -> Change | None:
+        return self.history.step(doc_id, annotator, "redo")
+
+    def compact(self, doc_id: str, annotator: str) -> None:
+        """Fold the record's pending log entries into its stored JSON (makes exports cheaper)."""
+        self.history.compact(doc_id, annotator)
+
+    def import_items(self, items: Iterable[ImportItem], *, replace: bool = False,
+                     accept: Callable[[], bool] = lambda: True) -> ImportSummary:
+        """Add documents, each with an annotator's validated record or None, in ONE transaction.
+
+        The same id and hash is a no-op; the same id with another text is a problem naming both
+        sources. Any problem, or ``accept()`` returning False once ``items`` is exhausted, rolls the
+        whole transaction back: the store is unchanged (InvalidData / ImportRejected is raised)."""
+        from annotator.store.importer import import_items
+
+        return import_items(self, items, replace=replace, accept=accept)
+
+    def add_documents(self, docs: Iterable[NewDocument]) -> ImportSummary:
+        return self.import_items(ImportItem(doc, None) for doc in docs)
+
+    def iter_records(self, query: RecordQuery = RecordQuery()) -> Iterator[StoredRecord]:
+        """The records of ``query`` as stored (JSON parts unparsed), in document order, from one
+        consistent snapshot (pending log entries replayed)."""
+        return self.history.iter_records(query)
 
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+

@@ -46,7 +46,8 @@ _WD = "(?:" + "|".join(WEEKDAYS) + ")"
 _DAY = r"(?:1er|premier|[12]\d|3[01]|0?[1-9])"
 _YEAR = r"(?:1[6-9]\d\d|20\d\d)"
 _PART = "(?:matinée|matin|après-midi|soirée|soir|nuit|midi|mi-journée)"
-_TIME = rf"(?:(?:[01]?\d|2[0-3]){_SP.replace('+', '*')}(?:h|heures?)(?:{_SP.replace('+', '*')}[0-5]\d)?|(?:[01]?\d|2[0-3]):[0-5]\d)"
+_SP0 = r"[ \u00a0\u202f]*"
+_TIME = rf"(?:(?:[01]?\d|2[0-3]){_SP0}(?:h|heures?)(?:{_SP0}[0-5]\d)?|(?:[01]?\d|2[0-3]):[0-5]\d)"
 _AT_TIME = rf"(?:,?{_SP}(?:à|vers|dès|aux alentours de|peu avant|peu après){_SP}(?P<{{g}}>{_TIME}))"
 _DIR = r"(?:dernière|dernier|passée|passé|prochaine|prochain|précédente|précédent|suivante|suivant|écoulée|écoulé)"
 _MOD = rf"(?:début{_SP}|fin{_SP}|mi-|courant{_SP})"
@@ -66,9 +67,11 @@ _PATTERN = rf"""
       (?:{_SP}(?P<my>{_YEAR})|{_SP}(?P<mrel>{_DIR})
        |(?P<msame>{_SP}(?:de|d')(?:{_SP})?(?:la{_SP}même{_SP}année|l'année{_SP}(?:suivante|précédente)
                     |cette{_SP}année-là)))?)
-| (?P<rel>(?P<rw>aujourd'hui|aujourd’hui|avant-hier|après-demain|hier|demain)(?:{_SP}(?:au{_SP}|dans{_SP}la{_SP})?(?P<rpart>{_PART}))?)
+| (?P<rel>(?P<rw>aujourd'hui|aujourd’hui|avant-hier|après-demain|hier|demain)
+      (?:{_SP}(?:au{_SP}|dans{_SP}la{_SP})?(?P<rpart>{_PART}))?)
 | (?P<this>(?:ce|cette|cet){_SP}(?P<tp>matinée|matin|soirée|soir|nuit|après-midi))
-| (?P<per>(?:(?P<pmod>début|fin|mi-|mi){_SP.replace('+', '*')}(?:de{_SP}la{_SP}|de{_SP}l'|du{_SP}|de{_SP}cette{_SP}|de{_SP}ce{_SP}|de{_SP}cet{_SP}|(?=cette|ce|cet)))?
+| (?P<per>(?:(?P<pmod>début|fin|mi-|mi){_SP0}
+        (?:de{_SP}la{_SP}|de{_SP}l'|du{_SP}|de{_SP}cette{_SP}|de{_SP}ce{_SP}|de{_SP}cet{_SP}|(?=cette|ce|cet)))?
       (?:(?P<pthis>cette|ce|cet){_SP}(?P<pu1>semaine|mois|année|an|{_SEASON})(?:-là)?
        |(?P<pu2>semaine|mois|année|an|{_SEASON}){_SP}(?P<pdir>{_DIR})
        |(?P<pu3>semaine|mois|année)(?=[\s,.;:)]|$)))
@@ -82,7 +85,9 @@ _PATTERN = rf"""
 _DATES = re.compile(_PATTERN, re.IGNORECASE | re.VERBOSE)
 
 #: Words before a year that make a bare four-digit number a year whatever follows it.
-_YEAR_BEFORE = frozenset(["en", "depuis", "dès", "de", "d", "à", "avant", "après", "jusqu", "jusqu'en", "entre", "et", "au", "aux", "vers", "pour", "ici", "l'an", "an", "année", "années", "courant", "fin", "début", "mi", "été", "hiver", "automne", "printemps", "saison", "exercice"])
+_YEAR_BEFORE = frozenset(["en", "depuis", "dès", "de", "d", "à", "avant", "après", "jusqu", "jusqu'en",
+    "entre", "et", "au", "aux", "vers", "pour", "ici", "l'an", "an", "année", "années", "courant", "fin",
+    "début", "mi", "été", "hiver", "automne", "printemps", "saison", "exercice"])
 _SEASON_CODE = {"printemps": "SP", "été": "SU", "automne": "FA", "hiver": "WI"}
 _WORD_BEFORE = re.compile(r"([\w']+)['’]?[\s\u00a0\u202f(]*$")
 _WORD_AFTER = re.compile(r"[\s\u00a0\u202f]*([\w'’-]+|\S)")
@@ -241,7 +246,8 @@ def _value(m: re.Match[str], ctx: _Ctx) -> str | None | bool:
     text = ctx.text
     y: int | None
     if g("num") or g("iso"):
-        y, mo, d = (int(g("ny")), int(g("nm")), int(g("nd"))) if g("num") else (int(g("iy")), int(g("im")), int(g("id")))
+        y, mo, d = ((int(g("ny")), int(g("nm")), int(g("nd"))) if g("num")
+                    else (int(g("iy")), int(g("im")), int(g("id"))))
         day = _valid_day(y, mo, d)
         if day is None:
             return False
@@ -381,7 +387,9 @@ def _value(m: re.Match[str], ctx: _Ctx) -> str | None | bool:
 # pass over words is several times faster than trying the whole pattern at every character).
 _TRIGGERS = frozenset(
     {m.rstrip(".") for m in MONTHS} | set(WEEKDAYS)
-    | frozenset(["premier", "nuit", "début", "fin", "mi", "courant", "aujourd", "avant", "après", "hier", "demain", "ce", "cette", "cet", "semaine", "mois", "année", "an", "même", "lendemain", "veille", "surlendemain", "années", "il", "printemps", "été", "automne", "hiver"])
+    | frozenset(["premier", "nuit", "début", "fin", "mi", "courant", "aujourd", "avant", "après", "hier",
+        "demain", "ce", "cette", "cet", "semaine", "mois", "année", "an", "même", "lendemain", "veille",
+        "surlendemain", "années", "il", "printemps", "été", "automne", "hiver"])
 )
 
 

@@ -90,7 +90,8 @@ class _Kept:
         self.longest = max(self.longest, s.end - s.start)
 
 
-def _settle(pool: list[tuple[int, Suggestion]], known: Sequence[KnownSpan], nesting: frozenset[str]) -> list[Suggestion]:
+def _settle(pool: list[tuple[int, Suggestion]], known: Sequence[KnownSpan],
+            nesting: frozenset[str]) -> list[Suggestion]:
     """The suggestions that survive conflicts (see the module docstring), in text order."""
     kept = _Kept(known, nesting)
     out: list[Suggestion] = []
@@ -193,6 +194,7 @@ def run_suggesters(doc: DocumentInput, suggesters: Iterable[Suggester], scheme: 
     if len(out) < len(kept):  # a refused span may have been a speaker: unset refs that point to it
         targets = {k.key for k in doc.spans} | {s.key for s in out}
         out = [s if all(not isinstance(v, SpanRef) or v.key in targets for v in s.attrs.values())
-               else s.replace_attrs({n: v for n, v in s.attrs.items() if not isinstance(v, SpanRef) or v.key in targets})
+               else s.replace_attrs({n: v for n, v in s.attrs.items()
+                                     if not isinstance(v, SpanRef) or v.key in targets})
                for s in out]
     return SuggestResult(out, refused)

@@ -17,7 +17,17 @@ PARTS_OF_DAY = {"matin": "TMO", "matinée": "TMO", "après-midi": "TAF", "soir":
 
 #: Words that are not the noun a number counts (articles, prepositions, pronouns, conjunctions,
 #: auxiliaries and a few frequent verbs and adverbs).
-FUNCTION_WORDS = frozenset(["le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "au", "aux", "à", "a", "en", "dans", "par", "pour", "sur", "sous", "avec", "sans", "chez", "vers", "contre", "entre", "et", "ou", "ni", "mais", "donc", "or", "car", "que", "qu", "qui", "quoi", "dont", "où", "ce", "cet", "cette", "ces", "se", "s", "son", "sa", "ses", "leur", "leurs", "notre", "nos", "votre", "vos", "mon", "ma", "mes", "il", "elle", "ils", "elles", "on", "nous", "vous", "je", "tu", "y", "ne", "n", "pas", "plus", "moins", "très", "trop", "aussi", "est", "sont", "était", "étaient", "sera", "seront", "serait", "seraient", "été", "être", "ai", "as", "avons", "avez", "ont", "avait", "avaient", "aura", "auront", "aurait", "auraient", "eu", "avoir", "fait", "font", "faisait", "va", "vont", "allait", "peut", "peuvent", "pouvait", "doit", "doivent", "devait", "selon", "après", "avant", "depuis", "pendant", "durant", "jusqu", "jusque", "environ", "près", "fois", "soit", "contre", "alors", "comme", "si", "tout", "tous", "toute", "toutes", "chaque", "dès", "lors", "parmi", "autour", "hors", "via", "afin", "ainsi", "encore", "déjà", "puis"])
+FUNCTION_WORDS = frozenset(["le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "au", "aux", "à", "a",
+    "en", "dans", "par", "pour", "sur", "sous", "avec", "sans", "chez", "vers", "contre", "entre", "et", "ou",
+    "ni", "mais", "donc", "or", "car", "que", "qu", "qui", "quoi", "dont", "où", "ce", "cet", "cette", "ces",
+    "se", "s", "son", "sa", "ses", "leur", "leurs", "notre", "nos", "votre", "vos", "mon", "ma", "mes", "il",
+    "elle", "ils", "elles", "on", "nous", "vous", "je", "tu", "y", "ne", "n", "pas", "plus", "moins", "très",
+    "trop", "aussi", "est", "sont", "était", "étaient", "sera", "seront", "serait", "seraient", "été", "être",
+    "ai", "as", "avons", "avez", "ont", "avait", "avaient", "aura", "auront", "aurait", "auraient", "eu",
+    "avoir", "fait", "font", "faisait", "va", "vont", "allait", "peut", "peuvent", "pouvait", "doit",
+    "doivent", "devait", "selon", "après", "avant", "depuis", "pendant", "durant", "jusqu", "jusque",
+    "environ", "près", "fois", "soit", "contre", "alors", "comme", "si", "tout", "tous", "toute", "toutes",
+    "chaque", "dès", "lors", "parmi", "autour", "hors", "via", "afin", "ainsi", "encore", "déjà", "puis"])
 
 SPEECH_STEMS = (
     "déclar", "indiqu", "affirm", "assur", "estim", "annonc", "précis", "expliqu", "soulign", "ajout", "rappel",

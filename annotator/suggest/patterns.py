@@ -10,7 +10,7 @@ bad line is reported as ``FILE:LINE: field: why``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,7 @@ _KEYS = frozenset(("label", "pattern", "id", "attrs"))
 class PatternRule:
     label: str
     pattern: str | list[dict[str, Any]]
-    attrs: dict[str, AttrValue] = field(default_factory=dict)
+    attrs: Mapping[str, AttrValue] = field(default_factory=dict)
     where: str = ""  # FILE:LINE
 
 

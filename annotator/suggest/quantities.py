@@ -53,7 +53,11 @@ def _previous_word(before: str) -> str:
     words = _LAST_WORDS.findall(tail)
     return words[-1].lower() if words else ""
 #: Words before a number that make it a name or an index, not a count.
-_NAMING = frozenset(["article", "articles", "résolution", "résolutions", "numéro", "n°", "no", "nº", "page", "pages", "chapitre", "vol", "vols", "route", "autoroute", "loi", "décret", "version", "saison", "édition", "tome", "acte", "code", "ligne", "lignes", "h", "heure", "heures", "kilomètre", "point", "points", "paragraphe", "alinéa", "annexe", "rang", "classement", "niveau", "groupe", "catégorie", "section", "salle", "chambre", "bâtiment", "porte", "rue", "avenue", "boulevard", "quai", "place"])
+_NAMING = frozenset(["article", "articles", "résolution", "résolutions", "numéro", "n°", "no", "nº", "page",
+    "pages", "chapitre", "vol", "vols", "route", "autoroute", "loi", "décret", "version", "saison", "édition",
+    "tome", "acte", "code", "ligne", "lignes", "h", "heure", "heures", "kilomètre", "point", "points",
+    "paragraphe", "alinéa", "annexe", "rang", "classement", "niveau", "groupe", "catégorie", "section",
+    "salle", "chambre", "bâtiment", "porte", "rue", "avenue", "boulevard", "quai", "place"])
 _NOT_UNITS = frozenset(MONTHS) | frozenset(WEEKDAYS) | FUNCTION_WORDS
 
 

@@ -5,18 +5,18 @@ does for review candidates."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
+from annotator.model.types import Attrs, Flag, JSONObject, RecordDict, Span, Status
 from annotator.suggest.base import SpanRef, Suggestion
 
 __all__ = ["record_with_suggestions", "resolve_refs", "span_dicts"]
 Key = tuple[int, int, str]
 
 
-def resolve_refs(s: Suggestion, ids: Mapping[Key, str]) -> tuple[dict[str, Any], list[str]]:
+def resolve_refs(s: Suggestion, ids: Mapping[Key, str]) -> tuple[Attrs, list[str]]:
     """The attributes of ``s`` for a record whose spans are ``ids`` (by start, end, label): each
     :class:`SpanRef` becomes the id of that span; also the names of refs with no such span (left unset)."""
-    attrs: dict[str, Any] = {}
+    attrs: Attrs = {}
     missing = []
     for name, value in s.attrs.items():
         if isinstance(value, SpanRef):
@@ -30,8 +30,8 @@ def resolve_refs(s: Suggestion, ids: Mapping[Key, str]) -> tuple[dict[str, Any],
     return attrs, missing
 
 
-def span_dicts(suggestions: Sequence[Suggestion], text: str, existing: Iterable[Mapping[str, Any]] = (),
-               prefix: str = "x") -> list[dict[str, Any]]:
+def span_dicts(suggestions: Sequence[Suggestion], text: str, existing: Iterable[Span] = (),
+               prefix: str = "x") -> list[Span]:
     """The suggestions as record spans, with ids ``x1``, ``x2``... not used by ``existing`` (the
     record's spans, which refs may also name)."""
     existing = list(existing)
@@ -45,7 +45,7 @@ def span_dicts(suggestions: Sequence[Suggestion], text: str, existing: Iterable[
         while f"{prefix}{n}" in taken:
             n += 1
         ids[s.key] = f"{prefix}{n}"
-    out = []
+    out: list[Span] = []
     for s in suggestions:
         attrs, _missing = resolve_refs(s, ids)
         out.append({"id": ids[s.key], "start": s.start, "end": s.end, "label": s.label,
@@ -53,13 +53,13 @@ def span_dicts(suggestions: Sequence[Suggestion], text: str, existing: Iterable[
     return out
 
 
-def record_with_suggestions(*, doc_id: str, text: str, text_sha256: str, meta: Mapping[str, Any],
-                            suggestions: Sequence[Suggestion], existing: Sequence[Mapping[str, Any]] = (),
-                            annotator: str, status: str, scheme_name: str, scheme_version: int,
-                            updated_at: str, flags: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+def record_with_suggestions(*, doc_id: str, text: str, text_sha256: str, meta: JSONObject,
+                            suggestions: Sequence[Suggestion], existing: Sequence[Span] = (),
+                            annotator: str, status: Status, scheme_name: str, scheme_version: int,
+                            updated_at: str, flags: Sequence[Flag] = ()) -> RecordDict:
     """A native record holding the document's spans (kept as they are) and the suggestions."""
-    spans = [dict(s) for s in existing] + span_dicts(suggestions, text, existing)
+    spans = [*existing, *span_dicts(suggestions, text, existing)]
     spans.sort(key=lambda s: (s["start"], -s["end"], s["label"]))
     return {"id": doc_id, "text": text, "text_sha256": text_sha256, "meta": dict(meta), "annotator": annotator,
             "status": status, "schema": scheme_name, "schema_version": scheme_version, "spans": spans,
-            "flags": [dict(f) for f in flags], "updated_at": updated_at}
+            "flags": list(flags), "updated_at": updated_at}

@@ -69,7 +69,8 @@ class SpacyModelSuggester:
         self._nlp: Any = None
         self._map: dict[str, str] = {}
         self.name = "model:" + model  # replaced by the pipeline's own name once loaded
-        self.labels: frozenset[str] = frozenset(l for l in DEFAULT_MAP.values() if l in self.scheme_labels)
+        self.labels: frozenset[str] = frozenset(lab for lab in DEFAULT_MAP.values()
+                                                  if lab in self.scheme_labels)
 
     def load(self) -> None:
         """Load the pipeline and check its labels (AnnotatorError says what is wrong)."""

@@ -178,8 +178,8 @@ def _after(ctx: Speakers, quote: Quote, previous: Candidate | None,
     return True, segment[0] if segment else None
 
 
-def _before(ctx: Speakers, quote: Quote, sentence_start: int,
-            last_person_before: Callable[[int], Candidate | None], sentence_previous: Candidate | None) -> Candidate | None:
+def _before(ctx: Speakers, quote: Quote, sentence_start: int, last_person_before: Callable[[int], Candidate | None],
+            sentence_previous: Candidate | None) -> Candidate | None:
     text = ctx.text
     back = last_person_before
     open_at = quote.open_at

@@ -38,7 +38,8 @@ UNITS = {
     "zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
     "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16,
     "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
-    "quatre-vingt": 80, "quatre-vingts": 80, "quatrevingt": 80, "septante": 70, "huitante": 80, "octante": 80, "nonante": 90,
+    "quatre-vingt": 80, "quatre-vingts": 80, "quatrevingt": 80, "septante": 70, "huitante": 80, "octante": 80,
+    "nonante": 90,
 }
 HUNDRED = {"cent": 100, "cents": 100}
 SCALES = {"mille": 1000, "million": 10**6, "millions": 10**6, "milliard": 10**9, "milliards": 10**9,
@@ -111,7 +112,7 @@ def _digits_problem(s: str) -> str:
     if "," in s and "." in s and s.rindex(".") > s.rindex(","):
         return f"{s!r}: a decimal comma comes after the thousands separators"
     seps = {c for c in s if c in "." + _SPACES}
-    if len(seps) > 1 and not ("," in s):
+    if len(seps) > 1 and "," not in s:
         return f"{s!r} mixes thousands separators (use one kind: 1 234 567 or 1.234.567)"
     if re.fullmatch(r"[\d.\u00a0\u202f\u2009 ]+(?:,\d+)?", s):
         return f"{s!r}: thousands separators must be followed by groups of exactly three digits"

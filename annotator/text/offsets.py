@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from operator import index
 
 import regex
@@ -135,6 +136,7 @@ class OffsetMap:
         bb: list[int] = []
         ce: list[int] = []
         ue: list[int] = []
+        segments: Iterable[tuple[int, int, int, int]]
         if self.unit == "cp" or text.isascii() and (self.unit != "grapheme" or "\r\n" not in text):
             segments = ()
         elif self.unit == "utf16":

@@ -239,8 +239,9 @@ def snap(text: str, start: int, end: int) -> tuple[int, int] | None:
     2. Then, repeatedly from both edges: whitespace of any kind, punctuation
        (Unicode P*, except ``% ‰ ‱ # @``), control and format characters
        (except the word characters ``_``, ZWJ, ZWNJ) are trimmed, and an
-       elision token (``d'``, ``qu'`` ...) at either edge is dropped.  Currency and other symbols are kept.  A grapheme cluster is
-       trimmed whole or kept whole (by its first character), so the result
+       elision token (``d'``, ``qu'`` ...) at either edge is dropped.  Currency and other
+       symbols are kept.  A grapheme cluster is trimmed whole or kept whole (by its first
+       character), so the result
        never splits a token.
 
     Trimming always removes edge quotes: ``« Bonjour »`` snaps to

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from textual.binding import Binding
 
 from annotator.errors import SchemeError
+from annotator.schema import Scheme
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,8 @@ SCREEN_ACTIONS: tuple[ActionDef, ...] = (
     ActionDef("next_span", ("tab",), "Focus the next span", "Spans", priority=True),
     ActionDef("previous_span", ("shift+tab",), "Focus the previous span", "Spans", priority=True),
     ActionDef("remove_span", ("delete", "backspace"), "Remove the focused span", "Spans", short="remove"),
-    ActionDef("edit_attributes", ("enter",), "Edit the focused span's attributes", "Spans", footer=True, short="attributes"),
+    ActionDef("edit_attributes", ("enter",), "Edit the focused span's attributes", "Spans", footer=True,
+              short="attributes"),
     ActionDef("pick_speaker", ("s",), "Choose the speaker of the focused quote", "Spans", short="speaker"),
     ActionDef("undo", ("ctrl+z",), "Undo", "History", footer=True, short="undo"),
     ActionDef("redo", ("ctrl+y",), "Redo", "History"),
@@ -119,7 +121,7 @@ def key_display(key: str) -> str:
     return KEY_NAMES.get(key, key)
 
 
-def tag_actions(scheme) -> tuple[ActionDef, ...]:  # type: ignore[no-untyped-def]
+def tag_actions(scheme: Scheme) -> tuple[ActionDef, ...]:
     return tuple(
         ActionDef(f"tag('{lab.name}')", (CHAR_KEYS.get(lab.key, lab.key),), f"Tag the selection as {lab.name}", "Tag",
                   footer=True, short=lab.name)
@@ -127,15 +129,15 @@ def tag_actions(scheme) -> tuple[ActionDef, ...]:  # type: ignore[no-untyped-def
     )
 
 
-def all_actions(scheme) -> tuple[ActionDef, ...]:  # type: ignore[no-untyped-def]
+def all_actions(scheme: Scheme) -> tuple[ActionDef, ...]:
     return VIEW_ACTIONS + tag_actions(scheme) + SCREEN_ACTIONS
 
 
-def review_actions(scheme) -> tuple[ActionDef, ...]:  # type: ignore[no-untyped-def]
+def review_actions(scheme: Scheme) -> tuple[ActionDef, ...]:
     return VIEW_ACTIONS + tag_actions(scheme) + REVIEW_ACTIONS
 
 
-def check_hotkeys(scheme) -> None:  # type: ignore[no-untyped-def]
+def check_hotkeys(scheme: Scheme) -> None:
     """Refuse a scheme whose hotkeys collide with the tool's own keys (annotate or review)."""
     taken: dict[str, str] = {}
     for a in VIEW_ACTIONS + SCREEN_ACTIONS + REVIEW_ACTIONS:

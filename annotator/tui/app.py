@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 
 from annotator.schema import Scheme
 from annotator.session import Session
@@ -20,7 +20,8 @@ class ActionCommands(Provider):
     """Every action of the registry in the command palette (ctrl+p)."""
 
     def _actions(self) -> list[ActionDef]:
-        return [a for a in self.app.registry if a.palette]  # type: ignore[attr-defined]
+        app = self.app
+        return [a for a in app.registry if a.palette] if isinstance(app, AnnotatorApp) else []
 
     def _run(self, action: str) -> None:
         target = self.screen
@@ -38,7 +39,8 @@ class ActionCommands(Provider):
         for a in self._actions():
             score = matcher.match(a.description)
             if score > 0:
-                yield Hit(score, matcher.highlight(a.description), partial(self._run, a.action), help=f"key: {a.key_text}")
+                yield Hit(score, matcher.highlight(a.description), partial(self._run, a.action),
+                          help=f"key: {a.key_text}")
 
 
 class AnnotatorApp(App[None]):
@@ -47,31 +49,31 @@ class AnnotatorApp(App[None]):
     COMMANDS = App.COMMANDS | {ActionCommands}
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, session: Any, doc_id: str, registry: tuple[ActionDef, ...], screen_cls: type):
+    def __init__(self, first_screen: Screen[None], registry: tuple[ActionDef, ...]):
         super().__init__()
-        self.session = session  # a Session (annotate) or a ReviewSession (review)
-        self.first_doc = doc_id
+        self.first_screen = first_screen
         self.registry = registry
-        self.screen_cls = screen_cls
 
     def on_mount(self) -> None:
-        self.push_screen(self.screen_cls(self.session, self.first_doc))
+        self.push_screen(self.first_screen)
 
 
 def build_app(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = None) -> AnnotatorApp:
     """The app on ``doc_id`` (default: the first document still to do, else the first)."""
     check_hotkeys(scheme)
     registry = all_actions(scheme)
-    screen_cls: Any = type("AnnotateScreen", (AnnotateScreen,), {"BINDINGS": bindings(registry, "screen"), "__module__": AnnotateScreen.__module__})
+    screen_cls = type("AnnotateScreen", (AnnotateScreen,), {"BINDINGS": bindings(registry, "screen"),
+                                                            "__module__": AnnotateScreen.__module__})
+    session = Session(store, scheme, annotator)
     if doc_id is None:
-        doc_id = store.neighbour(None, annotator, 1, todo_only=True) or store.neighbour(None, annotator, 1)
+        doc_id = session.first_document()
     else:
-        store.position(doc_id)  # raises a clear StoreError for an unknown id
+        session.position(doc_id)  # raises a clear StoreError for an unknown id
     if doc_id is None:
         from annotator.errors import AnnotatorError
 
         raise AnnotatorError("the store holds no document")
-    return AnnotatorApp(Session(store, scheme, annotator), doc_id, registry, screen_cls)
+    return AnnotatorApp(screen_cls(session, scheme, doc_id), registry)
 
 
 def build_review_app(store: Store, scheme: Scheme, reviewer: str, doc_id: str | None = None,
@@ -84,18 +86,16 @@ def build_review_app(store: Store, scheme: Scheme, reviewer: str, doc_id: str | 
 
     check_hotkeys(scheme)
     registry = review_actions(scheme)
-    screen_cls: Any = type("ReviewScreen", (ReviewScreen,), {"BINDINGS": bindings(registry, "screen"),
-                                                             "__module__": ReviewScreen.__module__})
+    screen_cls = type("ReviewScreen", (ReviewScreen,), {"BINDINGS": bindings(registry, "screen"),
+                                                        "__module__": ReviewScreen.__module__})
     session = ReviewSession(store, scheme, reviewer, min_agree)
-    docs = session.documents()
-    if not docs:
-        raise AnnotatorError("nothing to review: no document has another annotator's record")
     if doc_id is None:
-        status = {d.id: d.status for d in store.documents(reviewer)}
-        doc_id = next((d for d in docs if status.get(d) != "done"), docs[0])
-    elif doc_id not in docs:
+        doc_id = session.first_document()
+        if doc_id is None:
+            raise AnnotatorError("nothing to review: no document has another annotator's record")
+    elif not session.position(doc_id):
         raise AnnotatorError(f"document {doc_id!r} has no record of anyone but {reviewer!r}")
-    return AnnotatorApp(session, doc_id, registry, screen_cls)
+    return AnnotatorApp(screen_cls(session, scheme, doc_id), registry)
 
 
 def run_tui(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = None) -> int:

@@ -3,13 +3,13 @@ nervaluate as an independent implementation."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import numpy as np
-
 from annotator.agreement.f1 import PairCounts, Tally
+from annotator.agreement.figures import LabelF1
 from annotator.agreement.matching import match
 from annotator.agreement.spans import Mark
 
@@ -95,35 +95,36 @@ def test_f1_worked_by_hand():
     b = [M(0, 5), M(10, 14, "DATE"), M(50, 52, "ACTOR")]
     c = counts(a, b)
     e = c.figures("exact", LABELS)
-    assert (e["f1"], e["precision"], e["recall"]) == pytest.approx((1 / 3, 1 / 3, 1 / 3))
-    assert e["per_label"]["ACTOR"] == pytest.approx({"f1": 2 / 3, "precision": 1 / 2, "recall": 1.0})
-    assert e["per_label"]["DATE"] == {"f1": 0.0, "precision": 0.0, "recall": 0.0}
-    assert e["per_label"]["QUOTE"] == {"f1": 0.0, "precision": None, "recall": 0.0}
+    assert (e.f1, e.precision, e.recall) == pytest.approx((1 / 3, 1 / 3, 1 / 3))
+    actor = e.per_label["ACTOR"]
+    assert (actor.f1, actor.precision, actor.recall) == pytest.approx((2 / 3, 1 / 2, 1.0))
+    assert e.per_label["DATE"] == LabelF1(f1=0.0, precision=0.0, recall=0.0)
+    assert e.per_label["QUOTE"] == LabelF1(f1=0.0, precision=None, recall=0.0)
     p = c.figures("partial", LABELS)
-    assert (p["f1"], p["precision"], p["recall"]) == pytest.approx((2 / 3, 2 / 3, 2 / 3))
-    assert p["per_label"]["DATE"] == {"f1": 1.0, "precision": 1.0, "recall": 1.0}
+    assert (p.f1, p.precision, p.recall) == pytest.approx((2 / 3, 2 / 3, 2 / 3))
+    assert p.per_label["DATE"] == LabelF1(f1=1.0, precision=1.0, recall=1.0)
 
 
 def test_direction_precision_is_against_b():
     a = [M(0, 5), M(10, 15)]
     b = [M(0, 5)]
     e = counts(a, b).figures("exact", LABELS)
-    assert (e["precision"], e["recall"]) == (1.0, 0.5)
+    assert (e.precision, e.recall) == (1.0, 0.5)
     e = counts(b, a).figures("exact", LABELS)
-    assert (e["precision"], e["recall"]) == (0.5, 1.0)
+    assert (e.precision, e.recall) == (0.5, 1.0)
 
 
 def test_no_spans_on_either_side_is_undefined():
-    assert counts([], []).figures("exact", LABELS)["f1"] is None
-    assert Tally().figures() == {"f1": None, "precision": None, "recall": None}
+    assert counts([], []).figures("exact", LABELS).f1 is None
+    assert Tally().figures() == LabelF1(f1=None, precision=None, recall=None)
     one_sided = counts([M(0, 5)], []).figures("partial", LABELS)
-    assert one_sided["f1"] == 0.0 and one_sided["precision"] is None and one_sided["recall"] == 0.0
+    assert one_sided.f1 == 0.0 and one_sided.precision is None and one_sided.recall == 0.0
 
 
 def test_counts_add_over_documents():
     c = counts_over([([M(0, 5)], [M(0, 5)]), ([M(0, 5), M(7, 9)], [])])
     assert c.tally("exact") == Tally(3, 1, 1)
-    assert c.figures("exact", ["ACTOR"])["f1"] == pytest.approx(2 * 1 / 4)
+    assert c.figures("exact", ["ACTOR"]).f1 == pytest.approx(2 * 1 / 4)
 
 
 # -- properties ----------------------------------------------------------------------------------
@@ -210,18 +211,18 @@ def test_against_nervaluate(docs):
     theirs = _nervaluate([a for a, _ in docs], [b for _, b in docs])
     strict = theirs["overall"]["strict"]
     assert strict.correct == c.tally("exact").matched
-    if ours_exact["f1"] is not None:
-        assert ours_exact["f1"] == pytest.approx(strict.f1)
-    if ours_exact["precision"] is not None:
-        assert ours_exact["precision"] == pytest.approx(strict.precision)
-    if ours_exact["recall"] is not None:
-        assert ours_exact["recall"] == pytest.approx(strict.recall)
+    if ours_exact.f1 is not None:
+        assert ours_exact.f1 == pytest.approx(strict.f1)
+    if ours_exact.precision is not None:
+        assert ours_exact.precision == pytest.approx(strict.precision)
+    if ours_exact.recall is not None:
+        assert ours_exact.recall == pytest.approx(strict.recall)
     if all(_unambiguous(a, b) for a, b in docs):
         for label, per in theirs["entities"].items():
             ent = per["ent_type"]
             assert ent.correct == c.tally("partial", CODE[label]).matched
-            if ours_partial["per_label"][label]["f1"] is not None:
-                assert ours_partial["per_label"][label]["f1"] == pytest.approx(ent.f1)
+            if ours_partial.label_f1(label) is not None:
+                assert ours_partial.label_f1(label) == pytest.approx(ent.f1)
 
 
 def test_against_nervaluate_fixed_case():
@@ -229,5 +230,5 @@ def test_against_nervaluate_fixed_case():
     b = [M(0, 5), M(10, 14, "DATE"), M(50, 52, "ACTOR")]
     theirs = _nervaluate([a], [b])
     c = counts(a, b)
-    assert theirs["overall"]["strict"].f1 == pytest.approx(c.figures("exact", LABELS)["f1"])
-    assert theirs["entities"]["DATE"]["ent_type"].f1 == pytest.approx(c.figures("partial", LABELS)["per_label"]["DATE"]["f1"])
+    assert theirs["overall"]["strict"].f1 == pytest.approx(c.figures("exact", LABELS).f1)
+    assert theirs["entities"]["DATE"]["ent_type"].f1 == pytest.approx(c.figures("partial", LABELS).label_f1("DATE"))

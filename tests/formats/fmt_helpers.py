@@ -8,7 +8,7 @@ from typing import Any
 
 from annotator.formats import registry
 from annotator.formats.common import Options
-from annotator.formats.problems import ProblemLog
+from annotator.errors import ProblemLog
 from annotator.model.document import text_sha256
 from annotator.schema import load_scheme
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.formats import registry
-from annotator.formats.problems import ProblemLog
+from annotator.errors import ProblemLog
 from tests.formats.fmt_helpers import SCHEME, options
 
 scalars = st.none() | st.booleans() | st.integers(-3, 40) | st.sampled_from(["", "ACTOR", "QUOTE", "speaker", "x", "T1", "r1"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from annotator.formats import brat
-from annotator.formats.problems import ProblemLog
+from annotator.errors import ProblemLog
 from tests.formats.fmt_helpers import SCHEME, options, record, sample_records, same_records, span, write_read
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from annotator.formats import conll
 from annotator.formats.common import LossyExport
-from annotator.formats.problems import ProblemLog
+from annotator.errors import ProblemLog
 from tests.formats.fmt_helpers import SCHEME, options, record, sample_records, span
 
 

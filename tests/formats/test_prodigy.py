@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 
 from annotator.formats import prodigy
-from annotator.formats.problems import ProblemLog
+from annotator.errors import ProblemLog
 from tests.formats.fmt_helpers import SCHEME, TRICKY, options, record, sample_records, same_records, span, write_read
 
 

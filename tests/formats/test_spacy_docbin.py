@@ -55,7 +55,7 @@ def test_foreign_docbin_without_user_data(tmp_path):
     DocBin(docs=[doc]).to_disk(tmp_path / "f.spacy")
     from annotator.formats.common import known_names
     from annotator.formats.labelmap import LabelMap
-    from annotator.formats.problems import ProblemLog
+    from annotator.errors import ProblemLog
 
     log = ProblemLog()
     items = list(spacy_docbin.read(str(tmp_path / "f.spacy"), SCHEME, options(), log))
@@ -71,7 +71,7 @@ def test_foreign_docbin_without_user_data(tmp_path):
 
 
 def test_not_a_docbin(tmp_path):
-    from annotator.formats.problems import ProblemLog
+    from annotator.errors import ProblemLog
 
     (tmp_path / "x.spacy").write_bytes(b"garbage")
     log = ProblemLog()

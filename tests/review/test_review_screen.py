@@ -11,7 +11,8 @@ import pytest
 from annotator.model import text_sha256
 from annotator.review.session import ReviewSession
 from annotator.session import Session
-from annotator.store import NewDocument, open_store
+from annotator.model.types import NewDocument
+from annotator.store import open_store
 from annotator.tui.app import build_review_app
 from tests.conftest import ANNOTATOR, SCHEME_PATH
 from tests.tui.helpers import SCHEME, screen_text

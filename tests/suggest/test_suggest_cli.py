@@ -15,7 +15,8 @@ ARTICLE = ("date 2019-03-07\nLe président Peter Mutharika a parlé mardi. « Le
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run(check=False, args=[*ANNOTATOR, "suggest", *args, "--schema", str(SCHEME_PATH)], capture_output=True,
+    return subprocess.run(check=False, args=[*ANNOTATOR, "suggest", *args, "--schema", str(SCHEME_PATH)],
+                          capture_output=True,
                           text=True, cwd=cwd)
 
 
@@ -38,7 +39,8 @@ def test_out_is_required(tmp_path):
     proc = run(str(tmp_path))
     assert proc.returncode == 2
     assert "--out" in proc.stderr and "Traceback" not in proc.stderr
-    assert "not available yet" in subprocess.run(check=False, args=[*ANNOTATOR, "suggest", "--help"], capture_output=True, text=True).stdout
+    assert "not available yet" in subprocess.run(check=False, args=[*ANNOTATOR, "suggest", "--help"],
+                                                 capture_output=True, text=True).stdout
 
 
 def test_records_from_text_files_and_records(tmp_path):
@@ -69,7 +71,8 @@ def test_records_from_text_files_and_records(tmp_path):
                            ("ACTOR", "Lola Castro", {"kind": "person"}, "gazetteer")]
     assert b["annotator"] == "alice" and b["status"] == "done"
     assert "suggested 9 span(s) in 2 document(s)" in proc.stderr
-    proc = subprocess.run(check=False, args=[*ANNOTATOR, "validate", str(out), "--schema", str(SCHEME_PATH)], capture_output=True, text=True)
+    proc = subprocess.run(check=False, args=[*ANNOTATOR, "validate", str(out), "--schema", str(SCHEME_PATH)],
+                          capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout
 
 

@@ -116,10 +116,12 @@ def test_records_resolve_speakers_to_span_ids(scheme):
     existing = [{"id": "x1", "start": TEXT.index("juin"), "end": TEXT.index("juin") + 9, "label": "DATE",
                  "text": "juin 2014", "attrs": {}, "source": "manual"}]
     spans = span_dicts([actor, quote], TEXT, existing)
-    assert [(s["id"], s["attrs"]) for s in spans] == [("x2", {"kind": "person"}), ("x3", {"mode": "direct", "speaker": "x2"})]
+    assert [(s["id"], s["attrs"]) for s in spans] == [("x2", {"kind": "person"}), ("x3", {"mode": "direct",
+                                                                                          "speaker": "x2"})]
     from annotator.model import text_sha256
 
-    rec = record_with_suggestions(doc_id="d", text=TEXT, text_sha256=text_sha256(TEXT), meta={}, suggestions=[actor, quote],
+    rec = record_with_suggestions(doc_id="d", text=TEXT, text_sha256=text_sha256(TEXT), meta={},
+                                  suggestions=[actor, quote],
                                   existing=existing, annotator="suggest", status="in_progress", scheme_name="news",
                                   scheme_version=1, updated_at="2026-01-01T00:00:00.000Z")
     scheme.validate_record(rec)
@@ -152,7 +154,8 @@ def test_the_suggest_package_imports_neither_textual_nor_spacy():
             "from annotator.suggest import DocumentInput, rule_suggesters\n"
             "[s.suggest(DocumentInput('Le 3 avril 2018, « oui », a dit X.'), []) for s in rule_suggesters()]\n"
             "import sys\nprint(' '.join(sorted(sys.modules)))")
-    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
+    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True).stdout.split())
     assert not {m for m in loaded if m.split(".")[0] in ("textual", "spacy", "pydantic")}
 
 

@@ -15,7 +15,8 @@ def quantities(text: str) -> list[tuple[str, int | float | None, str | None, boo
 
 @pytest.mark.parametrize("text,expected", [
     ("La coalition qui compte 75 membres", [("75 membres", 75, "membres", False)]),
-    ("29.307 raids aériens et 2.136 civils", [("29.307 raids", 29307, "raids", False), ("2.136 civils", 2136, "civils", False)]),
+    ("29.307 raids aériens et 2.136 civils", [("29.307 raids", 29307, "raids", False), ("2.136 civils", 2136,
+                                                                                        "civils", False)]),
     (f"1{NBSP}200 soldats, 1{NNBSP}200 soldats, 1 200 soldats", [(f"1{NBSP}200 soldats", 1200, "soldats", False),
                                                                   (f"1{NNBSP}200 soldats", 1200, "soldats", False),
                                                                   ("1 200 soldats", 1200, "soldats", False)]),
@@ -43,4 +44,5 @@ def test_not_quantities(text):
 
 
 def test_an_elided_article_after_the_number_is_not_a_unit():
-    assert quantities("ils étaient 300 à l'arrivée, 12 l'an passé") == [("300", 300, None, False), ("12", 12, None, False)]
+    assert quantities("ils étaient 300 à l'arrivée, 12 l'an passé") == [("300", 300, None, False), ("12", 12,
+                                                                                                    None, False)]

@@ -56,7 +56,8 @@ def test_speaker_after_the_quote():
     text = ("\"Le quartier général a été désactivé\", a indiqué un communiqué du Commandement de la coalition. "
             "\"Les forces ne seront plus sur le terrain\", a également précisé la même source. \"La coalition "
             "reste engagée\", a précisé de son côté l'émissaire américain en Irak Brett Mc Gurk, dans un tweet.")
-    got = speakers(text, ("Commandement de la coalition", "organization"), ("Irak", "state"), ("Brett Mc Gurk", "person"))
+    got = speakers(text, ("Commandement de la coalition", "organization"), ("Irak", "state"), ("Brett Mc Gurk",
+                                                                                               "person"))
     assert got == [("Le quartier général", "Commandement de la coalition"),
                    ("Les forces ne seront", "Commandement de la coalition"),
                    ("La coalition reste e", "Brett Mc Gurk")]

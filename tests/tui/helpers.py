@@ -10,7 +10,8 @@ from rich.console import Console
 from annotator.importing import import_sources
 from annotator.model import text_sha256
 from annotator.schema import load_scheme
-from annotator.store import NewDocument, open_store
+from annotator.model.types import NewDocument
+from annotator.store import open_store
 from annotator.tui.app import build_app
 
 ROOT = Path(__file__).resolve().parents[2]

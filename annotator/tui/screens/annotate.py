@@ -7,6 +7,7 @@ after a restart the screen is the same.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,21 +16,23 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
-from annotator.model.working import Op, WorkingRecord
+from annotator.model.types import Op, Span
+from annotator.model.working import WorkingRecord
+from annotator.schema import Scheme
 from annotator.session import Session
 from annotator.store.base import Change
 from annotator.text.sanitize import display_line
 from annotator.text.words import snap, word_at
+from annotator.tui.screens.editing import EditingScreen
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.attr_panel import AttrPanel
-from annotator.tui.screens.editing import EditingScreen
 from annotator.tui.widgets.doc_header import DocHeader
 from annotator.tui.widgets.find_bar import FindBar, find_all, next_match
 from annotator.tui.widgets.span_index import ViewSpan
 from annotator.tui.widgets.span_list import SpanList
 
 
-def view_span(span: dict[str, Any]) -> ViewSpan:
+def view_span(span: Span) -> ViewSpan:
     return ViewSpan(span["id"], span["start"], span["end"], span["label"])
 
 
@@ -53,18 +56,27 @@ class AnnotateScreen(EditingScreen):
 
     CSS_PATH = Path(__file__).with_name("annotate.tcss")
 
-    def __init__(self, session: Session, doc_id: str) -> None:
-        super().__init__()
+    def __init__(self, session: Session, scheme: Scheme, doc_id: str) -> None:
+        super().__init__(scheme)
         self.session = session
-        self.scheme = session.scheme
         self.doc_id = doc_id
-        self.record: WorkingRecord | None = None
+        self._record: WorkingRecord | None = None
         self.focused_span_id: str | None = None
         self.snap_on = True
         self.matches: list[tuple[int, int]] = []
-        self.total = session.store.document_count()
+        self.total = session.document_count()
 
     # -- layout and documents ---------------------------------------------------------------------
+
+    @property
+    def record(self) -> WorkingRecord:
+        """The open document's record (there is one from the first mount on)."""
+        assert self._record is not None, "no document is open"
+        return self._record
+
+    @record.setter
+    def record(self, rec: WorkingRecord) -> None:
+        self._record = rec
 
     def compose(self) -> ComposeResult:
         colors = {lab.name: lab.color for lab in self.scheme.labels}
@@ -101,7 +113,7 @@ class AnnotateScreen(EditingScreen):
         self.view.load(rec.text, [view_span(s) for s in rec.spans.values()])
         self.view.snap = self.snap_on
         self.span_list.set_spans(rec.spans.values())
-        self.header.show(doc_id=doc_id, position=self.session.store.position(doc_id), total=self.total,
+        self.header.show(doc_id=doc_id, position=self.session.position(doc_id), total=self.total,
                          status=rec.status, annotator=self.session.annotator, flags=len(rec.flags), snap=self.snap_on)
         self._show_focused()
         self.view.focus()
@@ -119,18 +131,17 @@ class AnnotateScreen(EditingScreen):
         """Repaint what the ops changed (only those rows and panel entries)."""
         self.record = rec
         for op in ops:
-            kind = op["op"]
-            if kind == "add_span":
+            if op["op"] == "add_span":
                 span = op["span"]
                 self.view.add_span(view_span(span))
                 self.span_list.upsert(span)
-            elif kind == "remove_span":
+            elif op["op"] == "remove_span":
                 sid = op["span"]["id"]
                 self.view.remove_span(sid)
-                self.span_list.remove(sid)
+                self.span_list.remove_span(sid)
                 if self.focused_span_id == sid:
                     self.focused_span_id = None
-            elif kind == "set_attrs" and op["id"] in rec.spans:
+            elif op["op"] == "set_attrs" and op["id"] in rec.spans:
                 self.span_list.upsert(rec.spans[op["id"]])
         self.header.show(status=rec.status, flags=len(rec.flags))
         self._show_focused()
@@ -142,11 +153,11 @@ class AnnotateScreen(EditingScreen):
 
     def _show_focused(self) -> None:
         rec = self.record
-        span = rec.spans.get(self.focused_span_id) if (rec and self.focused_span_id) else None
+        span = rec.spans.get(self.focused_span_id) if self.focused_span_id else None
         if span is None:
             self.focused_span_id = None
         self.span_list.mark(self.focused_span_id)
-        self.query_one("#attrs", AttrPanel).show_span(span, rec.spans if rec else {})
+        self.query_one("#attrs", AttrPanel).show_span(span, rec.spans)
 
     # -- tagging and spans ------------------------------------------------------------------------
 
@@ -186,8 +197,8 @@ class AnnotateScreen(EditingScreen):
     def action_previous_span(self) -> None:
         self._step_span(-1)
 
-    def _need_focus(self) -> dict[str, Any] | None:
-        span = self.record.spans.get(self.focused_span_id) if (self.record and self.focused_span_id) else None
+    def _need_focus(self) -> Span | None:
+        span = self.record.spans.get(self.focused_span_id) if self.focused_span_id else None
         if span is None:
             self.notify("Focus a span first: tab / shift+tab, or choose one in the list.", severity="warning")
         return span
@@ -197,7 +208,7 @@ class AnnotateScreen(EditingScreen):
         if span is not None:
             self._run(self.session.remove_span, span["id"])
 
-    def _set_attrs(self, span_id: str, attrs: dict[str, Any]) -> Change:
+    def _set_attrs(self, span_id: str, attrs: Mapping[str, Any]) -> Change:
         return self.session.set_attrs(self.doc_id, span_id, attrs)
 
     def action_edit_attributes(self) -> None:
@@ -238,15 +249,13 @@ class AnnotateScreen(EditingScreen):
             self.open_document(doc_id)
 
     def action_next_document(self) -> None:
-        self._go(self.session.store.neighbour(self.doc_id, self.session.annotator, 1), "This is the last document.")
+        self._go(self.session.neighbour(self.doc_id, 1), "This is the last document.")
 
     def action_previous_document(self) -> None:
-        self._go(self.session.store.neighbour(self.doc_id, self.session.annotator, -1), "This is the first document.")
+        self._go(self.session.neighbour(self.doc_id, -1), "This is the first document.")
 
     def action_next_todo(self) -> None:
-        store, who = self.session.store, self.session.annotator
-        target = store.neighbour(self.doc_id, who, 1, todo_only=True) or store.neighbour(None, who, 1, todo_only=True)
-        self._go(target if target != self.doc_id else None, "No other document is still to do.")
+        self._go(self.session.next_todo(self.doc_id), "No other document is still to do.")
 
     def action_mark_done(self) -> None:
         if self._run(self.session.set_status, "done", quiet=True) is None and self.record.status != "done":
@@ -260,7 +269,7 @@ class AnnotateScreen(EditingScreen):
             if doc_id:
                 self.open_document(doc_id)
 
-        self.app.push_screen(DocListScreen(self.session.store, self.session.annotator, self.doc_id), chosen)
+        self.app.push_screen(DocListScreen(self.session.documents, self.doc_id), chosen)
 
     def action_flag(self) -> None:
         from annotator.tui.screens.flag_input import FlagInput

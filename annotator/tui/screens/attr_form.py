@@ -6,7 +6,7 @@ validation message under its field and nothing is saved. Escape cancels.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
+from annotator.model.types import Span
 from annotator.schema.definition import AttrDef
 from annotator.text.sanitize import display_line
 
@@ -43,7 +44,7 @@ def parse_number(raw: str) -> Any:
 class AttrForm(ModalScreen[bool]):
     BINDINGS: ClassVar = [Binding("escape", "dismiss(False)", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
-    def __init__(self, span: dict[str, Any], attrs: tuple[AttrDef, ...], spans: dict[str, dict[str, Any]],
+    def __init__(self, span: Span, attrs: tuple[AttrDef, ...], spans: Mapping[str, Span],
                  save: SaveFn) -> None:
         super().__init__()
         self.span = span
@@ -77,7 +78,8 @@ class AttrForm(ModalScreen[bool]):
             options = [(Text(display_line(f"{s['text'][:50]}  [{s['id']}]")), s["id"]) for s in
                        sorted(self.spans.values(), key=lambda s: s["start"]) if s["label"] in a.targets]
             return Select(options, value=value if value is not None else Select.NULL, id=fid, prompt="(unset)")
-        placeholder = {"timex": "e.g. 2014-08, 2018-04-26, 2018-W17, PRESENT_REF", "number": "e.g. 75 or 2,5"}.get(a.type, "")
+        placeholders = {"timex": "e.g. 2014-08, 2018-04-26, 2018-W17, PRESENT_REF", "number": "e.g. 75 or 2,5"}
+        placeholder = placeholders.get(a.type, "")
         return Input(value="" if value is None else str(value), placeholder=placeholder, id=fid)
 
     def on_mount(self) -> None:
@@ -91,7 +93,7 @@ class AttrForm(ModalScreen[bool]):
             if isinstance(w, Select):
                 v = w.value
                 out[a.name] = None if v is Select.NULL else v
-            else:
+            elif isinstance(w, Input):
                 raw = w.value
                 if a.type == "number":
                     out[a.name] = parse_number(raw)

@@ -3,6 +3,7 @@ typing; Enter opens one. Rows are drawn on demand, so a corpus of 100,000 docume
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.style import Style
@@ -14,7 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from annotator.store.base import DocInfo, Store
+from annotator.store.base import DocInfo
 from annotator.text.sanitize import display_line
 from annotator.tui.widgets.doc_header import STATUS_STYLE
 from annotator.tui.widgets.row_list import RowList, row
@@ -26,10 +27,9 @@ class DocListScreen(ModalScreen[str | None]):
         Binding("down", "focus_list", "List", show=False),
     ]
 
-    def __init__(self, store: Store, annotator: str, current: str | None) -> None:
+    def __init__(self, documents: Callable[[], list[DocInfo]], current: str | None) -> None:
         super().__init__()
-        self.store = store
-        self.annotator = annotator
+        self.documents = documents  # the session's list (may be long: read off the event loop)
         self.current = current
         self.docs: list[DocInfo] = []
         self.shown: list[DocInfo] = []
@@ -47,7 +47,7 @@ class DocListScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:
-        docs = self.store.documents(self.annotator)  # may be long: off the event loop
+        docs = self.documents()
         self.app.call_from_thread(self._loaded, docs)
 
     def _loaded(self, docs: list[DocInfo]) -> None:

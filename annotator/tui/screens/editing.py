@@ -4,26 +4,32 @@ save indicator, the attribute form, the speaker picker, and the help screen."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 from textual.screen import Screen
 
 from annotator.errors import ActionRefused, AnnotatorError
+from annotator.model.types import Attrs, Span
+from annotator.schema import Scheme
 from annotator.store.base import Change
 from annotator.text.sanitize import display_line
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.doc_header import DocHeader
 
 # set_attrs(span_id, attrs) -> the Change; raises ActionRefused / AnnotatorError like every verb
-SetAttrs = Callable[[str, dict[str, Any]], Change]
+SetAttrs = Callable[[str, Mapping[str, Any]], Change]
 
 
 class EditingScreen(Screen[None]):
     """A screen that edits one record through the store (subclasses repaint in ``after_change``)."""
 
     AUTO_FOCUS = "#article"
+
+    def __init__(self, scheme: Scheme) -> None:
+        super().__init__()
+        self.scheme = scheme
 
     @property
     def view(self) -> ArticleView:
@@ -68,10 +74,10 @@ class EditingScreen(Screen[None]):
             self.after_change(change)
         return change
 
-    def open_attr_form(self, span: dict[str, Any], spans: dict[str, dict[str, Any]], set_attrs: SetAttrs) -> None:
+    def open_attr_form(self, span: Span, spans: dict[str, Span], set_attrs: SetAttrs) -> None:
         from annotator.tui.screens.attr_form import AttrForm
 
-        def save(attrs: dict[str, Any]) -> tuple[str | None, str] | None:
+        def save(attrs: Attrs) -> tuple[str | None, str] | None:
             try:
                 change = set_attrs(span["id"], attrs)
             except ActionRefused as exc:
@@ -84,12 +90,10 @@ class EditingScreen(Screen[None]):
                 self.after_change(change)
             return None
 
-        scheme = self.app.session.scheme  # type: ignore[attr-defined]
-        self.app.push_screen(AttrForm(span, scheme.by_name[span["label"]].attrs, spans, save))
+        self.app.push_screen(AttrForm(span, self.scheme.by_name[span["label"]].attrs, spans, save))
 
-    def open_speaker_picker(self, span: dict[str, Any], spans: dict[str, dict[str, Any]], set_attrs: SetAttrs) -> None:
-        scheme = self.app.session.scheme  # type: ignore[attr-defined]
-        refs = scheme.ref_attrs.get(span["label"])
+    def open_speaker_picker(self, span: Span, spans: dict[str, Span], set_attrs: SetAttrs) -> None:
+        refs = self.scheme.ref_attrs.get(span["label"])
         if not refs:
             self.notify(f"A {span['label']} has no speaker: focus a quote.", severity="warning")
             return
@@ -105,6 +109,8 @@ class EditingScreen(Screen[None]):
         self.app.push_screen(SpeakerPicker(span, spans, targets), chosen)
 
     def action_help(self) -> None:
+        from annotator.tui.app import AnnotatorApp
         from annotator.tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.app.registry))  # type: ignore[attr-defined]
+        if isinstance(self.app, AnnotatorApp):
+            self.app.push_screen(HelpScreen(self.app.registry))

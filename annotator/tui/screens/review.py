@@ -8,6 +8,7 @@ undoable action on the reviewer's record; the screen then reloads the document's
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
 from annotator.errors import AnnotatorError
+from annotator.model.types import Span
 from annotator.review.merge import Candidate
 from annotator.review.session import ReviewSession, ReviewState
+from annotator.schema import Scheme
 from annotator.store.base import Change
 from annotator.text.sanitize import display_line
 from annotator.tui.screens.annotate import range_to_tag
@@ -43,24 +46,41 @@ class Item:
 
     __slots__ = ("candidate", "span", "view_id", "disputed")
 
-    def __init__(self, view_id: str, candidate: Candidate | None = None, span: dict[str, Any] | None = None,
+    def __init__(self, view_id: str, candidate: Candidate | None = None, span: Span | None = None,
                  disputed: bool = False):
+        assert (candidate is None) != (span is None), "a row is a candidate or a span, not both"
         self.view_id = view_id
         self.candidate = candidate
         self.span = span
         self.disputed = disputed
 
     @property
+    def where(self) -> tuple[int, int, str]:
+        """Start, end and label of the row's candidate or span."""
+        if self.candidate is not None:
+            return self.candidate.start, self.candidate.end, self.candidate.label
+        assert self.span is not None
+        return self.span["start"], self.span["end"], self.span["label"]
+
+    def gold_id(self, st: ReviewState) -> str | None:
+        """The id of the gold span the row stands for: the reviewer's own span, or the candidate
+        once it is in gold (None: not in gold)."""
+        if self.span is not None:
+            return self.span["id"]
+        assert self.candidate is not None
+        return st.in_gold(self.candidate)
+
+    @property
     def start(self) -> int:
-        return self.candidate.start if self.candidate else self.span["start"]
+        return self.where[0]
 
     @property
     def end(self) -> int:
-        return self.candidate.end if self.candidate else self.span["end"]
+        return self.where[1]
 
     @property
     def label(self) -> str:
-        return self.candidate.label if self.candidate else self.span["label"]
+        return self.where[2]
 
 
 class ReviewScreen(EditingScreen):
@@ -68,18 +88,26 @@ class ReviewScreen(EditingScreen):
 
     CSS_PATH = Path(__file__).with_name("review.tcss")
 
-    def __init__(self, session: ReviewSession, doc_id: str) -> None:
-        super().__init__()
+    def __init__(self, session: ReviewSession, scheme: Scheme, doc_id: str) -> None:
+        super().__init__(scheme)
         self.review = session
-        self.scheme = session.scheme
         self.doc_id = doc_id
-        self.state: ReviewState | None = None
+        self._state: ReviewState | None = None
         self.items: list[Item] = []
         self.disputed_rows: list[int] = []
         self._added_ids: list[str] = []  # the rows of spans only the reviewer has
         self.focus_index: int | None = None
         self.snap_on = True
-        self.docs = session.documents()
+
+    @property
+    def state(self) -> ReviewState:
+        """The open document's review (there is one from the first mount on)."""
+        assert self._state is not None, "no document is open"
+        return self._state
+
+    @state.setter
+    def state(self, st: ReviewState) -> None:
+        self._state = st
 
     def compose(self) -> ComposeResult:
         colors = {lab.name: lab.color for lab in self.scheme.labels}
@@ -136,7 +164,7 @@ class ReviewScreen(EditingScreen):
     def _row(self, i: int) -> Text:
         it = self.items[i]
         st = self.state
-        in_gold = st.in_gold(it.candidate) if it.candidate else True
+        in_gold = it.gold_id(st) is not None
         color = self.scheme.by_name[it.label].color if it.label in self.scheme.by_name else "white"
         marks = ""
         if it.candidate:
@@ -145,7 +173,8 @@ class ReviewScreen(EditingScreen):
         else:
             marks = "reviewer"
         text = st.text[it.start:it.end]
-        return row(("✓ " if in_gold else ("≠ " if it.disputed else "  "), Style(bold=True, color="green" if in_gold else "yellow")),
+        mark = "✓ " if in_gold else ("≠ " if it.disputed else "  ")
+        return row((mark, Style(bold=True, color="green" if in_gold else "yellow")),
                    (f"{it.label:<9}", Style(color=color, bold=True)),
                    (f"{marks:<{max(3, len(st.annotators))}} ", Style(dim=not it.candidate)),
                    (display_line(text[:40] + ("…" if len(text) > 40 else "")), None))
@@ -170,13 +199,13 @@ class ReviewScreen(EditingScreen):
             with gc_paused():
                 fig = agreement(from_records(st.text, st.records, self.scheme, doc_id=st.doc_id), self.scheme)
             text = Text("agreement on this document\n", style="bold")
-            for p in fig["pairs"]:
-                text.append(display_line(f"{p['a']}–{p['b']}: F1 exact {_num(p['exact']['f1'])}  partial "
-                                         f"{_num(p['partial']['f1'])}  κ {_num(p['cohen_kappa'])}") + "\n")
-            if fig["fleiss_kappa"] is not None and len(st.annotators) > 2:
-                text.append(f"Fleiss κ {_num(fig['fleiss_kappa'])}  ")
-            if fig["krippendorff_alpha"] is not None:
-                text.append(f"Krippendorff α {_num(fig['krippendorff_alpha'])}")
+            for p in fig.pairs:
+                text.append(display_line(f"{p.a}–{p.b}: F1 exact {_num(p.exact.f1)}  partial "
+                                         f"{_num(p.partial.f1)}  κ {_num(p.cohen_kappa)}") + "\n")
+            if fig.fleiss_kappa is not None and len(st.annotators) > 2:
+                text.append(f"Fleiss κ {_num(fig.fleiss_kappa)}  ")
+            if fig.krippendorff_alpha is not None:
+                text.append(f"Krippendorff α {_num(fig.krippendorff_alpha)}")
         self.app.call_from_thread(self.query_one("#figures", Static).update, text)
 
     # -- focus ----------------------------------------------------------------------------------
@@ -223,11 +252,11 @@ class ReviewScreen(EditingScreen):
     def _highlights(self, st: ReviewState) -> list[tuple[int, int]]:
         """The disputed candidates not (yet) in gold."""
         items = self.items
-        return [(items[i].start, items[i].end) for i in self.disputed_rows if not st.in_gold(items[i].candidate)]
+        return [(items[i].start, items[i].end) for i in self.disputed_rows if items[i].gold_id(st) is None]
 
     def _show_header(self, st: ReviewState) -> None:
-        pos = self.docs.index(self.doc_id) + 1 if self.doc_id in self.docs else 0
-        self.header.show(doc_id=self.doc_id, position=pos, total=len(self.docs), status=st.gold.status,
+        self.header.show(doc_id=self.doc_id, position=self.review.position(self.doc_id),
+                         total=len(self.review.documents()), status=st.gold.status,
                          annotator=f"review: {self.review.reviewer}", flags=len(st.gold.flags))
 
     @on(RowList.Chosen, "#candidates")
@@ -274,9 +303,9 @@ class ReviewScreen(EditingScreen):
         it = self._focused()
         if it is None:
             return
-        if it.candidate is None:
+        if it.span is not None:
             self._run(self.review.remove, self.state, it.span["id"])
-        else:
+        elif it.candidate is not None:
             self._run(self.review.reject, self.state, it.candidate)
 
     action_remove_span = action_reject
@@ -292,7 +321,8 @@ class ReviewScreen(EditingScreen):
         from annotator.tui.screens.version_picker import VersionPicker
 
         text = self.state.text
-        versions = {a: [f"{c.label} {text[c.start:c.end][:30]}" for c in region.version(a)] for a in self.state.annotators}
+        versions = {a: [f"{c.label} {text[c.start:c.end][:30]}" for c in region.version(a)]
+                    for a in self.state.annotators}
 
         def chosen(annotator: str | None) -> None:
             if annotator:
@@ -308,17 +338,17 @@ class ReviewScreen(EditingScreen):
         if self._run(self.review.add, self.state, target[0], target[1], label) is not None:
             self.view.clear_selection()
 
-    def _gold_span(self) -> dict[str, Any] | None:
+    def _gold_span(self) -> Span | None:
         it = self._focused()
         if it is None:
             return None
-        sid = it.span["id"] if it.span else self.state.in_gold(it.candidate)
+        sid = it.gold_id(self.state)
         if sid is None:
             self.notify("Accept the candidate first: attributes are edited on gold spans.", severity="warning")
             return None
         return self.state.gold.spans[sid]
 
-    def _set_attrs(self, span_id: str, attrs: dict[str, Any]) -> Change:
+    def _set_attrs(self, span_id: str, attrs: Mapping[str, Any]) -> Change:
         return self.review.set_attrs(self.state, span_id, attrs)
 
     def action_edit_attributes(self) -> None:
@@ -341,27 +371,18 @@ class ReviewScreen(EditingScreen):
 
     # -- documents --------------------------------------------------------------------------------
 
-    def _neighbour(self, direction: int) -> str | None:
-        if self.doc_id not in self.docs:
-            return self.docs[0] if self.docs else None
-        i = self.docs.index(self.doc_id) + direction
-        return self.docs[i] if 0 <= i < len(self.docs) else None
-
     def action_next_document(self) -> None:
-        nxt = self._neighbour(1)
+        nxt = self.review.neighbour(self.doc_id, 1)
         self.open_document(nxt) if nxt else self.notify("This is the last document to review.")
 
     def action_previous_document(self) -> None:
-        prev = self._neighbour(-1)
+        prev = self.review.neighbour(self.doc_id, -1)
         self.open_document(prev) if prev else self.notify("This is the first document to review.")
 
     def action_mark_done(self) -> None:
         if self._run(self.review.set_status, self.doc_id, "done") is None and self.state.gold.status != "done":
             return
-        status = {d.id: d.status for d in self.review.store.documents(self.review.reviewer)}
-        rest = [d for d in self.docs if d != self.doc_id and status.get(d) != "done"]
-        after = [d for d in rest if self.docs.index(d) > self.docs.index(self.doc_id)]
-        target = (after or rest or [None])[0]
+        target = self.review.next_unreviewed(self.doc_id)
         if target is None:
             self.notify("Every document is reviewed.")
         else:

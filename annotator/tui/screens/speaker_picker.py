@@ -3,7 +3,8 @@ nearest to the quote first; type to filter; Enter links it, Escape cancels."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -14,13 +15,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from annotator.model.types import Span
 from annotator.text.sanitize import display_line
 from annotator.tui.widgets.row_list import RowList, row
 
 UNSET = ""
 
 
-def distance(quote: dict[str, Any], span: dict[str, Any]) -> int:
+def distance(quote: Span, span: Span) -> int:
     """0 inside the quote, else the number of characters between them."""
     if span["end"] <= quote["start"]:
         return quote["start"] - span["end"]
@@ -29,7 +31,7 @@ def distance(quote: dict[str, Any], span: dict[str, Any]) -> int:
     return 0
 
 
-def candidates(quote: dict[str, Any], spans: dict[str, dict[str, Any]], targets: frozenset[str]) -> list[dict[str, Any]]:
+def candidates(quote: Span, spans: Mapping[str, Span], targets: frozenset[str]) -> list[Span]:
     found = [s for s in spans.values() if s["label"] in targets and s["id"] != quote["id"]]
     return sorted(found, key=lambda s: (distance(quote, s), s["start"]))
 
@@ -39,7 +41,7 @@ class SpeakerPicker(ModalScreen[str | None]):
 
     BINDINGS: ClassVar = [Binding("escape", "dismiss(None)", "Cancel"), Binding("down", "focus_list", show=False)]
 
-    def __init__(self, quote: dict[str, Any], spans: dict[str, dict[str, Any]], targets: frozenset[str]) -> None:
+    def __init__(self, quote: Span, spans: Mapping[str, Span], targets: frozenset[str]) -> None:
         super().__init__()
         self.quote = quote
         self.all = candidates(quote, spans, targets)

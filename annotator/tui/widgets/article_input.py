@@ -19,16 +19,19 @@ from textual import events
 from annotator.text.words import next_word_start, prev_word_start, word_at
 
 if TYPE_CHECKING:
-    from textual.geometry import Offset
     from textual.message import Message
+    from textual.scroll_view import ScrollView as _Host
 
     from annotator.tui.widgets.article_layout import Layout
     from annotator.tui.widgets.span_index import ViewSpan
 
+else:
+    _Host = object  # the mixin's host, ArticleView (a ScrollView), as the type checker sees it
+
 __all__ = ["ArticleInput"]
 
 
-class ArticleInput:
+class ArticleInput(_Host):
     """The article view's movement actions and mouse handlers (a mixin; no state)."""
 
     if TYPE_CHECKING:  # provided by ArticleView / ScrollView
@@ -38,19 +41,15 @@ class ArticleInput:
         _cursor: int
         _goal_x: int | None
         _dragging: bool
-        _viewport_height: int
-        scroll_offset: Offset
 
-        def scroll_to(self, *, y: float, animate: bool) -> object: ...
+        @property
+        def _viewport_height(self) -> int: ...
+
         def move_cursor(self, offset: int, *, extend: bool = False) -> None: ...
         def _set_cursor(self, offset: int, *, extend: bool) -> None: ...
         def select(self, start: int, end: int) -> None: ...
         def offset_at_point(self, x: int, y: int) -> int: ...
         def span_at(self, offset: int) -> ViewSpan | None: ...
-        def post_message(self, message: Message) -> bool: ...
-        def focus(self, scroll_visible: bool = True) -> object: ...
-        def capture_mouse(self, capture: bool = True) -> None: ...
-        def release_mouse(self) -> None: ...
         def SpanClicked(self, view: object, span_id: str) -> Message: ...  # noqa: N802 - the message class
 
     # ------------------------------------------------------------- actions
@@ -147,7 +146,7 @@ class ArticleInput:
 
     # ------------------------------------------------------------- mouse
     def _event_offset(self, event: events.MouseEvent) -> int:
-        pos = event.get_content_offset_capture(self)  # type: ignore[arg-type]
+        pos = event.get_content_offset_capture(self)
         h = self._viewport_height
         if self._dragging and (pos.y < 0 or pos.y >= h) and self._layout is not None:
             # Dragging above or below the view: scroll one row that way.

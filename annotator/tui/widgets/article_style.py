@@ -192,9 +192,9 @@ def row_strip(
     for s in spans:
         cuts.add(s.start)
         cuts.add(s.end)
-    for s, e in hls:
-        cuts.add(s)
-        cuts.add(e)
+    for a, b in hls:
+        cuts.add(a)
+        cuts.add(b)
     if sel is not None:
         cuts.update(sel)
     if focus is not None:

@@ -36,8 +36,16 @@ from textual.strip import Strip
 from annotator.tui.actions import VIEW_ACTIONS, bindings
 from annotator.tui.widgets.article_input import ArticleInput
 from annotator.tui.widgets.article_layout import Layout
-from annotator.tui.widgets.article_style import (ComponentStyle, StyleKey, contrast_ratio, label_color,
-                                                readable_on, row_strip, safe_display, span_style)
+from annotator.tui.widgets.article_style import (
+    ComponentStyle,
+    StyleKey,
+    contrast_ratio,
+    label_color,
+    readable_on,
+    row_strip,
+    safe_display,
+    span_style,
+)
 from annotator.tui.widgets.span_index import SpanIndex, ViewSpan
 
 __all__ = ["ArticleView", "ViewSpan", "contrast_ratio", "readable_on"]
@@ -168,7 +176,8 @@ class ArticleView(ArticleInput, ScrollView, can_focus=True):
         return self._cursor
 
     @property
-    def anchor(self) -> int:
+    def selection_anchor(self) -> int:
+        """Where the selection started (the cursor is its other end); not Widget.anchor."""
         return self._anchor
 
     @property

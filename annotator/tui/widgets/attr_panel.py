@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from rich.text import Text
 from textual.widgets import Static
 
+from annotator.model.types import Span
+from annotator.schema import Scheme
 from annotator.text.sanitize import display_line
 
 
@@ -15,11 +17,11 @@ class AttrPanel(Static):
     AttrPanel { height: 12; border-top: solid $primary; padding: 0 1; }
     """
 
-    def __init__(self, scheme: Any, *, id: str | None = None) -> None:
+    def __init__(self, scheme: Scheme, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self.scheme = scheme
 
-    def show_span(self, span: dict[str, Any] | None, spans: dict[str, dict[str, Any]]) -> None:
+    def show_span(self, span: Span | None, spans: Mapping[str, Span]) -> None:
         t = Text()
         if span is None:
             t.append("No span focused.\n", "dim")
@@ -37,9 +39,10 @@ class AttrPanel(Static):
             t.append(f"({attr.type}) ", "dim")
             if value is None:
                 t.append("—\n", "dim")
-            elif attr.type == "ref" and value in spans:
+            elif attr.type == "ref" and isinstance(value, str) and value in spans:
                 t.append(display_line(f"{spans[value]['text']} [{value}]") + "\n")
             else:
                 t.append(display_line(str(value)) + "\n")
-        t.append("enter: edit" + ("  s: speaker" if any(a.type == "ref" for a in (label.attrs if label else ())) else ""), "dim")
+        has_ref = any(a.type == "ref" for a in (label.attrs if label else ()))
+        t.append("enter: edit" + ("  s: speaker" if has_ref else ""), "dim")
         self.update(t, layout=False)  # fixed height: no layout pass

@@ -160,7 +160,8 @@ class RowList(ScrollView, can_focus=True):
         text.no_wrap = True
         text.end = ""
         style = styles[kind]
-        segments = [Segment(seg.text, style + seg.style if seg.style else style) for seg in text.render(self.app.console)]
+        segments = [Segment(seg.text, style + seg.style if seg.style else style)
+                    for seg in text.render(self.app.console)]
         strip = Strip(segments).crop_extend(0, width, style)
         if key is not None:
             if len(self._strips) > 4096:

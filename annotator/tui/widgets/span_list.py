@@ -9,12 +9,12 @@ from typing import Any
 from rich.style import Style
 from rich.text import Text
 
-from annotator.model.working import span_sort_key
+from annotator.model.types import Span
 from annotator.text.sanitize import display_line
 from annotator.tui.widgets.row_list import RowList, row
 
 
-def _attr_summary(attrs: Mapping[str, Any], spans: Mapping[str, dict[str, Any]]) -> str:
+def _attr_summary(attrs: Mapping[str, Any], spans: Mapping[str, Span]) -> str:
     """Values only, short: ``→ Brett Mc Gurk direct`` (a ref shows the text of the span it names)."""
     parts = []
     for v in attrs.values():
@@ -33,23 +33,23 @@ class SpanList(RowList):
     """
 
     def __init__(self, label_colors: Mapping[str, str], *, id: str | None = None) -> None:
-        self._spans: dict[str, dict[str, Any]] = {}
+        self._spans: dict[str, Span] = {}
         self._keys: list[tuple[int, int, str, str]] = []
         self._colors = dict(label_colors)
         super().__init__(self._text_of, 0, id=id, row_key=lambda i: self._keys[i][3])
 
     @staticmethod
-    def _key(span: Mapping[str, Any]) -> tuple[int, int, str, str]:
-        return (*span_sort_key(span), span["id"])  # type: ignore[return-value]
+    def _key(span: Span) -> tuple[int, int, str, str]:
+        return (span["start"], -span["end"], span["label"], span["id"])
 
-    def set_spans(self, spans: Iterable[dict[str, Any]]) -> None:
+    def set_spans(self, spans: Iterable[Span]) -> None:
         self.forget_all()
         self._spans = {s["id"]: s for s in spans}
         self._keys = sorted([(s["start"], -s["end"], s["label"], s["id"]) for s in self._spans.values()])
         self.marked = None
         self.reset(len(self._keys))
 
-    def upsert(self, span: dict[str, Any]) -> None:
+    def upsert(self, span: Span) -> None:
         old = self._spans.get(span["id"])
         if old is not None:
             self._keys.pop(bisect_left(self._keys, self._key(old)))
@@ -58,7 +58,7 @@ class SpanList(RowList):
         insort(self._keys, self._key(span))
         self.reset(len(self._keys))
 
-    def remove(self, span_id: str) -> None:
+    def remove_span(self, span_id: str) -> None:
         old = self._spans.pop(span_id, None)
         self.forget(span_id)
         if old is not None:

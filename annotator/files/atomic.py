@@ -27,7 +27,7 @@ def atomic_output(dest: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; an export gets the usual permissions
     try:
         with os.fdopen(fd, "wb", buffering=1 << 20) as f:
-            yield f  # type: ignore[misc]
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)
@@ -44,7 +44,7 @@ def atomic_output(dest: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         os.close(dir_fd)
 
 
-def write_jsonl(lines: Iterable[bytes], dest: str, *, on_line: Callable[[], None] | None = None) -> int:
+def write_lines(lines: Iterable[bytes], dest: str, *, on_line: Callable[[], None] | None = None) -> int:
     """Write lines (each without newline) to ``dest`` atomically (``-``: standard output)."""
     n = 0
     with atomic_output(dest) as out:

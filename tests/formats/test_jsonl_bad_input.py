@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from annotator.formats.jsonl import read_jsonl
-from annotator.formats.problems import ProblemLog
+from annotator.errors import ProblemLog
 from tests.conftest import ANNOTATOR, SCHEME_PATH, make_record
 
 TEXT = "La coalition internationale a déclaré « 75 membres » en Irak."

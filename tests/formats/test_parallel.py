@@ -10,7 +10,7 @@ import pytest
 from annotator.errors import InvalidData
 from annotator.formats import parallel
 from annotator.formats.jsonl import read_jsonl
-from annotator.formats.problems import ProblemLog
+from annotator.errors import ProblemLog
 from annotator.importing import import_sources
 from tests.conftest import ANNOTATOR, SCHEME_PATH, make_record
 

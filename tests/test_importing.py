@@ -98,3 +98,32 @@ def test_record_import_keeps_its_annotator_and_fills_in_a_missing_one(tmp_path):
     assert proc.returncode == 0, proc.stderr
     stats = orjson.loads(subprocess.run([*ANNOTATOR, "stats", "--db", "s.db", "--json"], capture_output=True, cwd=tmp_path).stdout)
     assert stats["spans_by_label"] == {"alice": {"ACTOR": 1}, "carol": {"ACTOR": 1}}
+
+
+def test_reopening_sources_already_stored_skips_their_validation(tmp_path, store, scheme, monkeypatch):
+    """`annotator annotate FILE` on a file whose documents and records the store holds unchanged
+    reads it but validates nothing; a changed line sends the file through the full import."""
+    from annotator.importing import open_sources
+    from tests.conftest import make_record
+
+    text = "Daech en Irak, juin 2014."
+    path = tmp_path / "r.jsonl"
+    rec = make_record(text, [{"start": 0, "end": 5, "label": "ACTOR"}], id="a", status="in_progress")
+    path.write_bytes(orjson.dumps(rec) + b"\n" + orjson.dumps({"id": "b", "text": "Deux"}) + b"\n")
+    first = open_sources(store, [path], scheme, "alice")
+    assert (first.summary.documents_added, first.summary.records_added) == (2, 1)
+
+    validated = []
+    real = scheme.validate_record
+    monkeypatch.setattr(scheme, "validate_record", lambda obj: validated.append(obj["id"]) or real(obj))
+    again = open_sources(store, [path], scheme, "alice")
+    assert validated == []
+    s = again.summary
+    assert (s.documents_added, s.documents_unchanged, s.records_added, s.records_unchanged) == (0, 2, 0, 1)
+
+    # the same record changed in the file: the whole file is read and validated again
+    rec["spans"][0]["attrs"] = {"kind": "armed_group"}
+    path.write_bytes(orjson.dumps(rec) + b"\n")
+    with pytest.raises(InvalidData, match="different work"):
+        open_sources(store, [path], scheme, "alice")
+    assert validated == ["a"]

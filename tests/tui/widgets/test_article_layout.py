@@ -237,7 +237,7 @@ def test_layout_module_does_not_import_textual():
     )
     import pathlib
 
-    root = pathlib.Path(__file__).resolve().parents[1]
+    root = pathlib.Path(__file__).resolve().parents[3]
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
 
 

@@ -93,7 +93,11 @@ def read_json_lines(f: IO[bytes], name: str, *, first_line: int = 1, offset: int
 
 
 def too_long(name: str, number: int) -> Line:
-    return Line(number, None, Problem(name, number, None, f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB"))
+    return Line(number, None, too_long_problem(name, number))
+
+
+def too_long_problem(name: str, number: int) -> Problem:
+    return Problem(name, number, None, f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB")
 
 
 def parse_line(name: str, number: int, offset: int, body: bytes) -> Line:
@@ -104,7 +108,8 @@ def parse_line(name: str, number: int, offset: int, body: bytes) -> Line:
     except orjson.JSONDecodeError as exc:
         return Line(number, None, _decode_problem(name, number, offset, body, exc))
     if not isinstance(value, dict):
-        kind = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean"}.get(type(value), "null")
+        kinds = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
+        kind = kinds.get(type(value), "null")
         return Line(number, None, Problem(name, number, None, f"expected a JSON object, found {kind}"))
     if (body.count(b"{") + body.count(b"[")) > MAX_DEPTH and depth_exceeds(value):
         return Line(number, None, Problem(name, number, None, f"JSON nested deeper than {MAX_DEPTH} levels"))

@@ -9,11 +9,12 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.exporting import export_jsonl
+from annotator.exporting import export, export_query
 from annotator.importing import import_sources
 from annotator.model import text_sha256
 from annotator.session import Session
-from annotator.store import NewDocument, open_store
+from annotator.model.types import NewDocument
+from annotator.store import open_store
 from tests.conftest import ANNOTATOR, SCHEME_PATH
 
 TEXT = "D’août 2014 à mars 2018, la coalition a réalisé 29.307 raids\u00a0aériens 👍🏽 «\u00a0accomplie\u00a0».\r\nFin."
@@ -26,7 +27,7 @@ def test_export_has_every_field_and_validates(tmp_path, store, scheme):
     s.add_span("d1", 48, 54, "QUANTITY", {"value": 29307})
     s.set_status("d1", "done")
     out = tmp_path / "out.jsonl"
-    result = export_jsonl(store, scheme, str(out))
+    result = export(store, scheme, str(out))
     assert result.records == 1
     (rec,) = [orjson.loads(line) for line in out.read_bytes().splitlines()]
     assert set(rec) == {"id", "text", "text_sha256", "meta", "annotator", "status", "schema", "schema_version",
@@ -44,13 +45,29 @@ def test_status_and_annotator_filters(tmp_path, store, scheme):
     alice.set_status("d0", "done")
     alice.add_span("d1", 2, 11, "DATE")
     bob.set_status("d2", "done")
-    ids = lambda **kw: [(orjson.loads(x)["id"], orjson.loads(x)["annotator"]) for x in
-                        store.iter_export(scheme_name="news", scheme_version=1, **kw)]
+    ids = lambda annotator=None, status=None: [(r.id, r.annotator) for r in
+                                               store.iter_records(export_query(annotator, status))]
     assert ids(status="done") == [("d0", "alice"), ("d2", "bob")]
     assert ids(annotator="alice", status="done") == [("d0", "alice")]
     # with an annotator named, documents they have not touched are exported as todo
     assert ids(annotator="alice") == [("d0", "alice"), ("d1", "alice"), ("d2", "alice")]
     assert ids(annotator="alice", status="todo") == [("d2", "alice")]
+    # everyone's: each annotator's untouched documents are to do too, so nothing still to do is missed
+    assert ids(status="todo") == [("d0", "bob"), ("d1", "bob"), ("d2", "alice")]
+    assert len(ids()) == 6
+
+
+def test_todo_export_of_a_store_nobody_has_opened(tmp_path, store, scheme):
+    """Documents nobody has started are exported once each, to do, with no annotator."""
+    store.add_documents([NewDocument(f"d{i}", TEXT, text_sha256(TEXT), {}, "x") for i in range(2)])
+    out = tmp_path / "todo.jsonl"
+    assert export(store, scheme, str(out), status="todo").records == 2
+    recs = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert [(r["id"], r["annotator"], r["status"], r["spans"]) for r in recs] == [
+        ("d0", None, "todo", []), ("d1", None, "todo", [])]
+    for r in recs:
+        scheme.validate_record(r)
+    assert export(store, scheme, str(out), status="done").records == 0
 
 
 def test_export_is_atomic_and_leaves_no_temporary_file(tmp_path, store, scheme):
@@ -63,12 +80,12 @@ def test_export_is_atomic_and_leaves_no_temporary_file(tmp_path, store, scheme):
         raise RuntimeError("disk on fire")
 
     try:
-        export_jsonl(store, scheme, str(out), status=None, annotator="alice", on_line=boom)
+        export(store, scheme, str(out), status=None, annotator="alice", on_record=boom)
     except RuntimeError:
         pass
     assert out.read_bytes() == b"previous\n"
     assert os.listdir(out.parent) == ["a.jsonl"]
-    export_jsonl(store, scheme, str(out), status=None, annotator="alice")
+    export(store, scheme, str(out), status=None, annotator="alice")
     assert orjson.loads(out.read_bytes())["id"] == "d1"
 
 
@@ -118,11 +135,11 @@ def test_export_then_import_is_the_identity(tmp_path_factory, scheme, case):
             except Exception:
                 pass  # the same (start, end, label) twice
         first = tmp / "one.jsonl"
-        export_jsonl(a, scheme, str(first), status=None)
+        export(a, scheme, str(first), status=None)
     with open_store(tmp / "b.db") as b:
         import_sources(b, [first], scheme, "nobody")
         second = tmp / "two.jsonl"
-        export_jsonl(b, scheme, str(second), status=None)
+        export(b, scheme, str(second), status=None)
     one = [orjson.loads(x) for x in first.read_bytes().splitlines()]
     two = [orjson.loads(x) for x in second.read_bytes().splitlines()]
     assert one == two

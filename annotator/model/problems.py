@@ -1,4 +1,4 @@
-"""Turning validation errors into :class:`Problem` lines (``FILE:LINE: field: message``)."""
+"""Turning the models' validation errors into :class:`Problem` lines (``FILE:LINE: field: message``)."""
 
 from __future__ import annotations
 
@@ -48,30 +48,3 @@ def problems_from_validation(exc: ValidationError, file: str | None, line: int |
             msg = f"unknown label {err['ctx'].get('tag')!r} (the scheme has {err['ctx'].get('expected_tags')})"
         problems.append(Problem(file, line, field, msg))
     return problems
-
-
-class ProblemLog:
-    """Keeps the first ``limit`` problems and counts the rest."""
-
-    def __init__(self, limit: int = 50):
-        self.limit = limit
-        self.kept: list[Problem] = []
-        self.total = 0
-
-    def add(self, problem: Problem) -> None:
-        self.total += 1
-        if len(self.kept) < self.limit:
-            self.kept.append(problem)
-
-    def extend(self, problems: list[Problem]) -> None:
-        for p in problems:
-            self.add(p)
-
-    def __bool__(self) -> bool:
-        return self.total > 0
-
-    def lines(self) -> list[str]:
-        out = [str(p) for p in self.kept]
-        if self.total > len(self.kept):
-            out.append(f"... and {self.total - len(self.kept)} more problem(s)")
-        return out

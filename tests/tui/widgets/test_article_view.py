@@ -14,7 +14,7 @@ from annotator.text.words import next_word_start, word_at
 from annotator.tui.widgets.article_view import ArticleView, ViewSpan
 
 COLORS = {"ACTOR": "#3b82f6", "DATE": "#16a34a", "QUANTITY": "#d97706", "QUOTE": "#a855f7"}
-SEED = next(iter(sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))), None)
+SEED = next(iter(sorted((Path(__file__).resolve().parents[3] / "seeds").glob("*.txt"))), None)
 
 
 class Host(App):

@@ -30,5 +30,5 @@ def test_starting_the_tui_imports_nothing_heavy():
         "from annotator.schema import load_scheme\nload_scheme()"
     )
     assert "textual" in loaded
-    for heavy in ("pydantic", "spacy", "numpy", "datasets", "krippendorff"):
+    for heavy in ("pydantic", "spacy", "numpy", "datasets", "krippendorff", "textual_serve", "aiohttp", "jinja2"):
         assert heavy not in loaded, f"{heavy} is imported on the way to the first frame"

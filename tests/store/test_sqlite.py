@@ -1,0 +1,102 @@
+"""What only the SQLite backend has: a file, its format version and migration, files that are
+not stores, damaged files."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from annotator.errors import StoreError
+from annotator.model import text_sha256
+from annotator.model.types import NewDocument
+from annotator.store import describe_db, migrations, open_store, resolve_db
+
+TEXT = "La coalition internationale a déclaré « 75 membres » en Irak."
+
+
+def _doc(doc_id="d1", text=TEXT):
+    return NewDocument(doc_id, text, text_sha256(text), {}, f"{doc_id}.txt")
+
+
+def test_opening_dispatches_on_the_db_value(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANNOTATOR_DB", str(tmp_path / "env.db"))
+    assert resolve_db(None) == str(tmp_path / "env.db") and resolve_db("x.db") == "x.db"
+    with open_store(None) as st:
+        assert st.location == str(tmp_path / "env.db")
+    with pytest.raises(StoreError, match=r"mysql://bob@db:3306/work: no store backend") as exc:
+        open_store("mysql://bob:secret@db:3306/work")
+    assert "secret" not in str(exc.value)
+    assert describe_db("postgresql://bob:pw@host/db") == "postgresql://bob@host/db"
+    with pytest.raises(StoreError, match="no such store"):
+        open_store(tmp_path / "missing.db", create=False)
+
+
+def test_a_file_that_is_not_a_store_gets_a_clear_error(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="not an annotator store, or damaged"):
+        open_store(junk)
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="is an SQLite file but not an annotator store"):
+        open_store(other)
+
+
+def test_a_damaged_store_gets_a_clear_error_and_cli_exit_1(tmp_path, scheme):
+    path = tmp_path / "s.db"
+    with open_store(path) as st:
+        st.add_documents([_doc(f"d{i}", TEXT * 40) for i in range(200)])
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(path.read_bytes())
+    for i in range(8192, min(len(data), 8192 + 4096 * 6)):
+        data[i] = 0x5A
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError):
+        open_store(path)
+    proc = subprocess.run([sys.executable, "-m", "annotator", "stats", "--db", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and str(path) in proc.stderr
+
+
+def test_a_newer_store_format_is_refused(tmp_path):
+    path = tmp_path / "s.db"
+    open_store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {migrations.FORMAT_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="newer than this annotator"):
+        open_store(path)
+
+
+def test_an_older_store_is_backed_up_then_migrated(tmp_path, monkeypatch):
+    path = tmp_path / "s.db"
+    with open_store(path) as st:
+        st.add_documents([_doc()])
+    # Pretend the code moved on to format N+1 with a migration that adds a column.
+    old = migrations.FORMAT_VERSION
+
+    def add_column(conn):
+        conn.execute("ALTER TABLE documents ADD COLUMN language TEXT")
+
+    monkeypatch.setattr(migrations, "FORMAT_VERSION", old + 1)
+    monkeypatch.setitem(migrations.MIGRATIONS, old, add_column)
+    with open_store(path) as st:
+        assert st.document_count() == 1
+    backup = tmp_path / f"s.db.v{old}.bak"
+    assert backup.exists()
+    conn = sqlite3.connect(backup)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == old
+    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+    conn.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == old + 1
+    assert "language" in [r[1] for r in conn.execute("PRAGMA table_info(documents)")]
+    conn.close()
