@@ -1,0 +1,568 @@
+"""Keys in a real terminal, annotator beside SLATE (the curses annotation tool), key for key.
+
+    python benchmarks/bench_terminal.py [--presses 20] [--warmup 3] [--rounds 1] [--launches 3] [--quick]
+
+Both tools run in tmux panes of 120x40 on the same article with the same spans. A key is sent
+with ``send-keys`` and timed until ``capture-pane -p -e`` shows a different screen, polled every
+1.5 ms (one tmux control-mode client does both, so no process is started per poll). Presses
+alternate between the two tools (annotator, SLATE, annotator, ...), each press on a screen that
+has settled (unchanged for 60 ms); the first ``--warmup`` presses of every key are not counted.
+Printed per key: median and p95 in ms for both and the ratio annotator / SLATE (target: p95 <= 16
+and a ratio <= 1). Then launch to first words (from the command given to tmux until the pane
+shows the article's first words) on the seed, 1 MB and 10 MB. Same-run baselines: a bare curses
+program that redraws one line per key, and ``cat`` echoing a character.
+
+Articles: the seed article with spans at the 1 MB article's density (benchmarks/bench_view.py),
+and benchmarks/gen_article.py's ~1 MB article with 20,000 nested spans; both tools get the same
+spans (SLATE: its token spans covering them). At 1 MB SLATE is also run with no annotation at
+all (``SLATE bare``): it walks every annotation on every key, so that is its best case; the
+ratio is taken against the faster of the two. The 10 MB article (launch only) has no span.
+
+SLATE (``slate-nlp`` on the package index) is installed into this script's own virtualenv,
+``benchmarks/.venv-slate`` (git-ignored), on first run. Its input is what it expects: tokens
+separated by spaces, one sentence per line, a blank line between paragraphs. Its keys: right
+moves one token (so it is also its word move), down/up one sentence, page down/up shift the
+view 10 lines; a label key (``-c`` config: 1-4 as in annotator) toggles a label on the token
+under the cursor, ``u`` removes it. It has no undo, no span focus and no attribute form (its
+``t`` free-text label mode shows nothing until a character is typed): those rows say n/a.
+SLATE keeps labels in memory and writes them every 100 keys or on save; annotator commits each
+label durably (SQLite, synchronous=FULL) before its screen changes.
+
+Needs tmux (``apt-get install tmux``) and the package index. The machine is shared: run it
+twice and compare, and read the baselines printed beside the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import os
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from annotator.importing import import_sources
+from annotator.model import text_sha256
+from annotator.schema import load_scheme
+from annotator.store import NewDocument, open_store
+from annotator.tui.widgets.span_index import ViewSpan
+from benchmarks.bench_view import seed_article
+from benchmarks.gen_article import generate_article, one_megabyte
+
+WIDTH, HEIGHT = 120, 40
+POLL = 0.0015  # seconds between two captures while waiting for a key's frame
+SETTLE = 0.060  # a screen unchanged this long has settled
+TIMEOUT = 2.0  # a key whose screen has not changed by then is reported, not timed
+SLATE_VERSION = "1.1.3"
+SLATE_VENV = ROOT / "benchmarks" / ".venv-slate"
+ANNOTATOR = "bench"
+LABEL_KEY = "3"  # QUANTITY in both tools: never the label of a single word in these articles
+SLATE_LABELS = (("ACTOR", "1", "blue"), ("DATE", "2", "green"), ("QUANTITY", "3", "yellow"), ("QUOTE", "4", "magenta"))
+
+
+# -- documents ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Article:
+    name: str
+    doc_id: str
+    text: str
+    spans: list[ViewSpan]
+    marker: str = ""  # the first words, as both tools show them
+    slate_annotations: str = ""  # SLATE's annotation file for the spans
+
+    def __post_init__(self) -> None:
+        self.marker = " ".join(self.text.split()[:2])
+
+
+def slate_input(text: str, spans: list[ViewSpan]) -> tuple[str, list[str]]:
+    """SLATE's text (whitespace tokens, one sentence per line, blank line between paragraphs) and
+    its annotation lines covering ``spans`` (a span becomes the tokens it overlaps)."""
+    lines: list[str] = []
+    tok_pos: list[tuple[int, int, int, int]] = []  # (start, end, line, token) per token, in order
+    for para in re.finditer(r"[^\n]+", text):
+        sentence: list[str] = []
+        for m in re.finditer(r"\S+", para.group()):
+            tok_pos.append((para.start() + m.start(), para.start() + m.end(), len(lines), len(sentence)))
+            sentence.append(m.group())
+            if re.search(r"[.!?][\"»”)]*$", m.group()):
+                lines.append(" ".join(sentence))
+                sentence = []
+        if sentence:
+            lines.append(" ".join(sentence))
+        lines.append("")
+    starts = [t[0] for t in tok_pos]
+    ann: list[str] = []
+    for s in spans:
+        i = max(0, bisect.bisect_right(starts, s.start) - 1)
+        if tok_pos[i][1] <= s.start:
+            i += 1
+        j = bisect.bisect_left(starts, s.end) - 1
+        if i >= len(tok_pos) or j < i:
+            continue
+        a, b = tok_pos[i][2:], tok_pos[j][2:]
+        where = f"({a[0]}, {a[1]})" if a == b else f"(({a[0]}, {a[1]}), ({b[0]}, {b[1]}))"
+        ann.append(f"{where} - {s.label}")
+    return "\n".join(lines) + "\n", ann
+
+
+def ensure_slate() -> Path:
+    """SLATE in the benchmark's own virtualenv (created on first use)."""
+    exe = SLATE_VENV / "bin" / "slate"
+    if not exe.exists():
+        print(f"installing slate-nlp {SLATE_VERSION} into {SLATE_VENV} ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(SLATE_VENV)], check=True)
+        subprocess.run([str(SLATE_VENV / "bin" / "pip"), "install", "-q", f"slate-nlp=={SLATE_VERSION}"], check=True)
+    return exe
+
+
+SLATE_CONFIG = """
+import argparse, sys
+import slate.config as c
+args = argparse.Namespace(config_file=None, ann_scope="token", ann_type="categorical")
+labels = {name: ((key,), color) for name, key, color in %r}
+print(c.Config(args, labels))
+"""
+
+
+def slate_config(path: Path) -> None:
+    """SLATE's default keys plus one single-key label per label of annotator's scheme."""
+    out = subprocess.run([str(SLATE_VENV / "bin" / "python"), "-c", SLATE_CONFIG % (SLATE_LABELS,)],
+                         capture_output=True, text=True, check=True).stdout
+    path.write_text(out, encoding="utf-8")
+
+
+# -- tmux --------------------------------------------------------------------------------------------
+
+
+class Tmux:
+    """One tmux server of its own, driven through a control-mode client (no process per command)."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.sock = f"bench-terminal-{os.getpid()}"
+        self.conf = workdir / "tmux.conf"
+        self.conf.write_text(
+            "set -g default-terminal tmux-256color\n"
+            f"set -g default-size {WIDTH}x{HEIGHT}\nset -g status off\nset -g escape-time 0\n"
+            "set -g remain-on-exit on\nset -g history-limit 0\n", encoding="utf-8")
+        subprocess.run(["tmux", "-L", self.sock, "-f", str(self.conf), "new-session", "-d", "-s", "ctl",
+                        "-x", str(WIDTH), "-y", str(HEIGHT), "sleep 100000"], check=True)
+        self.proc = subprocess.Popen(["tmux", "-L", self.sock, "-C", "attach", "-t", "ctl"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self._in, self._out = self.proc.stdin, self.proc.stdout
+        self.read_reply()  # the attach itself
+
+    def send(self, line: str) -> None:
+        self._in.write(line.encode() + b"\n")
+        self._in.flush()
+
+    def read_reply(self) -> list[bytes]:
+        lines: list[bytes] = []
+        inside = False
+        while True:
+            raw = self._out.readline()
+            if not raw:
+                raise RuntimeError("tmux control client went away")
+            if not inside:
+                if raw.startswith(b"%begin"):
+                    inside = True
+                continue  # notifications between replies
+            if raw.startswith((b"%end", b"%error")):
+                if raw.startswith(b"%error"):
+                    raise RuntimeError(f"tmux: {b''.join(lines).decode(errors='replace')}")
+                return lines
+            lines.append(raw)
+
+    def cmd(self, line: str) -> list[bytes]:
+        self.send(line)
+        return self.read_reply()
+
+    def capture(self, target: str) -> bytes:
+        return b"".join(self.cmd(f"capture-pane -p -e -t ={target}:"))
+
+    def keys(self, target: str, *keys: str) -> None:
+        self.cmd(f"send-keys -t ={target}: " + " ".join(shlex.quote(k) for k in keys))
+
+    def start(self, name: str, command: str, cwd: Path) -> None:
+        """A session ``name`` of 120x40 running ``command``."""
+        self.cmd(f"new-session -d -s {name} -x {WIDTH} -y {HEIGHT} -c {shlex.quote(str(cwd))} {shlex.quote(command)}")
+
+    def respawn(self, name: str, command: str, cwd: Path) -> float:
+        """Run ``command`` anew in the pane; the time it was started."""
+        t = time.perf_counter()
+        self.cmd(f"respawn-pane -k -t ={name}: -c {shlex.quote(str(cwd))} {shlex.quote(command)}")
+        return t
+
+    def kill(self, name: str) -> None:
+        try:
+            self.cmd(f"kill-session -t ={name}")
+        except RuntimeError:
+            pass
+
+    def close(self) -> None:
+        try:
+            self.cmd("kill-server")
+        except (RuntimeError, BrokenPipeError):
+            pass
+        self.proc.kill()
+        self.proc.wait()
+
+
+@dataclass
+class Pane:
+    tmux: Tmux
+    name: str
+    screen: bytes = b""
+
+    def settle(self, limit: float = 10.0) -> bytes:
+        """Wait until the screen stays unchanged for SETTLE; return it."""
+        t_end = time.perf_counter() + limit
+        last = self.tmux.capture(self.name)
+        since = time.perf_counter()
+        while time.perf_counter() < t_end:
+            time.sleep(0.005)
+            now = self.tmux.capture(self.name)
+            if now != last:
+                last, since = now, time.perf_counter()
+            elif time.perf_counter() - since >= SETTLE:
+                break
+        self.screen = last
+        return last
+
+    def press(self, key: str) -> float | None:
+        """Send ``key`` on a settled screen; ms until the screen differs (None: no change)."""
+        before = self.settle()
+        tmux = self.tmux
+        t0 = time.perf_counter()
+        tmux.keys(self.name, key)
+        deadline = t0 + TIMEOUT
+        tick = t0
+        while True:
+            now = tmux.capture(self.name)
+            t = time.perf_counter()
+            if now != before:
+                self.screen = now
+                return (t - t0) * 1000
+            if t > deadline:
+                return None
+            tick += POLL
+            pause = tick - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+
+    def text(self) -> str:
+        return re.sub(r"\x1b\[[0-9;:]*m", "", self.screen.decode(errors="replace"))
+
+    def plain(self) -> str:
+        return re.sub(rb"\x1b\[[0-9;:]*m", b"", self.tmux.capture(self.name)).decode(errors="replace")
+
+    def wait_for(self, marker: str, t0: float, limit: float = 60.0, *, gone: bool = False) -> float:
+        """ms from ``t0`` until the pane shows ``marker`` (or no longer does), polled every 5 ms."""
+        deadline = t0 + limit
+        while time.perf_counter() < deadline:
+            plain = self.plain()
+            if (marker in plain) != gone:
+                return (time.perf_counter() - t0) * 1000
+            time.sleep(0.005)
+        raise RuntimeError(f"{self.name}: {marker!r} {'still' if gone else 'not'} on screen after {limit:.0f} s:\n{plain}")
+
+
+# -- measuring ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Samples:
+    values: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # key -> tool -> ms
+
+    timeouts: dict[str, int] = field(default_factory=dict)  # "key (tool)" -> presses that changed nothing
+
+    def add(self, key: str, tool: str, ms: float | None) -> None:
+        if ms is not None:
+            self.values.setdefault(key, {}).setdefault(tool, []).append(ms)
+        else:
+            self.timeouts[f"{key} ({tool})"] = self.timeouts.get(f"{key} ({tool})", 0) + 1
+
+
+def stats(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+@dataclass
+class Tool:
+    name: str
+    pane: Pane
+    keys: dict[str, str | None]  # our key name -> tmux key (None: n/a)
+
+
+A_KEYS: dict[str, str | None] = {"cursor right": "Right", "cursor down": "Down", "cursor up": "Up", "word": "C-Right",
+          "page down": "NPage", "page up": "PPage", "label": LABEL_KEY, "remove": "DC", "undo": "C-z",
+          "focus next span": "Tab", "attribute form": "Enter"}
+S_KEYS: dict[str, str | None] = {"cursor right": "Right", "cursor down": "Down", "cursor up": "Up", "word": "Right",
+                                 "page down": "NPage", "page up": "PPage", "label": LABEL_KEY, "remove": "u",
+                                 "undo": None, "focus next span": None, "attribute form": None}
+KEY_ORDER = list(A_KEYS)
+
+
+def run_keys(tools: list[Tool], presses: int, warmup: int, out: Samples, spans_of: Callable[[], int]) -> int:
+    """Every key, presses alternating between the tools; returns the labels annotator refused."""
+    total = presses + warmup
+
+    def each(i: int, key: str, tool: Tool) -> None:
+        k = tool.keys[key]
+        if k is None:
+            return
+        ms = tool.pane.press(k)
+        if i >= warmup:
+            out.add(key, tool.name, ms)
+
+    for i in range(total):
+        for t in tools:
+            each(i, "cursor right", t)
+    for i in range(total):
+        for key in ("cursor down", "cursor up"):
+            for t in tools:
+                each(i, key, t)
+    for i in range(total):
+        for t in tools:
+            each(i, "word", t)
+    for i in range(total):
+        for key in ("page down", "page up"):
+            for t in tools:
+                each(i, key, t)
+    refused = 0
+    for i in range(total):
+        for t in tools:
+            if t.name == "annotator":
+                t.pane.press("C-Right")
+                before = spans_of()
+                ms = t.pane.press(LABEL_KEY)
+                if spans_of() != before + 1:  # refused (a notice changed the screen): not a label
+                    refused += 1
+                    continue
+                if i >= warmup:
+                    out.add("label", t.name, ms)
+                each(i, "remove", t)
+                t.pane.press(LABEL_KEY)
+                each(i, "undo", t)
+            else:
+                t.pane.press(t.keys["word"] or "Right")
+                each(i, "label", t)
+                each(i, "remove", t)
+    for i in range(total):
+        for t in tools:
+            each(i, "focus next span", t)
+    for i in range(total):
+        for t in tools:
+            if t.keys["attribute form"] is not None:
+                each(i, "attribute form", t)
+                t.pane.press("Escape")
+    return refused
+
+
+def report(title: str, samples: Samples, tools: list[str], note: str = "") -> None:
+    print(f"\n{title}: ms, median / p95 ({note}ratio: annotator median / the fastest SLATE median)")
+    head = f"  {'key':<17}" + "".join(f"{t:>20}" for t in tools) + f"{'ratio':>8}"
+    print(head)
+    for key in KEY_ORDER:
+        row = samples.values.get(key, {})
+        cells = []
+        for t in tools:
+            v = row.get(t)
+            cells.append(f"{stats(v)[0]:>9.1f} / {stats(v)[1]:>6.1f}" if v else f"{'n/a':>18}")
+        others = [stats(row[t])[0] for t in tools[1:] if row.get(t)]
+        ratio = f"{stats(row['annotator'])[0] / min(others):>7.2f}x" if others and row.get("annotator") else f"{'':>8}"
+        print(f"  {key:<17}" + "".join(f"{c:>20}" for c in cells) + ratio)
+
+
+# -- main --------------------------------------------------------------------------------------------
+
+CURSES_BASELINE = """
+import curses
+def main(w):
+    curses.curs_set(0)
+    n = 0
+    w.addstr(0, 0, "ready")
+    w.refresh()
+    while True:
+        ch = w.getch()
+        n += 1
+        w.addstr(0, 0, "key %d: %d    " % (n, ch))
+        w.refresh()
+curses.wrapper(main)
+"""
+
+
+def prepare(work: Path, quick: bool) -> tuple[Path, list[Article], Article]:
+    scheme = load_scheme(ROOT / "schemas" / "news.toml")
+    db = work / "bench.db"
+    store = open_store(db)
+    import_sources(store, [ROOT / "seeds"], scheme, ANNOTATOR)
+    seed_id = store.documents(ANNOTATOR)[0].id
+    seed_text, seed_spans = seed_article(store.load(seed_id, ANNOTATOR).text)
+    seed_spans = list({(s.start, s.end, s.label): s for s in seed_spans}.values())
+    articles = [Article("seed", seed_id, seed_text, seed_spans), Article("1 MB", "one-megabyte", *one_megabyte())]
+    ten = Article("10 MB", "ten-megabytes", *generate_article(1_000_000 if quick else 10_000_000, 0, seed=1))
+    for a in [*articles, ten]:
+        rec = {"annotator": ANNOTATOR, "status": "in_progress", "flags": [], "updated_at": None,
+               "spans": [{"id": s.id, "start": s.start, "end": s.end, "label": s.label, "text": a.text[s.start:s.end],
+                          "attrs": {}, "source": "manual"} for s in a.spans]}
+        if a.doc_id == seed_id:
+            store.import_items([(NewDocument(a.doc_id, a.text, text_sha256(a.text), {}, "seed"), rec)], replace=True)
+        else:
+            store.import_items([(NewDocument(a.doc_id, a.text, text_sha256(a.text), {}, "bench"), rec)])
+        stext, ann = slate_input(a.text, a.spans)
+        (work / f"{a.doc_id}.txt").write_text(stext, encoding="utf-8")
+        a.slate_annotations = "".join(x + "\n" for x in ann)
+        (work / f"{a.doc_id}.txt.annotations").write_text(a.slate_annotations, encoding="utf-8")
+        (work / f"{a.doc_id}.bare.txt").write_text(stext, encoding="utf-8")
+    store.close()
+    return db, articles, ten
+
+
+def commands(work: Path, db: Path, slate: Path) -> tuple[Callable[[str], str], Callable[[str, bool], str]]:
+    annotator_exe = Path(sys.executable).with_name("annotator")
+    env = "env COLORTERM=truecolor "
+
+    def ann(doc_id: str) -> str:
+        return env + f"{shlex.quote(str(annotator_exe))} --db {shlex.quote(str(db))} --annotator {ANNOTATOR} --doc {doc_id}"
+
+    def sla(doc_id: str, bare: bool) -> str:
+        # -o: reuse the annotation file; the bare twin has none
+        name = f"{doc_id}.bare.txt" if bare else f"{doc_id}.txt"
+        return env + f"{shlex.quote(str(slate))} {name} -c slate.config -o -l {shlex.quote(str(work / 'slate-log'))}"
+
+    return ann, sla
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--presses", type=int, default=20)
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=1, help="interleaved runs of every key, pooled")
+    ap.add_argument("--launches", type=int, default=3, help="launches per tool and article")
+    ap.add_argument("--quick", action="store_true", help="a 1 MB article in place of the 10 MB one (launch)")
+    ap.add_argument("--only", choices=["keys", "launch", "baseline"], action="append")
+    ap.add_argument("--article", choices=["seed", "1 MB"], action="append", help="keys on these only")
+    args = ap.parse_args()
+    only = set(args.only or ["keys", "launch", "baseline"])
+    slate = ensure_slate()
+    load = os.getloadavg()
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as d:
+        work = Path(d)
+        slate_config(work / "slate.config")
+        t = time.perf_counter()
+        db, articles, ten = prepare(work, args.quick)
+        print(f"(prepared the articles and the store in {time.perf_counter() - t:.1f} s; "
+              f"load average before: {load[0]:.2f})", flush=True)
+        ann, sla = commands(work, db, slate)
+        tmux = Tmux(work)
+        try:
+            if "baseline" in only:
+                baseline(tmux, work, args.presses, args.warmup)
+            if "keys" in only:
+                store = open_store(db)
+                try:
+                    for a in articles:
+                        if args.article and a.name not in args.article:
+                            continue
+                        keys_on(tmux, work, a, ann, sla, store, args)
+                finally:
+                    store.close()
+            if "launch" in only:
+                launches(tmux, work, [*articles, ten], ann, sla, args.launches)
+        finally:
+            tmux.close()
+    load = os.getloadavg()
+    print(f"\nload average after: {load[0]:.2f} (2 cores; other work on the machine moves these figures)")
+
+
+def baseline(tmux: Tmux, work: Path, presses: int, warmup: int) -> None:
+    script = work / "curses_line.py"
+    script.write_text(CURSES_BASELINE, encoding="utf-8")
+    tmux.start("curses", f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}", work)
+    tmux.start("cat", "cat", work)
+    panes = {"bare curses, one line": Pane(tmux, "curses"), "cat echo": Pane(tmux, "cat")}
+    for p in panes.values():
+        p.settle()
+    got: dict[str, list[float]] = {n: [] for n in panes}
+    for i in range(presses + warmup):
+        for name, p in panes.items():
+            ms = p.press("x")
+            if i >= warmup and ms is not None:
+                got[name].append(ms)
+    print("\nbaselines (same run): ms, median / p95")
+    for name, v in got.items():
+        med, p95 = stats(v)
+        print(f"  {name:<24}{med:>8.2f} / {p95:>6.2f}")
+    tmux.kill("curses")
+    tmux.kill("cat")
+
+
+def keys_on(tmux: Tmux, work: Path, a: Article, ann: Callable[[str], str], sla: Callable[[str, bool], str],
+            store, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def]
+    variants = [("SLATE", False)] + ([("SLATE bare", True)] if a.name != "seed" else [])
+    samples = Samples()
+    refused = 0
+    for _ in range(args.rounds):
+        tmux.start("ann", ann(a.doc_id), work)
+        tools = [Tool("annotator", Pane(tmux, "ann"), A_KEYS)]
+        for name, bare in variants:
+            sess = "slb" if bare else "sl"
+            # SLATE writes its labels back every 100 keys: every round starts from the same file
+            (work / f"{a.doc_id}.txt.annotations").write_text(a.slate_annotations, encoding="utf-8")
+            tmux.start(sess, sla(a.doc_id, bare), work)
+            tools.append(Tool(name, Pane(tmux, sess), S_KEYS))
+        for t in tools:
+            t.pane.wait_for(a.marker, time.perf_counter())
+            t.pane.settle()
+        refused += run_keys(tools, args.presses, args.warmup, samples,
+                            lambda: len(store.load(a.doc_id, ANNOTATOR).spans))
+        for s in ("ann", "sl", "slb"):
+            tmux.kill(s)
+        # annotator's labels were removed again (remove, undo); SLATE's annotation file is rewritten
+        # only on save, which the benchmark never asks for
+    n = f"{len(a.text):,} chars, {len(a.spans):,} spans"
+    report(f"{a.name} ({n}), {args.presses} presses per key x {args.rounds} round(s)", samples,
+           ["annotator", *[v[0] for v in variants]])
+    if refused:
+        print(f"  (annotator refused {refused} label(s): not counted)")
+    if samples.timeouts:
+        print(f"  (screen unchanged {TIMEOUT:.0f} s after the key, not counted: {samples.timeouts})")
+
+
+def launches(tmux: Tmux, work: Path, arts: list[Article], ann: Callable[[str], str],
+             sla: Callable[[str, bool], str], n: int) -> None:
+    print(f"\nlaunch to first words: s, median of {n} (min - max); SLATE on the same article with the same spans")
+    print(f"  {'article':<10}{'annotator':>24}{'SLATE':>24}{'ratio':>8}")
+    tmux.start("launch-a", "true", work)
+    tmux.start("launch-s", "true", work)
+    pa, ps = Pane(tmux, "launch-a"), Pane(tmux, "launch-s")
+    for a in arts:
+        got: dict[str, list[float]] = {"annotator": [], "SLATE": []}
+        for _ in range(n):
+            for name, pane, command in (("annotator", pa, ann(a.doc_id)), ("SLATE", ps, sla(a.doc_id, False))):
+                tmux.respawn(pane.name, "true", work)
+                pane.wait_for(a.marker, time.perf_counter(), gone=True)  # the last run's words are gone
+                time.sleep(0.2)
+                t0 = tmux.respawn(pane.name, command, work)
+                got[name].append(pane.wait_for(a.marker, t0) / 1000)
+        cells = [f"{statistics.median(v):.2f} ({min(v):.2f} - {max(v):.2f})" for v in got.values()]
+        ratio = statistics.median(got["annotator"]) / statistics.median(got["SLATE"])
+        print(f"  {a.name:<10}{cells[0]:>24}{cells[1]:>24}{ratio:>7.2f}x", flush=True)
+
+
+if __name__ == "__main__":
+    main()
