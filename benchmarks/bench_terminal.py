@@ -51,13 +51,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotator.importing import import_sources
-from annotator.model import text_sha256
-from annotator.schema import load_scheme
-from annotator.store import NewDocument, open_store
-from annotator.tui.widgets.span_index import ViewSpan
-from benchmarks.bench_view import seed_article
-from benchmarks.gen_article import generate_article, one_megabyte
+from annotator.importing import import_sources  # noqa: E402
+from annotator.model import text_sha256  # noqa: E402
+from annotator.model.types import ImportItem, NewDocument, RecordParts, Span  # noqa: E402
+from annotator.schema import load_scheme  # noqa: E402
+from annotator.store import Store, open_store  # noqa: E402
+from annotator.tui.widgets.span_index import ViewSpan  # noqa: E402
+from benchmarks.bench_view import seed_article  # noqa: E402
+from benchmarks.gen_article import generate_article, one_megabyte  # noqa: E402
 
 WIDTH, HEIGHT = 120, 40
 POLL = 0.0015  # seconds between two captures while waiting for a key's frame
@@ -276,7 +277,8 @@ class Pane:
             if (marker in plain) != gone:
                 return (time.perf_counter() - t0) * 1000
             time.sleep(0.005)
-        raise RuntimeError(f"{self.name}: {marker!r} {'still' if gone else 'not'} on screen after {limit:.0f} s:\n{plain}")
+        state = "still" if gone else "not"
+        raise RuntimeError(f"{self.name}: {marker!r} {state} on screen after {limit:.0f} s:\n{plain}")
 
 
 # -- measuring ---------------------------------------------------------------------------------------
@@ -416,13 +418,15 @@ def prepare(work: Path, quick: bool) -> tuple[Path, list[Article], Article]:
     articles = [Article("seed", seed_id, seed_text, seed_spans), Article("1 MB", "one-megabyte", *one_megabyte())]
     ten = Article("10 MB", "ten-megabytes", *generate_article(1_000_000 if quick else 10_000_000, 0, seed=1))
     for a in [*articles, ten]:
-        rec = {"annotator": ANNOTATOR, "status": "in_progress", "flags": [], "updated_at": None,
-               "spans": [{"id": s.id, "start": s.start, "end": s.end, "label": s.label, "text": a.text[s.start:s.end],
-                          "attrs": {}, "source": "manual"} for s in a.spans]}
+        spans: list[Span] = [{"id": s.id, "start": s.start, "end": s.end, "label": s.label,
+                              "text": a.text[s.start:s.end], "attrs": {}, "source": "manual"} for s in a.spans]
+        rec: RecordParts = {"annotator": ANNOTATOR, "status": "in_progress", "flags": [], "updated_at": None,
+                            "spans": spans}
         if a.doc_id == seed_id:
-            store.import_items([(NewDocument(a.doc_id, a.text, text_sha256(a.text), {}, "seed"), rec)], replace=True)
+            store.import_items([ImportItem(NewDocument(a.doc_id, a.text, text_sha256(a.text), {}, "seed"), rec)],
+                               replace=True)
         else:
-            store.import_items([(NewDocument(a.doc_id, a.text, text_sha256(a.text), {}, "bench"), rec)])
+            store.import_items([ImportItem(NewDocument(a.doc_id, a.text, text_sha256(a.text), {}, "bench"), rec)])
         stext, ann = slate_input(a.text, a.spans)
         (work / f"{a.doc_id}.txt").write_text(stext, encoding="utf-8")
         a.slate_annotations = "".join(x + "\n" for x in ann)
@@ -437,7 +441,8 @@ def commands(work: Path, db: Path, slate: Path) -> tuple[Callable[[str], str], C
     env = "env COLORTERM=truecolor "
 
     def ann(doc_id: str) -> str:
-        return env + f"{shlex.quote(str(annotator_exe))} --db {shlex.quote(str(db))} --annotator {ANNOTATOR} --doc {doc_id}"
+        exe, store = shlex.quote(str(annotator_exe)), shlex.quote(str(db))
+        return env + f"{exe} --db {store} --annotator {ANNOTATOR} --doc {doc_id}"
 
     def sla(doc_id: str, bare: bool) -> str:
         # -o: reuse the annotation file; the bare twin has none
@@ -512,7 +517,7 @@ def baseline(tmux: Tmux, work: Path, presses: int, warmup: int) -> None:
 
 
 def keys_on(tmux: Tmux, work: Path, a: Article, ann: Callable[[str], str], sla: Callable[[str, bool], str],
-            store, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def]
+            store: Store, args: argparse.Namespace) -> None:
     variants = [("SLATE", False)] + ([("SLATE bare", True)] if a.name != "seed" else [])
     samples = Samples()
     refused = 0
