@@ -46,13 +46,14 @@ from annotator.tui.widgets.article_style import (
     safe_display,
     span_style,
 )
+from annotator.tui.widgets.direct_lines import DirectLines
 from annotator.tui.widgets.fast_scrollbar import FastScrollBars
 from annotator.tui.widgets.span_index import SpanIndex, ViewSpan
 
 __all__ = ["ArticleView", "ViewSpan", "contrast_ratio", "readable_on"]
 
 
-class ArticleView(ArticleInput, FastScrollBars, ScrollView, can_focus=True):
+class ArticleView(ArticleInput, DirectLines, FastScrollBars, ScrollView, can_focus=True):
     """Shows an article, its spans, a cursor and a selection; fast on 1 MB."""
 
     ALLOW_SELECT = False

@@ -16,10 +16,11 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from annotator.tui.widgets.direct_lines import DirectLines
 from annotator.tui.widgets.fast_scrollbar import FastScrollBars
 
 
-class RowList(FastScrollBars, ScrollView, can_focus=True):
+class RowList(DirectLines, FastScrollBars, ScrollView, can_focus=True):
     """Rows ``0..count-1``, each a Rich ``Text`` built by ``row_text(i)`` (never markup)."""
 
     ALLOW_SELECT = False
