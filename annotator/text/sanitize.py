@@ -40,6 +40,7 @@ character for which :meth:`str.splitlines` breaks is ``"\\n"``; after
 from __future__ import annotations
 
 import re
+from functools import cache
 
 __all__ = [
     "DISPLAY_TABLE",
@@ -120,8 +121,17 @@ def _dense(table: dict[int, str]) -> str:
     return "".join(chars)
 
 
-_FAST_TEXT = _dense(DISPLAY_TABLE)
-_FAST_LINE = _dense(LINE_TABLE)
+@cache
+def _fast_text() -> str:
+    return _dense(DISPLAY_TABLE)
+
+
+@cache
+def _fast_line() -> str:
+    return _dense(LINE_TABLE)
+
+
+# (built on the first text that needs a glyph: ~10 ms each that start-up does not wait for)
 
 # A scan with ``re`` is much faster than translate, so text that needs no
 # change (the common case) is returned as is, without translating.
@@ -139,7 +149,7 @@ def display_text(s: str) -> str:
     """
     if _NEEDS_TEXT.search(s) is None:
         return s
-    return s.translate(_FAST_TEXT)
+    return s.translate(_fast_text())
 
 
 def display_line(s: str) -> str:
@@ -150,4 +160,4 @@ def display_line(s: str) -> str:
     """
     if _NEEDS_LINE.search(s) is None:
         return s
-    return s.translate(_FAST_LINE)
+    return s.translate(_fast_line())

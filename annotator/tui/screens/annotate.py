@@ -22,7 +22,6 @@ from annotator.schema import Scheme
 from annotator.session import Session
 from annotator.store.base import Change
 from annotator.text.sanitize import display_line
-from annotator.text.words import snap, word_at
 from annotator.tui.screens.editing import EditingScreen
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.attr_panel import AttrPanel
@@ -39,6 +38,8 @@ def view_span(span: Span) -> ViewSpan:
 def range_to_tag(view: ArticleView, snap_on: bool) -> tuple[int, int] | str:
     """The range a label key tags: the selection (else the word under the cursor), snapped to
     words when snapping is on; or why there is nothing to tag."""
+    from annotator.text.words import snap, word_at  # loads regex: not before the first frame
+
     text = view.text
     sel = view.selection or word_at(text, view.cursor)
     if sel is None:
@@ -96,9 +97,14 @@ class AnnotateScreen(EditingScreen):
 
     def on_mount(self) -> None:
         self.open_document(self.doc_id)
-        # compile the scheme's pydantic models once the first frame is on screen, so that the
-        # first tag does not wait for them and start-up does not either
-        self.call_after_refresh(self.run_worker, self.scheme.compile, thread=True, exit_on_error=False)
+        # compile the scheme's pydantic models and load the word rules once the first frame is on
+        # screen, so that the first tag does not wait for them and start-up does not either
+        self.call_after_refresh(self.run_worker, self._warm_up, thread=True, exit_on_error=False)
+
+    def _warm_up(self) -> None:
+        import annotator.text.words  # noqa: F401
+
+        self.scheme.compile()
 
     def open_document(self, doc_id: str) -> None:
         with self.settled_heap():

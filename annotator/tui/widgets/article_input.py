@@ -12,11 +12,18 @@ to the column they started from; any other move forgets it.
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from textual import events
 
-from annotator.text.words import next_word_start, prev_word_start, word_at
+
+def _words() -> ModuleType:
+    """annotator.text.words, imported on the first word key: it loads ``regex`` (~10 ms) that the
+    first frame does not need (the annotate screen imports it in a thread after that frame)."""
+    from annotator.text import words
+
+    return words
 
 if TYPE_CHECKING:
     from textual.message import Message
@@ -130,17 +137,17 @@ class ArticleInput(_Host):
         self.move_cursor(self._len, extend=extend)
 
     def action_cursor_word_left(self, extend: bool = False) -> None:
-        self.move_cursor(prev_word_start(self._text, self._cursor), extend=extend)
+        self.move_cursor(_words().prev_word_start(self._text, self._cursor), extend=extend)
 
     def action_cursor_word_right(self, extend: bool = False) -> None:
-        self.move_cursor(next_word_start(self._text, self._cursor), extend=extend)
+        self.move_cursor(_words().next_word_start(self._text, self._cursor), extend=extend)
 
     def action_select_word(self) -> None:
         """Select the word under the cursor."""
         self._select_word_at(self._cursor)
 
     def _select_word_at(self, offset: int) -> None:
-        found = word_at(self._text, offset)
+        found = _words().word_at(self._text, offset)
         if found is not None:
             self.select(*found)
 

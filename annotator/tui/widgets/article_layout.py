@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from rich.cells import get_character_cell_size, split_graphemes
+from rich.cells import get_character_cell_size, load_cell_table, split_graphemes
 
 __all__ = [
     "Layout",
@@ -41,17 +41,15 @@ __all__ = [
 ]
 
 
-def _build_single_cell_pattern() -> re.Pattern[str]:
-    """A regex matching any character that is NOT plainly one cell wide.
+_PATTERN_END = 0x3000  # the pattern covers U+0020..U+2FFF
+_NEVER_SINGLE = ((0x7F, 0x9F), (0x200D, 0x200D), (0xD800, 0xDFFF), (0xFE0F, 0xFE0F))
 
-    A string with no match has ``cell_len(s) == len(s)``: every character in
-    the allowed set is one cell for Rich, and the set excludes ZWJ (U+200D) and
-    VS16 (U+FE0F), the only characters for which Rich measures sequences rather
-    than characters.  Computed once from Rich's own table for U+0020..U+2FFF.
-    """
+
+def _single_cell_ranges_by_char() -> list[tuple[int, int]]:
+    """The code points of U+0020..U+2FFF that are plainly one cell, asking Rich one by one."""
     ranges: list[tuple[int, int]] = []
     start = None
-    for cp in range(0x20, 0x3000):
+    for cp in range(0x20, _PATTERN_END):
         ok = (
             not (0xD800 <= cp < 0xE000)
             and cp not in (0x200D, 0xFE0F)
@@ -63,7 +61,41 @@ def _build_single_cell_pattern() -> re.Pattern[str]:
             ranges.append((start, cp - 1))
             start = None
     if start is not None:
-        ranges.append((start, 0x2FFF))
+        ranges.append((start, _PATTERN_END - 1))
+    return ranges
+
+
+def _single_cell_ranges() -> list[tuple[int, int]]:
+    """The same ranges from Rich's width table (what ``get_character_cell_size`` searches), by
+    interval arithmetic: ~0.1 ms instead of ~15 ms of start-up for 12,000 calls. Falls back to
+    asking character by character if the table is not what it was (a test keeps both equal)."""
+    try:
+        widths = load_cell_table("auto").widths
+        bad = [(lo, hi) for lo, hi, w in widths if w != 1 and hi >= 0x20 and lo < _PATTERN_END]
+    except (AttributeError, TypeError, ValueError):
+        return _single_cell_ranges_by_char()
+    ranges: list[tuple[int, int]] = []
+    cp = 0x20
+    for lo, hi in sorted([*bad, *_NEVER_SINGLE]):
+        if lo >= _PATTERN_END:
+            break
+        if lo > cp:
+            ranges.append((cp, lo - 1))
+        cp = max(cp, hi + 1)
+    if cp < _PATTERN_END:
+        ranges.append((cp, _PATTERN_END - 1))
+    return ranges
+
+
+def _build_single_cell_pattern(ranges: list[tuple[int, int]] | None = None) -> re.Pattern[str]:
+    """A regex matching any character that is NOT plainly one cell wide.
+
+    A string with no match has ``cell_len(s) == len(s)``: every character in
+    the allowed set is one cell for Rich, and the set excludes ZWJ (U+200D) and
+    VS16 (U+FE0F), the only characters for which Rich measures sequences rather
+    than characters.  Computed once from Rich's own table for U+0020..U+2FFF.
+    """
+    ranges = _single_cell_ranges() if ranges is None else ranges
     body = "".join(
         f"\\U{lo:08x}" if lo == hi else f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges
     )

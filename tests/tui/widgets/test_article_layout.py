@@ -305,3 +305,10 @@ def test_span_index_matches_brute_force(raw, queries, drop):
     for lo, ln in queries:
         got = {s.id for s in idx.overlapping(lo, lo + ln)}
         assert got == brute(alive, lo, lo + ln)
+
+
+def test_single_cell_table_read_by_ranges_is_rich_char_by_char():
+    # start-up reads Rich's width table by intervals; asking Rich about every code point of the
+    # pattern's range must give the same set (this fails if Rich's table changes shape)
+    assert al._single_cell_ranges() == al._single_cell_ranges_by_char()
+    assert al._NOT_SINGLE.pattern == al._build_single_cell_pattern(al._single_cell_ranges_by_char()).pattern
