@@ -39,6 +39,7 @@ import bisect
 import os
 import re
 import shlex
+import stat
 import statistics
 import subprocess
 import sys
@@ -157,8 +158,11 @@ class Tmux:
             "set -g default-terminal tmux-256color\n"
             f"set -g default-size {WIDTH}x{HEIGHT}\nset -g status off\nset -g escape-time 0\n"
             "set -g remain-on-exit on\nset -g history-limit 0\n", encoding="utf-8")
-        subprocess.run(["tmux", "-L", self.sock, "-f", str(self.conf), "new-session", "-d", "-s", "ctl",
-                        "-x", str(WIDTH), "-y", str(HEIGHT), "sleep 100000"], check=True)
+        started = subprocess.run(["tmux", "-L", self.sock, "-f", str(self.conf), "new-session", "-d", "-s", "ctl",
+                                  "-x", str(WIDTH), "-y", str(HEIGHT), "sleep 100000"], capture_output=True, text=True)
+        if started.returncode != 0:
+            hint = "" if stat.S_ISCHR(os.stat("/dev/null").st_mode) else " (/dev/null is not a device: tmux needs it)"
+            raise SystemExit(f"tmux could not start a server: {started.stderr.strip()}{hint}")
         self.proc = subprocess.Popen(["tmux", "-L", self.sock, "-C", "attach", "-t", "ctl"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         assert self.proc.stdin is not None and self.proc.stdout is not None
