@@ -26,7 +26,7 @@ class RowList(DirectLines, FastScrollBars, ScrollView, can_focus=True):
     ALLOW_SELECT = False
     COMPONENT_CLASSES: ClassVar[set[str]] = {"row-list--cursor", "row-list--marked"}
     DEFAULT_CSS = """
-    RowList { background: $surface; }
+    RowList { background: $surface; overflow-x: hidden; }
     RowList > .row-list--cursor { background: $accent 40%; text-style: bold; }
     RowList:focus > .row-list--cursor { background: $accent 70%; }
     RowList > .row-list--marked { text-style: bold reverse; }
