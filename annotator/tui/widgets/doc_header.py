@@ -29,10 +29,16 @@ class DocHeader(Static):
         self.saved: str | None = None  # time of the last durable commit
         self.error: str | None = None
         self.snap = True
+        self._shown: tuple[object, ...] | None = None  # the fields of the row on screen
 
     def show(self, **fields: object) -> None:
         for k, v in fields.items():
             setattr(self, k, v)
+        shown = (self.doc_id, self.position, self.total, self.status, self.annotator, self.flags, self.snap,
+                 self.error, self.saved)
+        if shown == self._shown:
+            return  # the same row (a second action within the same second): nothing to repaint
+        self._shown = shown
         self.update(self.render_text(), layout=False)  # one fixed row: no layout pass
 
     def mark_saved(self) -> None:
