@@ -502,6 +502,26 @@ class ArticleView(ArticleInput, DirectLines, FastScrollBars, ScrollView, can_foc
             self.rows_rendered += 1
         return strip
 
+    def render_ahead(self, direction: int) -> None:
+        """After a page: render (and frame) the page beyond it in that direction, once this frame
+        is on screen, so that the next page key only composes rows it already has."""
+        self.call_after_refresh(self._render_ahead, direction)
+
+    def _render_ahead(self, direction: int) -> None:
+        lay = self._layout
+        if lay is None:
+            return
+        h = self._viewport_height
+        first = int(self.scroll_offset.y) + (h if direction > 0 else -h)
+        rows = []
+        for row in range(max(0, first), min(lay.row_count, first + h)):
+            strip = self._row_cache.get(row)
+            if strip is None:
+                strip = self._row_cache[row] = self._render_row(row)
+                self.rows_rendered += 1
+            rows.append(strip)
+        self.frame_ahead(rows)
+
     def _highlights_in(self, lo: int, hi: int) -> list[tuple[int, int]]:
         if not self._highlights:
             return []

@@ -90,6 +90,21 @@ class DirectLines:
             strips = [strip.crop(crop.x, crop.right) for strip in strips]
         return strips
 
+    def frame_ahead(self, rows: list[Strip]) -> None:
+        """Frame ``rows`` now (rows about to be shown, e.g. the next page), so that showing them
+        costs no framing."""
+        frame = self._direct_frame()
+        if frame is None:
+            return
+        try:
+            framed = self._framed
+        except AttributeError:
+            framed = self._framed = {}
+        for row in rows:
+            hit = framed.get(id(row))
+            if hit is None or hit[0] is not row or hit[1] != frame:
+                framed[id(row)] = (row, frame, self._framed_row(row, frame))
+
     @staticmethod
     def _framed_row(row: Strip, frame: _Frame) -> Strip:
         """What Textual's styles cache makes of a content line of a plain box, then the filters."""

@@ -346,7 +346,27 @@ async def test_rows_rendered_per_cursor_move_and_page():
             before = view.rows_rendered
             await press(pilot, key)
             delta = view.rows_rendered - before
-            assert 0 < delta <= height + 1, (key, delta)
+            # the page shown (unless rendered ahead already) and, after its frame, the next one
+            assert 0 < delta <= 2 * height + 1, (key, delta)
+        await pilot.pause()
+
+
+async def test_page_down_shows_a_page_rendered_ahead():
+    text = words_text(400)
+    app = Host(text, many_spans(text))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = view_of(app)
+        height = view.scrollable_content_region.height
+        await press(pilot, "pagedown")
+        await pilot.pause()  # the page below is rendered once the frame is out
+        for _ in range(3):
+            before = view.rows_rendered
+            view.action_cursor_page_down()
+            paint_now(app)
+            assert view.rows_rendered - before <= 2  # only the cursor's rows: the page was ready
+            before = view.rows_rendered
+            await pilot.pause()
+            assert 0 < view.rows_rendered - before <= height  # and the next one is made ready
         await pilot.pause()
 
 
