@@ -498,6 +498,27 @@ def main() -> None:
     print(f"\nload average after: {load[0]:.2f} (2 cores; other work on the machine moves these figures)")
 
 
+def durable_commits(work: Path, n: int = 30) -> tuple[float, float]:
+    """ms of a bare durable SQLite transaction (WAL, synchronous=FULL, one row) on the same disk:
+    what a label, a remove or an undo waits for before the screen may say saved."""
+    import sqlite3
+
+    path = work / "commit-baseline.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE IF NOT EXISTS t (x)")
+    times = []
+    for i in range(n):
+        t = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t VALUES (?)", (i,))
+        conn.execute("COMMIT")
+        times.append((time.perf_counter() - t) * 1000)
+    conn.close()
+    return stats(times)
+
+
 def baseline(tmux: Tmux, work: Path, presses: int, warmup: int) -> None:
     script = work / "curses_line.py"
     script.write_text(CURSES_BASELINE, encoding="utf-8")
@@ -516,6 +537,8 @@ def baseline(tmux: Tmux, work: Path, presses: int, warmup: int) -> None:
     for name, v in got.items():
         med, p95 = stats(v)
         print(f"  {name:<24}{med:>8.2f} / {p95:>6.2f}")
+    med, p95 = durable_commits(work)
+    print(f"  {'durable SQLite commit':<24}{med:>8.2f} / {p95:>6.2f}   (bare, same disk: a label waits for one)")
     tmux.kill("curses")
     tmux.kill("cat")
 
@@ -550,6 +573,9 @@ def keys_on(tmux: Tmux, work: Path, a: Article, ann: Callable[[str], str], sla: 
         print(f"  (annotator refused {refused} label(s): not counted)")
     if samples.timeouts:
         print(f"  (screen unchanged {TIMEOUT:.0f} s after the key, not counted: {samples.timeouts})")
+    med, p95 = durable_commits(work)
+    print(f"  a bare durable SQLite commit on this disk right after: {med:.2f} / {p95:.2f} ms "
+          "(annotator's label, remove and undo each wait for one; SLATE writes nothing then)")
 
 
 def launches(tmux: Tmux, work: Path, arts: list[Article], ann: Callable[[str], str],
