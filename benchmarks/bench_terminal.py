@@ -578,15 +578,23 @@ def keys_on(tmux: Tmux, work: Path, a: Article, ann: Callable[[str], str], sla: 
           "(annotator's label, remove and undo each wait for one; SLATE writes nothing then)")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 10 ms resolution)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def launches(tmux: Tmux, work: Path, arts: list[Article], ann: Callable[[str], str],
              sla: Callable[[str, bool], str], n: int) -> None:
-    print(f"\nlaunch to first words: s, median of {n} (min - max); SLATE on the same article with the same spans")
-    print(f"  {'article':<10}{'annotator':>24}{'SLATE':>24}{'ratio':>8}")
+    print(f"\nlaunch to first words: s, median of {n} (min - max), and the CPU time the process had used by "
+          "then (what a quiet machine would take); SLATE on the same article with the same spans")
+    print(f"  {'article':<10}{'annotator':>24}{'cpu':>6}{'SLATE':>24}{'cpu':>6}{'ratio':>8}")
     tmux.start("launch-a", "true", work)
     tmux.start("launch-s", "true", work)
     pa, ps = Pane(tmux, "launch-a"), Pane(tmux, "launch-s")
     for a in arts:
         got: dict[str, list[float]] = {"annotator": [], "SLATE": []}
+        cpu: dict[str, list[float]] = {"annotator": [], "SLATE": []}
         for _ in range(n):
             for name, pane, command in (("annotator", pa, ann(a.doc_id)), ("SLATE", ps, sla(a.doc_id, False))):
                 tmux.respawn(pane.name, "true", work)
@@ -594,9 +602,13 @@ def launches(tmux: Tmux, work: Path, arts: list[Article], ann: Callable[[str], s
                 time.sleep(0.2)
                 t0 = tmux.respawn(pane.name, command, work)
                 got[name].append(pane.wait_for(a.marker, t0) / 1000)
-        cells = [f"{statistics.median(v):.2f} ({min(v):.2f} - {max(v):.2f})" for v in got.values()]
+                pid = int(tmux.cmd(f"display-message -p -t ={pane.name}: '#{{pane_pid}}'")[0])
+                cpu[name].append(cpu_seconds(pid))  # the command execs itself: `env` becomes the tool
+        cells = [(f"{statistics.median(got[k]):.2f} ({min(got[k]):.2f} - {max(got[k]):.2f})",
+                  f"{statistics.median(cpu[k]):.2f}") for k in got]
         ratio = statistics.median(got["annotator"]) / statistics.median(got["SLATE"])
-        print(f"  {a.name:<10}{cells[0]:>24}{cells[1]:>24}{ratio:>7.2f}x", flush=True)
+        print(f"  {a.name:<10}{cells[0][0]:>24}{cells[0][1]:>6}{cells[1][0]:>24}{cells[1][1]:>6}{ratio:>7.2f}x",
+              flush=True)
 
 
 if __name__ == "__main__":
