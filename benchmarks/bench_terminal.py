@@ -168,6 +168,7 @@ class Tmux:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self._in, self._out = self.proc.stdin, self.proc.stdout
         self.read_reply()  # the attach itself
+        self.socket = Path(self.cmd("display-message -p '#{socket_path}'")[0].decode().strip())
 
     def send(self, line: str) -> None:
         self._in.write(line.encode() + b"\n")
@@ -223,6 +224,8 @@ class Tmux:
             pass
         self.proc.kill()
         self.proc.wait()
+        for leftover in (self.socket, self.socket.with_name(self.socket.name + ".lock")):
+            leftover.unlink(missing_ok=True)
 
 
 @dataclass
