@@ -34,6 +34,7 @@ from typing import Any
 import orjson
 
 from annotator.errors import ProblemLog, UsageError
+from annotator.files.staged import STAGE_PREFIX, staged_folder
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
     Offsets,
@@ -45,7 +46,6 @@ from annotator.formats.common import (
     plain_attrs,
     ref_links,
     span_desc,
-    staged_folder,
     unit_hint,
 )
 from annotator.model.types import ImportItem, RecordDict
@@ -172,10 +172,30 @@ def visual_conf(scheme: Scheme, options: Options) -> str:
     return "\n".join(out) + "\n"
 
 
+def earlier_export(folder: Path, present: set[str]) -> set[str] | None:
+    """The files of a brat export made before exports left a manifest (its index names them)."""
+    try:
+        lines = (folder / INDEX).read_bytes().split(b"\n")
+    except OSError:
+        return None
+    files = {INDEX, "annotation.conf", "visual.conf"}
+    for raw in lines:
+        if raw.strip():
+            try:
+                entry = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                return None
+            stem = entry.get("file") if isinstance(entry, dict) else None
+            if not isinstance(stem, str) or not stem or _UNSAFE.search(stem):
+                return None
+            files |= {f"{stem}.txt", f"{stem}.ann"}
+    return files if present <= files else None
+
+
 def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
     report = Report("brat", dest)
     used: set[str] = set()
-    with staged_folder(dest) as stage:
+    with staged_folder(dest, "brat", recognise=earlier_export) as stage:
         with open(stage / INDEX, "wb") as index:
             for rec in records:
                 stem = safe_stem(rec["id"], used)
@@ -334,7 +354,7 @@ def _documents(root: Path, ctx: ReadContext) -> list[tuple[Path, Path | None, st
         return [(txt, ann if ann.is_file() else None, base.name)]
     docs = []
     for txt in sorted(root.rglob("*.txt"), key=lambda p: p.relative_to(root).as_posix()):
-        if any(part.startswith(".annotator-export-") for part in txt.relative_to(root).parts):
+        if any(part.startswith(STAGE_PREFIX) for part in txt.relative_to(root).parts):
             continue
         ann = txt.with_suffix(".ann")
         docs.append((txt, ann if ann.is_file() else None, txt.relative_to(root).with_suffix("").as_posix()))
