@@ -67,9 +67,8 @@ def replaced_path(dest: str | os.PathLike[str]) -> Path:
 def atomic_output(dest: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     """A binary file to write the output to; see the module's docstring for where it goes."""
     if str(dest) == "-":
-        out = sys.stdout.buffer
-        yield out
-        out.flush()
+        with _standard_output() as out:
+            yield out
         return
     if writes_through(dest):
         with _through(dest) as f:
@@ -79,6 +78,20 @@ def atomic_output(dest: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         raise OutputError(f"{dest}: is a folder (name a file inside it)")
     with _replacing(dest) as f:
         yield f
+
+
+@contextmanager
+def _standard_output() -> Iterator[BinaryIO]:
+    out = sys.stdout.buffer
+    try:
+        yield out
+        out.flush()
+    except BrokenPipeError:
+        raise  # the reader went away (``| head``): not an error of ours
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        raise OutputError(f"standard output: cannot write: {exc.strerror or exc}") from None
 
 
 @contextmanager

@@ -99,3 +99,12 @@ def test_a_folder_the_user_cannot_write_is_a_one_line_error(db, tmp_path):
 
 def test_bash_is_there():
     assert shutil.which("bash"), "the process-substitution test needs bash"
+
+
+def test_standard_output_on_a_full_device_is_a_one_line_error(db, tmp_path):
+    node = char_device_full(tmp_path)
+    with open(node, "wb") as full:
+        proc = subprocess.run([*ANNOTATOR, "export", "--db", str(db), "--out", "-", "--schema", str(SCHEME_PATH)],
+                              stdout=full, stderr=subprocess.PIPE, text=True)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.strip() == "annotator: standard output: cannot write: No space left on device"
