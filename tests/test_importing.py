@@ -127,3 +127,39 @@ def test_reopening_sources_already_stored_skips_their_validation(tmp_path, store
     with pytest.raises(InvalidData, match="different work"):
         open_sources(store, [path], scheme, "alice")
     assert validated == ["a"]
+
+
+def _three_docs_by_several(tmp_path):
+    """Records of three documents: alice's and bob's of each, and carol's of the first (7 lines)."""
+    from tests.conftest import make_record
+
+    recs = [make_record(f"Texte numéro {i}.", id=f"d{i}", annotator=who)
+            for who in ("alice", "bob") for i in (1, 2, 3)]
+    recs.append(make_record("Texte numéro 1.", id="d1", annotator="carol"))
+    path = tmp_path / "several.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in recs))
+    return path
+
+
+def test_import_counts_documents_not_records(tmp_path, store, scheme):
+    path = _three_docs_by_several(tmp_path)
+    first = import_sources(store, [path], scheme, "alice").summary
+    assert str(first) == "3 new document(s), 0 already in the store, 7 record(s) added, 0 unchanged"
+    again = import_sources(store, [path], scheme, "alice").summary
+    assert str(again) == "0 new document(s), 3 already in the store, 0 record(s) added, 7 unchanged"
+
+
+def test_reopening_records_of_several_annotators_counts_each_document_once(tmp_path, store, scheme):
+    """What ``annotator review FILE`` says on a file already imported: 3 documents, not 7."""
+    from annotator.importing import open_sources
+
+    path = _three_docs_by_several(tmp_path)
+    assert open_sources(store, [path], scheme, "alice").summary.documents_added == 3
+    s = open_sources(store, [path], scheme, "alice").summary
+    assert (s.documents_added, s.documents_unchanged, s.records_unchanged) == (0, 3, 7)
+    # one file changed, one not: the document both name is counted once
+    other = tmp_path / "other.jsonl"
+    other.write_bytes(orjson.dumps({"id": "d1", "text": "Texte numéro 1."}) + b"\n"
+                      + orjson.dumps({"id": "d4", "text": "Un quatrième."}) + b"\n")
+    s = open_sources(store, [path, other], scheme, "alice").summary
+    assert (s.documents_added, s.documents_unchanged) == (1, 3)

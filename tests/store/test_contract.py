@@ -271,6 +271,23 @@ def test_a_store_that_cannot_be_written_reads_and_refuses_every_write(backend, d
         Session(s, scheme, "alice").add_span("d1", 56, 60, "ACTOR")
 
 
+def test_an_import_counts_each_document_once_however_many_records_it_has(store):
+    from annotator.formats.jsonl import canonical_record
+
+    def items():
+        for who in ("alice", "bob", "carol"):
+            for doc_id in ("d1", "d2"):
+                rec = make_record(TEXT, [{"start": 0, "end": 27, "label": "ACTOR"}], id=doc_id, annotator=who)
+                yield ImportItem(_doc(doc_id), canonical_record(rec, who))
+
+    s = store.import_items(items())
+    assert (s.documents_added, s.documents_unchanged, s.records_added) == (2, 0, 6)
+    s = store.import_items(items())
+    assert (s.documents_added, s.documents_unchanged, s.records_added, s.records_unchanged) == (0, 2, 0, 6)
+    s = store.import_items([ImportItem(_doc("d3"), None), ImportItem(_doc("d3"), None), ImportItem(_doc("d1"), None)])
+    assert (s.documents_added, s.documents_unchanged) == (1, 1)
+
+
 def test_a_snapshot_is_consistent_while_others_write(backend, db, scheme):
     """Records read from a snapshot all come from one moment: writes committed meanwhile are
     not seen, in the middle of the reading or after."""
