@@ -1,8 +1,13 @@
 """Reading JSON Lines safely: physical lines split on b"\\n" only, bounded in size and nesting,
 with every fault reported as a :class:`Problem` naming the file, the line and what is wrong.
 
-A line is at most 16 MiB; JSON nesting at most 64; NaN/Infinity and lone surrogates are refused
+A line is at most 64 MiB; JSON nesting at most 64; NaN/Infinity and lone surrogates are refused
 (orjson's strict parser); invalid UTF-8 is reported with the byte offset in the file.
+
+What annotator writes it reads back: an article's text is at most 8 MiB (UTF-8) on the way in,
+whatever the format, so that its record -- text escaped, spans added, each with its text -- stays
+well under the line limit; and an export refuses a line over the limit rather than write what it
+could not read.
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ from typing import IO, Any
 
 import orjson
 
-from annotator.errors import Problem
+from annotator.errors import OutputError, Problem
 
-MAX_LINE_BYTES = 16 * 1024 * 1024
+MAX_LINE_BYTES = 64 * 1024 * 1024
+MAX_TEXT_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
+_MIB = 1024 * 1024
 _CHUNK = 1 << 20
 
 
@@ -92,12 +99,32 @@ def read_json_lines(f: IO[bytes], name: str, *, first_line: int = 1, offset: int
         yield too_long(name, number) if body is None else parse_line(name, number, start, body)
 
 
+def text_too_long(text: str) -> str | None:
+    """Why an article's text is refused (over MAX_TEXT_BYTES of UTF-8), or None."""
+    if len(text) * 4 <= MAX_TEXT_BYTES:  # cheap: at most 4 bytes a code point
+        return None
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size <= MAX_TEXT_BYTES:
+        return None
+    return (f"the article is {size / _MIB:.1f} MiB of text; annotator takes articles up to "
+            f"{MAX_TEXT_BYTES // _MIB} MiB (split it into several documents)")
+
+
+def readable_line(line: bytes, what: str) -> bytes:
+    """``line`` (a line an export writes, about ``what``) when annotator can read it back; else
+    OutputError: what could not be read back is not written (and neither is the export)."""
+    if len(line) > MAX_LINE_BYTES:
+        raise OutputError(f"{what} is {len(line) / _MIB:.0f} MiB as one line, over the {MAX_LINE_BYTES // _MIB} MiB "
+                          "annotator reads back: remove spans or split the document (nothing was written)")
+    return line
+
+
 def too_long(name: str, number: int) -> Line:
     return Line(number, None, too_long_problem(name, number))
 
 
 def too_long_problem(name: str, number: int) -> Problem:
-    return Problem(name, number, None, f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB")
+    return Problem(name, number, None, f"line longer than {MAX_LINE_BYTES // _MIB} MiB")
 
 
 def parse_line(name: str, number: int, offset: int, body: bytes) -> Line:

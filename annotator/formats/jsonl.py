@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 import orjson
 
 from annotator.errors import Problem, ProblemLog
-from annotator.files.lines import Line, read_json_lines
+from annotator.files.lines import Line, read_json_lines, readable_line, text_too_long
 from annotator.model.hashing import text_sha256
 from annotator.model.types import RECORD_ONLY_KEYS, Flag, ImportItem, NewDocument, RecordDict, RecordParts, Span
 
@@ -99,6 +99,10 @@ def check_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: Pr
                              build=False) is True
             continue
         rec = done.record
+        big = text_too_long(rec.text)
+        if big is not None:
+            log.add(Problem(name, number, "text", big))
+            continue
         who = rec.annotator or annotator
         key = _key(rec.id, who)
         if key in seen:
@@ -129,6 +133,10 @@ def _checked(line: Line, name: str, scheme: Scheme, annotator: str, log: Problem
         except ValidationError as exc:
             log.extend(problems_from_validation(exc, name, line.number))
             return False
+        big = text_too_long(rec.text)
+        if big is not None:
+            log.add(Problem(name, line.number, "text", big))
+            return False
         who = rec.annotator or annotator
         key = _key(rec.id, who)
         if key in seen:
@@ -147,6 +155,10 @@ def _checked(line: Line, name: str, scheme: Scheme, annotator: str, log: Problem
             doc = Document.model_validate(obj)
         except ValidationError as exc:
             log.extend(problems_from_validation(exc, name, line.number))
+            return False
+        big = text_too_long(doc.text)
+        if big is not None:
+            log.add(Problem(name, line.number, "text", big))
             return False
         key = _key(doc.id, "")
         if key in seen:
@@ -195,6 +207,8 @@ def read_jsonl_unchecked(f: IO[bytes], name: str, annotator: str, unread: list[i
                 raise TypeError("id, text or meta of the wrong type")
             if canon is not None and not _plausible(canon):
                 raise TypeError("a field of the wrong type")
+            if text_too_long(doc.text) is not None:
+                raise ValueError("text too long")
         except Exception:  # the validating process reports what is wrong with this line
             unread.append(number)
             continue
@@ -274,6 +288,11 @@ def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterat
 # -- writing --------------------------------------------------------------------------------------
 
 
+def record_name(doc_id: str, annotator: str | None) -> str:
+    """How messages name a record."""
+    return f"the record of {doc_id!r}" + (f" by {annotator!r}" if annotator else "")
+
+
 def record_line(r: StoredRecord, scheme_name: str, scheme_version: int) -> bytes:
     """One export record as a JSONL line (without newline), the stored JSON spliced in unparsed."""
     fragment = orjson.Fragment
@@ -298,4 +317,5 @@ def write(records: Iterable[StoredRecord], dest: str, scheme: Scheme, options: O
     from annotator.formats.common import Report
 
     name, version = scheme.name, scheme.version
-    return Report("jsonl", dest, write_lines((record_line(r, name, version) for r in records), dest))
+    lines = (readable_line(record_line(r, name, version), record_name(r.id, r.annotator)) for r in records)
+    return Report("jsonl", dest, write_lines(lines, dest))

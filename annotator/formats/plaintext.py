@@ -13,11 +13,13 @@ import re
 from pathlib import Path
 
 from annotator.errors import Problem
+from annotator.files.lines import MAX_TEXT_BYTES, text_too_long
 from annotator.model.hashing import has_lone_surrogate, text_sha256
 from annotator.model.types import NewDocument
 
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)(?:\s+|\Z)")
 _BOM = "\ufeff"
+_HEADROOM = 64  # bytes a BOM and a date header may add to the text's limit
 
 
 def parse_text(raw: bytes, source: str) -> NewDocument | Problem:
@@ -35,6 +37,9 @@ def parse_text(raw: bytes, source: str) -> NewDocument | Problem:
     if m:
         meta["date"] = m.group(1)
         text = text[m.end():]
+    big = text_too_long(text)
+    if big is not None:
+        return Problem(source, None, "text", big)
     if not stem or any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in stem):
         return Problem(source, None, "id", "the file name cannot be a document id")
     bad = has_lone_surrogate(text)
@@ -45,7 +50,12 @@ def parse_text(raw: bytes, source: str) -> NewDocument | Problem:
 
 def read_text_file(path: Path) -> NewDocument | Problem:
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            raw = f.read(MAX_TEXT_BYTES + _HEADROOM + 1)  # a huge file is refused unread
     except OSError as exc:
         return Problem(str(path), None, None, f"cannot read: {exc.strerror or exc}")
+    if len(raw) > MAX_TEXT_BYTES + _HEADROOM:
+        size = path.stat().st_size / (1 << 20)
+        return Problem(str(path), None, "text", f"the article is {size:.1f} MiB of text; annotator takes articles up "
+                                                f"to {MAX_TEXT_BYTES >> 20} MiB (split it into several documents)")
     return parse_text(raw, str(path))

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from annotator.errors import InvalidData, Problem
+from annotator.files.lines import text_too_long
 from annotator.model.actions import now_iso
 from annotator.model.types import ImportItem, NewDocument, Op, RecordParts, Span
 from annotator.model.working import WorkingRecord, span_sort_key
@@ -70,6 +71,10 @@ def _put_document(store: Store, doc: NewDocument, summary: ImportSummary, proble
                   added_at: str, counted: set[int]) -> int | None:
     """The document's key once it is in the store; each document is counted once per import
     (``counted``: the keys counted so far), however many records of it follow."""
+    big = text_too_long(doc.text)  # every format's documents pass here
+    if big is not None:
+        problems.append(Problem(doc.source, None, "text", big))
+        return None
     key = store.insert_document(doc, added_at)
     if key is not None:
         summary.documents_added += 1

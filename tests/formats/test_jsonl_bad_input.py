@@ -99,12 +99,14 @@ def test_bad_line_is_reported_with_file_line_and_field(name, line, expected):
     assert any(p.startswith(expected) for p in problems), problems
 
 
-def test_line_over_16_mib_is_reported_and_the_next_line_still_read():
-    big = b'{"id": "x", "text": "' + b"a" * (16 * 1024 * 1024 + 10) + b'"}'
+def test_line_over_the_limit_is_reported_and_the_next_line_still_read():
+    from annotator.files.lines import MAX_LINE_BYTES
+
+    big = b'{"id": "x", "text": "' + b"a" * (MAX_LINE_BYTES + 10) + b'"}'
     data = big + b"\n" + orjson.dumps(GOOD) + b"\n"
     log = ProblemLog()
     items = list(read_jsonl(io.BytesIO(data), "in.jsonl", _scheme(), "bob", log))
-    assert [str(p) for p in log.kept] == ["in.jsonl:1: line longer than 16 MiB"]
+    assert [str(p) for p in log.kept] == [f"in.jsonl:1: line longer than {MAX_LINE_BYTES >> 20} MiB"]
     assert len(items) == 1 and items[0].line == 2
 
 
