@@ -51,7 +51,9 @@ def import_items(
     try:
         result.summary = store.import_items(counted(), replace=replace, accept=lambda: skip_invalid or not log)
     except ImportRejected:
-        raise InvalidData(log.kept, log.total, "nothing was imported: the source has invalid lines") from None
+        lines = any(p.line is not None for p in log.kept)
+        raise InvalidData(log.kept, log.total,
+                          "nothing was imported" + (": the source has invalid lines" if lines else "")) from None
     except InvalidData as exc:  # conflicts found by the store (same id, different text...)
         for p in exc.problems:
             log.add(p)

@@ -1,8 +1,9 @@
 """Reading JSON Lines safely: physical lines split on b"\\n" only, bounded in size and nesting,
 with every fault reported as a :class:`Problem` naming the file, the line and what is wrong.
 
-A line is at most 64 MiB; JSON nesting at most 64; NaN/Infinity and lone surrogates are refused
-(orjson's strict parser); invalid UTF-8 is reported with the byte offset in the file.
+A UTF-8 byte-order mark may open a file. A line is at most 64 MiB; JSON nesting at most 64;
+NaN/Infinity and lone surrogates are refused (orjson's strict parser); invalid UTF-8 is reported
+with the byte offset in the file and how to convert it.
 
 What annotator writes it reads back: an article's text is at most 8 MiB (UTF-8) on the way in,
 whatever the format, so that its record -- text escaped, spans added, each with its text -- stays
@@ -19,11 +20,13 @@ from typing import IO, Any
 import orjson
 
 from annotator.errors import OutputError, Problem
+from annotator.files.encoding import invalid_utf8
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
 MAX_TEXT_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 _MIB = 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
 _CHUNK = 1 << 20
 
 
@@ -87,6 +90,9 @@ def body_lines(f: IO[bytes], first_line: int = 1, offset: int = 0,
         if raw is None:
             yield number, start, None
             continue
+        if start == 0 and raw.startswith(_BOM):  # a byte-order mark may open the file (Windows editors)
+            raw = raw[len(_BOM):]
+            start = len(_BOM)
         body = raw.rstrip(b"\r\n")
         if body and not body.isspace():
             yield number, start, body
@@ -147,7 +153,7 @@ def _decode_problem(name: str, number: int, offset: int, body: bytes, exc: orjso
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as ude:
-        return Problem(name, number, None, f"invalid UTF-8 at byte {offset + ude.start} of the file")
+        return Problem(name, number, None, invalid_utf8(name, offset + ude.start, " of the file"))
     msg = str(exc)
     if "surrogate" in msg:
         return Problem(name, number, None, f"not valid JSON: lone surrogate in a string ({msg})")

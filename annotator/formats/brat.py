@@ -34,6 +34,7 @@ from typing import Any
 import orjson
 
 from annotator.errors import ProblemLog, UsageError
+from annotator.files.encoding import invalid_utf8
 from annotator.files.staged import STAGE_PREFIX, staged_folder
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
@@ -377,7 +378,7 @@ def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterat
         try:
             text = txt.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:
-            log.add(_problem(txt, None, None, f"invalid UTF-8 at byte {exc.start}"))
+            log.add(_problem(txt, None, None, invalid_utf8(str(txt), exc.start)))
             continue
         except OSError as exc:
             log.add(_problem(txt, None, None, f"cannot read: {exc.strerror or exc}"))
@@ -391,8 +392,11 @@ def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterat
         if ann is not None:
             try:
                 body = ann.read_bytes().decode("utf-8")
-            except (UnicodeDecodeError, OSError) as exc:
-                log.add(_problem(ann, None, None, f"cannot read as UTF-8: {exc}"))
+            except UnicodeDecodeError as exc:
+                log.add(_problem(ann, None, None, invalid_utf8(str(ann), exc.start)))
+                continue
+            except OSError as exc:
+                log.add(_problem(ann, None, None, f"cannot read: {exc.strerror or exc}"))
                 continue
             _parse_ann(b, body, text, entry)
         item = b.build(with_record=ann is not None)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from annotator.errors import ProblemLog, UsageError
 from annotator.files.atomic import atomic_output
+from annotator.files.encoding import invalid_utf8
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
     Options,
@@ -268,7 +269,7 @@ def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterat
             try:
                 line = raw.decode("utf-8").rstrip("\r\n")
             except UnicodeDecodeError as exc:
-                ctx.problem(n, None, f"invalid UTF-8 at byte {exc.start} of the line")
+                ctx.problem(n, None, invalid_utf8(ctx.name, exc.start, " of the line"))
                 continue
             cols = line.split()
             if not cols or cols[0] == "-DOCSTART-":
