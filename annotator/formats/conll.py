@@ -266,6 +266,8 @@ def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterat
     doc: _Doc | None = None
     with f:
         for n, raw in enumerate(f, 1):
+            if n == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark may open the file
             try:
                 line = raw.decode("utf-8").rstrip("\r\n")
             except UnicodeDecodeError as exc:

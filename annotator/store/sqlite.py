@@ -49,11 +49,11 @@ class SQLiteStore(Store):
         super().__init__()
         self.path = self.location = str(path)
         p = Path(self.path)
+        if p.exists() and not p.is_file():  # a folder, a device, a FIFO: SQLite would write beside it
+            raise StoreError(f"{self.path}: is not a file")
         exists = p.exists() and p.stat().st_size > 0
         if not exists and not create:
             raise StoreError(f"{self.path}: no such store")
-        if exists and not p.is_file():
-            raise StoreError(f"{self.path}: is not a file")
         self.read_only = exists and _cannot_write(p)
         self._uri, self._open_uri = _connect_target(p, self.read_only)
         try:

@@ -3,6 +3,7 @@ not stores, damaged files."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -142,3 +143,12 @@ def test_a_write_that_finds_the_store_read_only_says_so_and_changes_nothing(tmp_
             alice.add_span("d1", 56, 60, "ACTOR")
         assert st.read_only is True
         assert [s["text"] for s in st.load("d1", "alice").spans.values()] == ["La coalition internationale"]
+
+
+def test_a_store_path_that_is_not_a_regular_file_is_refused_untouched(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for path in (tmp_path, fifo):
+        with pytest.raises(StoreError, match="is not a file"):
+            open_store(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]  # no journal made beside it
