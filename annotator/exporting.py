@@ -44,6 +44,22 @@ def output_path(dest: str, fmt: str) -> str:
     return dest
 
 
+def _not_the_store(store: Store, dest: str) -> None:
+    """An export never replaces the store it reads (``--out annotator.db`` by mistake)."""
+    import os
+
+    from annotator.errors import UsageError
+
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        store_file = store.location + suffix
+        try:
+            same = os.path.samefile(dest, store_file)
+        except OSError:  # either is missing (or the store is not a file)
+            continue
+        if same:
+            raise UsageError(f"--out {dest} is the store itself ({store_file}): name another file")
+
+
 def export(store: Store, scheme: Scheme, dest: str, fmt: str = "jsonl", options: Options | None = None, *,
            annotator: str | None = None, status: Status | None = "done",
            on_record: Callable[[], None] | None = None) -> Report:
@@ -55,6 +71,7 @@ def export(store: Store, scheme: Scheme, dest: str, fmt: str = "jsonl", options:
     options = options or Options()
     f = get_format(fmt)
     dest = output_path(dest, fmt)
+    _not_the_store(store, dest)
     writer = f.write()
     records: Iterable[StoredRecord] = store.iter_records(export_query(annotator, status))
     if on_record is not None:

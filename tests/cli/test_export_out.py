@@ -108,3 +108,14 @@ def test_standard_output_on_a_full_device_is_a_one_line_error(db, tmp_path):
                               stdout=full, stderr=subprocess.PIPE, text=True)
     assert proc.returncode == 1, proc.stderr
     assert proc.stderr.strip() == "annotator: standard output: cannot write: No space left on device"
+
+
+def test_the_store_itself_is_never_the_output(db, tmp_path):
+    before = db.read_bytes()
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(db)
+    for out in (db, link):
+        proc = run("export", "--db", db, "--out", out)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.strip() == f"annotator: --out {out} is the store itself ({db}): name another file"
+    assert db.read_bytes() == before
