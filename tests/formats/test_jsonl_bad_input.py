@@ -118,7 +118,9 @@ def test_same_document_and_annotator_twice_in_one_file():
 def test_invalid_utf8_offset_counts_bytes_of_earlier_lines():
     data = orjson.dumps(GOOD) + b"\n" + b'{"id": "\xff"}\n'
     offset = len(orjson.dumps(GOOD)) + 1 + 8
-    assert _problems(data, good_lines=1) == [f"in.jsonl:2: invalid UTF-8 at byte {offset} of the file"]
+    assert _problems(data, good_lines=1) == [
+        f"in.jsonl:2: invalid UTF-8 at byte {offset} of the file: annotator reads UTF-8; if the file is Latin-1 or "
+        "Windows-1252, convert it first: iconv -f WINDOWS-1252 -t UTF-8 in.jsonl > in.utf8.jsonl"]
 
 
 # -- through the command line: the store is unchanged, every bad line listed ------------------------
