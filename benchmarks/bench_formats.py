@@ -28,7 +28,7 @@ from annotator.formats.common import Options, known_names  # noqa: E402
 from annotator.formats.jsonl import canonical_record  # noqa: E402
 from annotator.model.types import ImportItem as Item  # noqa: E402
 from annotator.formats.labelmap import LabelMap  # noqa: E402
-from annotator.model.problems import ProblemLog  # noqa: E402
+from annotator.errors import ProblemLog  # noqa: E402
 from annotator.exporting import export  # noqa: E402
 from annotator.importing import import_items  # noqa: E402
 from annotator.model.document import text_sha256  # noqa: E402

@@ -22,6 +22,7 @@ COMMANDS = {
     "schema": ("annotator.cli.schema_cmd", "show the label scheme or the JSON Schema of an export record"),
     "agree": ("annotator.cli.agree_cmd", "agreement between annotators: span F1, kappa, alpha, attributes"),
     "web": ("annotator.cli.web_cmd", "serve the annotate and review screens to browsers, one private link per person"),
+    "suggest": ("annotator.cli.suggest_cmd", "propose spans (dates, quantities, quotes, actors) as JSONL records"),
 }
 
 

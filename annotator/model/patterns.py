@@ -10,7 +10,9 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 ANNOTATOR_PATTERN = r"^[A-Za-z0-9_.@+-]{1,64}$"
 ISO_DATETIME_PATTERN = r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:\d\d)?$"
 SPAN_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
-SOURCE_PATTERN = r"^[a-z][a-z0-9_.-]{0,31}$"
+# Where a span came from: "manual", "gazetteer", "rule:date", "model:fr_core_news_sm" (suggesters name
+# themselves KIND:NAME; a model name can be long).
+SOURCE_PATTERN = r"^[a-z][a-z0-9_.:-]{0,63}$"
 
 # The same patterns compiled, for code that checks or cleans strings outside the models.
 

@@ -148,9 +148,9 @@ class RecordCounts:
     updated_at: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class SnapshotRow:
-    """A record in a snapshot, with how far its stored JSON lags behind its log."""
+class SnapshotRow(NamedTuple):
+    """A record in a snapshot, with how far its stored JSON lags behind its log (a tuple: one is
+    made per record of an export, and a frozen dataclass costs several times as much to make)."""
 
     key: int
     record: StoredRecord

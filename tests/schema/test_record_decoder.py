@@ -33,6 +33,8 @@ def rich_record() -> dict[str, Any]:
         flags=[{"id": "f1", "comment": "date?", "at": "2026-01-02T03:04:05Z"}])
     rec["spans"][1]["provenance"] = {"annotators": ["a", "b"], "decision": "accepted"}
     rec["spans"][2]["source"] = "model.v2"
+    rec["spans"][0]["source"] = "rule:date"
+    rec["spans"][1]["source"] = "model:fr_core_news_sm"
     return rec
 
 
@@ -92,6 +94,7 @@ BAD = [
     (("spans", 0, "id"), "s1\n"), (("spans", 0, "id"), "s 1"), (("spans", 0, "start"), -1),
     (("spans", 0, "start"), 3.0), (("spans", 0, "end"), 200), (("spans", 0, "end"), 3), (("spans", 0, "text"), "x"),
     (("spans", 0, "label"), "PLACE"), (("spans", 0, "source"), "Manual"), (("spans", 0, "source"), "manual\n"),
+    (("spans", 0, "source"), ":rule"), (("spans", 0, "source"), "model:" + "x" * 59), (("spans", 0, "source"), "model:a b"),
     (("spans", 0, "attrs", "value"), "2014\n"), (("spans", 0, "attrs", "value"), "May"),
     (("spans", 0, "attrs", "value"), "٢٠١٤"), (("spans", 0, "attrs", "other"), 1),
     (("spans", 1, "attrs", "kind"), "people"), (("spans", 2, "attrs", "value"), True),

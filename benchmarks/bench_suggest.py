@@ -1,0 +1,207 @@
+"""Quality and speed of the suggesters (annotator/suggest).
+
+    python -m benchmarks.bench_suggest            # quality (dev, held out, all) and speed
+    python -m benchmarks.bench_suggest --quality  # quality only
+    python -m benchmarks.bench_suggest --speed    # speed only
+    python -m benchmarks.bench_suggest --no-model # rules, gazetteer and patterns only
+
+Quality: the gold set tests/data/suggest_gold.jsonl (ten articles written for this project; those
+with meta.split = test were held out while the rules were written) goes through ``annotator
+suggest`` as plain documents, and ``annotator agree GOLD SUGGESTIONS --json`` gives precision and
+recall per label, exact and partial. On top of that: the share of gold DATEs with a calendar value
+whose suggested value is right, of gold QUANTITYs whose number is right, and of gold QUOTEs with a
+named speaker whose suggested speaker is that actor (a gold span with no overlapping suggestion
+counts as wrong).
+
+Speed: the rules (dates, quantities, quotes, gazetteer) over a ~1 MB article made of the gold
+texts, beside a baseline of one regular-expression pass over its words; and ``annotator suggest
+--no-model`` over 10,000 documents beside the time to read them (the command's own reading).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "tests" / "data" / "suggest_gold.jsonl"
+ANNOTATOR = [sys.executable, "-m", "annotator"]
+LABELS = ("ACTOR", "DATE", "QUANTITY", "QUOTE")
+TARGET_RECALL = {"ACTOR": 0.8, "DATE": 0.9, "QUANTITY": 0.9, "QUOTE": 0.9}
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+
+
+def _write(path: Path, records: list[dict[str, Any]]) -> None:
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+
+
+def _run(args: list[str]) -> subprocess.CompletedProcess[bytes]:
+    proc = subprocess.run(ANNOTATOR + args, check=False, capture_output=True, cwd=ROOT)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr.decode())
+        raise SystemExit(f"annotator {' '.join(args)} failed ({proc.returncode})")
+    return proc
+
+
+def _best_overlap(span: dict[str, Any], others: list[dict[str, Any]]) -> dict[str, Any] | None:
+    best, best_len = None, 0
+    for o in others:
+        if o["label"] != span["label"]:
+            continue
+        overlap = min(span["end"], o["end"]) - max(span["start"], o["start"])
+        if overlap > best_len:
+            best, best_len = o, overlap
+    return best
+
+
+def _values(gold: list[dict[str, Any]], sugg: dict[str, dict[str, Any]]) -> dict[str, tuple[int, int]]:
+    """(right, of) for DATE calendar values, QUANTITY numbers and QUOTE speakers."""
+    out = {"DATE.value": [0, 0], "QUANTITY.value": [0, 0], "QUOTE.speaker": [0, 0]}
+    for g in gold:
+        s = sugg[g["id"]]
+        gspans = {sp["id"]: sp for sp in g["spans"]}
+        sspans = {sp["id"]: sp for sp in s["spans"]}
+        for sp in g["spans"]:
+            match = _best_overlap(sp, s["spans"])
+            if sp["label"] == "DATE" and str(sp["attrs"].get("value", "X"))[:1].isdigit():
+                out["DATE.value"][1] += 1
+                out["DATE.value"][0] += bool(match and match["attrs"].get("value") == sp["attrs"]["value"])
+            elif sp["label"] == "QUANTITY" and "value" in sp["attrs"]:
+                out["QUANTITY.value"][1] += 1
+                out["QUANTITY.value"][0] += bool(match and match["attrs"].get("value") == sp["attrs"]["value"])
+            elif sp["label"] == "QUOTE" and "speaker" in sp["attrs"]:
+                out["QUOTE.speaker"][1] += 1
+                want = gspans[sp["attrs"]["speaker"]]
+                got = sspans.get(match["attrs"].get("speaker", "")) if match else None
+                out["QUOTE.speaker"][0] += bool(got and (got["start"], got["end"]) == (want["start"], want["end"]))
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def _f(x: float | None) -> str:
+    """A figure in 8 columns; agree gives None where it is undefined (no span on either side)."""
+    return f"{x:8.2f}" if x is not None else f"{'—':>8}"
+
+
+def quality(model: bool) -> None:
+    gold_all = _records(GOLD)
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        docs = t / "docs.jsonl"
+        _write(docs, [{"id": r["id"], "text": r["text"], "meta": r["meta"]} for r in gold_all])
+        out = t / "suggestions.jsonl"
+        _run(["suggest", str(docs), "--out", str(out)] + ([] if model else ["--no-model"]))
+        sugg_all = {r["id"]: r for r in _records(out)}
+        print(f"quality on {GOLD.relative_to(ROOT)} ({'with' if model else 'without'} the model), "
+              f"figures of `annotator agree GOLD SUGGESTIONS --json` (precision: of the suggestions, recall: of gold)")
+        for split in ("dev", "test", None):
+            gold = [r for r in gold_all if split is None or r["meta"].get("split") == split]
+            g_path, s_path = t / f"gold-{split}.jsonl", t / f"sugg-{split}.jsonl"
+            _write(g_path, gold)
+            _write(s_path, [sugg_all[r["id"]] for r in gold])
+            fig = orjson.loads(_run(["agree", str(g_path), str(s_path), "--json"]).stdout)
+            pair = fig["pairs"][0]
+            name = {"dev": "dev (tuned on)", "test": "held out", None: "all"}[split]
+            n_spans = sum(len(r["spans"]) for r in gold)
+            print(f"\n{name}: {len(gold)} articles, {n_spans} gold spans")
+            print(f"  {'label':9} {'exact P':>8} {'exact R':>8} {'part. P':>8} {'part. R':>8}   target R")
+            for lab in LABELS:
+                e = pair["exact"]["per_label"].get(lab, {})
+                p = pair["partial"]["per_label"].get(lab, {})
+                print(f"  {lab:9} {_f(e.get('precision'))} {_f(e.get('recall'))} "
+                      f"{_f(p.get('precision'))} {_f(p.get('recall'))}   {TARGET_RECALL[lab]:.2f}")
+            print(f"  {'overall':9} {_f(pair['exact']['precision'])} {_f(pair['exact']['recall'])} "
+                  f"{_f(pair['partial']['precision'])} {_f(pair['partial']['recall'])}   (precision target 0.85)")
+            for key, (right, of) in _values(gold, {r["id"]: sugg_all[r["id"]] for r in gold}).items():
+                target = {"DATE.value": 0.8, "QUANTITY.value": 0.95, "QUOTE.speaker": 0.8}[key]
+                share = right / of if of else 0.0
+                print(f"  {key:15} right {right}/{of} = {share:.2f} (target {target:.2f})")
+            attrs = pair.get("attributes", {})
+            print("  agree's attribute agreement on exact matches: "
+                  + ", ".join(f"{k} {v:.2f}" for k, v in sorted(attrs.items()) if isinstance(v, (int, float))))
+
+
+def _timed(fn: Any, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def speed() -> None:
+    import re
+
+    from annotator.schema import load_scheme
+    from annotator.suggest import DocumentInput, rule_suggesters, run_suggesters
+    from annotator.suggest.gazetteer import Gazetteer
+
+    scheme = load_scheme(ROOT / "schemas" / "news.toml")
+    gold = _records(GOLD)
+    texts = [r["text"] for r in gold]
+    article = ""
+    while len(article.encode()) < 1_000_000:
+        article += "\n\n".join(texts) + "\n\n"
+    doc = DocumentInput(article, {"date": "2019-03-07"})
+    gaz = Gazetteer()
+    for r in gold[:3]:  # a few accepted actors, proposed wherever they recur
+        gaz.add_spans(r["text"], [])
+    suggesters = rule_suggesters() + [gaz]
+    from annotator.text.word_index import lower_words
+
+    found: list[int] = []
+
+    def rules() -> None:
+        lower_words.cache_clear()  # the rules share one pass over the words of a text: count it every time
+        found.append(len(run_suggesters(doc, suggesters, scheme).suggestions))
+
+    scheme.compile()
+    t_rules = _timed(rules)
+    words = re.compile(r"\w+")
+    t_base = _timed(lambda: sum(1 for _ in words.finditer(article)))
+    print(f"\nspeed, rules over one article of {len(article.encode()) / 1e6:.2f} MB ({found[-1]} suggestions): "
+          f"{t_rules:.2f} s (target <= 1 s); baseline, one regex pass over its words: {t_base:.3f} s "
+          f"({t_rules / t_base:.0f}x)")
+
+    n = 10_000
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = Path(tmp) / "docs.jsonl"
+        _write(docs, [{"id": f"d{i}", "text": texts[i % len(texts)], "meta": {"date": "2019-03-07"}}
+                      for i in range(n)])
+        from annotator.cli.suggest_cmd import read_documents
+        from annotator.errors import ProblemLog
+
+        def read() -> None:
+            list(read_documents([str(docs)], scheme, "suggest", ProblemLog()))
+
+        t_read = _timed(read)
+        t_cmd = _timed(lambda: _run(["suggest", str(docs), "--no-model", "--out", os.devnull]), repeat=1)
+        print(f"speed, `annotator suggest --no-model` over {n:,} documents ({docs.stat().st_size / 1e6:.1f} MB, "
+              f"on {os.cpu_count()} cores): {t_cmd:.2f} s; reading them as the command does: {t_read:.2f} s "
+              f"({t_cmd / t_read:.0f}x)")
+
+
+def main(argv: list[str]) -> int:
+    model = "--no-model" not in argv
+    if "--speed" not in argv:
+        quality(model)
+    if "--quality" not in argv:
+        speed()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
