@@ -82,6 +82,10 @@ class StoreError(AnnotatorError):
     """The store file cannot be used (not a store, damaged, newer format, locked for too long)."""
 
 
+class OutputError(AnnotatorError):
+    """Output that cannot be written where it was asked (no space left, a folder in the way...)."""
+
+
 class ActionRefused(AnnotatorError):
     """A user action that the rules refuse (invalid attribute, span out of range...).
 

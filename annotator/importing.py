@@ -51,7 +51,9 @@ def import_items(
     try:
         result.summary = store.import_items(counted(), replace=replace, accept=lambda: skip_invalid or not log)
     except ImportRejected:
-        raise InvalidData(log.kept, log.total, "nothing was imported: the source has invalid lines") from None
+        lines = any(p.line is not None for p in log.kept)
+        raise InvalidData(log.kept, log.total,
+                          "nothing was imported" + (": the source has invalid lines" if lines else "")) from None
     except InvalidData as exc:  # conflicts found by the store (same id, different text...)
         for p in exc.problems:
             log.add(p)
@@ -95,18 +97,29 @@ def open_sources(store: Store, sources: Iterable[str | Path], scheme: Scheme, an
     files = expand_sources(sources, log)
     if log:
         raise InvalidData(log.kept, log.total, "nothing was imported")
-    known = ImportSummary()
+    known_docs: set[str] = set()  # of the files left unread, each document and record counted once
+    known_records: set[tuple[str, str]] = set()
     changed = []
     for path in files:
         items = read_unchecked(path, annotator)
         if items is not None and all(holds(store, it.document, it.record) for it in items):
-            known.documents_unchanged += len(items)
-            known.records_unchanged += sum(1 for it in items if it.record is not None)
+            known_docs.update(it.document.id for it in items)
+            known_records.update((it.document.id, it.record["annotator"]) for it in items if it.record is not None)
         else:
             changed.append(path)
-    result = import_items(store, read_files(changed, scheme, annotator, log), log) if changed else ImportResult(known)
-    if changed:
-        s = result.summary
-        s.documents_unchanged += known.documents_unchanged
-        s.records_unchanged += known.records_unchanged
+    if not changed:
+        return ImportResult(ImportSummary(documents_unchanged=len(known_docs), records_unchanged=len(known_records)))
+    seen_docs: set[str] = set()
+    seen_records: set[tuple[str, str]] = set()
+
+    def noted(items: Iterable[ImportItem]) -> Iterator[ImportItem]:
+        for it in items:
+            seen_docs.add(it.document.id)
+            if it.record is not None:
+                seen_records.add((it.document.id, it.record["annotator"]))
+            yield it
+
+    result = import_items(store, noted(read_files(changed, scheme, annotator, log)), log)
+    result.summary.documents_unchanged += len(known_docs - seen_docs)
+    result.summary.records_unchanged += len(known_records - seen_records)
     return result

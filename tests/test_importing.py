@@ -42,9 +42,57 @@ def test_bom_is_removed_and_recorded_and_text_kept_exactly():
     assert doc.text == "Ligne 1\r\nLigne\u00a02\rfin\u2028 e\u0301 👍🏽"
 
 
-def test_invalid_utf8_in_a_text_file_names_the_byte():
-    problem = parse_text(b"abc\xffdef", "bad.txt")
-    assert str(problem) == "bad.txt: invalid UTF-8 at byte 3"
+def test_invalid_utf8_in_a_text_file_names_the_byte_and_says_how_to_convert():
+    problem = parse_text("Côte d'Ivoire".encode("latin-1"), "bad.txt")
+    assert str(problem) == ("bad.txt: invalid UTF-8 at byte 1: annotator reads UTF-8; if the file is Latin-1 or "
+                            "Windows-1252, convert it first: iconv -f WINDOWS-1252 -t UTF-8 bad.txt > bad.utf8.txt")
+
+
+def test_a_jsonl_file_may_start_with_a_bom(tmp_path, store, scheme):
+    from annotator.formats.parallel import PARALLEL_MIN_BYTES
+
+    path = tmp_path / "docs.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + b'{"id": "d1", "text": "Un"}\n{"id": "d2", "text": "Deux"}\n')
+    assert import_sources(store, [path], scheme, "alice").summary.documents_added == 2
+    assert store.load("d1", "alice").text == "Un"
+    # a big one too (read while another process validates it), and validate agrees
+    big = tmp_path / "big.jsonl"
+    line = orjson.dumps({"id": "b0", "text": "x" * 1000}) + b"\n"
+    big.write_bytes(b"\xef\xbb\xbf" + b"".join(line.replace(b"b0", f"b{i}".encode()) for i in range(
+        PARALLEL_MIN_BYTES // len(line) + 10)))
+    assert import_sources(store, [big], scheme, "alice").summary.documents_added > 4000
+    proc = subprocess.run([*ANNOTATOR, "validate", str(path), str(big), "--schema", str(SCHEME_PATH)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_bom_only_at_the_start_of_a_file(tmp_path, store, scheme):
+    path = tmp_path / "docs.jsonl"
+    path.write_bytes(b'{"id": "d1", "text": "Un"}\n\xef\xbb\xbf{"id": "d2", "text": "Deux"}\n')
+    with pytest.raises(InvalidData, match=f"{path}:2: not valid JSON"):
+        import_sources(store, [path], scheme, "alice")
+
+
+def test_latin1_jsonl_says_how_to_convert(tmp_path, store, scheme):
+    path = tmp_path / "docs.jsonl"
+    path.write_bytes('{"id": "d1", "text": "Côte"}\n'.encode("latin-1"))
+    with pytest.raises(InvalidData) as exc:
+        import_sources(store, [path], scheme, "alice")
+    assert str(exc.value.problems[0]) == (
+        f"{path}:1: invalid UTF-8 at byte 23 of the file: annotator reads UTF-8; if the file is Latin-1 or "
+        f"Windows-1252, convert it first: iconv -f WINDOWS-1252 -t UTF-8 {path} > {tmp_path / 'docs.utf8.jsonl'}")
+
+
+def test_an_empty_folder_is_said_to_be_empty(tmp_path, store, scheme):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.md").write_text("x")
+    with pytest.raises(InvalidData) as exc:
+        import_sources(store, [tmp_path / "empty", tmp_path / "other"], scheme, "alice")
+    assert [str(p) for p in exc.value.problems] == [
+        f"{tmp_path / 'empty'}: the folder is empty: nothing to import",
+        f"{tmp_path / 'other'}: the folder holds no .txt or .jsonl file (other tools' files: --format)"]
+    assert "invalid lines" not in str(exc.value.summary)
 
 
 def test_folder_is_read_recursively_in_sorted_order(tmp_path, store, scheme):
@@ -54,7 +102,26 @@ def test_folder_is_read_recursively_in_sorted_order(tmp_path, store, scheme):
     (tmp_path / "b" / "c.txt").write_text("ccc", encoding="utf-8")
     (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")
     import_sources(store, [tmp_path], scheme, "alice")
-    assert [d.id for d in store.documents("alice")] == ["a", "c", "z"]
+    assert [d.id for d in store.documents("alice")] == ["a", "b/c", "b/z"]
+
+
+def test_files_of_the_same_name_in_two_folders_are_two_documents(tmp_path, store, scheme):
+    """An article's id is its path in the folder given, without .txt (``2014/juin``); a file
+    named alone, or at the top of the folder given, keeps its stem, as before."""
+    corpus = tmp_path / "corpus"
+    for folder, text in (("a", "premier"), ("b", "second"), ("b/c", "troisième")):
+        (corpus / folder).mkdir(parents=True)
+        (corpus / folder / "x.txt").write_text(text, encoding="utf-8")
+    (corpus / "top.txt").write_text("en haut", encoding="utf-8")
+    result = import_sources(store, [corpus], scheme, "alice")
+    assert result.summary.documents_added == 4
+    assert {d.id: store.load(d.id, "alice").text for d in store.documents("alice")} == {
+        "a/x": "premier", "b/x": "second", "b/c/x": "troisième", "top": "en haut"}
+    assert store.load("b/c/x", "alice").meta["source"] == str(corpus / "b" / "c" / "x.txt")
+    # naming a sub-folder (or a file) gives ids relative to it: the stems, as before
+    again = import_sources(store, [corpus / "b" / "c", corpus / "top.txt"], scheme, "bob").summary
+    assert (again.documents_added, again.documents_unchanged) == (1, 1)
+    assert store.load("x", "bob").text == "troisième"
 
 
 def test_jsonl_documents_with_meta(tmp_path, store, scheme):
@@ -127,3 +194,39 @@ def test_reopening_sources_already_stored_skips_their_validation(tmp_path, store
     with pytest.raises(InvalidData, match="different work"):
         open_sources(store, [path], scheme, "alice")
     assert validated == ["a"]
+
+
+def _three_docs_by_several(tmp_path):
+    """Records of three documents: alice's and bob's of each, and carol's of the first (7 lines)."""
+    from tests.conftest import make_record
+
+    recs = [make_record(f"Texte numéro {i}.", id=f"d{i}", annotator=who)
+            for who in ("alice", "bob") for i in (1, 2, 3)]
+    recs.append(make_record("Texte numéro 1.", id="d1", annotator="carol"))
+    path = tmp_path / "several.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in recs))
+    return path
+
+
+def test_import_counts_documents_not_records(tmp_path, store, scheme):
+    path = _three_docs_by_several(tmp_path)
+    first = import_sources(store, [path], scheme, "alice").summary
+    assert str(first) == "3 new document(s), 0 already in the store, 7 record(s) added, 0 unchanged"
+    again = import_sources(store, [path], scheme, "alice").summary
+    assert str(again) == "0 new document(s), 3 already in the store, 0 record(s) added, 7 unchanged"
+
+
+def test_reopening_records_of_several_annotators_counts_each_document_once(tmp_path, store, scheme):
+    """What ``annotator review FILE`` says on a file already imported: 3 documents, not 7."""
+    from annotator.importing import open_sources
+
+    path = _three_docs_by_several(tmp_path)
+    assert open_sources(store, [path], scheme, "alice").summary.documents_added == 3
+    s = open_sources(store, [path], scheme, "alice").summary
+    assert (s.documents_added, s.documents_unchanged, s.records_unchanged) == (0, 3, 7)
+    # one file changed, one not: the document both name is counted once
+    other = tmp_path / "other.jsonl"
+    other.write_bytes(orjson.dumps({"id": "d1", "text": "Texte numéro 1."}) + b"\n"
+                      + orjson.dumps({"id": "d4", "text": "Un quatrième."}) + b"\n")
+    s = open_sources(store, [path, other], scheme, "alice").summary
+    assert (s.documents_added, s.documents_unchanged) == (1, 3)

@@ -17,6 +17,7 @@ COMMANDS = {
     "import": ("annotator.cli.import_cmd", "import documents and records into the store"),
     "export": ("annotator.cli.export_cmd", "export records from the store"),
     "validate": ("annotator.cli.validate_cmd", "check native JSONL files against the scheme"),
+    "list": ("annotator.cli.list_cmd", "documents with their status per annotator"),
     "stats": ("annotator.cli.stats_cmd", "documents by status and spans by label and annotator"),
     "schema": ("annotator.cli.schema_cmd", "show the label scheme or the JSON Schema of an export record"),
     "agree": ("annotator.cli.agree_cmd", "agreement between annotators: span F1, kappa, alpha, attributes"),

@@ -8,7 +8,14 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from annotator.cli.common import add_annotator, default_annotator, err, load_scheme_arg, open_store_arg
+from annotator.cli.common import (
+    add_annotator,
+    default_annotator,
+    err,
+    load_scheme_arg,
+    open_store_arg,
+    require_terminal,
+)
 
 
 def packaged_seeds() -> Traversable:
@@ -47,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
         if store.document_count() == 0:
             err("annotator: the store holds no document: name a .txt file, a folder or a .jsonl file to annotate")
             return 1
+        require_terminal("annotate")
         from annotator.tui.app import run_tui
 
         return run_tui(store, scheme, annotator, doc_id=args.doc)

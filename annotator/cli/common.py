@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -66,6 +67,23 @@ def run_command(args: argparse.Namespace) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def require_terminal(command: str) -> None:
+    """A screen needs a terminal on standard input and output: refuse (exit 2) rather than write
+    escape codes into a pipe and wait for keys that never come. A Textual driver chosen in the
+    environment (``annotator web``'s sessions run under textual-serve's, a test harness its own)
+    draws elsewhere: then the screen runs."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return
+    missing = [name for name, stream in (("input", sys.stdin), ("output", sys.stdout))
+               if stream is None or not stream.isatty()]
+    if missing:
+        from annotator.errors import UsageError
+
+        raise UsageError(f"{command} opens a screen and needs a terminal, but standard {' and '.join(missing)} "
+                         f"{'is' if len(missing) == 1 else 'are'} not one (annotator import and export work without "
+                         "one)")
 
 
 def load_scheme_arg(args: argparse.Namespace) -> Any:

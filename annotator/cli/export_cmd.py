@@ -24,8 +24,10 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help="records with this status (default: done)")
     folders = ", ".join(name for name, f in FORMATS.items() if f.folder)
     p.add_argument("--out", metavar="PATH",
-                   help=f"output file, written atomically (- for standard output), or folder for {folders} "
-                        f"(default: {FORMATS['jsonl'].default_out}, or exports/annotations.<format>)")
+                   help=f"output file (- for standard output; a regular file is replaced atomically, a device, FIFO or "
+                        f"pipe written to), or folder for {folders}; an existing folder for another format gets "
+                        f"its annotations.<format> file (default: {FORMATS['jsonl'].default_out}, or "
+                        "exports/annotations.<format>)")
     add_label_map(p)
     p.add_argument("--offsets", choices=["codepoint", "utf16", "grapheme"],
                    help=f"{_for('offsets')}: unit of the offsets written (default: the tool's own: utf16 for doccano, "
@@ -59,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         with progress(f"exporting ({args.format})", total) as step:
             report = export(store, scheme, dest, args.format, options, annotator=args.annotator,
                             status=status, on_record=step)
-        where = "standard output" if dest == "-" else dest
+        where = "standard output" if report.dest == "-" else report.dest
         err(f"exported {report.records} record(s) to {where} ({args.format})")
         for note in report.notes:
             err(f"note: {note}")

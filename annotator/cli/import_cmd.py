@@ -93,15 +93,15 @@ def print_notes(options: Options) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from annotator.errors import InvalidData, ProblemLog
-    from annotator.formats.registry import read_sources, resolve_sources
+    from annotator.formats.registry import describe_plan, read_sources, resolve_sources
     from annotator.importing import import_items
 
     scheme = load_scheme_arg(args)
     plan = resolve_sources(args.sources, args.format)
     check_options(args, {p.format for p in plan})
     if args.format == "auto":
-        for p in plan:
-            err(f"{p.source}: reading as {p.format} ({p.reason}; --format to choose)")
+        for line in describe_plan(plan):
+            err(line)
     options = build_options(args, scheme, args.annotator or default_annotator())
     log = ProblemLog()
     try:
@@ -114,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
     print_notes(options)
     for line in result.problems.lines():
         err(line)
+    if result.items == 0 and not result.problems:
+        err("note: the sources hold no document (nothing to import)")
     err(f"imported into {store.location}: {result.summary}")
     if result.problems:
         err(f"skipped {result.problems.total} invalid item(s) (--skip-invalid)")

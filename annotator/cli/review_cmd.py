@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import argparse
 
-from annotator.cli.common import annotator_name, default_annotator, err, load_scheme_arg, open_store_arg
+from annotator.cli.common import (
+    annotator_name,
+    default_annotator,
+    err,
+    load_scheme_arg,
+    open_store_arg,
+    require_terminal,
+)
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -36,7 +43,9 @@ def run(args: argparse.Namespace) -> int:
             err(f"imported {result.summary}")
         from annotator.tui.app import build_review_app
 
-        build_review_app(store, scheme, args.reviewer, args.doc, args.min_agree).run()
+        app = build_review_app(store, scheme, args.reviewer, args.doc, args.min_agree)
+        require_terminal("review")
+        app.run()
         return 0
     finally:
         store.close()

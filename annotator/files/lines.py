@@ -1,8 +1,14 @@
 """Reading JSON Lines safely: physical lines split on b"\\n" only, bounded in size and nesting,
 with every fault reported as a :class:`Problem` naming the file, the line and what is wrong.
 
-A line is at most 16 MiB; JSON nesting at most 64; NaN/Infinity and lone surrogates are refused
-(orjson's strict parser); invalid UTF-8 is reported with the byte offset in the file.
+A UTF-8 byte-order mark may open a file. A line is at most 64 MiB; JSON nesting at most 64;
+NaN/Infinity and lone surrogates are refused (orjson's strict parser); invalid UTF-8 is reported
+with the byte offset in the file and how to convert it.
+
+What annotator writes it reads back: an article's text is at most 8 MiB (UTF-8) on the way in,
+whatever the format, so that its record -- text escaped, spans added, each with its text -- stays
+well under the line limit; and an export refuses a line over the limit rather than write what it
+could not read.
 """
 
 from __future__ import annotations
@@ -13,10 +19,14 @@ from typing import IO, Any
 
 import orjson
 
-from annotator.errors import Problem
+from annotator.errors import OutputError, Problem
+from annotator.files.encoding import invalid_utf8
 
-MAX_LINE_BYTES = 16 * 1024 * 1024
+MAX_LINE_BYTES = 64 * 1024 * 1024
+MAX_TEXT_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
+_MIB = 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
 _CHUNK = 1 << 20
 
 
@@ -80,6 +90,9 @@ def body_lines(f: IO[bytes], first_line: int = 1, offset: int = 0,
         if raw is None:
             yield number, start, None
             continue
+        if start == 0 and raw.startswith(_BOM):  # a byte-order mark may open the file (Windows editors)
+            raw = raw[len(_BOM):]
+            start = len(_BOM)
         body = raw.rstrip(b"\r\n")
         if body and not body.isspace():
             yield number, start, body
@@ -92,12 +105,32 @@ def read_json_lines(f: IO[bytes], name: str, *, first_line: int = 1, offset: int
         yield too_long(name, number) if body is None else parse_line(name, number, start, body)
 
 
+def text_too_long(text: str) -> str | None:
+    """Why an article's text is refused (over MAX_TEXT_BYTES of UTF-8), or None."""
+    if len(text) * 4 <= MAX_TEXT_BYTES:  # cheap: at most 4 bytes a code point
+        return None
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size <= MAX_TEXT_BYTES:
+        return None
+    return (f"the article is {size / _MIB:.1f} MiB of text; annotator takes articles up to "
+            f"{MAX_TEXT_BYTES // _MIB} MiB (split it into several documents)")
+
+
+def readable_line(line: bytes, what: str) -> bytes:
+    """``line`` (a line an export writes, about ``what``) when annotator can read it back; else
+    OutputError: what could not be read back is not written (and neither is the export)."""
+    if len(line) > MAX_LINE_BYTES:
+        raise OutputError(f"{what} is {len(line) / _MIB:.0f} MiB as one line, over the {MAX_LINE_BYTES // _MIB} MiB "
+                          "annotator reads back: remove spans or split the document (nothing was written)")
+    return line
+
+
 def too_long(name: str, number: int) -> Line:
     return Line(number, None, too_long_problem(name, number))
 
 
 def too_long_problem(name: str, number: int) -> Problem:
-    return Problem(name, number, None, f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB")
+    return Problem(name, number, None, f"line longer than {MAX_LINE_BYTES // _MIB} MiB")
 
 
 def parse_line(name: str, number: int, offset: int, body: bytes) -> Line:
@@ -120,7 +153,7 @@ def _decode_problem(name: str, number: int, offset: int, body: bytes, exc: orjso
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as ude:
-        return Problem(name, number, None, f"invalid UTF-8 at byte {offset + ude.start} of the file")
+        return Problem(name, number, None, invalid_utf8(name, offset + ude.start, " of the file"))
     msg = str(exc)
     if "surrogate" in msg:
         return Problem(name, number, None, f"not valid JSON: lone surrogate in a string ({msg})")

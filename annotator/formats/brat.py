@@ -34,6 +34,8 @@ from typing import Any
 import orjson
 
 from annotator.errors import ProblemLog, UsageError
+from annotator.files.encoding import invalid_utf8
+from annotator.files.staged import STAGE_PREFIX, staged_folder
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
     Offsets,
@@ -45,7 +47,6 @@ from annotator.formats.common import (
     plain_attrs,
     ref_links,
     span_desc,
-    staged_folder,
     unit_hint,
 )
 from annotator.model.types import ImportItem, RecordDict
@@ -172,10 +173,30 @@ def visual_conf(scheme: Scheme, options: Options) -> str:
     return "\n".join(out) + "\n"
 
 
+def earlier_export(folder: Path, present: set[str]) -> set[str] | None:
+    """The files of a brat export made before exports left a manifest (its index names them)."""
+    try:
+        lines = (folder / INDEX).read_bytes().split(b"\n")
+    except OSError:
+        return None
+    files = {INDEX, "annotation.conf", "visual.conf"}
+    for raw in lines:
+        if raw.strip():
+            try:
+                entry = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                return None
+            stem = entry.get("file") if isinstance(entry, dict) else None
+            if not isinstance(stem, str) or not stem or _UNSAFE.search(stem):
+                return None
+            files |= {f"{stem}.txt", f"{stem}.ann"}
+    return files if present <= files else None
+
+
 def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
     report = Report("brat", dest)
     used: set[str] = set()
-    with staged_folder(dest) as stage:
+    with staged_folder(dest, "brat", recognise=earlier_export) as stage:
         with open(stage / INDEX, "wb") as index:
             for rec in records:
                 stem = safe_stem(rec["id"], used)
@@ -334,7 +355,7 @@ def _documents(root: Path, ctx: ReadContext) -> list[tuple[Path, Path | None, st
         return [(txt, ann if ann.is_file() else None, base.name)]
     docs = []
     for txt in sorted(root.rglob("*.txt"), key=lambda p: p.relative_to(root).as_posix()):
-        if any(part.startswith(".annotator-export-") for part in txt.relative_to(root).parts):
+        if any(part.startswith(STAGE_PREFIX) for part in txt.relative_to(root).parts):
             continue
         ann = txt.with_suffix(".ann")
         docs.append((txt, ann if ann.is_file() else None, txt.relative_to(root).with_suffix("").as_posix()))
@@ -357,7 +378,7 @@ def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterat
         try:
             text = txt.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:
-            log.add(_problem(txt, None, None, f"invalid UTF-8 at byte {exc.start}"))
+            log.add(_problem(txt, None, None, invalid_utf8(str(txt), exc.start)))
             continue
         except OSError as exc:
             log.add(_problem(txt, None, None, f"cannot read: {exc.strerror or exc}"))
@@ -371,8 +392,11 @@ def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterat
         if ann is not None:
             try:
                 body = ann.read_bytes().decode("utf-8")
-            except (UnicodeDecodeError, OSError) as exc:
-                log.add(_problem(ann, None, None, f"cannot read as UTF-8: {exc}"))
+            except UnicodeDecodeError as exc:
+                log.add(_problem(ann, None, None, invalid_utf8(str(ann), exc.start)))
+                continue
+            except OSError as exc:
+                log.add(_problem(ann, None, None, f"cannot read: {exc.strerror or exc}"))
                 continue
             _parse_ann(b, body, text, entry)
         item = b.build(with_record=ann is not None)

@@ -1,6 +1,7 @@
 """What every interchange format shares: options, the export report, the ``annotator_record``
-envelope, offset-unit conversion at the edge, tokens for token-based formats, and staged folders.
-(Building validated records on import is ``annotator.formats.builder``.)
+envelope, offset-unit conversion at the edge, and tokens for token-based formats. (Building
+validated records on import is ``annotator.formats.builder``; writing a folder,
+``annotator.files.staged``.)
 
 The envelope (key ``annotator_record``, where a format has room for free JSON) keeps what the
 other tool has no place for, so that our own export -> import is the identity::
@@ -15,18 +16,13 @@ extras no longer match and are dropped -- and said so.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from annotator.errors import InvalidData, Problem, ProblemLog, UsageError
+from annotator.errors import InvalidData, Problem, ProblemLog
 from annotator.formats.labelmap import LabelMap
 from annotator.formats.registry import ENVELOPE as ENVELOPE  # every format takes it from here
 from annotator.model.types import RecordDict, Span
@@ -290,47 +286,3 @@ def non_overlapping(spans: list[Span]) -> tuple[list[Span], list[tuple[Span, Spa
         kept.append(s)
         last = s
     return kept, dropped
-
-
-# -- folders ---------------------------------------------------------------------------------------
-
-
-@contextmanager
-def staged_folder(dest: str | os.PathLike[str]) -> Iterator[Path]:
-    """A staging folder inside ``dest``: files written there move into ``dest`` only on success."""
-    if str(dest) == "-":
-        raise UsageError("this format writes a folder: give --out FOLDER")
-    target = Path(dest)
-    if target.exists() and not target.is_dir():
-        raise UsageError(f"{target}: this format writes a folder, and this is a file")
-    created = not target.exists()
-    target.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".annotator-export-", dir=target))
-    ok = False
-    try:
-        yield stage
-        files = sorted(stage.iterdir())
-        if len(files) > 16:
-            os.sync()  # one flush for thousands of files (an fsync each costs more than writing them)
-        else:
-            for f in files:
-                fd = os.open(f, os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-        for f in files:
-            os.replace(f, target / f.name)
-        dir_fd = os.open(target, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-        ok = True
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-        if created and not ok:
-            try:
-                target.rmdir()  # only when empty: a refused export leaves nothing behind
-            except OSError:
-                pass

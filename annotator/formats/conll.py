@@ -27,6 +27,7 @@ from pathlib import Path
 
 from annotator.errors import ProblemLog, UsageError
 from annotator.files.atomic import atomic_output
+from annotator.files.encoding import invalid_utf8
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
     Options,
@@ -265,10 +266,12 @@ def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterat
     doc: _Doc | None = None
     with f:
         for n, raw in enumerate(f, 1):
+            if n == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark may open the file
             try:
                 line = raw.decode("utf-8").rstrip("\r\n")
             except UnicodeDecodeError as exc:
-                ctx.problem(n, None, f"invalid UTF-8 at byte {exc.start} of the line")
+                ctx.problem(n, None, invalid_utf8(ctx.name, exc.start, " of the line"))
                 continue
             cols = line.split()
             if not cols or cols[0] == "-DOCSTART-":

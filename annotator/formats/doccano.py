@@ -23,7 +23,7 @@ import orjson
 
 from annotator.errors import ProblemLog
 from annotator.files.atomic import atomic_output
-from annotator.files.lines import good_json_lines
+from annotator.files.lines import good_json_lines, readable_line
 from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
     ENVELOPE,
@@ -36,6 +36,7 @@ from annotator.formats.common import (
     ref_links,
     span_desc,
 )
+from annotator.formats.jsonl import record_name
 from annotator.model.types import ImportItem, RecordDict
 from annotator.schema import Scheme
 from annotator.text.offsets import OffsetError
@@ -160,7 +161,8 @@ def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Opt
     report = Report("doccano", dest)
     with atomic_output(dest) as out:
         for rec in records:
-            out.write(orjson.dumps(_row(rec, scheme, options, unit, report)))
+            out.write(readable_line(orjson.dumps(_row(rec, scheme, options, unit, report)),
+                                    record_name(rec["id"], rec.get("annotator"))))
             out.write(b"\n")
             report.records += 1
         check_lossy(report, options)

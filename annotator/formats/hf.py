@@ -18,12 +18,14 @@ are reported per document, and a lossy export needs ``--allow-lossy``. Export on
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import orjson
 
 from annotator.errors import UsageError
-from annotator.formats.common import Options, Report, check_lossy, labels_for, staged_folder, with_tokens
+from annotator.files.staged import staged_folder
+from annotator.formats.common import Options, Report, check_lossy, labels_for, with_tokens
 from annotator.formats.conll import TAG_SCHEMES, tag_names, tagged_sentences
 from annotator.model.types import RecordDict
 from annotator.schema import Scheme
@@ -44,6 +46,12 @@ def features_dict(names: list[str]) -> dict[str, Any]:
     }
 
 
+def earlier_export(folder: Path, present: set[str]) -> set[str] | None:
+    """An hf export made before exports left a manifest: exactly its two files."""
+    files = {DATA, FEATURES}
+    return files if present == files else None
+
+
 def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
     if options.tags == "iob1":
         raise UsageError("--tags iob1 is for reading old CoNLL files; hf writes iob2 or bilou")
@@ -55,7 +63,7 @@ def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Opt
     report = Report("hf", dest, notes=["token classification keeps tokens and tags only: the text's white space, "
                                        "attributes and links are not in the dataset"])
     row = 0
-    with staged_folder(dest) as stage:
+    with staged_folder(dest, "hf", recognise=earlier_export) as stage:
         with open(stage / DATA, "wb", buffering=1 << 20) as out:
             for rec, tokens in with_tokens(records):
                 sentences, lost = tagged_sentences(rec, scheme, options, tokens)

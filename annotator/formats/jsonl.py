@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
 from annotator.errors import Problem, ProblemLog
-from annotator.files.lines import Line, read_json_lines
+from annotator.files.lines import Line, read_json_lines, readable_line, text_too_long
 from annotator.model.hashing import text_sha256
 from annotator.model.types import RECORD_ONLY_KEYS, Flag, ImportItem, NewDocument, RecordDict, RecordParts, Span
 
@@ -99,6 +100,10 @@ def check_jsonl(f: IO[bytes], name: str, scheme: Scheme, annotator: str, log: Pr
                              build=False) is True
             continue
         rec = done.record
+        big = text_too_long(rec.text)
+        if big is not None:
+            log.add(Problem(name, number, "text", big))
+            continue
         who = rec.annotator or annotator
         key = _key(rec.id, who)
         if key in seen:
@@ -129,6 +134,10 @@ def _checked(line: Line, name: str, scheme: Scheme, annotator: str, log: Problem
         except ValidationError as exc:
             log.extend(problems_from_validation(exc, name, line.number))
             return False
+        big = text_too_long(rec.text)
+        if big is not None:
+            log.add(Problem(name, line.number, "text", big))
+            return False
         who = rec.annotator or annotator
         key = _key(rec.id, who)
         if key in seen:
@@ -147,6 +156,10 @@ def _checked(line: Line, name: str, scheme: Scheme, annotator: str, log: Problem
             doc = Document.model_validate(obj)
         except ValidationError as exc:
             log.extend(problems_from_validation(exc, name, line.number))
+            return False
+        big = text_too_long(doc.text)
+        if big is not None:
+            log.add(Problem(name, line.number, "text", big))
             return False
         key = _key(doc.id, "")
         if key in seen:
@@ -195,6 +208,8 @@ def read_jsonl_unchecked(f: IO[bytes], name: str, annotator: str, unread: list[i
                 raise TypeError("id, text or meta of the wrong type")
             if canon is not None and not _plausible(canon):
                 raise TypeError("a field of the wrong type")
+            if text_too_long(doc.text) is not None:
+                raise ValueError("text too long")
         except Exception:  # the validating process reports what is wrong with this line
             unread.append(number)
             continue
@@ -204,26 +219,39 @@ def read_jsonl_unchecked(f: IO[bytes], name: str, annotator: str, unread: list[i
 # -- reading sources --------------------------------------------------------------------------------
 
 
-def read_unchecked(path: Path, annotator: str) -> list[ImportItem] | None:
+@dataclass(frozen=True, slots=True)
+class NativeFile:
+    """A ``.txt`` or ``.jsonl`` file to read, and the id a ``.txt`` article gets: its path in the
+    folder given, without the suffix (``2014/juin``); its stem when the file was named alone."""
+
+    path: Path
+    doc_id: str
+
+    @property
+    def is_text(self) -> bool:
+        return self.path.suffix.lower() == ".txt"
+
+
+def read_unchecked(file: NativeFile, annotator: str) -> list[ImportItem] | None:
     """The items of one native file read WITHOUT validation (to compare with what a store holds);
     None when the file or a line of it cannot be read as an item."""
     from annotator.formats.plaintext import read_text_file
 
-    if path.suffix.lower() == ".txt":
-        doc = read_text_file(path)
+    if file.is_text:
+        doc = read_text_file(file.path, file.doc_id)
         return None if isinstance(doc, Problem) else [ImportItem(doc, None)]
     unread: list[int] = []
     try:
-        with open(path, "rb") as f:
-            items = list(read_jsonl_unchecked(f, str(path), annotator, unread))
+        with open(file.path, "rb") as f:
+            items = list(read_jsonl_unchecked(f, str(file.path), annotator, unread))
     except OSError:
         return None
     return None if unread else items
 
 
-def expand_sources(sources: Iterable[str | Path], log: ProblemLog) -> list[Path]:
+def expand_sources(sources: Iterable[str | Path], log: ProblemLog) -> list[NativeFile]:
     """Files named, and the ``.txt``/``.jsonl`` files under folders named (recursively, sorted)."""
-    files: list[Path] = []
+    files: list[NativeFile] = []
     for src in sources:
         p = Path(src)
         if p.is_dir():
@@ -232,28 +260,30 @@ def expand_sources(sources: Iterable[str | Path], log: ProblemLog) -> list[Path]
                 key=lambda f: f.relative_to(p).as_posix(),
             )
             if not found:
-                log.add(Problem(str(p), None, None, "folder holds no .txt or .jsonl file"))
-            files.extend(found)
+                empty = next(p.iterdir(), None) is None
+                log.add(Problem(str(p), None, None, "the folder is empty: nothing to import" if empty else
+                                "the folder holds no .txt or .jsonl file (other tools' files: --format)"))
+            files.extend(NativeFile(f, f.relative_to(p).with_suffix("").as_posix()) for f in found)
         elif p.is_file():
             if p.suffix.lower() not in SUFFIXES:
                 log.add(Problem(str(p), None, None,
                                 "unknown file type: expected .txt or .jsonl (other tools' files: --format)"))
             else:
-                files.append(p)
+                files.append(NativeFile(p, p.stem))
         else:
             log.add(Problem(str(p), None, None, "no such file or folder"))
     return files
 
 
-def read_files(files: Iterable[Path], scheme: Scheme, annotator: str, log: ProblemLog, *,
+def read_files(files: Iterable[NativeFile], scheme: Scheme, annotator: str, log: ProblemLog, *,
                parallel: bool = True) -> Iterator[ImportItem]:
     """The items of native files, in order: a ``.txt`` is one document, a ``.jsonl`` one item per
     line (a big one checked on another core while it is read, see ``formats.parallel``)."""
     from annotator.formats.plaintext import read_text_file
 
-    for path in files:
-        if path.suffix.lower() == ".txt":
-            doc = read_text_file(path)
+    for file in files:
+        if file.is_text:
+            doc = read_text_file(file.path, file.doc_id)
             if isinstance(doc, Problem):
                 log.add(doc)
             else:
@@ -261,7 +291,7 @@ def read_files(files: Iterable[Path], scheme: Scheme, annotator: str, log: Probl
         else:
             from annotator.formats.parallel import read_jsonl_file
 
-            yield from read_jsonl_file(path, scheme, annotator, log, parallel=parallel)
+            yield from read_jsonl_file(file.path, scheme, annotator, log, parallel=parallel)
 
 
 def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[ImportItem]:
@@ -272,6 +302,11 @@ def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterat
 
 
 # -- writing --------------------------------------------------------------------------------------
+
+
+def record_name(doc_id: str, annotator: str | None) -> str:
+    """How messages name a record."""
+    return f"the record of {doc_id!r}" + (f" by {annotator!r}" if annotator else "")
 
 
 def record_line(r: StoredRecord, scheme_name: str, scheme_version: int) -> bytes:
@@ -298,4 +333,5 @@ def write(records: Iterable[StoredRecord], dest: str, scheme: Scheme, options: O
     from annotator.formats.common import Report
 
     name, version = scheme.name, scheme.version
-    return Report("jsonl", dest, write_lines((record_line(r, name, version) for r in records), dest))
+    lines = (readable_line(record_line(r, name, version), record_name(r.id, r.annotator)) for r in records)
+    return Report("jsonl", dest, write_lines(lines, dest))

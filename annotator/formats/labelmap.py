@@ -21,6 +21,7 @@ from pathlib import Path
 import orjson
 
 from annotator.errors import Problem, UsageError
+from annotator.files.encoding import invalid_utf8
 
 
 class LabelMap:
@@ -121,7 +122,7 @@ def read_map_file(path: str) -> list[tuple[str, str]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: invalid UTF-8 at byte {exc.start}") from None
+        raise UsageError(f"{path}: {invalid_utf8(str(path), exc.start)}") from None
     pairs = []
     for number, line in enumerate(text.split("\n"), 1):
         body = line.split("#", 1)[0].strip()

@@ -27,6 +27,7 @@ import orjson
 
 from annotator.errors import ProblemLog
 from annotator.files.atomic import atomic_output
+from annotator.files.encoding import invalid_utf8
 from annotator.formats.builder import ReadContext, RecordBuilder, annotator_name
 from annotator.formats.common import (
     ENVELOPE,
@@ -58,10 +59,11 @@ _DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 
 def iter_json_values(ctx: ReadContext, raw: bytes) -> Iterator[tuple[int, Any]]:
     """(line, value) of each element of a top-level JSON array, or of each value of JSON lines."""
+    bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0  # a byte-order mark at the start is allowed
     try:
-        s = raw.decode("utf-8")
+        s = raw[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        ctx.problem(None, None, f"invalid UTF-8 at byte {exc.start} of the file")
+        ctx.problem(None, None, invalid_utf8(ctx.name, bom + exc.start, " of the file"))
         return
     n = len(s)
     i = 0

@@ -40,7 +40,10 @@ def split(path: str, parts: int) -> list[tuple[int, int, int]]:
         starts = [0]
         for k in range(1, parts):
             f.seek(max(starts[-1], size * k // parts))
-            f.readline()  # to the start of the next line
+            while True:  # to the start of the next line, in bounded reads (a line may be very long)
+                piece = f.readline(1 << 20)
+                if not piece or piece.endswith(b"\n"):
+                    break
             pos = f.tell()
             if pos >= size:
                 break

@@ -147,20 +147,27 @@ def formats_with_option(option: str, *, export: bool) -> list[str]:
 
 
 def _first_json_object(path: Path) -> tuple[Any, str]:
-    """The first JSON value of a JSON/JSONL file (at most its first 16 MiB line), and how it starts."""
+    """The first JSON value of a JSON/JSONL file (its first line, within the line limit; a
+    byte-order mark skipped), and how it starts."""
+    from annotator.files.lines import body_lines
+
     with path.open("rb") as f:
         head = f.read(1 << 16)
-        start = head.lstrip()[:1]
+        start = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
         if start == b"[":
             return None, "["
         f.seek(0)
-        for raw in f:
-            if raw.strip():
-                try:
-                    return orjson.loads(raw), "{"
-                except orjson.JSONDecodeError:
-                    return None, "?"
+        for _number, _offset, body in body_lines(f):
+            if body is None:
+                return None, "?"
+            try:
+                return orjson.loads(body), "{"
+            except orjson.JSONDecodeError:
+                return None, "?"
     return None, ""
+
+
+TEXT_ARTICLE = "a text article"  # what a .txt source is read as (by the jsonl row's reader)
 
 
 def guess_format(path: str | Path) -> tuple[str, str]:
@@ -174,6 +181,8 @@ def guess_format(path: str | Path) -> tuple[str, str]:
     if not p.is_file():
         raise UsageError(f"{p}: no such file or folder")
     suffix = p.suffix.lower()
+    if suffix == ".txt":
+        return "jsonl", TEXT_ARTICLE
     for f in FORMATS.values():
         if suffix in f.suffixes:
             return f.name, f"the {suffix} suffix"
@@ -192,7 +201,9 @@ def guess_format(path: str | Path) -> tuple[str, str]:
             if reason:
                 return name, f"first line has {reason}"
     if suffix in (".jsonl", ".ndjson"):
-        return "jsonl", "the .jsonl suffix (no other tool's keys on the first line)"
+        if start == "":
+            return "jsonl", "an empty file"
+        return "jsonl", "the .jsonl suffix, no other tool's keys on the first line"
     if isinstance(obj, dict):
         raise UsageError(f"{p}: cannot tell the format from the first line's keys ({', '.join(sorted(obj)[:12])}); "
                          f"name it with --format ({', '.join(FORMATS)})")
@@ -206,6 +217,30 @@ class SourcePlan:
     source: str
     format: str
     reason: str
+
+    @property
+    def what(self) -> str:
+        """What the source is read as, in words: ``a text article``, ``native JSONL``, ``brat``..."""
+        if self.reason == TEXT_ARTICLE:
+            return TEXT_ARTICLE
+        if self.format == "jsonl":
+            return "text articles and native JSONL" if Path(self.source).is_dir() else "native JSONL"
+        return self.format
+
+
+def describe_plan(plan: Iterable[SourcePlan], shown: int = 3) -> list[str]:
+    """One line per way of reading (``--format auto``'s notes): sources read the same way, for
+    the same reason, are named together rather than once each."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for p in plan:
+        why = "" if p.reason == TEXT_ARTICLE else f"{p.reason}; "
+        groups.setdefault((p.what, why), []).append(p.source)
+    out = []
+    for (what, why), sources in groups.items():
+        names = ", ".join(sources[:shown]) + (f" and {len(sources) - shown} more" if len(sources) > shown else "")
+        each = "each " if len(sources) > 1 else ""
+        out.append(f"{names}: reading {each}as {what} ({why}--format to choose)")
+    return out
 
 
 def resolve_sources(sources: Iterable[str], fmt: str) -> list[SourcePlan]:

@@ -207,6 +207,10 @@ class Store(ABC):
     verbs written once above them (concrete)."""
 
     location: str  # what messages call this store: a path, or user@host/db (never a password)
+    # Set by the backend when it opens a store it can read but not write (a file's permissions, an
+    # immutable file, a read-only mount, a role without write grants); it may also turn True when
+    # a write finds it out. Every write then raises StoreError("...: the store is read-only ...")
+    # and changes nothing; reading, snapshots and exports work. Screens show it.
     read_only: bool = False
 
     def __init__(self) -> None:
@@ -221,7 +225,8 @@ class Store(ABC):
     @abstractmethod
     def transaction(self, *, bulk: bool = False) -> AbstractContextManager[None]:
         """One write transaction, committed durably on exit or rolled back on an exception;
-        ``bulk``: many rows follow (an import). Raises StoreError when the store stays busy."""
+        ``bulk``: many rows follow (an import). Raises StoreError when the store stays busy or
+        cannot be written (``read_only``), never the driver's own error."""
 
     @abstractmethod
     def snapshot(self) -> AbstractContextManager[Snapshot]:

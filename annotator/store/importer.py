@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from annotator.errors import InvalidData, Problem
+from annotator.files.lines import text_too_long
 from annotator.model.actions import now_iso
 from annotator.model.types import ImportItem, NewDocument, Op, RecordParts, Span
 from annotator.model.working import WorkingRecord, span_sort_key
@@ -67,10 +68,17 @@ def _same_json(stored: JSONText, value: object) -> bool:
 
 
 def _put_document(store: Store, doc: NewDocument, summary: ImportSummary, problems: list[Problem],
-                  added_at: str) -> int | None:
+                  added_at: str, counted: set[int]) -> int | None:
+    """The document's key once it is in the store; each document is counted once per import
+    (``counted``: the keys counted so far), however many records of it follow."""
+    big = text_too_long(doc.text)  # every format's documents pass here
+    if big is not None:
+        problems.append(Problem(doc.source, None, "text", big))
+        return None
     key = store.insert_document(doc, added_at)
     if key is not None:
         summary.documents_added += 1
+        counted.add(key)
         return key
     found = store.find_document(doc.id)
     assert found is not None  # its id was just refused as taken
@@ -80,7 +88,9 @@ def _put_document(store: Store, doc: NewDocument, summary: ImportSummary, proble
                                 f"document {doc.id!r} is already in the store with a different text (from "
                                 f"{stored.source})"))
         return None
-    summary.documents_unchanged += 1
+    if key not in counted:
+        summary.documents_unchanged += 1
+        counted.add(key)
     return key
 
 
@@ -123,11 +133,12 @@ def import_items(store: Store, items: Iterable[ImportItem], *, replace: bool = F
     summary = ImportSummary()
     problems: list[Problem] = []
     added_at = now_iso()
+    counted: set[int] = set()
     try:
         with store.transaction(bulk=True):
             for item in items:
                 doc = item.document
-                key = _put_document(store, doc, summary, problems, added_at)
+                key = _put_document(store, doc, summary, problems, added_at, counted)
                 if key is not None and item.record is not None:
                     _put_record(store, key, doc, item.record, replace, summary, problems, added_at)
             if problems:

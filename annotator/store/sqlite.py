@@ -49,14 +49,15 @@ class SQLiteStore(Store):
         super().__init__()
         self.path = self.location = str(path)
         p = Path(self.path)
+        if p.exists() and not p.is_file():  # a folder, a device, a FIFO: SQLite would write beside it
+            raise StoreError(f"{self.path}: is not a file")
         exists = p.exists() and p.stat().st_size > 0
         if not exists and not create:
             raise StoreError(f"{self.path}: no such store")
-        if exists and not p.is_file():
-            raise StoreError(f"{self.path}: is not a file")
+        self.read_only = exists and _cannot_write(p)
+        self._uri, self._open_uri = _connect_target(p, self.read_only)
         try:
-            self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                         check_same_thread=False)
+            self._conn = self._connect()
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
         self._pks: dict[str, int] = {}
@@ -64,7 +65,16 @@ class SQLiteStore(Store):
             self._open(exists)
         except sqlite3.DatabaseError as exc:
             self._conn.close()
+            if not exists and _errorname(exc) == "SQLITE_CANTOPEN":
+                raise StoreError(f"{self.path}: cannot create the store here (is its folder writable?)") from None
             raise StoreError(f"{self.path}: not an annotator store, or damaged ({exc})") from None
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self._uri, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False,
+                               uri=self._open_uri)
 
     # -- opening, format version, migration -------------------------------------------------------
 
@@ -85,13 +95,19 @@ class SQLiteStore(Store):
             check = c.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
                 raise StoreError(f"{self.path}: the store is damaged ({check})")
+            if self.read_only and version < migrations.FORMAT_VERSION:
+                what = "empty" if version == 0 else f"in the older format {version}"
+                raise StoreError(f"{self.path}: the store is read-only and {what}: open it once where it can be "
+                                 "written" + (" (it is upgraded then)" if version else ""))
+        c.execute("PRAGMA foreign_keys=ON")
+        if self.read_only:
+            return
         if not exists:
             c.execute("PRAGMA page_size = 8192")  # fewer pages per article and span array; only before WAL
         c.execute("PRAGMA journal_mode=WAL")
         c.execute("PRAGMA synchronous=FULL")
         # checkpoint every 32 MiB of log, not 8: fewer commits pay for copying the log back
         c.execute("PRAGMA wal_autocheckpoint = 4000")
-        c.execute("PRAGMA foreign_keys=ON")
         with self.transaction():
             version = c.execute("PRAGMA user_version").fetchone()[0]
             if version == 0:
@@ -115,7 +131,10 @@ class SQLiteStore(Store):
 
     @contextmanager
     def transaction(self, *, bulk: bool = False) -> Iterator[None]:
-        """One immediate (write-locked) transaction; committed durably, or rolled back."""
+        """One immediate (write-locked) transaction; committed durably, or rolled back. A store
+        that cannot be written raises StoreError saying so, whenever that is found out."""
+        if self.read_only:
+            raise self._read_only_error()
         c = self._conn
         if bulk:
             c.execute("PRAGMA cache_size = -16384")  # 16 MiB while bulk-inserting
@@ -127,19 +146,44 @@ class SQLiteStore(Store):
                     f"{self.path}: the store stayed busy for {BUSY_TIMEOUT_S:.0f} s (another process is writing); "
                     "nothing was changed, try again"
                 ) from None
-            raise
+            raise self._write_error(exc) from None
         try:
             yield
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            raise self._write_error(exc) from None
         except BaseException:
-            c.execute("ROLLBACK")
+            self._rollback()
             raise
-        else:
+        try:
             c.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            self.history.forget()  # records changed in memory inside it were not saved
+            raise self._write_error(exc) from None
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+
+    def _read_only_error(self) -> StoreError:
+        return StoreError(f"{self.path}: the store is read-only (its file or folder cannot be written: permissions, an "
+                          "immutable file or a read-only mount); nothing was changed")
+
+    def _write_error(self, exc: sqlite3.OperationalError) -> Exception:
+        """A failed write as the user should see it: a store found read-only only now says so
+        (and is read-only from here on); anything else stays what it was."""
+        if _errorname(exc).startswith("SQLITE_READONLY"):
+            self.read_only = True
+            return self._read_only_error()
+        if _errorname(exc) in ("SQLITE_FULL", "SQLITE_IOERR") or _errorname(exc).startswith("SQLITE_IOERR_"):
+            return StoreError(f"{self.path}: cannot write the store ({exc}); nothing was changed")
+        return exc
 
     @contextmanager
     def snapshot(self) -> Iterator[Snapshot]:
         # A separate connection gives the reading its own consistent snapshot (a read transaction).
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        conn = sqlite3.connect(self._uri, timeout=BUSY_TIMEOUT_S, isolation_level=None, uri=self._open_uri)
         try:
             conn.execute("BEGIN")
             yield _SQLiteSnapshot(conn)
@@ -316,6 +360,36 @@ class SQLiteStore(Store):
     def size_hint(self) -> int:
         pages = self._conn.execute("PRAGMA page_count").fetchone()[0]
         return pages * self._conn.execute("PRAGMA page_size").fetchone()[0]
+
+
+def _errorname(exc: sqlite3.Error) -> str:
+    return getattr(exc, "sqlite_errorname", "") or ""
+
+
+def _cannot_write(path: Path) -> bool:
+    """Whether this process cannot write the store at ``path``: its file (permissions, an
+    immutable file, a read-only mount), or its folder when the WAL's side files are not there to
+    write (SQLite creates them beside the file)."""
+    if not os.access(path, os.W_OK):
+        return True
+    if os.access(path.parent, os.W_OK):
+        return False
+    return not all(os.access(f"{path}{suffix}", os.W_OK) for suffix in ("-wal", "-shm"))
+
+
+def _connect_target(path: Path, read_only: bool) -> tuple[str, bool]:
+    """What sqlite3.connect opens, and whether it is a URI: the path itself, or for a read-only
+    store a ``mode=ro`` URI -- ``immutable`` too when the WAL's side files can be neither found nor
+    made (a read-only mount): nothing can change the file there."""
+    if not read_only:
+        return str(path), False
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    side_files = all(os.access(f"{path}{suffix}", os.R_OK) for suffix in ("-wal", "-shm"))
+    if not side_files and not os.access(path.parent, os.W_OK):
+        uri += "&immutable=1"
+    return uri, True
 
 
 def _pk_range(part: Part) -> tuple[int, int]:

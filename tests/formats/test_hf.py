@@ -17,7 +17,7 @@ datasets = pytest.importorskip("datasets")
 def test_load_dataset_with_features(tmp_path):
     out = tmp_path / "hf"
     report = hf.write(iter(sample_records()), str(out), SCHEME, options(allow_lossy=True))
-    assert sorted(p.name for p in out.iterdir()) == ["data.jsonl", "features.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".annotator-export.json", "data.jsonl", "features.json"]
     features = datasets.Features.from_dict(json.loads((out / "features.json").read_text()))
     ds = datasets.load_dataset("json", data_files=str(out / "data.jsonl"), features=features, split="train",
                                cache_dir=str(tmp_path / "cache"))

@@ -99,12 +99,14 @@ def test_bad_line_is_reported_with_file_line_and_field(name, line, expected):
     assert any(p.startswith(expected) for p in problems), problems
 
 
-def test_line_over_16_mib_is_reported_and_the_next_line_still_read():
-    big = b'{"id": "x", "text": "' + b"a" * (16 * 1024 * 1024 + 10) + b'"}'
+def test_line_over_the_limit_is_reported_and_the_next_line_still_read():
+    from annotator.files.lines import MAX_LINE_BYTES
+
+    big = b'{"id": "x", "text": "' + b"a" * (MAX_LINE_BYTES + 10) + b'"}'
     data = big + b"\n" + orjson.dumps(GOOD) + b"\n"
     log = ProblemLog()
     items = list(read_jsonl(io.BytesIO(data), "in.jsonl", _scheme(), "bob", log))
-    assert [str(p) for p in log.kept] == ["in.jsonl:1: line longer than 16 MiB"]
+    assert [str(p) for p in log.kept] == [f"in.jsonl:1: line longer than {MAX_LINE_BYTES >> 20} MiB"]
     assert len(items) == 1 and items[0].line == 2
 
 
@@ -116,7 +118,9 @@ def test_same_document_and_annotator_twice_in_one_file():
 def test_invalid_utf8_offset_counts_bytes_of_earlier_lines():
     data = orjson.dumps(GOOD) + b"\n" + b'{"id": "\xff"}\n'
     offset = len(orjson.dumps(GOOD)) + 1 + 8
-    assert _problems(data, good_lines=1) == [f"in.jsonl:2: invalid UTF-8 at byte {offset} of the file"]
+    assert _problems(data, good_lines=1) == [
+        f"in.jsonl:2: invalid UTF-8 at byte {offset} of the file: annotator reads UTF-8; if the file is Latin-1 or "
+        "Windows-1252, convert it first: iconv -f WINDOWS-1252 -t UTF-8 in.jsonl > in.utf8.jsonl"]
 
 
 # -- through the command line: the store is unchanged, every bad line listed ------------------------

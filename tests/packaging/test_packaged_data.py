@@ -66,6 +66,10 @@ def test_the_folders_own_scheme_then_the_environment_then_the_option_win(
     assert capsys.readouterr().out.startswith(f"scheme fromoption v1 ({option})")
 
 
+# How a test harness says it runs the screen itself (``annotate`` otherwise needs a terminal).
+HARNESS = "textual.drivers.headless_driver:HeadlessDriver"
+
+
 class _Opened:
     """What `annotator` handed to the TUI, and what the TUI's first frame showed."""
 
@@ -102,6 +106,7 @@ def test_annotator_with_no_arguments_in_an_empty_folder_opens_the_packaged_sampl
         empty_folder: Path, monkeypatch: pytest.MonkeyPatch):
     opened = _Opened()
     monkeypatch.setattr(tui_app, "run_tui", _fake_run_tui(opened))
+    monkeypatch.setenv("TEXTUAL_DRIVER", HARNESS)  # a harness runs the app: no terminal is needed
     assert default_sources() == [str(packaged_seeds())]
     assert main([]) == 0
     assert opened.doc_id == SEED_ID
@@ -120,6 +125,7 @@ def test_a_seeds_folder_in_the_current_folder_wins_over_the_packaged_sample(
     (empty_folder / "seeds" / "mine.txt").write_text("Le maire de Lyon a parlé.", encoding="utf-8")
     opened = _Opened()
     monkeypatch.setattr(tui_app, "run_tui", _fake_run_tui(opened))
+    monkeypatch.setenv("TEXTUAL_DRIVER", HARNESS)  # a harness runs the app: no terminal is needed
     assert default_sources() == ["seeds"]
     assert main([]) == 0
     assert opened.doc_id == "mine"

@@ -145,7 +145,9 @@ sys.exit(main([]))
 
 
 def test_annotator_with_no_arguments_opens_the_packaged_sample(installed: Installed, empty: Path):
-    proc = _run([installed.python, "-c", _OPEN_NO_ARGS], cwd=empty, env=installed.env)
+    # the fake run_tui stands for a harness running the app: no terminal is needed
+    harness = {**installed.env, "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver"}
+    proc = _run([installed.python, "-c", _OPEN_NO_ARGS], cwd=empty, env=harness)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == "imported 1 new document(s), 0 already in the store\n"
     opened = orjson.loads(proc.stdout)

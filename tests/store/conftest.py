@@ -3,7 +3,10 @@ value. A new backend adds itself here and must pass ``test_contract.py`` unchang
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,6 +31,23 @@ class Backend:
 
     def open(self, db: str, *, create: bool = True) -> Store:
         return open_store(db, create=create)
+
+    @contextmanager
+    def read_only(self, db: str) -> Iterator[None]:
+        """While inside, the store ``db`` (closed) cannot be written by this user: its file made
+        immutable as root (which permissions do not stop), read-only by its mode otherwise."""
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "+i", db], check=True)
+            try:
+                yield
+            finally:
+                subprocess.run(["chattr", "-i", db], check=True)
+        else:
+            os.chmod(db, 0o444)
+            try:
+                yield
+            finally:
+                os.chmod(db, 0o644)
 
 
 BACKENDS = {"sqlite": Backend}

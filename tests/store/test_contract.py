@@ -16,7 +16,7 @@ import time
 import orjson
 import pytest
 
-from annotator.errors import ActionRefused, InvalidData
+from annotator.errors import ActionRefused, InvalidData, StoreError
 from annotator.formats.jsonl import record_line
 from annotator.importing import import_sources
 from annotator.model import text_sha256
@@ -236,6 +236,56 @@ def test_an_import_with_a_problem_rolls_back_whole(store, scheme, tmp_path):
     with pytest.raises(ImportRejected):
         store.import_items([ImportItem(_doc("d1"), canonical_record(rec, "alice"))], replace=True, accept=lambda: False)
     assert [s["text"] for s in store.load("d1", "alice").spans.values()] == ["La coalition"]
+
+
+def test_a_store_that_cannot_be_written_reads_and_refuses_every_write(backend, db, scheme):
+    """A read-only store (immutable file, read-only mount, no write grant) opens, says so in
+    ``read_only``, reads and exports; every write raises StoreError naming it read-only (never the
+    driver's own error) and changes nothing."""
+    with backend.open(db) as s:
+        assert s.read_only is False
+        s.add_documents([_doc("d1"), _doc("d2", "Autre texte.")])
+        Session(s, scheme, "alice").add_span("d1", 0, 27, "ACTOR", {"kind": "coalition"})
+        before = list(s.iter_records(RecordQuery(untouched=True)))
+    with backend.read_only(db):
+        with backend.open(db, create=False) as s:
+            assert s.read_only is True
+            assert list(s.iter_records(RecordQuery(untouched=True))) == before
+            assert s.load("d1", "alice").spans["s1"]["text"] == "La coalition internationale"
+            alice = Session(s, scheme, "alice")
+            writes = [
+                lambda: alice.add_span("d1", 56, 60, "ACTOR"),
+                lambda: alice.undo("d1"),
+                lambda: alice.set_status("d1", "done"),
+                lambda: s.add_documents([_doc("d3", "Un troisième.")]),
+                lambda: s.compact("d1", "alice"),
+            ]
+            for write in writes:
+                with pytest.raises(StoreError, match="the store is read-only"):
+                    write()
+            assert list(s.iter_records(RecordQuery(untouched=True))) == before
+            assert s.load("d1", "alice").spans["s1"]["text"] == "La coalition internationale"
+    with backend.open(db) as s:  # writable again: nothing had changed, and it works
+        assert s.read_only is False and s.document_count() == 2
+        assert list(s.iter_records(RecordQuery(untouched=True))) == before
+        Session(s, scheme, "alice").add_span("d1", 56, 60, "ACTOR")
+
+
+def test_an_import_counts_each_document_once_however_many_records_it_has(store):
+    from annotator.formats.jsonl import canonical_record
+
+    def items():
+        for who in ("alice", "bob", "carol"):
+            for doc_id in ("d1", "d2"):
+                rec = make_record(TEXT, [{"start": 0, "end": 27, "label": "ACTOR"}], id=doc_id, annotator=who)
+                yield ImportItem(_doc(doc_id), canonical_record(rec, who))
+
+    s = store.import_items(items())
+    assert (s.documents_added, s.documents_unchanged, s.records_added) == (2, 0, 6)
+    s = store.import_items(items())
+    assert (s.documents_added, s.documents_unchanged, s.records_added, s.records_unchanged) == (0, 2, 0, 6)
+    s = store.import_items([ImportItem(_doc("d3"), None), ImportItem(_doc("d3"), None), ImportItem(_doc("d1"), None)])
+    assert (s.documents_added, s.documents_unchanged) == (1, 1)
 
 
 def test_a_snapshot_is_consistent_while_others_write(backend, db, scheme):

@@ -3,6 +3,7 @@ not stores, damaged files."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -100,3 +101,54 @@ def test_an_older_store_is_backed_up_then_migrated(tmp_path, monkeypatch):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == old + 1
     assert "language" in [r[1] for r in conn.execute("PRAGMA table_info(documents)")]
     conn.close()
+
+
+def test_a_store_on_a_read_only_mount_reads_and_exports(tmp_path):
+    """A read-only mount (no -wal/-shm can be made beside the file): opened immutable, read and
+    exported; an import is one line, exit 1. Run in a user and mount namespace, where an
+    unprivileged user may bind-mount a folder read-only."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    with open_store(folder / "s.db") as st:
+        st.add_documents([_doc("d1"), _doc("d2", "Autre texte.")])
+    (tmp_path / "x.txt").write_text("Un texte de plus.")
+    python = sys.executable
+    script = (f"mount --bind -o ro {folder} {folder} && "
+              f"{python} -c 'from annotator.store import open_store; s = open_store(\"{folder}/s.db\"); "
+              f"print(\"read_only\", s.read_only, s.document_count())' && "
+              f"{python} -m annotator export --db {folder}/s.db --status all --out {tmp_path}/out.jsonl; "
+              f"{python} -m annotator import {tmp_path}/x.txt --db {folder}/s.db; echo import-exit $?")
+    proc = subprocess.run(["unshare", "--map-root-user", "--mount", "sh", "-c", script], capture_output=True,
+                          text=True)
+    assert "read_only True 2" in proc.stdout, proc.stderr
+    assert [line.split('"id":"')[1][:2] for line in (tmp_path / "out.jsonl").read_text().splitlines()] == ["d1",
+                                                                                                            "d2"]
+    assert "import-exit 1" in proc.stdout
+    assert "Traceback" not in proc.stderr
+    assert f"annotator: {folder}/s.db: the store is read-only" in proc.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["s.db"]  # nothing was made beside it
+
+
+def test_a_write_that_finds_the_store_read_only_says_so_and_changes_nothing(tmp_path, scheme):
+    """Found out only by a write (here: the connection made query-only under the store): the
+    StoreError of a read-only store, and ``read_only`` turns True."""
+    from annotator.session import Session
+
+    with open_store(tmp_path / "s.db") as st:
+        st.add_documents([_doc()])
+        alice = Session(st, scheme, "alice")
+        alice.add_span("d1", 0, 27, "ACTOR")
+        st._conn.execute("PRAGMA query_only = 1")
+        with pytest.raises(StoreError, match="the store is read-only"):
+            alice.add_span("d1", 56, 60, "ACTOR")
+        assert st.read_only is True
+        assert [s["text"] for s in st.load("d1", "alice").spans.values()] == ["La coalition internationale"]
+
+
+def test_a_store_path_that_is_not_a_regular_file_is_refused_untouched(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for path in (tmp_path, fifo):
+        with pytest.raises(StoreError, match="is not a file"):
+            open_store(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]  # no journal made beside it
