@@ -22,7 +22,7 @@ class ActionDef:
     keys: tuple[str, ...]
     description: str
     group: str
-    scope: str = "screen"  # "screen" (the annotate screen) or "view" (the article view)
+    scope: str = "screen"  # "screen" (the annotate or review screen), "view" (the article view) or "app"
     footer: bool = False
     palette: bool = True
     priority: bool = False
@@ -81,7 +81,12 @@ SCREEN_ACTIONS: tuple[ActionDef, ...] = (
     ActionDef("flag", ("f",), "Flag the document with a comment", "Documents"),
     ActionDef("help", ("question_mark",), "Help: every key", "App", footer=True, short="help"),
     ActionDef("app.command_palette", ("ctrl+p",), "Command palette", "App", palette=False),
-    ActionDef("app.quit", ("ctrl+q",), "Quit", "App", short="quit"),
+)
+
+# Bound on the app itself, with priority: they work on every screen, a modal one included.
+APP_ACTIONS: tuple[ActionDef, ...] = (
+    ActionDef("app.quit", ("ctrl+q",), "Quit (everything is saved already)", "App", scope="app", footer=True,
+              priority=True, short="quit"),
 )
 
 # The review screen: its own keys, then the annotation keys that work the same way there.
@@ -106,7 +111,6 @@ REVIEW_ACTIONS: tuple[ActionDef, ...] = (
               footer=True, short="reviewed"),
     ActionDef("help", ("question_mark",), "Help: every key", "App", footer=True, short="help"),
     ActionDef("app.command_palette", ("ctrl+p",), "Command palette", "App", palette=False),
-    ActionDef("app.quit", ("ctrl+q",), "Quit", "App", footer=True, short="quit"),
 )
 
 KEY_NAMES = {
@@ -121,6 +125,11 @@ def key_display(key: str) -> str:
     return KEY_NAMES.get(key, key)
 
 
+def footer_key(key: str) -> str:
+    """A key as the footer shows it, short: ``ctrl+z`` as ``^z`` (Textual's own ``^p`` style)."""
+    return "^" + key[5:] if key.startswith("ctrl+") and "+" not in key[5:] else key_display(key)
+
+
 def tag_actions(scheme: Scheme) -> tuple[ActionDef, ...]:
     return tuple(
         ActionDef(f"tag('{lab.name}')", (CHAR_KEYS.get(lab.key, lab.key),), f"Tag the selection as {lab.name}", "Tag",
@@ -130,17 +139,17 @@ def tag_actions(scheme: Scheme) -> tuple[ActionDef, ...]:
 
 
 def all_actions(scheme: Scheme) -> tuple[ActionDef, ...]:
-    return VIEW_ACTIONS + tag_actions(scheme) + SCREEN_ACTIONS
+    return VIEW_ACTIONS + tag_actions(scheme) + SCREEN_ACTIONS + APP_ACTIONS
 
 
 def review_actions(scheme: Scheme) -> tuple[ActionDef, ...]:
-    return VIEW_ACTIONS + tag_actions(scheme) + REVIEW_ACTIONS
+    return VIEW_ACTIONS + tag_actions(scheme) + REVIEW_ACTIONS + APP_ACTIONS
 
 
 def check_hotkeys(scheme: Scheme) -> None:
     """Refuse a scheme whose hotkeys collide with the tool's own keys (annotate or review)."""
     taken: dict[str, str] = {}
-    for a in VIEW_ACTIONS + SCREEN_ACTIONS + REVIEW_ACTIONS:
+    for a in VIEW_ACTIONS + SCREEN_ACTIONS + REVIEW_ACTIONS + APP_ACTIONS:
         for k in a.keys:
             taken[k] = a.description
     for lab in scheme.labels:
@@ -159,5 +168,5 @@ def bindings(actions: tuple[ActionDef, ...], scope: str) -> list[Binding]:
             continue
         for i, key in enumerate(a.keys):
             out.append(Binding(key, a.action, a.short or a.description, show=a.footer and i == 0,
-                               priority=a.priority, key_display=key_display(key), tooltip=a.description))
+                               priority=a.priority, key_display=footer_key(key), tooltip=a.description))
     return out

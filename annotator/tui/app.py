@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import App
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
 from annotator.schema import Scheme
 from annotator.session import Session
 from annotator.store.base import Store
-from annotator.tui.actions import ActionDef, all_actions, bindings, check_hotkeys
+from annotator.tui.actions import APP_ACTIONS, ActionDef, all_actions, bindings, check_hotkeys
 from annotator.tui.screens.annotate import AnnotateScreen
 
 
@@ -48,6 +50,10 @@ class AnnotatorApp(App[None]):
     CSS_PATH = Path(__file__).parent / "screens" / "modals.tcss"
     COMMANDS = App.COMMANDS | {ActionCommands}
     ENABLE_COMMAND_PALETTE = True
+    # quit from the registry (shown in the footer); ctrl+c keeps Textual's meaning (copy in a field,
+    # else a note that ctrl+q quits)
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(APP_ACTIONS, "app"),
+                                             Binding("ctrl+c", "help_quit", show=False, system=True)]
 
     def __init__(self, first_screen: Screen[None], registry: tuple[ActionDef, ...]):
         super().__init__()
