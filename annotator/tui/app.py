@@ -63,6 +63,22 @@ class AnnotatorApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(self.first_screen)
 
+    def _handle_exception(self, error: Exception) -> None:
+        """An error nothing handled ends the app, always. Textual's crash report prints the locals of
+        the traceback, and one that cannot be printed (a half-built object, as a Style whose colour
+        failed to parse) made the report itself raise: the app then sat on a blank screen ignoring
+        ctrl+q and ctrl+c. Then the plain traceback is shown instead, and the app ends."""
+        try:
+            super()._handle_exception(error)
+        except Exception:  # noqa: BLE001 - the report failed: end with a plain one
+            import traceback
+
+            from rich.text import Text
+
+            report = "".join(traceback.format_exception(error))
+            self.panic(Text(report + "annotator: the screen failed (the traceback above); everything the "
+                            "screen showed as saved is in the store.\n"))
+
 
 def build_app(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = None) -> AnnotatorApp:
     """The app on ``doc_id`` (default: the first document still to do, else the first)."""

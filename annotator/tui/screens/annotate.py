@@ -23,6 +23,7 @@ from annotator.session import Session
 from annotator.store.base import Change
 from annotator.text.sanitize import display_line
 from annotator.text.words import snap, word_at
+from annotator.tui.colors import label_colors
 from annotator.tui.screens.editing import EditingScreen
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.attr_panel import AttrPanel
@@ -79,7 +80,7 @@ class AnnotateScreen(EditingScreen):
         self._record = rec
 
     def compose(self) -> ComposeResult:
-        colors = {lab.name: lab.color for lab in self.scheme.labels}
+        colors = label_colors(self.scheme)
         yield DocHeader(id="header")
         with Horizontal(id="main"):
             yield ArticleView(label_colors=colors, id="article")

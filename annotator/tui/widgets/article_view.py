@@ -46,12 +46,13 @@ from annotator.tui.widgets.article_style import (
     safe_display,
     span_style,
 )
+from annotator.tui.widgets.render_guard import RenderGuard
 from annotator.tui.widgets.span_index import SpanIndex, ViewSpan
 
 __all__ = ["ArticleView", "ViewSpan", "contrast_ratio", "readable_on"]
 
 
-class ArticleView(ArticleInput, ScrollView, can_focus=True):
+class ArticleView(RenderGuard, ArticleInput, ScrollView, can_focus=True):
     """Shows an article, its spans, a cursor and a selection; fast on 1 MB."""
 
     ALLOW_SELECT = False

@@ -9,11 +9,12 @@ from rich.text import Text
 from textual.widgets import Static
 
 from annotator.text.sanitize import display_line
+from annotator.tui.widgets.render_guard import RenderGuard
 
 STATUS_STYLE = {"todo": "bold", "in_progress": "bold yellow", "done": "bold green", "skipped": "bold magenta"}
 
 
-class DocHeader(Static):
+class DocHeader(RenderGuard, Static):
     DEFAULT_CSS = """
     DocHeader { dock: top; height: 1; background: $panel; color: $foreground; padding: 0 1; }
     """

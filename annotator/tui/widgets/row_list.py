@@ -16,8 +16,10 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from annotator.tui.widgets.render_guard import RenderGuard
 
-class RowList(ScrollView, can_focus=True):
+
+class RowList(RenderGuard, ScrollView, can_focus=True):
     """Rows ``0..count-1``, each a Rich ``Text`` built by ``row_text(i)`` (never markup)."""
 
     ALLOW_SELECT = False
