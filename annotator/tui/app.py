@@ -121,5 +121,19 @@ def build_review_app(store: Store, scheme: Scheme, reviewer: str, doc_id: str | 
 
 
 def run_tui(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = None) -> int:
-    build_app(store, scheme, annotator, doc_id).run()
-    return 0
+    app = build_app(store, scheme, annotator, doc_id)
+    app.run()
+    if unsaved_on_exit(app):
+        import sys
+
+        print("annotator: you quit while the last action was still waiting for the store (another process was "
+              "writing); it may not have been saved: open the document to check", file=sys.stderr)
+    return 0 if app.return_code in (0, None) else app.return_code
+
+
+def unsaved_on_exit(app: AnnotatorApp) -> bool:
+    """Whether the app ended while a write still waited for the store (never shown as saved)."""
+    from annotator.tui.screens.editing import EditingScreen
+
+    screen = app.first_screen
+    return isinstance(screen, EditingScreen) and screen.pending is not None

@@ -30,6 +30,8 @@ class DocHeader(RenderGuard, Static):
         self.saved: str | None = None  # time of the last durable commit
         self.error: str | None = None
         self.snap = True
+        self.waiting = False  # a write waits for the store (another process holds its lock)
+        self.read_only = False  # the store refuses writes
 
     def show(self, **fields: object) -> None:
         for k, v in fields.items():
@@ -52,7 +54,11 @@ class DocHeader(RenderGuard, Static):
         if self.flags:
             t.append(f"  ⚑ {self.flags}", "bold red")
         t.append("  snap " + ("on" if self.snap else "off"), "dim")
-        if self.error:
+        if self.read_only:
+            t.append("  read-only store", "bold black on yellow")
+        if self.waiting:
+            t.append("  … waiting for the store (not saved yet)", "bold black on yellow")
+        elif self.error:
             t.append("  ✗ NOT SAVED: " + display_line(self.error), "bold white on red")
         elif self.saved:
             t.append(f"  ✓ saved {self.saved}", "green")
