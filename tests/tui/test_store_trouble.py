@@ -194,3 +194,28 @@ async def test_ctrl_q_quits_while_a_write_waits_and_it_is_not_shown_as_saved(app
         other.execute("ROLLBACK")
         other.close()
     screen.pending.result(timeout=30)  # the writer thread, still alive in this process, finishes
+
+
+async def test_a_store_that_cannot_be_read_is_said_so_and_the_app_goes_on(tmp_path, monkeypatch):
+    """Same class as item 3, on the reading side: the document list (read in a thread) and opening
+    another document explain a store error instead of ending the app with a traceback."""
+    app, store = make_app(tmp_path / "s.db", docs=[("d", TEXT), ("d2", "Autre texte.")], seeds=False)
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise StoreError("s.db: the store is damaged (disk I/O error)")
+
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = app.screen
+        monkeypatch.setattr(store, "documents", broken)
+        await pilot.press("g")
+        await pilot.pause()
+        assert "cannot read the documents" in screen_text(app) and "disk I/O error" in screen_text(app)
+        await pilot.press("escape")
+        monkeypatch.setattr(store, "load", broken)
+        await pilot.press("right_square_bracket")
+        assert screen.doc_id == "d" and app.is_running
+        assert any("cannot open d2" in n and "disk I/O error" in n for n in notes(app))
+        monkeypatch.undo()
+        await pilot.press("right_square_bracket")
+        assert screen.doc_id == "d2"
+    store.close()

@@ -112,8 +112,14 @@ class AnnotateScreen(EditingScreen):
     def open_document(self, doc_id: str) -> None:
         if not self.store_free():
             return
-        with self.settled_heap():
-            self._open_document(doc_id)
+        try:
+            with self.settled_heap():
+                self._open_document(doc_id)
+        except Exception as exc:  # noqa: BLE001 - a store that cannot be read: say so, stay where we are
+            if self._record is None:
+                raise  # nothing to show at all: the app ends with the error
+            self.notify(display_line(f"cannot open {doc_id}: {exc}"), severity="error", markup=False, timeout=10)
+            self.doc_id = self.record.doc_id
 
     def _open_document(self, doc_id: str) -> None:
         self.doc_id = doc_id
