@@ -16,7 +16,7 @@ the record as stored, so nothing is lost or misplaced.)
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from annotator.errors import ActionRefused
@@ -45,6 +45,9 @@ class Session:
         self.scheme = scheme
         self.annotator = annotator
         self._seen: dict[str, Version] = {}  # doc id -> the version of the record as last read or written
+        # called inside an action's transaction, once it holds the store's write lock (a screen that
+        # waits for its writes learns that what is left is short: planning and the commit)
+        self.on_locked: Callable[[], None] | None = None
 
     # -- documents ---------------------------------------------------------------------------------
 
@@ -67,11 +70,14 @@ class Session:
     def _guarded(self, doc_id: str, plan: Plan) -> Plan:
         """``plan``, refused inside the transaction when the record is not the one last seen."""
         seen = self._seen.get(doc_id)
-        if seen is None:
+        locked = self.on_locked
+        if seen is None and locked is None:
             return plan
 
         def checked(rec: WorkingRecord) -> list[Op]:
-            if self.store.version(doc_id, self.annotator) != seen:
+            if locked is not None:
+                locked()
+            if seen is not None and self.store.version(doc_id, self.annotator) != seen:
                 raise RecordChanged(doc_id)
             return plan(rec)
 

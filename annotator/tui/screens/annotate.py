@@ -74,6 +74,7 @@ class AnnotateScreen(EditingScreen):
         self.matches: list[tuple[int, int]] = []
         self.total = session.document_count()
         self.reloads = 0  # times the record was read again because it changed elsewhere (tests count them)
+        session.on_locked = self.writer.locked  # an edit holding the store's lock is waited for in place
 
     # -- layout and documents ---------------------------------------------------------------------
 

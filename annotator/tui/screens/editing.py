@@ -22,7 +22,7 @@ from annotator.model.types import Attrs, Span
 from annotator.schema import Scheme
 from annotator.store.base import Change
 from annotator.text.sanitize import display_line
-from annotator.tui.store_writer import SYNC_WAIT_S, StoreWriter
+from annotator.tui.store_writer import StoreWriter
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.doc_header import DocHeader
 
@@ -112,18 +112,14 @@ class EditingScreen(Screen[None]):
             except Exception as exc:  # noqa: BLE001 - whatever the store raised is shown, never a traceback
                 future.set_exception(exc)
             return self._finish(future, done, quiet, on_error)
-        future = self.writer.submit(verb)
-        try:
-            future.result(timeout=SYNC_WAIT_S)
-        except TimeoutError:
-            if not future.done():
-                self.pending = future
-                self.writes_waited += 1
-                self.header.show(waiting=True)
-                future.add_done_callback(lambda f: self.call_later(self._finish, f, done, quiet, on_error))
-                return PENDING
-        except Exception:  # noqa: BLE001, S110 - the verb's own error: read again below
-            pass
+        ticket = self.writer.submit(verb)
+        future = ticket.future
+        if not self.writer.wait(ticket):
+            self.pending = future
+            self.writes_waited += 1
+            self.header.show(waiting=True)
+            future.add_done_callback(lambda f: self.call_later(self._finish, f, done, quiet, on_error))
+            return PENDING
         return self._finish(future, done, quiet, on_error)
 
     def _finish(self, future: Future[Any], done: Done | None, quiet: bool,
