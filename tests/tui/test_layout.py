@@ -46,3 +46,31 @@ async def test_the_article_keeps_a_readable_width_at_every_size(app_store):
         assert side == 0 and article >= 110
         await pilot.press("b")
         assert widths(app)[1] == 52
+
+
+async def test_the_review_screen_follows_the_same_rules(tmp_path):
+    from annotator.model import text_sha256
+    from annotator.model.types import NewDocument
+    from annotator.session import Session
+    from annotator.store import open_store
+    from annotator.tui.app import build_review_app
+    from tests.tui.helpers import SCHEME
+
+    text = "La coalition dit « 75 membres » selon Brett Mc Gurk, en juin 2014."
+    store = open_store(tmp_path / "r.db")
+    store.add_documents([NewDocument("d1", text, text_sha256(text), {}, "d1.txt")])
+    for who, needle in (("alice", "Brett Mc Gurk"), ("bob", "Mc Gurk")):
+        Session(store, SCHEME, who).add_span("d1", text.index(needle), text.index(needle) + len(needle), "ACTOR")
+    app = build_review_app(store, SCHEME, "reviewer")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # the agreement figures are computed in a thread
+        await pilot.pause()
+        assert widths(app)[1] == 34 and widths(app)[0] >= 40
+        footer = screen_text(app).splitlines()[-1]
+        assert "? help" in footer and "^q quit" in footer
+        await pilot.resize_terminal(60, 24)
+        assert widths(app)[1] == 0
+        await pilot.press("b")
+        assert widths(app)[1] == 34
+    store.close()

@@ -65,6 +65,7 @@ async def test_a_store_that_refuses_writes_says_not_saved_never_a_traceback(app_
         assert any("not saved" in n and "readonly" in n for n in notes(app))
         await pilot.press("right", "ctrl+z", "question_mark")  # keys go on working
         assert type(app.screen).__name__ == "HelpScreen"
+        assert not any("Nothing to undo" in n for n in notes(app)), "a failed undo is not 'nothing to undo'"
         await pilot.press("escape")
         monkeypatch.undo()
         await pilot.press("1")  # the store works again: saved

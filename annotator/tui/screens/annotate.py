@@ -166,11 +166,11 @@ class AnnotateScreen(EditingScreen):
 
     # -- running actions through the store --------------------------------------------------------
 
-    def _run(self, verb: Any, *args: Any, done: Any = None, quiet: bool = False,
+    def _run(self, verb: Any, *args: Any, done: Any = None, quiet: bool = False, on_error: Any = None,
              **kwargs: Any) -> Change | None | Pending:
         """Run a Session verb on this document (see :meth:`EditingScreen.write`)."""
         doc_id = self.doc_id
-        return self.write(lambda: verb(doc_id, *args, **kwargs), done, quiet=quiet)
+        return self.write(lambda: verb(doc_id, *args, **kwargs), done, quiet=quiet, on_error=on_error)
 
     def after_change(self, change: Change) -> None:
         self._apply(change.ops, change.record)
@@ -347,25 +347,19 @@ class AnnotateScreen(EditingScreen):
 
     def _step(self, verb: Any, word: str) -> None:
         """Undo or redo, and say what was undone or done again."""
+        errors: list[Exception] = []
 
         def done(change: Change | None) -> None:
+            if errors:
+                return  # not saved, or changed in another window (read again): said so already
             if change is None or change.kind == "none":
-                if not changed_elsewhere:
-                    self.notify(f"Nothing to {word}.")
+                self.notify(f"Nothing to {word}.")
                 return
             action = invert_all(change.ops) if change.kind == "undo" else change.ops
             self.notify(display_line(f"{'Undid' if change.kind == 'undo' else 'Redid'}: "
                                      f"{describe(action, change.record.spans)}"), markup=False)
 
-        reloads = self.reloads
-        changed_elsewhere = False
-
-        def finished(change: Change | None) -> None:
-            nonlocal changed_elsewhere
-            changed_elsewhere = self.reloads != reloads
-            done(change)
-
-        self._run(verb, done=finished)
+        self._run(verb, done=done, on_error=errors.append)
 
     def action_undo(self) -> None:
         self._step(self.session.undo, "undo")
