@@ -47,5 +47,5 @@ class AttrPanel(RenderGuard, Static):
             else:
                 t.append(display_line(str(value)) + "\n")
         has_ref = any(a.type == "ref" for a in (label.attrs if label else ()))
-        t.append("enter: edit" + ("  s: speaker" if has_ref else ""), "dim")
+        t.append("enter: edit" + ("  s: speaker" if has_ref else "") + "  l: label  e: edges", "dim")
         self.update(t, layout=False)  # fixed height: no layout pass
