@@ -75,6 +75,7 @@ SCREEN_ACTIONS: tuple[ActionDef, ...] = (
               short="label"),
     ActionDef("move_edges", ("e",), "Move the focused span's edges (e, change the selection, e)", "Spans",
               short="edges"),
+    ActionDef("cancel_move", ("escape",), "Give up moving a span's edges", "Spans", palette=False),
     ActionDef("undo", ("ctrl+z",), "Undo (says what it undid)", "History", footer=True, short="undo"),
     ActionDef("redo", ("ctrl+y",), "Redo", "History"),
     ActionDef("next_document", ("right_square_bracket",), "Next document", "Documents"),

@@ -14,7 +14,6 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
@@ -60,8 +59,6 @@ class AnnotateScreen(EditingScreen):
 
     CSS_PATH = Path(__file__).with_name("annotate.tcss")
     WRITES_OFF_LOOP = True
-    # escape ends moving a span's edges (a key of the screen itself, not a registry action)
-    BINDINGS = [Binding("escape", "cancel_move", show=False)]
 
     def __init__(self, session: Session, scheme: Scheme, doc_id: str) -> None:
         super().__init__(scheme)
