@@ -4,18 +4,39 @@ document comes next.
 Each verb plans the action with the scheme's rules (``annotator.model.actions``) and runs it
 through the store as one durable transaction; it returns the :class:`Change` to repaint from.
 The first edit of a document still to do also marks it in progress, in the same action.
+
+A session remembers the version of each record it read (:meth:`Session.record`) or wrote. When the
+record has changed since (the same annotator in another window or process), a verb on it does
+nothing and raises :class:`RecordChanged`, so a screen reloads before acting rather than act on
+what it never showed. The check of an edit runs inside its transaction; undo and redo check just
+before theirs. (A change made in the instant between one of this session's commits and its reading
+of the new version goes unnoticed until the record changes again; the action is still planned on
+the record as stored, so nothing is lost or misplaced.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from annotator.errors import ActionRefused
 from annotator.model import actions
 from annotator.model.actions import LabelRules, Plan
-from annotator.model.types import TODO_STATUSES, Provenance, Status
+from annotator.model.types import TODO_STATUSES, Op, Provenance, Status
 from annotator.model.working import WorkingRecord
 from annotator.store.base import Change, DocInfo, Store
+
+Version = tuple[int | None, int | None]  # Store.version: changes with every action on the record
+
+
+class RecordChanged(ActionRefused):
+    """The record changed since this session read it (another window or process acted on it):
+    nothing was done; read it again (:meth:`Session.record`) before acting."""
+
+    def __init__(self, doc_id: str):
+        super().__init__(f"{doc_id} changed in another window or process since it was shown; nothing was done",
+                         "record")
+        self.doc_id = doc_id
 
 
 class Session:
@@ -23,11 +44,53 @@ class Session:
         self.store = store
         self.scheme = scheme
         self.annotator = annotator
+        self._seen: dict[str, Version] = {}  # doc id -> the version of the record as last read or written
+        # called inside an action's transaction, once it holds the store's write lock (a screen that
+        # waits for its writes learns that what is left is short: planning and the commit)
+        self.on_locked: Callable[[], None] | None = None
 
     # -- documents ---------------------------------------------------------------------------------
 
     def record(self, doc_id: str) -> WorkingRecord:
-        return self.store.load(doc_id, self.annotator)
+        """The record as stored now; later verbs on it refuse to act if it changes elsewhere."""
+        version = self.store.version(doc_id, self.annotator)  # before loading: a change in between is seen
+        rec = self.store.load(doc_id, self.annotator)
+        self._seen[doc_id] = version
+        return rec
+
+    def changed(self, doc_id: str) -> bool:
+        """Whether the record changed since this session last read or wrote it (one small query)."""
+        seen = self._seen.get(doc_id)
+        return seen is not None and self.store.version(doc_id, self.annotator) != seen
+
+    def _check(self, doc_id: str) -> None:
+        if self.changed(doc_id):
+            raise RecordChanged(doc_id)
+
+    def _guarded(self, doc_id: str, plan: Plan) -> Plan:
+        """``plan``, refused inside the transaction when the record is not the one last seen."""
+        seen = self._seen.get(doc_id)
+        locked = self.on_locked
+        if seen is None and locked is None:
+            return plan
+
+        def checked(rec: WorkingRecord) -> list[Op]:
+            if locked is not None:
+                locked()
+            if seen is not None and self.store.version(doc_id, self.annotator) != seen:
+                raise RecordChanged(doc_id)
+            return plan(rec)
+
+        return checked
+
+    def _wrote(self, doc_id: str) -> None:
+        if doc_id in self._seen:
+            self._seen[doc_id] = self.store.version(doc_id, self.annotator)
+
+    def _apply(self, doc_id: str, plan: Plan) -> Change:
+        change = self.store.apply(doc_id, self.annotator, self._guarded(doc_id, plan))
+        self._wrote(doc_id)
+        return change
 
     def documents(self) -> list[DocInfo]:
         return self.store.documents(self.annotator)
@@ -60,7 +123,7 @@ class Session:
     def edit(self, doc_id: str, plans: Sequence[Plan]) -> Change:
         """Several steps as ONE durable, undoable action (e.g. many suggestions accepted at once);
         a document still to do moves to in progress with it."""
-        return self.store.apply(doc_id, self.annotator, actions.started(lambda r: actions.sequence(r, plans)))
+        return self._apply(doc_id, actions.started(lambda r: actions.sequence(r, plans)))
 
     def add_span(self, doc_id: str, start: int, end: int, label: str, attrs: Mapping[str, Any] | None = None, *,
                  source: str = "manual", provenance: Provenance | None = None) -> Change:
@@ -73,17 +136,29 @@ class Session:
     def set_attrs(self, doc_id: str, span_id: str, attrs: Mapping[str, Any]) -> Change:
         return self.edit(doc_id, [lambda r: actions.plan_set_attrs(r, self.scheme, span_id, attrs)])
 
+    def change_span(self, doc_id: str, span_id: str, *, label: str | None = None, start: int | None = None,
+                    end: int | None = None) -> Change:
+        """Another label and/or other edges for a span, keeping its id, links and attributes (one action)."""
+        return self.edit(doc_id, [lambda r: actions.plan_change_span(r, self.scheme, span_id, label=label,
+                                                                     start=start, end=end)])
+
     def set_status(self, doc_id: str, status: Status) -> Change:
-        return self.store.apply(doc_id, self.annotator, lambda r: actions.plan_set_status(r, status))
+        return self._apply(doc_id, lambda r: actions.plan_set_status(r, status))
 
     def add_flag(self, doc_id: str, comment: str) -> Change:
-        return self.store.apply(doc_id, self.annotator, lambda r: actions.plan_add_flag(r, comment))
+        return self._apply(doc_id, lambda r: actions.plan_add_flag(r, comment))
 
     def remove_flag(self, doc_id: str, flag_id: str) -> Change:
-        return self.store.apply(doc_id, self.annotator, lambda r: actions.plan_remove_flag(r, flag_id))
+        return self._apply(doc_id, lambda r: actions.plan_remove_flag(r, flag_id))
 
     def undo(self, doc_id: str) -> Change | None:
-        return self.store.undo(doc_id, self.annotator)
+        self._check(doc_id)
+        change = self.store.undo(doc_id, self.annotator)
+        self._wrote(doc_id)
+        return change
 
     def redo(self, doc_id: str) -> Change | None:
-        return self.store.redo(doc_id, self.annotator)
+        self._check(doc_id)
+        change = self.store.redo(doc_id, self.annotator)
+        self._wrote(doc_id)
+        return change

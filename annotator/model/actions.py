@@ -125,6 +125,55 @@ def plan_remove_span(rec: WorkingRecord, scheme: LabelRules, span_id: str) -> li
     return ops
 
 
+def _attrs_kept(scheme: LabelRules, label: str, attrs: Attrs) -> Attrs:
+    """The attributes a span keeps under ``label``: those the label has, with a value it accepts
+    (validated as for add); the others are dropped."""
+    kept = dict(attrs)
+    while True:
+        try:
+            return scheme.validate_attrs(label, kept)
+        except ActionRefused as exc:
+            name = (exc.field or "").removeprefix("attrs.").split(".")[0]
+            if name not in kept:
+                raise
+            del kept[name]
+
+
+def plan_change_span(rec: WorkingRecord, scheme: LabelRules, span_id: str, *, label: str | None = None,
+                     start: int | None = None, end: int | None = None) -> list[Op]:
+    """Give a span another label and/or other edges, as ONE action planned with the rules of add.
+
+    The span keeps its id (so what refers to it still does), its source and provenance, and the
+    attributes the new label has with a value it accepts (others are dropped, as the ops show).
+    A link another span makes to it stays when the new label is one that link may point at, and is
+    cleared in the same action otherwise. Ops: the cleared links, then the old span removed and the
+    new one added under the same id (one undo puts everything back)."""
+    old = rec.spans.get(span_id)
+    if old is None:
+        raise ActionRefused(f"no span {span_id!r}", "id")
+    new_label = old["label"] if label is None else label
+    new_start = old["start"] if start is None else start
+    new_end = old["end"] if end is None else end
+    if (new_label, new_start, new_end) == (old["label"], old["start"], old["end"]):
+        return []
+    if new_label not in scheme.by_name:
+        raise ActionRefused(f"unknown label {new_label!r}", "label")
+    ops: list[Op] = []
+    if new_label != old["label"]:
+        for other_id, name in rec.referrers(span_id):
+            other = rec.spans[other_id]
+            for ref, targets in scheme.ref_attrs.get(other["label"], ()):
+                if ref == name and new_label not in targets:
+                    attrs = {k: v for k, v in other["attrs"].items() if k != name}
+                    ops.append({"op": "set_attrs", "id": other_id, "attrs": attrs, "old": other["attrs"]})
+    ops.append({"op": "remove_span", "span": old})
+    scratch = rec.copy()
+    scratch.apply(ops)
+    ops += plan_add_span(scratch, scheme, new_start, new_end, new_label, _attrs_kept(scheme, new_label, old["attrs"]),
+                         source=old["source"], span_id=span_id, provenance=old.get("provenance"))
+    return ops
+
+
 def plan_set_attrs(rec: WorkingRecord, scheme: LabelRules, span_id: str, attrs: Mapping[str, Any]) -> list[Op]:
     """Replace a span's attributes (None or absent = unset)."""
     span = rec.spans.get(span_id)

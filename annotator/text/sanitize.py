@@ -13,8 +13,9 @@ input                          shown as
 =============================  =======================================
 C0 control U+00XX (not LF)     Control Pictures glyph U+2400+XX (ESC -> ␛)
 TAB U+0009                     → (U+2192), one cell, no tab expansion
-CR U+000D                      ␍ (U+240D), also inside CRLF: ``"\\r\\n"``
-                               shows as ``"␍"`` then a real line break
+CR U+000D alone                ␍ (U+240D)
+CR before LF (a CRLF)          a space: the pair is a line end, shown as
+                               one (a blank cell, then the line break)
 DEL U+007F                     ␡ (U+2421)
 C1 control U+0080..U+009F      � (U+FFFD) (often cp1252 mojibake)
 lone surrogate U+D800..U+DFFF  � (U+FFFD) (cannot be encoded otherwise)
@@ -139,17 +140,25 @@ _NEEDS_TEXT = re.compile(_char_class(set(DISPLAY_TABLE)))
 _NEEDS_LINE = re.compile(_char_class(set(LINE_TABLE)))
 
 
+def _crlf_as_space(s: str) -> str:
+    """``"\\r\\n"`` -> ``" \\n"``: the CR of a line end is drawn blank (1:1, so offsets hold); a
+    lone CR keeps its glyph."""
+    return s.replace("\r\n", " \n") if "\r\n" in s else s
+
+
 def display_text(s: str) -> str:
     """Return ``s`` with every unsafe character replaced by a visible glyph.
 
-    Promises: same length as ``s``; ``"\\n"`` is kept; every other C0
-    control, DEL, C1 control, lone surrogate, bidi control and U+2028/U+2029
-    becomes the one-cell glyph listed in the module docstring; every other
-    character is unchanged.  Returns ``s`` itself when nothing needs mapping.
+    Promises: same length as ``s``; ``"\\n"`` is kept; the CR of a CRLF
+    becomes a space (a Windows line end looks like a line end); every other
+    C0 control, DEL, C1 control, lone surrogate, bidi control and
+    U+2028/U+2029 becomes the one-cell glyph listed in the module docstring;
+    every other character is unchanged.  Returns ``s`` itself when nothing
+    needs mapping.
     """
     if _NEEDS_TEXT.search(s) is None:
         return s
-    return s.translate(_fast_text())
+    return _crlf_as_space(s).translate(_fast_text())
 
 
 def display_line(s: str) -> str:
@@ -160,4 +169,4 @@ def display_line(s: str) -> str:
     """
     if _NEEDS_LINE.search(s) is None:
         return s
-    return s.translate(_fast_line())
+    return _crlf_as_space(s).translate(_fast_line())

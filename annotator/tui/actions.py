@@ -22,7 +22,7 @@ class ActionDef:
     keys: tuple[str, ...]
     description: str
     group: str
-    scope: str = "screen"  # "screen" (the annotate screen) or "view" (the article view)
+    scope: str = "screen"  # "screen" (the annotate or review screen), "view" (the article view) or "app"
     footer: bool = False
     palette: bool = True
     priority: bool = False
@@ -71,17 +71,37 @@ SCREEN_ACTIONS: tuple[ActionDef, ...] = (
     ActionDef("edit_attributes", ("enter",), "Edit the focused span's attributes", "Spans", footer=True,
               short="attributes"),
     ActionDef("pick_speaker", ("s",), "Choose the speaker of the focused quote", "Spans", short="speaker"),
-    ActionDef("undo", ("ctrl+z",), "Undo", "History", footer=True, short="undo"),
+    ActionDef("relabel", ("l",), "Change the focused span's label (its links and attributes kept)", "Spans",
+              short="label"),
+    ActionDef("move_edges", ("e",), "Move the focused span's edges (e, change the selection, e)", "Spans",
+              short="edges"),
+    ActionDef("cancel_move", ("escape",), "Give up moving a span's edges", "Spans", palette=False),
+    ActionDef("undo", ("ctrl+z",), "Undo (says what it undid)", "History", footer=True, short="undo"),
     ActionDef("redo", ("ctrl+y",), "Redo", "History"),
     ActionDef("next_document", ("right_square_bracket",), "Next document", "Documents"),
     ActionDef("previous_document", ("left_square_bracket",), "Previous document", "Documents"),
     ActionDef("next_todo", ("right_curly_bracket",), "Next document still to do", "Documents"),
     ActionDef("mark_done", ("ctrl+d",), "Mark done and go to the next to do", "Documents", footer=True, short="done"),
+    ActionDef("toggle_skip", ("x",), "Mark skipped, go to the next to do (again: not skipped)", "Documents",
+              short="skip"),
     ActionDef("document_list", ("g",), "Document list", "Documents", footer=True, short="documents"),
-    ActionDef("flag", ("f",), "Flag the document with a comment", "Documents"),
-    ActionDef("help", ("question_mark",), "Help: every key", "App", footer=True, short="help"),
+    ActionDef("flag", ("f",), "Flags: add a comment; see and remove the document's flags", "Documents",
+              short="flags"),
+    ActionDef("toggle_panel", ("b",), "Show or hide the side panel (hidden under 80 columns)", "App",
+              short="panel"),
     ActionDef("app.command_palette", ("ctrl+p",), "Command palette", "App", palette=False),
-    ActionDef("app.quit", ("ctrl+q",), "Quit", "App", short="quit"),
+)
+
+# Bound on the app itself, with priority: they work on every screen, a modal one included. The
+# screens bind them too (without priority), which puts them in the footer where the registry does.
+APP_ACTIONS: tuple[ActionDef, ...] = (
+    ActionDef("app.quit", ("ctrl+q",), "Quit (everything is saved already)", "App", scope="app", footer=True,
+              priority=True, short="quit"),
+)
+# Help and quit come right after the label keys: the footer shows them even at 80 columns.
+ESSENTIAL_ACTIONS: tuple[ActionDef, ...] = (
+    ActionDef("help", ("question_mark",), "Help: every key", "App", footer=True, short="help"),
+    *APP_ACTIONS,
 )
 
 # The review screen: its own keys, then the annotation keys that work the same way there.
@@ -104,9 +124,9 @@ REVIEW_ACTIONS: tuple[ActionDef, ...] = (
     ActionDef("previous_document", ("left_square_bracket",), "Previous document to review", "Documents"),
     ActionDef("mark_done", ("ctrl+d",), "Mark the document reviewed and go to the next one", "Documents",
               footer=True, short="reviewed"),
-    ActionDef("help", ("question_mark",), "Help: every key", "App", footer=True, short="help"),
+    ActionDef("toggle_panel", ("b",), "Show or hide the side panel (hidden under 80 columns)", "App",
+              short="panel"),
     ActionDef("app.command_palette", ("ctrl+p",), "Command palette", "App", palette=False),
-    ActionDef("app.quit", ("ctrl+q",), "Quit", "App", footer=True, short="quit"),
 )
 
 KEY_NAMES = {
@@ -121,6 +141,11 @@ def key_display(key: str) -> str:
     return KEY_NAMES.get(key, key)
 
 
+def footer_key(key: str) -> str:
+    """A key as the footer shows it, short: ``ctrl+z`` as ``^z`` (Textual's own ``^p`` style)."""
+    return "^" + key[5:] if key.startswith("ctrl+") and "+" not in key[5:] else key_display(key)
+
+
 def tag_actions(scheme: Scheme) -> tuple[ActionDef, ...]:
     return tuple(
         ActionDef(f"tag('{lab.name}')", (CHAR_KEYS.get(lab.key, lab.key),), f"Tag the selection as {lab.name}", "Tag",
@@ -130,17 +155,17 @@ def tag_actions(scheme: Scheme) -> tuple[ActionDef, ...]:
 
 
 def all_actions(scheme: Scheme) -> tuple[ActionDef, ...]:
-    return VIEW_ACTIONS + tag_actions(scheme) + SCREEN_ACTIONS
+    return VIEW_ACTIONS + tag_actions(scheme) + ESSENTIAL_ACTIONS + SCREEN_ACTIONS
 
 
 def review_actions(scheme: Scheme) -> tuple[ActionDef, ...]:
-    return VIEW_ACTIONS + tag_actions(scheme) + REVIEW_ACTIONS
+    return VIEW_ACTIONS + tag_actions(scheme) + ESSENTIAL_ACTIONS + REVIEW_ACTIONS
 
 
 def check_hotkeys(scheme: Scheme) -> None:
     """Refuse a scheme whose hotkeys collide with the tool's own keys (annotate or review)."""
     taken: dict[str, str] = {}
-    for a in VIEW_ACTIONS + SCREEN_ACTIONS + REVIEW_ACTIONS:
+    for a in VIEW_ACTIONS + ESSENTIAL_ACTIONS + SCREEN_ACTIONS + REVIEW_ACTIONS:
         for k in a.keys:
             taken[k] = a.description
     for lab in scheme.labels:
@@ -153,11 +178,14 @@ def check_hotkeys(scheme: Scheme) -> None:
 
 
 def bindings(actions: tuple[ActionDef, ...], scope: str) -> list[Binding]:
+    """The Textual bindings of ``scope``; a screen also gets the app's, without priority (the
+    app's own binding takes over the footer entry in place, so the registry's order holds)."""
     out = []
     for a in actions:
-        if a.scope != scope:
+        if a.scope != scope and not (scope == "screen" and a.scope == "app"):
             continue
         for i, key in enumerate(a.keys):
             out.append(Binding(key, a.action, a.short or a.description, show=a.footer and i == 0,
-                               priority=a.priority, key_display=key_display(key), tooltip=a.description))
+                               priority=a.priority and a.scope == scope, key_display=footer_key(key),
+                               tooltip=a.description))
     return out

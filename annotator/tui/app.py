@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import App
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
 from annotator.schema import Scheme
 from annotator.session import Session
 from annotator.store.base import Store
-from annotator.tui.actions import ActionDef, all_actions, bindings, check_hotkeys
+from annotator.tui.actions import APP_ACTIONS, ActionDef, all_actions, bindings, check_hotkeys
 from annotator.tui.screens.annotate import AnnotateScreen
 
 
@@ -48,6 +50,10 @@ class AnnotatorApp(App[None]):
     CSS_PATH = Path(__file__).parent / "screens" / "modals.tcss"
     COMMANDS = App.COMMANDS | {ActionCommands}
     ENABLE_COMMAND_PALETTE = True
+    # quit from the registry (shown in the footer); ctrl+c keeps Textual's meaning (copy in a field,
+    # else a note that ctrl+q quits)
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(APP_ACTIONS, "app"),
+                                             Binding("ctrl+c", "help_quit", show=False, system=True)]
 
     def __init__(self, first_screen: Screen[None], registry: tuple[ActionDef, ...]):
         super().__init__()
@@ -56,6 +62,22 @@ class AnnotatorApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self.first_screen)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error nothing handled ends the app, always. Textual's crash report prints the locals of
+        the traceback, and one that cannot be printed (a half-built object, as a Style whose colour
+        failed to parse) made the report itself raise: the app then sat on a blank screen ignoring
+        ctrl+q and ctrl+c. Then the plain traceback is shown instead, and the app ends."""
+        try:
+            super()._handle_exception(error)
+        except Exception:  # noqa: BLE001 - the report failed: end with a plain one
+            import traceback
+
+            from rich.text import Text
+
+            report = "".join(traceback.format_exception(error))
+            self.panic(Text(report + "annotator: the screen failed (the traceback above); everything the "
+                            "screen showed as saved is in the store.\n"))
 
 
 def build_app(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = None) -> AnnotatorApp:
@@ -99,5 +121,19 @@ def build_review_app(store: Store, scheme: Scheme, reviewer: str, doc_id: str | 
 
 
 def run_tui(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = None) -> int:
-    build_app(store, scheme, annotator, doc_id).run()
-    return 0
+    app = build_app(store, scheme, annotator, doc_id)
+    app.run()
+    if unsaved_on_exit(app):
+        import sys
+
+        print("annotator: you quit while the last action was still waiting for the store (another process was "
+              "writing); it may not have been saved: open the document to check", file=sys.stderr)
+    return 0 if app.return_code in (0, None) else app.return_code
+
+
+def unsaved_on_exit(app: AnnotatorApp) -> bool:
+    """Whether the app ended while a write still waited for the store (never shown as saved)."""
+    from annotator.tui.screens.editing import EditingScreen
+
+    screen = app.first_screen
+    return isinstance(screen, EditingScreen) and screen.pending is not None

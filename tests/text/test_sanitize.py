@@ -22,12 +22,14 @@ texts = st.lists(nasty | st.text(max_size=5), max_size=30).map("".join)
 def test_documented_glyphs():
     assert display_text("\x1b[31m") == "␛[31m"
     assert display_text("a\tb") == "a→b"
-    assert display_text("a\r\nb") == "a␍\nb"
+    assert display_text("a\r\nb") == "a \nb"  # a CRLF is a line end: its CR is drawn blank
+    assert display_text("a\rb\r\r\n") == "a␍b␍ \n"  # a lone CR keeps its glyph
     assert display_text("\x00\x7f") == "␀␡"
     assert display_text("\x85\x9b") == "\ufffd\ufffd"
     assert display_text("\u2028\u2029") == "␤⁋"
     assert display_text("\u202e\u2066\u200f") == "⇚⇨⇠"
     assert display_line("un\ndeux") == "un⏎deux"
+    assert display_line("un\r\ndeux") == "un ⏎deux"
 
 
 def test_newline_kept_in_text_mapped_in_line():

@@ -206,7 +206,7 @@ async def test_quantity_number_typed_the_french_way(app_store):
         await pilot.press("enter")
         app.screen.query_one("#field-value").value = "soixante"
         await pilot.press("ctrl+s")
-        assert "must be a number" in str(app.screen.query_one("#error-value").render())
+        assert "is not a number" in str(app.screen.query_one("#error-value").render())
 
 
 async def test_speaker_picker_nearest_first_filter_and_link(app_store):
@@ -289,20 +289,33 @@ async def test_documents_next_previous_todo_done_and_list(tmp_path):
         assert "done" in screen.header.render_text().plain
 
 
-async def test_flag_the_document(app_store):
+async def test_flag_the_document_then_see_and_remove_its_flags(app_store):
     app, store = app_store
     async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.screen
         await pilot.press("f")
-        assert type(app.screen).__name__ == "FlagInput"
+        assert type(app.screen).__name__ == "FlagsScreen"
         await pilot.press(*"date ambigue", "enter")
+        await pilot.press("f", *"pas un article", "enter")
         flags = store.load("short", "alice").flags
-        assert [f["comment"] for f in flags] == ["date ambigue"]
-        assert "⚑ 1" in app.screen.header.render_text().plain
+        assert [f["comment"] for f in flags] == ["date ambigue", "pas un article"]
+        assert "⚑ 2" in screen.header.render_text().plain
+        # f lists the flags; down goes to the list, delete removes the highlighted one
+        await pilot.press("f")
+        assert "date ambigue" in screen_text(app) and "pas un article" in screen_text(app)
+        await pilot.press("down", "delete")
+        assert [f["comment"] for f in store.load("short", "alice").flags] == ["pas un article"]
+        assert "date ambigue" not in screen_text(app), "the list shows what is left"
+        await pilot.press("escape")
+        assert app.screen is screen and "⚑ 1" in screen.header.render_text().plain
+        await pilot.press("ctrl+z")  # removing a flag is undoable, and undo says what it undid
+        assert sorted(f["comment"] for f in store.load("short", "alice").flags) == ["date ambigue", "pas un article"]
+        assert any("Undid: remove the flag 'date ambigue'" in n.message for n in app._notifications)
 
 
 async def test_help_lists_every_key_of_the_registry(app_store):
     app, _ = app_store
-    async with app.run_test(size=(140, 70)) as pilot:
+    async with app.run_test(size=(140, 90)) as pilot:  # tall enough for every row (the help scrolls)
         await pilot.press("question_mark")
         assert type(app.screen).__name__ == "HelpScreen"
         text = screen_text(app)
@@ -333,8 +346,8 @@ async def test_footer_shows_the_main_keys(app_store):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         footer = screen_text(app).splitlines()[-1]
-        for word in ("ACTOR", "QUOTE", "attributes", "undo", "done", "documents", "help"):
-            assert word in footer
+        for word in ("ACTOR", "QUOTE", "attributes", "undo", "done", "documents", "help", "^q quit"):
+            assert word in footer, word
 
 
 def test_a_scheme_hotkey_that_collides_is_refused(tmp_path):

@@ -113,6 +113,13 @@ def test_annotate_screen(snap_compare, corpus):
     assert snap_compare(app_on(corpus), terminal_size=SIZE, run_before=focusing(ids[QUANTITY]))
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_annotate_screen_at_common_sizes(snap_compare, corpus, size):
+    """At 80x24 the side panel narrows so the article keeps about 45 columns (issue 11, item 16)."""
+    _, _, ids = corpus
+    assert snap_compare(app_on(corpus), terminal_size=size, run_before=focusing(ids[QUANTITY]))
+
+
 def test_help_screen(snap_compare, corpus):
     assert snap_compare(app_on(corpus), press=["question_mark"], terminal_size=SIZE, run_before=settle)
 

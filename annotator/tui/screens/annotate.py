@@ -2,7 +2,8 @@
 
 Data flows one way: a key becomes a Session verb; the store commits it durably; only then does
 the screen repaint the rows the returned ops touched. Widgets hold no state the store lacks, so
-after a restart the screen is the same.
+after a restart the screen is the same. Writes run on the store writer's thread (see
+``editing.py``); a record changed by another window is read again before any action on it.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
+from annotator.model.describe import describe
 from annotator.model.types import Op, Span
-from annotator.model.working import WorkingRecord
+from annotator.model.working import WorkingRecord, invert_all
 from annotator.schema import Scheme
 from annotator.session import Session
 from annotator.store.base import Change
 from annotator.text.sanitize import display_line
-from annotator.tui.screens.editing import EditingScreen
+from annotator.tui.colors import label_colors
+from annotator.tui.screens.editing import EditingScreen, Pending
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.attr_panel import AttrPanel
 from annotator.tui.widgets.doc_header import DocHeader
@@ -56,6 +59,7 @@ class AnnotateScreen(EditingScreen):
     """Built by :func:`annotator.tui.app.build_app`, which sets BINDINGS from the action registry."""
 
     CSS_PATH = Path(__file__).with_name("annotate.tcss")
+    WRITES_OFF_LOOP = True
 
     def __init__(self, session: Session, scheme: Scheme, doc_id: str) -> None:
         super().__init__(scheme)
@@ -63,9 +67,12 @@ class AnnotateScreen(EditingScreen):
         self.doc_id = doc_id
         self._record: WorkingRecord | None = None
         self.focused_span_id: str | None = None
+        self.moving: str | None = None  # the span whose edges the selection is about to become
         self.snap_on = True
         self.matches: list[tuple[int, int]] = []
         self.total = session.document_count()
+        self.reloads = 0  # times the record was read again because it changed elsewhere (tests count them)
+        session.on_locked = self.writer.locked  # an edit holding the store's lock is waited for in place
 
     # -- layout and documents ---------------------------------------------------------------------
 
@@ -80,7 +87,7 @@ class AnnotateScreen(EditingScreen):
         self._record = rec
 
     def compose(self) -> ComposeResult:
-        colors = {lab.name: lab.color for lab in self.scheme.labels}
+        colors = label_colors(self.scheme)
         yield DocHeader(id="header")
         with Horizontal(id="main"):
             yield ArticleView(label_colors=colors, id="article")
@@ -107,8 +114,16 @@ class AnnotateScreen(EditingScreen):
         self.scheme.compile()
 
     def open_document(self, doc_id: str) -> None:
-        with self.settled_heap():
-            self._open_document(doc_id)
+        if not self.store_free():
+            return
+        try:
+            with self.settled_heap():
+                self._open_document(doc_id)
+        except Exception as exc:  # noqa: BLE001 - a store that cannot be read: say so, stay where we are
+            if self._record is None:
+                raise  # nothing to show at all: the app ends with the error
+            self.notify(display_line(f"cannot open {doc_id}: {exc}"), severity="error", markup=False, timeout=10)
+            self.doc_id = self.record.doc_id
 
     def _open_document(self, doc_id: str) -> None:
         self.doc_id = doc_id
@@ -119,16 +134,46 @@ class AnnotateScreen(EditingScreen):
         self.view.load(rec.text, [view_span(s) for s in rec.spans.values()])
         self.view.snap = self.snap_on
         self.span_list.set_spans(rec.spans.values())
+        self.moving = None
         self.header.show(doc_id=doc_id, position=self.session.position(doc_id), total=self.total,
-                         status=rec.status, annotator=self.session.annotator, flags=len(rec.flags), snap=self.snap_on)
+                         status=rec.status, annotator=self.session.annotator, flags=len(rec.flags), snap=self.snap_on,
+                         read_only=getattr(self.session.store, "read_only", False))
         self._show_focused()
         self.view.focus()
 
+    def record_changed(self) -> None:
+        """Read the record again (another window changed it): spans, list and header, with the
+        cursor, the selection and the scroll kept; the focused span stays if it still exists."""
+        rec = self.session.record(self.doc_id)
+        self.record = rec
+        self.reloads += 1
+        self.view.set_spans([view_span(s) for s in rec.spans.values()])
+        self.span_list.set_spans(rec.spans.values())
+        if self.focused_span_id not in rec.spans:
+            self.focus_span(None)
+        self.header.show(status=rec.status, flags=len(rec.flags))
+        self._show_focused()
+        self.notify(f"This document was changed in another window: it is shown as it is now ({len(rec.spans)} "
+                    "spans). That key did nothing; press it again if it still applies.", severity="warning",
+                    timeout=8)
+
+    def _fresh(self) -> bool:
+        """Before acting on what the screen shows: True when the record is as shown (else it is
+        read again, and the action does not go on)."""
+        if not self.store_free():
+            return False
+        if self.session.changed(self.doc_id):
+            self.record_changed()
+            return False
+        return True
+
     # -- running actions through the store --------------------------------------------------------
 
-    def _run(self, verb: Any, *args: Any, quiet: bool = False) -> Change | None:
-        """Run a Session verb on this document (see :meth:`EditingScreen.call_verb`)."""
-        return self.call_verb(lambda: verb(self.doc_id, *args), quiet=quiet)
+    def _run(self, verb: Any, *args: Any, done: Any = None, quiet: bool = False, on_error: Any = None,
+             **kwargs: Any) -> Change | None | Pending:
+        """Run a Session verb on this document (see :meth:`EditingScreen.write`)."""
+        doc_id = self.doc_id
+        return self.write(lambda: verb(doc_id, *args, **kwargs), done, quiet=quiet, on_error=on_error)
 
     def after_change(self, change: Change) -> None:
         self._apply(change.ops, change.record)
@@ -136,6 +181,7 @@ class AnnotateScreen(EditingScreen):
     def _apply(self, ops: list[Op], rec: WorkingRecord) -> None:
         """Repaint what the ops changed (only those rows and panel entries)."""
         self.record = rec
+        focused = self.focused_span_id
         for op in ops:
             if op["op"] == "add_span":
                 span = op["span"]
@@ -150,7 +196,10 @@ class AnnotateScreen(EditingScreen):
             elif op["op"] == "set_attrs" and op["id"] in rec.spans:
                 self.span_list.upsert(rec.spans[op["id"]])
         self.header.show(status=rec.status, flags=len(rec.flags))
-        self._show_focused()
+        if focused is not None and self.focused_span_id is None and focused in rec.spans:
+            self.focus_span(focused)  # removed and added again under its id (a label or edges changed)
+        else:
+            self._show_focused()
 
     def focus_span(self, span_id: str | None) -> None:
         self.focused_span_id = span_id
@@ -173,11 +222,16 @@ class AnnotateScreen(EditingScreen):
         if isinstance(target, str):
             self.notify(target, severity="warning")
             return
-        change = self._run(self.session.add_span, *target, label)
-        if change is not None:
-            view.clear_selection()
-            new = next(op["span"]["id"] for op in change.ops if op["op"] == "add_span")
-            self.focus_span(new)
+        selection = view.selection
+
+        def done(change: Change | None) -> None:
+            if change is None:
+                return
+            if view.selection == selection:
+                view.clear_selection()
+            self.focus_span(next(op["span"]["id"] for op in change.ops if op["op"] == "add_span"))
+
+        self._run(self.session.add_span, *target, label, done=done)
 
     def action_toggle_snap(self) -> None:
         self.snap_on = not self.snap_on
@@ -214,17 +268,73 @@ class AnnotateScreen(EditingScreen):
         if span is not None:
             self._run(self.session.remove_span, span["id"])
 
+    def action_relabel(self) -> None:
+        span = self._need_focus()
+        if span is None or not self._fresh():
+            return
+        from annotator.tui.screens.label_picker import LabelPicker
+
+        def chosen(label: str | None) -> None:
+            if label is not None and label != span["label"]:
+                self._run(self.session.change_span, span["id"], label=label, done=self._refocus(span["id"]))
+
+        self.app.push_screen(LabelPicker(span, self.scheme), chosen)
+
+    def action_move_edges(self) -> None:
+        """First ``e``: the focused span's text becomes the selection, to change with the selection
+        keys; ``e`` again moves the span's edges to the selection (snapped to words when snapping is
+        on), as one action. Escape gives up."""
+        span = self._need_focus()
+        if span is None:
+            return
+        view = self.view
+        if self.moving != span["id"] or view.selection is None:
+            self.moving = span["id"]
+            view.select(span["start"], span["end"])
+            self.notify(display_line(f"Moving the edges of {span['label']} {span['text'][:40]!r}: change the "
+                                     "selection (shift+arrows, ctrl+shift+arrows, drag), then e; escape gives up."),
+                        markup=False, timeout=8)
+            return
+        target = range_to_tag(view, self.snap_on)
+        if isinstance(target, str):
+            self.notify(target, severity="warning")
+            return
+        if target == (span["start"], span["end"]):
+            self.notify("The edges are where they were: change the selection first (escape gives up).")
+            return
+
+        def done(change: Change | None) -> None:
+            if change is not None:
+                self.moving = None
+                view.clear_selection()
+                self.focus_span(span["id"])
+
+        self._run(self.session.change_span, span["id"], start=target[0], end=target[1], done=done)
+
+    def action_cancel_move(self) -> None:
+        if self.moving is not None:
+            self.moving = None
+            self.view.clear_selection()
+            self.notify("The span's edges are unchanged.")
+
+    def _refocus(self, span_id: str) -> Any:
+        def done(change: Change | None) -> None:
+            if change is not None:
+                self.focus_span(span_id)
+
+        return done
+
     def _set_attrs(self, span_id: str, attrs: Mapping[str, Any]) -> Change:
         return self.session.set_attrs(self.doc_id, span_id, attrs)
 
     def action_edit_attributes(self) -> None:
         span = self._need_focus()
-        if span is not None:
+        if span is not None and self._fresh():
             self.open_attr_form(span, self.record.spans, self._set_attrs)
 
     def action_pick_speaker(self) -> None:
         span = self._need_focus()
-        if span is not None:
+        if span is not None and self._fresh():
             self.open_speaker_picker(span, self.record.spans, self._set_attrs)
 
     @on(SpanList.Chosen, "#spans")
@@ -238,13 +348,27 @@ class AnnotateScreen(EditingScreen):
 
     # -- history ----------------------------------------------------------------------------------
 
+    def _step(self, verb: Any, word: str) -> None:
+        """Undo or redo, and say what was undone or done again."""
+        errors: list[Exception] = []
+
+        def done(change: Change | None) -> None:
+            if errors:
+                return  # not saved, or changed in another window (read again): said so already
+            if change is None or change.kind == "none":
+                self.notify(f"Nothing to {word}.")
+                return
+            action = invert_all(change.ops) if change.kind == "undo" else change.ops
+            self.notify(display_line(f"{'Undid' if change.kind == 'undo' else 'Redid'}: "
+                                     f"{describe(action, change.record.spans)}"), markup=False)
+
+        self._run(verb, done=done, on_error=errors.append)
+
     def action_undo(self) -> None:
-        if self._run(self.session.undo) is None:
-            self.notify("Nothing to undo.")
+        self._step(self.session.undo, "undo")
 
     def action_redo(self) -> None:
-        if self._run(self.session.redo) is None:
-            self.notify("Nothing to redo.")
+        self._step(self.session.redo, "redo")
 
     # -- documents --------------------------------------------------------------------------------
 
@@ -255,20 +379,44 @@ class AnnotateScreen(EditingScreen):
             self.open_document(doc_id)
 
     def action_next_document(self) -> None:
-        self._go(self.session.neighbour(self.doc_id, 1), "This is the last document.")
+        if self.store_free():
+            self._go(self.session.neighbour(self.doc_id, 1), "This is the last document.")
 
     def action_previous_document(self) -> None:
-        self._go(self.session.neighbour(self.doc_id, -1), "This is the first document.")
+        if self.store_free():
+            self._go(self.session.neighbour(self.doc_id, -1), "This is the first document.")
 
     def action_next_todo(self) -> None:
-        self._go(self.session.next_todo(self.doc_id), "No other document is still to do.")
+        if self.store_free():
+            self._go(self.session.next_todo(self.doc_id), "No other document is still to do.")
 
     def action_mark_done(self) -> None:
-        if self._run(self.session.set_status, "done", quiet=True) is None and self.record.status != "done":
+        def done(change: Change | None) -> None:
+            if change is not None or self.record.status == "done":
+                self.action_next_todo()
+
+        self._run(self.session.set_status, "done", quiet=True, done=done)
+
+    def action_toggle_skip(self) -> None:
+        """Mark the document skipped and go to the next to do; on a skipped one, take that back."""
+        if self.record.status == "skipped":
+            def unskipped(change: Change | None) -> None:
+                if change is not None:
+                    self.notify("No longer skipped: the document is in progress again.")
+
+            self._run(self.session.set_status, "in_progress", done=unskipped)
             return
-        self.action_next_todo()
+
+        def skipped(change: Change | None) -> None:
+            if change is not None:
+                self.notify("Skipped (x on it again takes that back).")
+                self.action_next_todo()
+
+        self._run(self.session.set_status, "skipped", done=skipped)
 
     def action_document_list(self) -> None:
+        if not self.store_free():
+            return
         from annotator.tui.screens.doc_list import DocListScreen
 
         def chosen(doc_id: str | None) -> None:
@@ -278,13 +426,22 @@ class AnnotateScreen(EditingScreen):
         self.app.push_screen(DocListScreen(self.session.documents, self.doc_id), chosen)
 
     def action_flag(self) -> None:
-        from annotator.tui.screens.flag_input import FlagInput
+        if not self._fresh():
+            return
+        from annotator.tui.screens.flags import FlagsScreen
 
-        def chosen(comment: str | None) -> None:
-            if comment is not None and self._run(self.session.add_flag, comment) is not None:
+        def saved(change: Change | None) -> None:
+            if change is not None:
                 self.notify("Flag saved.")
 
-        self.app.push_screen(FlagInput(self.doc_id, [f["comment"] for f in self.record.flags]), chosen)
+        def chosen(comment: str | None) -> None:
+            if comment is not None:
+                self._run(self.session.add_flag, comment, done=saved)
+
+        def remove(flag_id: str, then: Any) -> None:
+            self._run(self.session.remove_flag, flag_id, done=lambda change: then())
+
+        self.app.push_screen(FlagsScreen(self.doc_id, lambda: list(self.record.flags), remove), chosen)
 
     # -- find -------------------------------------------------------------------------------------
 

@@ -1,12 +1,16 @@
 """Edit the focused span's attributes: one typed field per attribute of its label.
 
-Enter (in a text field) or ctrl+s saves through the store; a value the scheme refuses shows the
-validation message under its field and nothing is saved. Escape cancels.
+Enter (in any field, a list included) or ctrl+s saves through the store; a value the scheme refuses
+shows the validation message under its field and nothing is saved. On a list field space or an
+arrow opens the list (Enter then picks an entry). A number is read the French way (``29.307`` is
+29307, ``2,5`` is 2.5) and shown as understood beside its field while it is typed. Escape cancels.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -25,20 +29,50 @@ from annotator.text.sanitize import display_line
 SaveFn = Callable[[dict[str, Any]], "tuple[str | None, str] | None"]
 
 
-def parse_number(raw: str) -> Any:
-    """``75`` -> 75, ``2,5`` or ``2.5`` -> 2.5, ``1 200`` -> 1200; anything else is returned as
-    typed so that validation explains what is wrong."""
-    s = raw.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+# -- a number as typed ---------------------------------------------------------------------------
+# MERGE: the lead replaces this section by annotator.text.numbers.parse_number (branch wt-suggest),
+# which reads the same forms and more (words, multipliers); the form only needs "value or reason".
+
+
+@dataclass(frozen=True, slots=True)
+class NotANumber:
+    """Why a typed string is not a number (a sentence for the user)."""
+
+    reason: str
+
+
+_SPACE = "[ \u00a0\u202f\u2009]"  # a normal, no-break, narrow no-break or thin space
+_DOT_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?")  # 29.307, 1.200.000, 1.234,5
+_SPACE_GROUPS = re.compile(rf"[+-]?[1-9]\d{{0,2}}(?:{_SPACE}\d{{3}})+(?:[,.]\d+)?")  # 1 200, 12 000,5
+_PLAIN = re.compile(r"[+-]?\d+(?:[,.]\d+)?")  # 75, 2,5, 1.5 (a dot before other than 3 digits)
+
+
+def parse_quantity(raw: str) -> int | float | None | NotANumber:
+    """A number typed the French way: ``29.307`` -> 29307 (a dot before groups of three digits
+    groups thousands), ``1 200`` (normal, no-break or narrow no-break space) -> 1200, ``2,5`` ->
+    2.5, ``1.5`` -> 1.5; empty -> None (unset); anything else -> why it is not a number."""
+    s = raw.strip()
     if not s:
         return None
-    try:
-        return int(s)
-    except ValueError:
-        pass
-    try:
-        return float(s.replace(",", "."))
-    except ValueError:
-        return raw
+    if _DOT_GROUPS.fullmatch(s):
+        digits = s.replace(".", "").replace(",", ".")
+    elif _SPACE_GROUPS.fullmatch(s):
+        digits = re.sub(_SPACE, "", s).replace(",", ".")
+    elif _PLAIN.fullmatch(s):
+        digits = s.replace(",", ".")
+    else:
+        return NotANumber(f"{raw.strip()!r} is not a number: write digits, e.g. 75, 29 307, 29.307 or 2,5")
+    return float(digits) if "." in digits else int(digits)
+
+
+class FormSelect(Select[Any]):
+    """A list field of the form: Enter saves the form (as the hint says), space or an arrow opens
+    the list; in the open list Enter picks the entry."""
+
+    BINDINGS: ClassVar = [
+        Binding("enter", "screen.save", "Save", show=False),
+        Binding("down,space,up", "show_overlay", "Show menu", show=False),
+    ]
 
 
 class AttrForm(ModalScreen[bool]):
@@ -61,24 +95,35 @@ class AttrForm(ModalScreen[bool]):
             for a in self.attr_defs:
                 yield Static(Text(f"{a.name} ({a.type}{', required' if a.required else ''})"))
                 yield self._field(a)
+                if a.type == "number":
+                    yield Static(self._understood(self.span["attrs"].get(a.name)), classes="hint",
+                                 id=f"value-{a.name}")
                 yield Static("", classes="error", id=f"error-{a.name}")
-            yield Static(Text("Enter or ctrl+s saves; Escape cancels."), classes="hint")
+            yield Static(Text("Enter or ctrl+s saves; tab goes to the next field; on a list, space or ↓ opens it "
+                              "and Enter picks; Escape cancels."), classes="hint")
             yield Button("Save", id="save", variant="primary")
 
-    def _field(self, a: AttrDef) -> Input | Select:
+    @staticmethod
+    def _understood(value: object) -> Text:
+        """What a number field holds, as it will be saved."""
+        if isinstance(value, NotANumber):
+            return Text("✗ " + display_line(value.reason))
+        return Text("(unset)" if value is None else f"= {value}")
+
+    def _field(self, a: AttrDef) -> Input | Select[Any]:
         value = self.span["attrs"].get(a.name)
         fid = f"field-{a.name}"
         if a.type == "choice":
-            return Select([(c, c) for c in a.choices], value=value if value is not None else Select.NULL, id=fid,
-                          prompt="(unset)")
+            return FormSelect([(c, c) for c in a.choices], value=value if value is not None else Select.NULL, id=fid,
+                              prompt="(unset)")
         if a.type == "bool":
-            return Select([("true", True), ("false", False)], value=Select.NULL if value is None else value, id=fid,
-                          prompt="(unset)")
+            return FormSelect([("true", True), ("false", False)], value=Select.NULL if value is None else value,
+                              id=fid, prompt="(unset)")
         if a.type == "ref":
             options = [(Text(display_line(f"{s['text'][:50]}  [{s['id']}]")), s["id"]) for s in
                        sorted(self.spans.values(), key=lambda s: s["start"]) if s["label"] in a.targets]
-            return Select(options, value=value if value is not None else Select.NULL, id=fid, prompt="(unset)")
-        placeholders = {"timex": "e.g. 2014-08, 2018-04-26, 2018-W17, PRESENT_REF", "number": "e.g. 75 or 2,5"}
+            return FormSelect(options, value=value if value is not None else Select.NULL, id=fid, prompt="(unset)")
+        placeholders = {"timex": "e.g. 2014-08, 2018-04-26, 2018-W17, PRESENT_REF", "number": "e.g. 75, 29 307 or 2,5"}
         placeholder = placeholders.get(a.type, "")
         return Input(value="" if value is None else str(value), placeholder=placeholder, id=fid)
 
@@ -86,7 +131,15 @@ class AttrForm(ModalScreen[bool]):
         if self.attr_defs:
             self.query_one(f"#field-{self.attr_defs[0].name}").focus()
 
-    def collect(self) -> dict[str, Any]:
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        """Show a number as understood while it is typed."""
+        name = (event.input.id or "").removeprefix("field-")
+        if any(a.name == name and a.type == "number" for a in self.attr_defs):
+            self.query_one(f"#value-{name}", Static).update(self._understood(parse_quantity(event.value)))
+
+    def collect(self) -> dict[str, Any] | tuple[str, str]:
+        """The attributes as typed, or (attribute, reason) for a number that cannot be read."""
         out: dict[str, Any] = {}
         for a in self.attr_defs:
             w = self.query_one(f"#field-{a.name}")
@@ -96,7 +149,10 @@ class AttrForm(ModalScreen[bool]):
             elif isinstance(w, Input):
                 raw = w.value
                 if a.type == "number":
-                    out[a.name] = parse_number(raw)
+                    number = parse_quantity(raw)
+                    if isinstance(number, NotANumber):
+                        return a.name, number.reason
+                    out[a.name] = number
                 else:
                     out[a.name] = raw if raw.strip() else None
         return out
@@ -104,7 +160,8 @@ class AttrForm(ModalScreen[bool]):
     def action_save(self) -> None:
         for a in self.attr_defs:
             self.query_one(f"#error-{a.name}", Static).update("")
-        refusal = self.save_fn(self.collect())
+        attrs = self.collect()
+        refusal = self.save_fn(attrs) if isinstance(attrs, dict) else (f"attrs.{attrs[0]}", attrs[1])
         if refusal is None:
             self.dismiss(True)
             return

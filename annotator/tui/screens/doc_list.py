@@ -47,8 +47,15 @@ class DocListScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:
-        docs = self.documents()
+        try:
+            docs = self.documents()
+        except Exception as exc:  # noqa: BLE001 - a store that cannot be read is said so, never a traceback
+            self.app.call_from_thread(self._failed, exc)
+            return
         self.app.call_from_thread(self._loaded, docs)
+
+    def _failed(self, exc: Exception) -> None:
+        self.query_one("#count", Static).update(Text(display_line(f"cannot read the documents: {exc}")))
 
     def _loaded(self, docs: list[DocInfo]) -> None:
         self.docs = docs

@@ -1,35 +1,63 @@
 """What the annotate and review screens share: running a verb through the store with a truthful
-save indicator, the attribute form, the speaker picker, and the help screen."""
+save indicator, the attribute form, the speaker picker, and the help screen.
+
+A store write never leaves the screen frozen: it runs on the store writer's thread
+(:mod:`annotator.tui.store_writer`); the key waits for it a moment, which is all a write normally
+takes, and only when the store is locked by another process does the write go on in the
+background while the header says so. The screen says saved only once the commit has returned.
+"""
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar, Final
 
 from textual.screen import Screen
 
-from annotator.errors import ActionRefused, AnnotatorError
+from annotator.errors import ActionRefused
 from annotator.model.types import Attrs, Span
 from annotator.schema import Scheme
 from annotator.store.base import Change
 from annotator.text.sanitize import display_line
+from annotator.tui.store_writer import StoreWriter
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.doc_header import DocHeader
 
 # set_attrs(span_id, attrs) -> the Change; raises ActionRefused / AnnotatorError like every verb
 SetAttrs = Callable[[str, Mapping[str, Any]], Change]
+# what a write hands on once it is over: the Change (None: refused, failed or nothing to do)
+Done = Callable[[Change | None], None]
+OnError = Callable[[Exception], None]
+
+
+class Pending:
+    """The write goes on in the background (the store is locked); ``done`` is called when it ends."""
+
+
+PENDING: Final = Pending()
+WAITING_NOTE = "Still waiting for the store (another process is writing): that key did nothing; try it again."
 
 
 class EditingScreen(Screen[None]):
     """A screen that edits one record through the store (subclasses repaint in ``after_change``)."""
 
     AUTO_FOCUS = "#article"
+    # Whether writes run on the store writer's thread (the annotate screen). The review screen's
+    # verbs read and write the store on the event loop, so its writes stay there too: a write in
+    # the background would share the store's connection with them.
+    WRITES_OFF_LOOP: ClassVar[bool] = False
+    # Under 80 columns the side panel hides (``b`` shows it); from 120 it has its full width.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-medium"), (120, "-wide")]
 
     def __init__(self, scheme: Scheme) -> None:
         super().__init__()
         self.scheme = scheme
+        self.writer = StoreWriter()
+        self.pending: Future[Any] | None = None  # the write going on in the background, if any
+        self.writes_waited = 0  # writes that had to wait for the store in the background (tests count them)
 
     @property
     def view(self) -> ArticleView:
@@ -42,6 +70,9 @@ class EditingScreen(Screen[None]):
     def after_change(self, change: Change) -> None:
         """Repaint what ``change`` did (it is committed already)."""
 
+    def record_changed(self) -> None:
+        """The record changed under the screen (another window): read it again and say so."""
+
     @staticmethod
     @contextmanager
     def settled_heap() -> Iterator[None]:
@@ -53,42 +84,105 @@ class EditingScreen(Screen[None]):
         gc.collect(1)
         gc.freeze()
 
-    def _failed(self, exc: AnnotatorError) -> None:
-        self.header.mark_failed(str(exc))
+    def _failed(self, exc: Exception) -> None:
+        self.header.mark_failed(str(exc) or type(exc).__name__)
         self.notify(display_line(f"not saved: {exc}"), severity="error", markup=False, timeout=10)
 
-    def call_verb(self, verb: Callable[[], Change | None], *, quiet: bool = False) -> Change | None:
-        """Run a verb; when it returns, the store has committed it durably, and only then does
-        the screen show it. A refused action is explained; a store failure says NOT SAVED."""
+    def store_free(self) -> bool:
+        """True when nothing waits for the store; else says so (what needs the store must wait)."""
+        if self.pending is None:
+            return True
+        self.notify(WAITING_NOTE, severity="warning", timeout=4)
+        return False
+
+    # -- running a verb ---------------------------------------------------------------------------
+
+    def write(self, verb: Callable[[], Change | None], done: Done | None = None, *, quiet: bool = False,
+              on_error: OnError | None = None) -> Change | None | Pending:
+        """Run a store verb; once the store has committed it the screen shows it, then ``done``
+        gets the Change. A refused action is explained (``quiet``: not), a store that fails says
+        NOT SAVED with the reason; ``on_error`` also gets either. Returns what ``done`` got, or
+        PENDING while the write waits for the store in the background (``done`` comes later)."""
+        if not self.store_free():
+            return None
+        if not self.WRITES_OFF_LOOP:
+            future: Future[Any] = Future()
+            try:
+                future.set_result(verb())
+            except Exception as exc:  # noqa: BLE001 - whatever the store raised is shown, never a traceback
+                future.set_exception(exc)
+            return self._finish(future, done, quiet, on_error)
+        ticket = self.writer.submit(verb)
+        future = ticket.future
+        if not self.writer.wait(ticket):
+            self.pending = future
+            self.writes_waited += 1
+            self.header.show(waiting=True)
+            future.add_done_callback(lambda f: self.call_later(self._finish, f, done, quiet, on_error))
+            return PENDING
+        return self._finish(future, done, quiet, on_error)
+
+    def _finish(self, future: Future[Any], done: Done | None, quiet: bool,
+                on_error: OnError | None) -> Change | None:
+        from annotator.session import RecordChanged
+
+        if self.pending is future:
+            self.pending = None
+            self.header.show(waiting=False)
+        change: Change | None = None
         try:
-            change = verb()
+            change = future.result()
+        except RecordChanged as exc:
+            self.record_changed()
+            if on_error is not None:
+                on_error(exc)
         except ActionRefused as exc:
             if not quiet:
                 self.notify(display_line(str(exc)), severity="warning", markup=False)
-            return None
-        except AnnotatorError as exc:
+            if on_error is not None:
+                on_error(exc)
+        except Exception as exc:  # noqa: BLE001 - a store that fails (read-only, busy, broken): NOT SAVED
             self._failed(exc)
-            return None
-        if change is not None and change.ops:
-            self.header.mark_saved()
-            self.after_change(change)
+            if on_error is not None:
+                on_error(exc)
+        else:
+            if change is not None and change.ops:
+                self.header.mark_saved()
+                self.after_change(change)
+        if done is not None:
+            done(change)
         return change
+
+    def call_verb(self, verb: Callable[[], Change | None], *, quiet: bool = False) -> Change | None:
+        """Run a verb and return its Change (None: refused, failed, or still waiting for the store)."""
+        result = self.write(verb, quiet=quiet)
+        return None if isinstance(result, Pending) else result
+
+    # -- forms ------------------------------------------------------------------------------------
 
     def open_attr_form(self, span: Span, spans: dict[str, Span], set_attrs: SetAttrs) -> None:
         from annotator.tui.screens.attr_form import AttrForm
 
         def save(attrs: Attrs) -> tuple[str | None, str] | None:
-            try:
-                change = set_attrs(span["id"], attrs)
-            except ActionRefused as exc:
+            if self.pending is not None:
+                return None, WAITING_NOTE  # the form stays open
+            errors: list[Exception] = []
+            in_form = True
+
+            def on_error(exc: Exception) -> None:
+                if in_form:
+                    errors.append(exc)  # shown in the form, which is still open
+                elif isinstance(exc, ActionRefused):  # the store was waited for: the form is closed
+                    self.notify(display_line(str(exc)), severity="warning", markup=False)
+
+            self.write(lambda: set_attrs(span["id"], attrs), quiet=True, on_error=on_error)
+            in_form = False
+            if not errors:
+                return None  # saved, or waiting for the store (the header says which): the form closes
+            exc = errors[0]
+            if isinstance(exc, ActionRefused):
                 return exc.field, exc.message  # shown in place; nothing saved
-            except AnnotatorError as exc:
-                self._failed(exc)
-                return None, f"not saved: {exc}"
-            if change.ops:
-                self.header.mark_saved()
-                self.after_change(change)
-            return None
+            return None, f"not saved: {exc}"
 
         self.app.push_screen(AttrForm(span, self.scheme.by_name[span["label"]].attrs, spans, save))
 
@@ -104,7 +198,7 @@ class EditingScreen(Screen[None]):
         def chosen(choice: str | None) -> None:
             if choice is not None:  # "" unsets the speaker
                 attrs = {**spans[span["id"]]["attrs"], name: choice or None}
-                self.call_verb(lambda: set_attrs(span["id"], attrs))
+                self.write(lambda: set_attrs(span["id"], attrs))
 
         self.app.push_screen(SpeakerPicker(span, spans, targets), chosen)
 
@@ -114,3 +208,11 @@ class EditingScreen(Screen[None]):
 
         if isinstance(self.app, AnnotatorApp):
             self.app.push_screen(HelpScreen(self.app.registry))
+
+    def action_toggle_panel(self) -> None:
+        """Show or hide the side panel (hidden by default under 80 columns)."""
+        side = self.query_one("#side")
+        if self.has_class("-narrow"):
+            side.toggle_class("-shown")
+        else:
+            side.toggle_class("-hidden")

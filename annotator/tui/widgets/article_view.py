@@ -48,12 +48,13 @@ from annotator.tui.widgets.article_style import (
 )
 from annotator.tui.widgets.direct_lines import DirectLines
 from annotator.tui.widgets.fast_scrollbar import FastScrollBars
+from annotator.tui.widgets.render_guard import RenderGuard
 from annotator.tui.widgets.span_index import SpanIndex, ViewSpan
 
 __all__ = ["ArticleView", "ViewSpan", "contrast_ratio", "readable_on"]
 
 
-class ArticleView(ArticleInput, DirectLines, FastScrollBars, ScrollView, can_focus=True):
+class ArticleView(RenderGuard, ArticleInput, DirectLines, FastScrollBars, ScrollView, can_focus=True):
     """Shows an article, its spans, a cursor and a selection; fast on 1 MB."""
 
     ALLOW_SELECT = False

@@ -9,11 +9,12 @@ from rich.text import Text
 from textual.widgets import Static
 
 from annotator.text.sanitize import display_line
+from annotator.tui.widgets.render_guard import RenderGuard
 
 STATUS_STYLE = {"todo": "bold", "in_progress": "bold yellow", "done": "bold green", "skipped": "bold magenta"}
 
 
-class DocHeader(Static):
+class DocHeader(RenderGuard, Static):
     DEFAULT_CSS = """
     DocHeader { dock: top; height: 1; background: $panel; color: $foreground; padding: 0 1; }
     """
@@ -30,12 +31,14 @@ class DocHeader(Static):
         self.error: str | None = None
         self.snap = True
         self._shown: tuple[object, ...] | None = None  # the fields of the row on screen
+        self.waiting = False  # a write waits for the store (another process holds its lock)
+        self.read_only = False  # the store refuses writes
 
     def show(self, **fields: object) -> None:
         for k, v in fields.items():
             setattr(self, k, v)
         shown = (self.doc_id, self.position, self.total, self.status, self.annotator, self.flags, self.snap,
-                 self.error, self.saved)
+                 self.error, self.saved, self.waiting, self.read_only)
         if shown == self._shown:
             return  # the same row (a second action within the same second): nothing to repaint
         self._shown = shown
@@ -57,7 +60,11 @@ class DocHeader(Static):
         if self.flags:
             t.append(f"  ⚑ {self.flags}", "bold red")
         t.append("  snap " + ("on" if self.snap else "off"), "dim")
-        if self.error:
+        if self.read_only:
+            t.append("  read-only store", "bold black on yellow")
+        if self.waiting:
+            t.append("  … waiting for the store (not saved yet)", "bold black on yellow")
+        elif self.error:
             t.append("  ✗ NOT SAVED: " + display_line(self.error), "bold white on red")
         elif self.saved:
             t.append(f"  ✓ saved {self.saved}", "green")

@@ -18,9 +18,10 @@ from textual.strip import Strip
 
 from annotator.tui.widgets.direct_lines import DirectLines
 from annotator.tui.widgets.fast_scrollbar import FastScrollBars
+from annotator.tui.widgets.render_guard import RenderGuard
 
 
-class RowList(DirectLines, FastScrollBars, ScrollView, can_focus=True):
+class RowList(RenderGuard, DirectLines, FastScrollBars, ScrollView, can_focus=True):
     """Rows ``0..count-1``, each a Rich ``Text`` built by ``row_text(i)`` (never markup)."""
 
     ALLOW_SELECT = False

@@ -1,0 +1,98 @@
+"""The attribute form: numbers typed the French way are read as meant and shown as understood before
+saving (issue 11, item 8); Enter does what the form says on every field, a list included (item 12)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Select
+
+from annotator.tui.screens.attr_form import AttrForm, NotANumber, parse_quantity
+from tests.tui.helpers import make_app
+
+TEXT = "La coalition a réalisé 29.307 raids et compte 75 membres."
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("29.307", 29307), ("1.200.000", 1200000), ("1.234,5", 1234.5),
+    ("1 200", 1200), ("1\u00a0200", 1200), ("1\u202f200", 1200), ("12 000 000", 12000000), ("1 200,5", 1200.5),
+    ("2,5", 2.5), ("1.5", 1.5), ("29.30", 29.3), ("0.307", 0.307), ("75", 75), ("-3", -3), ("  75 ", 75), ("", None), ("  ", None),
+])
+def test_parse_quantity_reads_french_numbers(raw, value):
+    got = parse_quantity(raw)
+    assert got == value and type(got) is type(value)
+
+
+@pytest.mark.parametrize("raw", ["soixante", "1 20", "2,5,3", "1e5", "12 %", "1..2"])
+def test_parse_quantity_says_why_it_is_not_a_number(raw):
+    got = parse_quantity(raw)
+    assert isinstance(got, NotANumber) and "is not a number" in got.reason
+
+
+@pytest.fixture
+def app_store(tmp_path):
+    app, store = make_app(tmp_path / "s.db", docs=[("short", TEXT)], seeds=False)
+    yield app, store
+    store.close()
+
+
+def shown(form: AttrForm, name: str) -> str:
+    return str(form.query_one(f"#value-{name}").render())
+
+
+async def test_a_french_number_is_shown_as_understood_then_saved_as_such(app_store):
+    app, store = app_store
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.screen
+        q = TEXT.index("29.307")
+        screen.view.select(q, q + 6)
+        await pilot.press("3", "enter")
+        form = app.screen
+        assert isinstance(form, AttrForm)
+        await pilot.press(*"29.307")
+        assert shown(form, "value") == "= 29307"  # before anything is saved
+        assert store.load("short", "alice").spans["s1"]["attrs"] == {}
+        await pilot.press("enter")
+        assert app.screen is screen
+        assert store.load("short", "alice").spans["s1"]["attrs"] == {"value": 29307}
+        # a narrow no-break space groups thousands too; a decimal comma is a decimal
+        await pilot.press("enter")
+        form = app.screen
+        field = form.query_one("#field-value")
+        field.value = "1\u202f200"
+        await pilot.pause()
+        assert shown(form, "value") == "= 1200"
+        field.value = "2,5"
+        await pilot.pause()
+        assert shown(form, "value") == "= 2.5"
+        field.value = "vingt-neuf"
+        await pilot.pause()
+        assert shown(form, "value").startswith("✗ 'vingt-neuf' is not a number")
+        await pilot.press("ctrl+s")
+        assert app.screen is form, "a value that is not a number keeps the form open"
+        assert "is not a number" in str(form.query_one("#error-value").render())
+        assert store.load("short", "alice").spans["s1"]["attrs"] == {"value": 29307}
+        await pilot.press("escape")
+
+
+async def test_enter_on_a_list_field_saves_and_space_opens_the_list(app_store):
+    app, store = app_store
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.screen
+        screen.view.move_cursor(TEXT.index("coalition") + 2)
+        await pilot.press("1", "enter")
+        form = app.screen
+        assert isinstance(form, AttrForm)
+        kind = form.query_one("#field-kind", Select)
+        assert kind.has_focus
+        assert "Enter or ctrl+s saves" in str(form.query_one(".hint:last-of-type").render())
+        # space opens the list, ↓ moves in it, Enter picks (the form stays open)...
+        await pilot.press("space")
+        assert kind.expanded
+        await pilot.press("down", "down", "enter")
+        assert not kind.expanded and app.screen is form
+        picked = kind.value
+        assert picked not in (Select.NULL, None)
+        # ...and Enter on the closed list saves, as the form says
+        await pilot.press("enter")
+        assert app.screen is screen
+        assert store.load("short", "alice").spans["s1"]["attrs"] == {"kind": picked}
