@@ -88,7 +88,8 @@ class NumberMatch:
 
 # -- digits --------------------------------------------------------------------------------------
 
-_GROUPED = r"\d{1,3}(?:(?P<sep>[.\u00a0\u202f\u2009 ])\d{3}(?!\d))(?:(?P=sep)\d{3}(?!\d))*(?:,\d+)?"
+# the first group never starts with 0: "0.307" is a decimal, not three hundred and seven
+_GROUPED = r"[1-9]\d{0,2}(?:(?P<sep>[.\u00a0\u202f\u2009 ])\d{3}(?!\d))(?:(?P=sep)\d{3}(?!\d))*(?:,\d+)?"
 _PLAIN = r"\d+(?:,\d+|\.\d+)?"
 _DIGITS = re.compile(rf"(?:{_GROUPED}|{_PLAIN})")
 

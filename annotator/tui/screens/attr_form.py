@@ -8,9 +8,7 @@ arrow opens the list (Enter then picks an entry). A number is read the French wa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -23,6 +21,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from annotator.model.types import Span
 from annotator.schema.definition import AttrDef
+from annotator.text.numbers import NotANumber, parse_number
 from annotator.text.sanitize import display_line
 
 # save(attrs) -> None when saved, else (field, message) of the refusal
@@ -30,39 +29,20 @@ SaveFn = Callable[[dict[str, Any]], "tuple[str | None, str] | None"]
 
 
 # -- a number as typed ---------------------------------------------------------------------------
-# MERGE: the lead replaces this section by annotator.text.numbers.parse_number (branch wt-suggest),
-# which reads the same forms and more (words, multipliers); the form only needs "value or reason".
-
-
-@dataclass(frozen=True, slots=True)
-class NotANumber:
-    """Why a typed string is not a number (a sentence for the user)."""
-
-    reason: str
-
-
-_SPACE = "[ \u00a0\u202f\u2009]"  # a normal, no-break, narrow no-break or thin space
-_DOT_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?")  # 29.307, 1.200.000, 1.234,5
-_SPACE_GROUPS = re.compile(rf"[+-]?[1-9]\d{{0,2}}(?:{_SPACE}\d{{3}})+(?:[,.]\d+)?")  # 1 200, 12 000,5
-_PLAIN = re.compile(r"[+-]?\d+(?:[,.]\d+)?")  # 75, 2,5, 1.5 (a dot before other than 3 digits)
 
 
 def parse_quantity(raw: str) -> int | float | None | NotANumber:
-    """A number typed the French way: ``29.307`` -> 29307 (a dot before groups of three digits
-    groups thousands), ``1 200`` (normal, no-break or narrow no-break space) -> 1200, ``2,5`` ->
-    2.5, ``1.5`` -> 1.5; empty -> None (unset); anything else -> why it is not a number."""
-    s = raw.strip()
-    if not s:
+    """A number typed the French way (``29.307``, ``1 200`` with any of the spaces French uses,
+    ``2,5``, ``1,5 million``, ``soixante``): its value; empty -> None (unset); anything else, or a
+    count with no single value (``des dizaines``) -> why it is not a number."""
+    if not raw.strip():
         return None
-    if _DOT_GROUPS.fullmatch(s):
-        digits = s.replace(".", "").replace(",", ".")
-    elif _SPACE_GROUPS.fullmatch(s):
-        digits = re.sub(_SPACE, "", s).replace(",", ".")
-    elif _PLAIN.fullmatch(s):
-        digits = s.replace(",", ".")
-    else:
-        return NotANumber(f"{raw.strip()!r} is not a number: write digits, e.g. 75, 29 307, 29.307 or 2,5")
-    return float(digits) if "." in digits else int(digits)
+    number = parse_number(raw)
+    if isinstance(number, NotANumber):
+        return number
+    if number.value is None:
+        return NotANumber(f"{raw.strip()!r} has no single value: type the number (e.g. 30)")
+    return number.value
 
 
 class FormSelect(Select[Any]):
