@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from annotator.cli.common import annotator_name, default_annotator, err, load_scheme_arg, open_store_arg
+from annotator.cli.common import LOGIN_HINT, annotator_name, default_annotator, err, load_scheme_arg, open_store_arg
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         if args.sources:
             from annotator.importing import open_sources
 
-            result = open_sources(store, args.sources, scheme, default_annotator())
+            result = open_sources(store, args.sources, scheme, default_annotator(LOGIN_HINT))
             err(f"imported {result.summary}")
         from annotator.tui.app import build_review_app
 

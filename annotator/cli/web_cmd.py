@@ -166,10 +166,10 @@ def prepare_store(args: argparse.Namespace, scheme: Scheme) -> str:
 
             sources = default_sources()
         if sources:
-            from annotator.cli.common import default_annotator
+            from annotator.cli.common import LOGIN_HINT, default_annotator
             from annotator.importing import open_sources
 
-            result = open_sources(store, sources, scheme, default_annotator())
+            result = open_sources(store, sources, scheme, default_annotator(LOGIN_HINT))
             if result.summary.documents_added:
                 err(f"imported {result.summary}")
         if store.document_count() == 0:

@@ -52,6 +52,8 @@ class Options:
     split_discontinuous: bool = False
     label_map: LabelMap | None = None
     notes: ProblemLog = field(default_factory=lambda: ProblemLog(limit=50))
+    # on import: annotator name -> the other tool's name read as it, over every source (no two merge)
+    annotator_names: dict[str, str] = field(default_factory=dict)
 
     def unit(self, default: str) -> str:
         return OFFSET_UNITS[self.offsets or default]

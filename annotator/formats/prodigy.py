@@ -32,7 +32,7 @@ import orjson
 from annotator.errors import ProblemLog
 from annotator.files.atomic import atomic_output
 from annotator.files.lines import good_json_lines
-from annotator.formats.builder import ReadContext, RecordBuilder, annotator_name
+from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
     ENVELOPE,
     Options,
@@ -176,7 +176,8 @@ def _read_task(ctx: ReadContext, task: dict[str, Any], line: int) -> ImportItem 
     kept = {k: task[k] for k in KEPT_KEYS if k in task}
     if kept:
         meta["prodigy"] = kept
-    b = RecordBuilder(ctx, line, doc_id, text, annotator=annotator_name(task.get("_annotator_id")), meta=meta)
+    who = ctx.annotator(task.get("_annotator_id"), line, "_annotator_id")
+    b = RecordBuilder(ctx, line, doc_id, text, annotator=who, meta=meta)
     tokens: Any = task.get("tokens")
     if tokens is not None and not (isinstance(tokens, list) and all(
             isinstance(t, dict) and _int(t.get("start")) and _int(t.get("end")) for t in tokens)):
