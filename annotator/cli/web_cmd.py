@@ -121,6 +121,9 @@ def run(args: argparse.Namespace) -> int:
                              " pip install 'annotator[web]'") from None
 
     scheme = load_scheme_arg(args)
+    from annotator.tui.scheme_check import check_scheme
+
+    check_scheme(scheme)  # each browser tab runs the TUI: a scheme it cannot show is refused here, once
     target = StoreTarget(db=os.path.abspath(prepare_store(args, scheme)),
                          schema=os.path.abspath(args.schema) if args.schema else None)
 

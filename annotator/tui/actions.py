@@ -137,18 +137,47 @@ def review_actions(scheme: Scheme) -> tuple[ActionDef, ...]:
     return VIEW_ACTIONS + tag_actions(scheme) + REVIEW_ACTIONS
 
 
-def check_hotkeys(scheme: Scheme) -> None:
-    """Refuse a scheme whose hotkeys collide with the tool's own keys (annotate or review)."""
+def _bound_key(key: str) -> str:
+    """The key Textual binds for a scheme's hotkey as typed (``]`` -> ``right_square_bracket``)."""
+    from textual.binding import Binding
+
+    if key in CHAR_KEYS:
+        return CHAR_KEYS[key]
+    (bound,) = Binding.make_bindings([Binding(key, "x")])
+    return bound.key
+
+
+def _taken_keys() -> dict[str, str]:
+    """Every key the screens already use -> what it does and where: the registry's keys on the
+    annotate and review screens, and Textual's own (quit, focus, copy)."""
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.screen import Screen
+
     taken: dict[str, str] = {}
-    for a in VIEW_ACTIONS + SCREEN_ACTIONS + REVIEW_ACTIONS:
-        for k in a.keys:
-            taken[k] = a.description
+    for where, actions in (("review screen", REVIEW_ACTIONS), ("annotate screen", VIEW_ACTIONS + SCREEN_ACTIONS)):
+        for a in actions:
+            for k in a.keys:
+                taken[k] = f"\"{a.description}\" ({where})"
+    for b in Binding.make_bindings([*App.BINDINGS, *Screen.BINDINGS]):
+        taken.setdefault(b.key, f"\"{b.description or b.action.replace('_', ' ')}\" (Textual)")
+    for k, what in (("escape", "Close"), ("enter", "Confirm")):  # in every dialog
+        taken.setdefault(k, f"\"{what}\" (every dialog)")
+    return taken
+
+
+def check_hotkeys(scheme: Scheme) -> None:
+    """Refuse a scheme whose hotkeys collide with the tool's own keys (annotate or review screen,
+    or Textual's), or that are not one key."""
+    taken = _taken_keys()
     for lab in scheme.labels:
-        key = CHAR_KEYS.get(lab.key, lab.key)
-        if key in taken or key.lower() in ("escape", "tab", "enter"):
+        if "," in lab.key:
+            raise SchemeError(f"{scheme.path}: label {lab.name}: hotkey {lab.key!r} is several keys; give one")
+        key = _bound_key(lab.key)
+        if key in taken:
             raise SchemeError(
                 f"{scheme.path}: label {lab.name}: hotkey {lab.key!r} is already the key of "
-                f"\"{taken.get(key, key)}\"; choose another key in the scheme"
+                f"{taken[key]}; choose another key in the scheme"
             )
 
 
