@@ -21,12 +21,14 @@ from annotator.model import actions
 from annotator.model.actions import LabelRules, Plan
 from annotator.model.types import Decision, Op, Span, Status
 from annotator.model.working import WorkingRecord
+from annotator.review.links import WaitingLink, key_of, unlinked, waiting_links
 from annotator.review.merge import (
     ACCEPTED,
     ADDED,
     AUTO_ACCEPTED,
     PICKED,
     Candidate,
+    Key,
     MergePlan,
     RangeIds,
     Region,
@@ -49,6 +51,7 @@ class ReviewState:
     gold: WorkingRecord
     gold_ids: dict[Mark, str]  # gold span id of each mark the gold record holds
     candidate_marks: frozenset[Mark]
+    waiting: tuple[WaitingLink, ...] = ()  # links gold cannot hold yet (their target is not in gold)
 
     def in_gold(self, c: Candidate) -> str | None:
         return self.gold_ids.get(c.mark)
@@ -131,7 +134,8 @@ class ReviewSession:
         plan = plan_merge(records, self.scheme.ref_attrs, k)
         gold = self.store.load(doc_id, self.reviewer)
         return ReviewState(doc_id, gold.text, annotators, records, plan, gold, self._gold_ids(gold),
-                           frozenset(c.mark for c in plan.candidates))
+                           frozenset(c.mark for c in plan.candidates),
+                           waiting_links(plan, gold, self.scheme.ref_attrs))
 
     def refresh(self, st: ReviewState, change: Change | None = None) -> ReviewState:
         """``st`` after a decision: the gold record read again, the others' records and the plan
@@ -139,7 +143,8 @@ class ReviewSession:
         the gold spans it touched are updated in place of comparing every gold span again."""
         gold = self.store.load(st.doc_id, self.reviewer)
         gold_ids = self._updated_ids(st.gold_ids, gold, change) if change is not None else None
-        return replace(st, gold=gold, gold_ids=gold_ids if gold_ids is not None else self._gold_ids(gold))
+        return replace(st, gold=gold, gold_ids=gold_ids if gold_ids is not None else self._gold_ids(gold),
+                       waiting=waiting_links(st.plan, gold, self.scheme.ref_attrs))
 
     def _updated_ids(self, ids: dict[Mark, str], gold: WorkingRecord, change: Change) -> dict[Mark, str] | None:
         """``ids`` after ``change``; None when a span it touched has refs or is the target of
@@ -193,11 +198,52 @@ class ReviewSession:
         has_refs = any(isinstance(v, Ref) for _, v in mark.attrs)
 
         def step(rec: WorkingRecord) -> list[Op]:
-            # a ref (speaker) is resolved to the gold span with its offsets and label, if any
+            # a ref (speaker) is resolved to the gold span with its offsets and label; when there
+            # is none yet the link waits (ReviewState.waiting lists it; _link_step sets it later)
             ids: RangeIds = _RangeIds(rec) if has_refs else {}
-            attrs, _missing = resolve_refs(mark, ids)
+            attrs, _waiting = resolve_refs(mark, ids)
             return actions.plan_add_span(rec, self.scheme, mark.start, mark.end, mark.label, attrs,
                                          provenance=provenance(who, decision))
+
+        return step
+
+    def _target_steps(self, st: ReviewState, c: Candidate, decision: Decision,
+                      whose: tuple[str, ...]) -> tuple[list[Plan], list[Key]]:
+        """Steps that put into gold the spans ``c``'s refs name (its speaker) that gold lacks:
+        the one version of each that ``whose`` marked. A target with several such versions is
+        not chosen here: the link waits for the reviewer's choice (ReviewState.waiting)."""
+        steps: list[Plan] = []
+        keys: list[Key] = []
+        for _name, value in sorted(c.mark.attrs):
+            if not isinstance(value, Ref) or st.gold.span_with_range(*key_of(value)) is not None:
+                continue
+            versions = [t for t in st.plan.candidates if t.key == key_of(value) and set(whose) & set(t.annotators)]
+            if len(versions) == 1 and key_of(value) not in keys:
+                steps.append(self._add_step(versions[0], decision))
+                keys.append(key_of(value))
+        return steps, keys
+
+    def _link_step(self, st: ReviewState, keys: Iterable[Key], referrers: Iterable[tuple[str, str, Key]] = ()) -> Plan:
+        """Link what waited for a span that this action puts at one of ``keys``: the gold spans
+        whose candidates name it, and ``referrers`` ((span id, attribute, key) of refs to a version
+        this action replaced)."""
+        keys = set(keys)
+        referrers = list(referrers)
+
+        def step(rec: WorkingRecord) -> list[Op]:
+            todo = [(sid, name, key_of(ref)) for sid, name, ref in unlinked(st.plan, rec, self.scheme.ref_attrs)
+                    if key_of(ref) in keys]
+            ops: list[Op] = []
+            scratch = rec.copy()  # each link planned on the record as the previous one left it
+            for sid, name, key in [*todo, *referrers]:
+                target = scratch.span_with_range(*key)
+                span = scratch.spans.get(sid)
+                if target is None or span is None or span["attrs"].get(name) == target:
+                    continue
+                planned = actions.plan_set_attrs(scratch, self.scheme, sid, {**span["attrs"], name: target})
+                scratch.apply(planned)
+                ops.extend(planned)
+            return ops
 
         return step
 
@@ -215,7 +261,10 @@ class ReviewSession:
             raise ActionRefused("this candidate is already in gold", "id")
         same = st.gold.span_with_range(c.start, c.end, c.label)
         steps = [self._remove_step(same)] if same else []  # another version of the same span: replace it
-        return self._apply(st.doc_id, [*steps, self._add_step(c, ACCEPTED)])
+        referrers = [(sid, name, c.key) for sid, name in st.gold.referrers(same)] if same else []
+        targets, keys = self._target_steps(st, c, ACCEPTED, c.annotators)  # its speaker with it
+        steps += [*targets, self._add_step(c, ACCEPTED), self._link_step(st, [*keys, c.key], referrers)]
+        return self._apply(st.doc_id, steps)
 
     def reject(self, st: ReviewState, c: Candidate) -> Change:
         sid = st.in_gold(c)
@@ -228,10 +277,23 @@ class ReviewSession:
         if annotator not in st.annotators:
             raise ActionRefused(f"{annotator!r} did not annotate this document", "annotator")
         mine = set(region.version(annotator))
-        steps: list[Plan] = [self._remove_step(sid) for c in region.candidates
-                             if c not in mine and (sid := st.in_gold(c))]
-        steps += [self._add_step(c, PICKED) for c in self._targets_first(sorted(mine, key=lambda c: c.start))
-                  if not st.in_gold(c)]
+        removed = [sid for c in region.candidates if c not in mine and (sid := st.in_gold(c))]
+        steps: list[Plan] = [self._remove_step(sid) for sid in removed]
+        referrers = []  # refs to a version this pick replaces: they follow to the picked one, if it has one
+        for sid in removed:
+            old = st.gold.spans[sid]
+            referrers += [(holder, name, (old["start"], old["end"], old["label"]))
+                          for holder, name in st.gold.referrers(sid)]
+        keys: list[Key] = []
+        for c in self._targets_first(sorted(mine, key=lambda c: c.start)):
+            if st.in_gold(c):
+                continue
+            targets, target_keys = self._target_steps(st, c, PICKED, (annotator,))
+            new = [k for k in target_keys if k not in keys and all(m.key != k for m in mine)]
+            steps += [t for t, k in zip(targets, target_keys) if k in new]
+            steps.append(self._add_step(c, PICKED))
+            keys += [*new, c.key]
+        steps.append(self._link_step(st, keys, referrers))
         return self._apply(st.doc_id, steps)
 
     def add(self, st: ReviewState, start: int, end: int, label: str) -> Change:
@@ -239,7 +301,8 @@ class ReviewSession:
         who = tuple(a for c in st.plan.candidates if (c.start, c.end, c.label) == (start, end, label)
                     for a in c.annotators)
         return self._apply(st.doc_id, [lambda rec: actions.plan_add_span(
-            rec, self.scheme, start, end, label, provenance=provenance(sorted(set(who)), ADDED))])
+            rec, self.scheme, start, end, label, provenance=provenance(sorted(set(who)), ADDED)),
+            self._link_step(st, [(start, end, label)])])
 
     def remove(self, st: ReviewState, span_id: str) -> Change:
         return self._apply(st.doc_id, [self._remove_step(span_id)])
