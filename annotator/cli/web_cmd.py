@@ -178,10 +178,12 @@ def prepare_store(args: argparse.Namespace, scheme: Scheme) -> str:
         if store.document_count() == 0:
             raise AnnotatorError("annotator web: the store holds no document: name a .txt file, a folder or a .jsonl "
                                  "file")
+        from annotator.review.session import ReviewSession
+
         for reviewer in args.reviewers:
-            if not store.reviewable(reviewer):
+            if not ReviewSession(store, scheme, reviewer).documents():
                 err(f"annotator web: note: nothing for {reviewer} to review yet (no document has another annotator's"
-                    " record): their link opens the review screen once there is")
+                    " done record): their link opens the review screen once there is")
         from annotator.store import resolve_db
 
         return resolve_db(args.db)

@@ -101,3 +101,32 @@ def lost_links(ops: Iterable[Op], after: WorkingRecord, ref_attrs: RefAttrs) -> 
             if target is not None and op["attrs"].get(name) is None and holder["attrs"].get(name) is None:
                 out[(holder["id"], name)] = LostLink(holder, name, target)
     return list(out.values())
+
+
+def standing_ids(plan: MergePlan, gold: WorkingRecord, ref_attrs: RefAttrs) -> dict[Candidate, str]:
+    """Candidates with refs whose gold span stands for them while a link of theirs waits (the
+    gold span lacks a ref whose target is not in gold, and has no other value for it): they count
+    as in gold, their link still to come."""
+    out: dict[Candidate, str] = {}
+    for c in _with_refs(plan):
+        sid = gold.span_with_range(*c.key)
+        if sid is None:
+            continue
+        span = gold.spans[sid]
+        names = [name for name, _targets in ref_attrs.get(c.label, ())]
+        if not stands_for(span, c, names):
+            continue
+        refs = {name: v for name, v in c.mark.attrs if isinstance(v, Ref)}
+        ok = True
+        for name in names:
+            have = span["attrs"].get(name)
+            want = refs.get(name)
+            if have is None:
+                ok = ok and (want is None or gold.span_with_range(*key_of(want)) is None)
+            else:
+                target = gold.spans.get(have) if isinstance(have, str) else None
+                ok = ok and want is not None and target is not None and (
+                    target["start"], target["end"], target["label"]) == key_of(want)
+        if ok and any(span["attrs"].get(name) is None for name in refs):
+            out[c] = sid
+    return out

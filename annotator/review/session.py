@@ -11,7 +11,8 @@ of gold; an undecided candidate is one that is not in gold.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import chain
 from typing import Any
 
@@ -21,7 +22,7 @@ from annotator.model import actions
 from annotator.model.actions import LabelRules, Plan
 from annotator.model.types import Decision, Op, Span, Status
 from annotator.model.working import WorkingRecord
-from annotator.review.links import WaitingLink, key_of, unlinked, waiting_links
+from annotator.review.links import WaitingLink, key_of, standing_ids, unlinked, waiting_links
 from annotator.review.merge import (
     ACCEPTED,
     ADDED,
@@ -36,29 +37,45 @@ from annotator.review.merge import (
     provenance,
     resolve_refs,
 )
+from annotator.review.settled import Who, decided, open_regions, rejection_comment, rejections, who
 from annotator.store.base import Change, Store
 
 
 @dataclass(slots=True)
 class ReviewState:
-    """One document under review: the others' records, the plan, and the gold record."""
+    """One document under review: the others' done records, the plan, and the gold record."""
 
     doc_id: str
     text: str
-    annotators: tuple[str, ...]  # whose records are merged (the reviewer excluded), sorted
+    annotators: tuple[str, ...]  # whose done records are merged (the reviewer excluded), sorted
     records: dict[str, list[Span]]
     plan: MergePlan
     gold: WorkingRecord
     gold_ids: dict[Mark, str]  # gold span id of each mark the gold record holds
     candidate_marks: frozenset[Mark]
+    unfinished: tuple[str, ...] = ()  # others whose record is not done: not counted
     waiting: tuple[WaitingLink, ...] = ()  # links gold cannot hold yet (their target is not in gold)
+    standing: dict[Candidate, str] = field(default_factory=dict)  # in gold, a link of theirs waiting
+    rejected: dict[Who, str] = field(default_factory=dict)  # rejected candidates -> their flag
+    decided: frozenset[Candidate] = frozenset()  # disputed candidates the reviewer decided
+    open_regions: tuple[Region, ...] = ()  # disputed regions not settled yet
 
     def in_gold(self, c: Candidate) -> str | None:
-        return self.gold_ids.get(c.mark)
+        return self.gold_ids.get(c.mark) or self.standing.get(c)
+
+    def rejection(self, c: Candidate) -> str | None:
+        """The id of the flag that says ``c`` was rejected, if it was."""
+        return self.rejected.get(who(c))
 
     def added(self) -> list[Span]:
         """Gold spans that are no annotator's candidate (the reviewer's own)."""
-        return [self.gold.spans[sid] for m, sid in self.gold_ids.items() if m not in self.candidate_marks]
+        standing = set(self.standing.values())
+        return [self.gold.spans[sid] for m, sid in self.gold_ids.items()
+                if m not in self.candidate_marks and sid not in standing]
+
+
+def _add_flag(rec: WorkingRecord, comment: str) -> list[Op]:
+    return actions.plan_add_flag(rec, comment)
 
 
 class _RangeIds:
@@ -89,10 +106,14 @@ class ReviewSession:
         return self.reviewer
 
     def documents(self) -> list[str]:
-        """The documents to review: those someone other than the reviewer has a record of, in
-        import order (read once per session)."""
+        """The documents to review: those someone other than the reviewer marked done, in import
+        order (read once per session)."""
         if self._docs is None:
-            self._docs = self.store.reviewable(self.reviewer)
+            done: set[str] = set()
+            for annotator in self.store.annotators():
+                if annotator != self.reviewer:
+                    done.update(d.id for d in self.store.documents(annotator) if d.status == "done")
+            self._docs = [d for d in self.store.reviewable(self.reviewer) if d in done]
             self._places = {d: i for i, d in enumerate(self._docs)}
         return self._docs
 
@@ -128,14 +149,31 @@ class ReviewSession:
         return next((d for d in order if d not in done), None)
 
     def state(self, doc_id: str) -> ReviewState:
-        annotators = tuple(a for a in self.store.record_annotators(doc_id) if a != self.reviewer)
-        records = {a: self.store.load(doc_id, a).sorted_spans() for a in annotators}
-        k = None if self.min_agree is None else min(self.min_agree, max(1, len(annotators)))
+        """The plan of the others' done records (a record still in progress is no vote) against
+        the gold record. One annotator's record is never auto-accepted (unless --min-agree 1 says
+        so): there is nobody to agree with."""
+        others = [self.store.load(doc_id, a) for a in self.store.record_annotators(doc_id) if a != self.reviewer]
+        annotators = tuple(r.annotator for r in others if r.status == "done")
+        unfinished = tuple(r.annotator for r in others if r.status != "done")
+        records = {r.annotator: r.sorted_spans() for r in others if r.status == "done"}
+        if self.min_agree is None:
+            k = max(2, len(annotators))  # everyone, and never one alone
+        else:
+            k = min(self.min_agree, max(1, len(annotators)))
         plan = plan_merge(records, self.scheme.ref_attrs, k)
         gold = self.store.load(doc_id, self.reviewer)
-        return ReviewState(doc_id, gold.text, annotators, records, plan, gold, self._gold_ids(gold),
-                           frozenset(c.mark for c in plan.candidates),
-                           waiting_links(plan, gold, self.scheme.ref_attrs))
+        return self._decorated(ReviewState(doc_id, gold.text, annotators, records, plan, gold, self._gold_ids(gold),
+                                           frozenset(c.mark for c in plan.candidates), unfinished))
+
+    def _decorated(self, st: ReviewState) -> ReviewState:
+        """``st`` with what follows from its gold record: waiting links, rejections, decisions."""
+        ref_attrs = self.scheme.ref_attrs
+        st.waiting = waiting_links(st.plan, st.gold, ref_attrs)
+        st.standing = standing_ids(st.plan, st.gold, ref_attrs) if st.waiting else {}
+        st.rejected = rejections(st.gold)
+        st.decided = decided(st.plan, st.in_gold, st.rejected, st.added())
+        st.open_regions = open_regions(st.plan, st.decided)
+        return st
 
     def refresh(self, st: ReviewState, change: Change | None = None) -> ReviewState:
         """``st`` after a decision: the gold record read again, the others' records and the plan
@@ -143,8 +181,8 @@ class ReviewSession:
         the gold spans it touched are updated in place of comparing every gold span again."""
         gold = self.store.load(st.doc_id, self.reviewer)
         gold_ids = self._updated_ids(st.gold_ids, gold, change) if change is not None else None
-        return replace(st, gold=gold, gold_ids=gold_ids if gold_ids is not None else self._gold_ids(gold),
-                       waiting=waiting_links(st.plan, gold, self.scheme.ref_attrs))
+        return self._decorated(replace(st, gold=gold,
+                                       gold_ids=gold_ids if gold_ids is not None else self._gold_ids(gold)))
 
     def _updated_ids(self, ids: dict[Mark, str], gold: WorkingRecord, change: Change) -> dict[Mark, str] | None:
         """``ids`` after ``change``; None when a span it touched has refs or is the target of
@@ -264,13 +302,25 @@ class ReviewSession:
         referrers = [(sid, name, c.key) for sid, name in st.gold.referrers(same)] if same else []
         targets, keys = self._target_steps(st, c, ACCEPTED, c.annotators)  # its speaker with it
         steps += [*targets, self._add_step(c, ACCEPTED), self._link_step(st, [*keys, c.key], referrers)]
+        steps += self._unreject_steps(st, [c])
         return self._apply(st.doc_id, steps)
 
     def reject(self, st: ReviewState, c: Candidate) -> Change:
+        """Take ``c`` out of gold, or keep it out: either way the rejection is recorded (a flag of
+        the gold record, see settled.py), which decides it."""
         sid = st.in_gold(c)
-        if sid is None:
-            raise ActionRefused("this candidate is not in gold", "id")
-        return self._apply(st.doc_id, [self._remove_step(sid)])
+        if sid is None and st.rejection(c):
+            raise ActionRefused("already rejected: it stays out of gold", "id")
+        steps = [self._remove_step(sid)] if sid else []
+        return self._apply(st.doc_id, [*steps, *self._reject_steps(st, [c])])
+
+    def _reject_steps(self, st: ReviewState, cands: Iterable[Candidate]) -> list[Plan]:
+        """Steps recording each of ``cands`` as rejected (a flag; see settled.py), once."""
+        return [partial(_add_flag, comment=rejection_comment(c, st.text)) for c in cands if not st.rejection(c)]
+
+    def _unreject_steps(self, st: ReviewState, cands: Iterable[Candidate]) -> list[Plan]:
+        """Steps taking back the rejection of each of ``cands`` that was rejected."""
+        return [partial(actions.plan_remove_flag, flag_id=flag) for c in cands if (flag := st.rejection(c))]
 
     def pick(self, st: ReviewState, region: Region, annotator: str) -> Change:
         """``annotator``'s version of a disputed region: theirs in gold, the others out."""
@@ -294,6 +344,8 @@ class ReviewSession:
             steps.append(self._add_step(c, PICKED))
             keys += [*new, c.key]
         steps.append(self._link_step(st, keys, referrers))
+        steps += self._unreject_steps(st, mine)
+        steps += self._reject_steps(st, [c for c in region.candidates if c not in mine])  # decided: not taken
         return self._apply(st.doc_id, steps)
 
     def add(self, st: ReviewState, start: int, end: int, label: str) -> Change:

@@ -93,9 +93,10 @@ def build_review_app(store: Store, scheme: Scheme, reviewer: str, doc_id: str | 
     if doc_id is None:
         doc_id = session.first_document()
         if doc_id is None:
-            raise AnnotatorError("nothing to review: no document has another annotator's record")
+            raise AnnotatorError("nothing to review: no document has a done record of another annotator "
+                                 "(a record still in progress is not reviewed)")
     elif not session.position(doc_id):
-        raise AnnotatorError(f"document {doc_id!r} has no record of anyone but {reviewer!r}")
+        raise AnnotatorError(f"document {doc_id!r} has no done record of anyone but {reviewer!r}")
     return AnnotatorApp(screen_cls(session, scheme, doc_id), registry)
 
 

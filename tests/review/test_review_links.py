@@ -42,6 +42,7 @@ def mark(store, who: str, actor_kind: str | None = None, quote: bool = True, ext
                                                                                    "mode": "direct"})
     if extra:
         s.add_span("d1", *at(extra), "ACTOR")
+    s.set_status("d1", "done")  # only done records are votes
 
 
 def gold(store) -> dict[str, tuple]:
@@ -114,6 +115,7 @@ def test_picking_a_version_brings_its_speaker_from_outside_the_region(store):
     mark(store, "alice")
     s = Session(store, SCHEME, "bob")
     s.add_span("d1", *at("« Nous resterons »"), "QUOTE")  # bob: the quote, no speaker, no actor
+    s.set_status("d1", "done")
     rs = ReviewSession(store, SCHEME, "reviewer")
     st = rs.open("d1")
     region = st.plan.region_of(cand(st, "QUOTE", ("alice",)))

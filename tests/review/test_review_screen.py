@@ -39,6 +39,7 @@ def store(tmp_path):
         s = Session(st, SCHEME, who)
         for needle, label in spans:
             s.add_span("d1", *at(needle), label)
+        s.set_status("d1", "done")  # only done records are votes
     yield st
     st.close()
 
@@ -93,7 +94,9 @@ async def test_review_keys_accept_reject_pick_add_and_resume(store, tmp_path):
         assert at("juin 2014") not in screen.view.highlights and str(screen._row(row)).startswith("✓")
         await pilot.press("r")
         assert not any(label == "DATE" for _, label, *_ in gold(store))
-        assert at("juin 2014") in screen.view.highlights and not str(screen._row(row)).startswith("✓")
+        # rejected is decided too: out of gold (✗), not highlighted, its region settled
+        assert at("juin 2014") not in screen.view.highlights and str(screen._row(row)).startswith("✗")
+        assert "0 of 2 disputed region(s) left" in screen_text(app)
         await pilot.press("ctrl+z")
         assert ("juin 2014", "DATE", "accepted", ("alice",)) in gold(store)
         assert at("juin 2014") not in screen.view.highlights
@@ -213,6 +216,7 @@ async def test_figures_panel_with_nothing_marked_and_without_the_agree_extra(tmp
         s = Session(st, SCHEME, who)
         sid = s.add_span("d1", *at("juin 2014"), "DATE").ops[0]["span"]["id"]
         s.remove_span("d1", sid)  # a record, with no span left
+        s.set_status("d1", "done")
     app = build_review_app(st, SCHEME, "reviewer")
     async with app.run_test(size=(140, 40)) as pilot:
         await app.workers.wait_for_complete()
