@@ -13,8 +13,10 @@ from spacy.tokens import DocBin  # noqa: E402
 
 
 def load(path):
-    nlp = spacy.blank("fr")
-    return list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    """The Docs as ``spacy train`` reads them: its corpus reader over the exported folder."""
+    from spacy.training import Corpus
+
+    return [eg.reference for eg in Corpus(str(path), shuffle=False)(spacy.blank("fr"))]
 
 
 def test_spacy_reads_the_docbin_and_entities_and_spans_match(tmp_path):
@@ -77,3 +79,50 @@ def test_not_a_docbin(tmp_path):
     log = ProblemLog()
     assert not list(spacy_docbin.read(str(tmp_path / "x.spacy"), SCHEME, options(), log))
     assert "not a spaCy DocBin file" in log.lines()[0]
+
+
+def test_export_is_a_folder_of_chunks_spacy_train_reads_in_order(tmp_path, monkeypatch):
+    """Memory stays flat in corpus size: one DocBin per chunk, written as it fills (issue 11)."""
+    monkeypatch.setattr(spacy_docbin, "CHUNK_DOCS", 2)
+    t = "La coalition a parlé."
+    recs = [record(f"d{i}", t, [{"id": "a", "start": 3, "end": 12, "label": "ACTOR", "text": "coalition",
+                                 "attrs": {}, "source": "manual"}]) for i in range(5)]
+    out = tmp_path / "train"
+    (out / "keep").mkdir(parents=True)
+    (out / "keep" / "mine.spacy").write_bytes(b"")  # a file of the user's, in the way of spacy train
+    built = []
+    monkeypatch.setattr(spacy_docbin, "to_doc", _counting(spacy_docbin.to_doc, built))
+    written = []
+    real = DocBin.to_bytes
+
+    def to_bytes(self):
+        written.append(len(self))  # each chunk is serialised once it is full: a DocBin never holds more
+        return real(self)
+
+    monkeypatch.setattr(DocBin, "to_bytes", to_bytes)
+    report = spacy_docbin.write(iter(recs), str(out), SCHEME, options())
+    assert written == [2, 2, 1] and len(built) == 5
+    assert sorted(f.name for f in out.glob("*.spacy")) == ["annotations-00000.spacy", "annotations-00001.spacy",
+                                                          "annotations-00002.spacy"]
+    assert any("also holds keep/mine.spacy" in n or "mine.spacy" in n for n in report.notes)
+    (out / "keep" / "mine.spacy").unlink()
+    assert [d.user_data["annotator_record"]["id"] for d in load(out)] == [f"d{i}" for i in range(5)]
+    # a smaller export into the same folder leaves no chunk of the earlier one behind
+    spacy_docbin.write(iter(recs[:2]), str(out), SCHEME, options())
+    assert sorted(f.name for f in out.glob("*.spacy")) == ["annotations-00000.spacy"]
+    assert [d.user_data["annotator_record"]["id"] for d in load(out)] == ["d0", "d1"]
+    # our import reads the folder (and guesses it from the .spacy files)
+    from annotator.formats.registry import guess_format
+
+    assert guess_format(out)[0] == "spacy"
+    log = __import__("annotator.errors", fromlist=["ProblemLog"]).ProblemLog()
+    items = list(spacy_docbin.read(str(out), SCHEME, options(), log))
+    assert not log and [i.document.id for i in items] == ["d0", "d1"]
+
+
+def _counting(fn, calls):
+    def wrapped(*args, **kw):
+        calls.append(1)
+        return fn(*args, **kw)
+
+    return wrapped
