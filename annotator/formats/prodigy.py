@@ -104,9 +104,10 @@ def _task(rec: RecordDict, scheme: Scheme, options: Options,
     text = rec["text"]
     tokens = prodigy_tokens(text, rec["spans"], words)
     token_starts = [t["start"] for t in tokens]  # every span edge is a token edge: found by bisection
-    spans, pos = [], {}
+    spans: list[dict[str, Any]] = []
+    pos: dict[str, dict[str, Any]] = {}
     for s in rec["spans"]:
-        d = {"start": s["start"], "end": s["end"], "token_start": bisect_left(token_starts, s["start"]),
+        d: dict[str, Any] = {"start": s["start"], "end": s["end"], "token_start": bisect_left(token_starts, s["start"]),
              "token_end": bisect_left(token_starts, s["end"]) - 1, "label": labels.external(s["label"]),
              "text": s["text"]}
         pos[s["id"]] = d
