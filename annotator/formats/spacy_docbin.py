@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,26 @@ CHUNK_NAME = "annotations-{:05d}.spacy"
 _CHUNK_RE = re.compile(r"annotations-\d{5,}\.spacy")
 
 
+@contextmanager
+def _msgpack_encoders_looked_up_once() -> Iterator[None]:
+    """While it runs, srsly's msgpack Packer finds its encoders without searching the installed
+    packages' entry points again: ``DocBin.add`` packs each Doc's user data and span groups with
+    a new Packer, and each one scans every distribution's metadata and the whole catalogue
+    registry (about a third of an export's CPU time). The encoders cannot change meanwhile:
+    nothing registers one during an export. The registry is left as it was afterwards."""
+    try:
+        from srsly.msgpack import msgpack_encoders
+    except ImportError:  # another srsly layout: nothing to spare
+        yield
+        return
+    encoders = msgpack_encoders.get_all()
+    msgpack_encoders.get_all = lambda: encoders
+    try:
+        yield
+    finally:
+        del msgpack_encoders.get_all  # the class's method again
+
+
 def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
     """Write the Docs in chunks (one DocBin file each) into the folder ``dest``, staged: the
     files appear there only once the whole export succeeded, and chunks of an earlier export
@@ -128,7 +149,7 @@ def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Opt
     nlp = blank(options.lang)
     report = Report("spacy", dest)
     written: list[str] = []
-    with staged_folder(dest) as stage:
+    with staged_folder(dest) as stage, _msgpack_encoders_looked_up_once():
 
         def flush(db: Any) -> None:
             name = CHUNK_NAME.format(len(written))

@@ -126,3 +126,29 @@ def _counting(fn, calls):
         return fn(*args, **kw)
 
     return wrapped
+
+
+def test_encoders_looked_up_once_write_the_same_bytes_and_are_put_back(tmp_path):
+    """srsly's Packer searched every package's entry points for each Doc (a third of the export's
+    CPU); during an export the encoders are looked up once. Same bytes; the registry restored."""
+    from srsly.msgpack import msgpack_encoders
+
+    nlp = spacy.blank("fr")
+    rec = sample_records()[0]
+    doc, _ = spacy_docbin.to_doc(nlp, rec, SCHEME, options(allow_lossy=True))
+    plain = DocBin(store_user_data=True)
+    plain.add(doc)
+    calls = []
+    real = type(msgpack_encoders).get_all
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(type(msgpack_encoders), "get_all", lambda self: calls.append(1) or real(self))
+        with spacy_docbin._msgpack_encoders_looked_up_once():
+            once = DocBin(store_user_data=True)
+            for _ in range(5):
+                once.add(doc)
+        assert len(calls) == 1  # not once per Packer
+    assert "get_all" not in vars(msgpack_encoders)  # the registry's own method again
+    assert once.user_data[0] == plain.user_data[0] and once.span_groups[0] == plain.span_groups[0]
+    with pytest.raises(RuntimeError), spacy_docbin._msgpack_encoders_looked_up_once():
+        raise RuntimeError("an export that fails")
+    assert "get_all" not in vars(msgpack_encoders)
