@@ -4,8 +4,10 @@ the store, and the verbs that change that record (accept, reject, pick a version
 The gold record is an ordinary record of the annotator named ``reviewer``: every decision is one
 durable, undoable action, and a review stops and resumes like annotation does. A candidate is
 "in gold" when the gold record has a span equal to it by value (offsets, label, attributes, a
-speaker compared by the offsets and label of the span it names). Rejecting takes a candidate out
-of gold; an undecided candidate is one that is not in gold.
+speaker compared by the offsets and label of the span it names), or a span that stands for it
+while its speaker link waits (links.py). Rejecting takes a candidate out of gold and records the
+rejection (a flag of the gold record); a disputed candidate is decided when it is in gold, rejected,
+or replaced by another version of its region (settled.py). Only done records are votes.
 """
 
 from __future__ import annotations

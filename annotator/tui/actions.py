@@ -86,10 +86,13 @@ SCREEN_ACTIONS: tuple[ActionDef, ...] = (
 
 # The review screen: its own keys, then the annotation keys that work the same way there.
 REVIEW_ACTIONS: tuple[ActionDef, ...] = (
-    ActionDef("next_disagreement", ("n",), "Focus the next disagreement", "Review", footer=True, short="next"),
-    ActionDef("previous_disagreement", ("p",), "Focus the previous disagreement", "Review", short="previous"),
-    ActionDef("accept", ("a",), "Accept the focused candidate into gold", "Review", footer=True, short="accept"),
-    ActionDef("reject", ("r",), "Reject the focused candidate (take it out of gold)", "Review", footer=True,
+    ActionDef("next_disagreement", ("n",), "Focus the next disagreement still undecided", "Review", footer=True,
+              short="next"),
+    ActionDef("previous_disagreement", ("p",), "Focus the previous disagreement still undecided", "Review",
+              short="previous"),
+    ActionDef("accept", ("a",), "Accept the focused candidate into gold (a quote with its speaker)", "Review",
+              footer=True, short="accept"),
+    ActionDef("reject", ("r",), "Reject the focused candidate (out of gold, decided)", "Review", footer=True,
               short="reject"),
     ActionDef("pick_version", ("v",), "Pick one annotator's version of the disputed region (then its digit)",
               "Review", footer=True, short="version"),
