@@ -78,12 +78,12 @@ def run(args: argparse.Namespace) -> int:
         err(f"exported {report.records} record(s) to {where} ({args.format})")
         for note in report.notes:
             err(f"note: {note}")
-        if report.losses:
-            err(f"lost (--allow-lossy) in {len(report.losses)} record(s):")
+        if report.lost:
+            err(f"lost (--allow-lossy) in {report.lost} record(s):")
             for loss in report.losses[:LOSSES_SHOWN]:
                 err(f"  {loss}")
-            if len(report.losses) > LOSSES_SHOWN:
-                err(f"  ... and {len(report.losses) - LOSSES_SHOWN} more record(s)")
+            if report.lost > LOSSES_SHOWN:
+                err(f"  ... and {report.lost - LOSSES_SHOWN} more record(s)")
         print_notes(options)
         if report.records == 0 and status == "done":
             others = store.count_records(export_query(args.annotator, None))
