@@ -45,8 +45,9 @@ def key_of(ref: Ref) -> Key:
     return (ref.start, ref.end, ref.label)
 
 
-def _with_refs(plan: MergePlan) -> list[Candidate]:
-    return [c for c in plan.candidates if any(isinstance(v, Ref) for _, v in c.mark.attrs)]
+def with_refs(plan: MergePlan) -> tuple[Candidate, ...]:
+    """The candidates that name another span (the only ones links concern): computed once per plan."""
+    return tuple(c for c in plan.candidates if any(isinstance(v, Ref) for _, v in c.mark.attrs))
 
 
 def stands_for(span: Span, c: Candidate, ref_names: Iterable[str]) -> bool:
@@ -57,11 +58,11 @@ def stands_for(span: Span, c: Candidate, ref_names: Iterable[str]) -> bool:
         k: v for k, v in c.mark.attrs if not isinstance(v, Ref)}
 
 
-def unlinked(plan: MergePlan, gold: WorkingRecord, ref_attrs: RefAttrs) -> list[tuple[str, str, Ref]]:
-    """``(gold span id, attribute, target)`` of each ref a candidate has that the gold span
-    standing for it lacks (whether or not gold has a span at the target now)."""
+def unlinked(cands: Iterable[Candidate], gold: WorkingRecord, ref_attrs: RefAttrs) -> list[tuple[str, str, Ref]]:
+    """``(gold span id, attribute, target)`` of each ref one of ``cands`` (:func:`with_refs`) has
+    that the gold span standing for it lacks (whether or not gold has a span at the target now)."""
     out: list[tuple[str, str, Ref]] = []
-    for c in _with_refs(plan):
+    for c in cands:
         sid = gold.span_with_range(*c.key)
         if sid is None:
             continue
@@ -74,9 +75,11 @@ def unlinked(plan: MergePlan, gold: WorkingRecord, ref_attrs: RefAttrs) -> list[
     return sorted(set(out))
 
 
-def waiting_links(plan: MergePlan, gold: WorkingRecord, ref_attrs: RefAttrs) -> tuple[WaitingLink, ...]:
-    """The links gold cannot hold yet: their target is not in gold."""
-    found = [(sid, name, ref) for sid, name, ref in unlinked(plan, gold, ref_attrs)
+def waiting_links(plan: MergePlan, cands: Iterable[Candidate], gold: WorkingRecord,
+                  ref_attrs: RefAttrs) -> tuple[WaitingLink, ...]:
+    """The links gold cannot hold yet (their target is not in gold); ``cands``: the plan's
+    candidates with refs."""
+    found = [(sid, name, ref) for sid, name, ref in unlinked(cands, gold, ref_attrs)
              if gold.span_with_range(*key_of(ref)) is None]
     if not found:
         return ()
@@ -103,12 +106,12 @@ def lost_links(ops: Iterable[Op], after: WorkingRecord, ref_attrs: RefAttrs) -> 
     return list(out.values())
 
 
-def standing_ids(plan: MergePlan, gold: WorkingRecord, ref_attrs: RefAttrs) -> dict[Candidate, str]:
+def standing_ids(cands: Iterable[Candidate], gold: WorkingRecord, ref_attrs: RefAttrs) -> dict[Candidate, str]:
     """Candidates with refs whose gold span stands for them while a link of theirs waits (the
     gold span lacks a ref whose target is not in gold, and has no other value for it): they count
     as in gold, their link still to come."""
     out: dict[Candidate, str] = {}
-    for c in _with_refs(plan):
+    for c in cands:
         sid = gold.span_with_range(*c.key)
         if sid is None:
             continue

@@ -12,7 +12,7 @@ or replaced by another version of its region (settled.py). Only done records are
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import chain
@@ -24,7 +24,7 @@ from annotator.model import actions
 from annotator.model.actions import LabelRules, Plan
 from annotator.model.types import Decision, Op, Span, Status
 from annotator.model.working import WorkingRecord
-from annotator.review.links import WaitingLink, key_of, standing_ids, unlinked, waiting_links
+from annotator.review.links import WaitingLink, key_of, standing_ids, unlinked, waiting_links, with_refs
 from annotator.review.merge import (
     ACCEPTED,
     ADDED,
@@ -39,7 +39,7 @@ from annotator.review.merge import (
     provenance,
     resolve_refs,
 )
-from annotator.review.settled import Who, decided, open_regions, rejection_comment, rejections, who
+from annotator.review.settled import Decisions, Who, parse_rejection, rejection_comment, rejections, who
 from annotator.store.base import Change, Store
 
 
@@ -56,24 +56,33 @@ class ReviewState:
     gold_ids: dict[Mark, str]  # gold span id of each mark the gold record holds
     candidate_marks: frozenset[Mark]
     unfinished: tuple[str, ...] = ()  # others whose record is not done: not counted
+    ref_candidates: tuple[Candidate, ...] = ()  # the plan's candidates with refs (links.with_refs)
+    # what follows from the gold record (ReviewSession._decorated, again after each decision):
     waiting: tuple[WaitingLink, ...] = ()  # links gold cannot hold yet (their target is not in gold)
     standing: dict[Candidate, str] = field(default_factory=dict)  # in gold, a link of theirs waiting
     rejected: dict[Who, str] = field(default_factory=dict)  # rejected candidates -> their flag
-    decided: frozenset[Candidate] = frozenset()  # disputed candidates the reviewer decided
+    own: list[Span] = field(default_factory=list)  # gold spans that are no annotator's candidate
+    decisions: Decisions | None = None  # which disputed candidates are decided (settled.py)
+    decided: Sequence[bool] = ()  # each disputed candidate decided or not, in plan.disputed's order
     open_regions: tuple[Region, ...] = ()  # disputed regions not settled yet
 
     def in_gold(self, c: Candidate) -> str | None:
-        return self.gold_ids.get(c.mark) or self.standing.get(c)
+        sid = self.gold_ids.get(c.mark)
+        return sid if sid is not None or not self.standing else self.standing.get(c)
 
     def rejection(self, c: Candidate) -> str | None:
         """The id of the flag that says ``c`` was rejected, if it was."""
-        return self.rejected.get(who(c))
+        return self.rejected.get(who(c)) if self.rejected else None
 
     def added(self) -> list[Span]:
         """Gold spans that are no annotator's candidate (the reviewer's own)."""
+        return self.own
+
+    def _own(self) -> list[Span]:
         standing = set(self.standing.values())
-        return [self.gold.spans[sid] for m, sid in self.gold_ids.items()
-                if m not in self.candidate_marks and sid not in standing]
+        own = [self.gold.spans[sid] for m, sid in self.gold_ids.items()
+               if m not in self.candidate_marks and sid not in standing]
+        return sorted(own, key=lambda s: (s["start"], -s["end"], s["label"], s["id"]))
 
 
 def _add_flag(rec: WorkingRecord, comment: str) -> list[Op]:
@@ -165,26 +174,67 @@ class ReviewSession:
         plan = plan_merge(records, self.scheme.ref_attrs, k)
         gold = self.store.load(doc_id, self.reviewer)
         return self._decorated(ReviewState(doc_id, gold.text, annotators, records, plan, gold, self._gold_ids(gold),
-                                           frozenset(c.mark for c in plan.candidates), unfinished))
+                                           frozenset(c.mark for c in plan.candidates), unfinished,
+                                           with_refs(plan)))
 
-    def _decorated(self, st: ReviewState) -> ReviewState:
-        """``st`` with what follows from its gold record: waiting links, rejections, decisions."""
+    def _decorated(self, st: ReviewState, change: Change | None = None, before: ReviewState | None = None,
+                   marks_kept: bool = False) -> ReviewState:
+        """``st`` with what follows from its gold record: waiting links, rejections, decisions.
+        Given the ``change`` from ``before`` (and ``marks_kept``: the gold marks were updated
+        from it, no span with refs touched), only what the change touched is decided again."""
         ref_attrs = self.scheme.ref_attrs
-        st.waiting = waiting_links(st.plan, st.gold, ref_attrs)
-        st.standing = standing_ids(st.plan, st.gold, ref_attrs) if st.waiting else {}
-        st.rejected = rejections(st.gold)
-        st.decided = decided(st.plan, st.in_gold, st.rejected, st.added())
-        st.open_regions = open_regions(st.plan, st.decided)
+        st.waiting = waiting_links(st.plan, st.ref_candidates, st.gold, ref_attrs) if st.ref_candidates else ()
+        st.standing = standing_ids(st.ref_candidates, st.gold, ref_attrs) if st.waiting else {}
+        if change is None or before is None or before.decisions is None:
+            st.rejected = rejections(st.gold)
+            st.own = st._own()
+            decisions = Decisions(st.plan)
+            decisions.update(range(len(st.plan.regions)), st.in_gold, st.rejected, st.own)
+        else:
+            st.rejected = dict(before.rejected)
+            ranges: list[tuple[int, int]] = []
+            own_changed = not marks_kept or bool(st.standing) or bool(before.standing)
+            for op in change.ops:
+                if op["op"] == "add_span" or op["op"] == "remove_span":
+                    span = op["span"]
+                elif op["op"] == "set_attrs":
+                    span = st.gold.spans.get(op["id"]) or before.gold.spans.get(op["id"])  # type: ignore[assignment]
+                    if span is None:
+                        continue
+                elif op["op"] == "add_flag" or op["op"] == "remove_flag":
+                    named = parse_rejection(op["flag"]["comment"])
+                    if named is not None:
+                        if op["op"] == "add_flag":
+                            st.rejected[named] = op["flag"]["id"]
+                        else:
+                            st.rejected.pop(named, None)
+                        ranges.append(named[0][:2])
+                    continue
+                else:
+                    continue
+                ranges.append((span["start"], span["end"]))
+                if not own_changed:
+                    own_changed = any(m not in st.candidate_marks for m in marks_of([span], ref_attrs))
+                    if op["op"] == "set_attrs":
+                        own_changed = own_changed or any(
+                            m not in st.candidate_marks for m in marks_of([{**span, "attrs": op["old"]}], ref_attrs))
+            st.own = st._own() if own_changed else before.own
+            decisions = before.decisions.copy()  # the earlier state keeps its own
+            decisions.update(decisions.touched(ranges), st.in_gold, st.rejected, st.own)
+        st.decisions = decisions
+        st.decided = decisions.flags
+        st.open_regions = decisions.open_regions()
         return st
 
     def refresh(self, st: ReviewState, change: Change | None = None) -> ReviewState:
         """``st`` after a decision: the gold record read again, the others' records and the plan
         kept (a decision changes only the reviewer's record). Given the ``change``, the marks of
-        the gold spans it touched are updated in place of comparing every gold span again."""
+        the gold spans it touched are updated in place of comparing every gold span again, and
+        only the regions it touched are decided again."""
         gold = self.store.load(st.doc_id, self.reviewer)
         gold_ids = self._updated_ids(st.gold_ids, gold, change) if change is not None else None
-        return self._decorated(replace(st, gold=gold,
-                                       gold_ids=gold_ids if gold_ids is not None else self._gold_ids(gold)))
+        new = replace(st, gold=gold, gold_ids=gold_ids if gold_ids is not None else self._gold_ids(gold))
+        return self._decorated(new, change, st, marks_kept=gold_ids is not None)
 
     def _updated_ids(self, ids: dict[Mark, str], gold: WorkingRecord, change: Change) -> dict[Mark, str] | None:
         """``ids`` after ``change``; None when a span it touched has refs or is the target of
@@ -271,8 +321,8 @@ class ReviewSession:
         referrers = list(referrers)
 
         def step(rec: WorkingRecord) -> list[Op]:
-            todo = [(sid, name, key_of(ref)) for sid, name, ref in unlinked(st.plan, rec, self.scheme.ref_attrs)
-                    if key_of(ref) in keys]
+            found = unlinked(st.ref_candidates, rec, self.scheme.ref_attrs)
+            todo = [(sid, name, key_of(ref)) for sid, name, ref in found if key_of(ref) in keys]
             ops: list[Op] = []
             scratch = rec.copy()  # each link planned on the record as the previous one left it
             for sid, name, key in [*todo, *referrers]:

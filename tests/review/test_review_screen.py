@@ -168,8 +168,9 @@ def test_review_without_other_annotators_is_a_clear_error(tmp_path):
 
 
 def test_gold_marks_kept_up_to_date_equal_those_computed_again(store):
-    """After every kind of decision (and undo / redo), the gold marks updated from the change
-    are the ones a full comparison of the gold record gives."""
+    """After every kind of decision (and undo / redo), the gold marks, the rejections, the
+    reviewer's own spans and the decided candidates and regions updated from the change are the
+    ones a full reading of the gold record gives."""
     import random
 
     from annotator.errors import ActionRefused
@@ -183,9 +184,17 @@ def test_gold_marks_kept_up_to_date_equal_those_computed_again(store):
     st = rs.open("d1")
     rnd = random.Random(5)
     for _ in range(80):
-        kind = rnd.choice(["accept", "reject", "add", "attrs", "undo", "redo"])
+        kind = rnd.choice(["accept", "reject", "add", "attrs", "pick", "remove", "undo", "redo"])
         try:
-            if kind == "accept":
+            if kind == "pick":
+                if not st.plan.regions:
+                    continue
+                change = rs.pick(st, rnd.choice(st.plan.regions), rnd.choice(st.annotators))
+            elif kind == "remove":
+                if not st.gold.spans:
+                    continue
+                change = rs.remove(st, rnd.choice(sorted(st.gold.spans)))
+            elif kind == "accept":
                 change = rs.accept(st, rnd.choice(st.plan.candidates))
             elif kind == "reject":
                 change = rs.reject(st, rnd.choice(st.plan.candidates))
@@ -205,6 +214,9 @@ def test_gold_marks_kept_up_to_date_equal_those_computed_again(store):
             continue
         st = rs.refresh(st, change)
         assert st.gold_ids == rs._gold_ids(st.gold), kind
+        again = rs.state("d1")
+        assert (st.rejected, st.own, list(st.decided), st.open_regions) == (
+            again.rejected, again.own, list(again.decided), again.open_regions), kind
 
 
 async def test_figures_panel_with_nothing_marked_and_without_the_agree_extra(tmp_path, monkeypatch):

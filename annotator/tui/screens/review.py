@@ -191,7 +191,7 @@ class ReviewScreen(EditingScreen):
         else:
             marks = "reviewer"
         text = st.text[it.start:it.end]
-        out = it.candidate is not None and not in_gold and it.candidate in st.decided  # rejected or replaced
+        out = it.candidate is not None and not in_gold and self._decided(i)  # rejected or replaced
         mark = "✓ " if in_gold else ("✗ " if out else ("≠ " if it.disputed else "  "))
         return row((mark, Style(bold=True, color="green" if in_gold else ("red" if out else "yellow"))),
                    (f"{it.label:<9}", Style(color=color, bold=True)),
@@ -240,21 +240,46 @@ class ReviewScreen(EditingScreen):
         rows.set_marked(index)
         rows.set_cursor(index, post=False)
 
+    def _decided(self, row: int) -> bool:
+        """The disputed candidate of ``row`` is decided (disputed rows come first, in the order
+        of the plan's disputed candidates, which ReviewState.decided follows)."""
+        decided = self.state.decided
+        return row < len(decided) and decided[row]
+
     def _open_rows(self) -> list[int]:
         """The rows of disputed candidates not decided yet."""
-        decided = self.state.decided
-        return [i for i in self.disputed_rows if self.items[i].candidate not in decided]
+        return [i for i in self.disputed_rows if not self._decided(i)]
+
+    def _next_open(self, direction: int) -> int | None:
+        """The next (previous) undecided disputed row from the focus, wrapping around: a walk
+        from the focus that stops at the first one (not a list of them all at each key)."""
+        rows = self.disputed_rows
+        n = len(rows)
+        if self.focus_index is None:
+            start = 0 if direction > 0 else n - 1
+        elif direction > 0:
+            start = bisect_right(rows, self.focus_index)
+        else:
+            start = bisect_left(rows, self.focus_index) - 1
+        for k in range(n):
+            row = rows[(start + direction * k) % n]
+            if not self._decided(row):
+                return row
+        return None
 
     def _step(self, direction: int, disputed_only: bool) -> None:
         """Focus the next (previous) row, or undecided disputed row, wrapping around."""
-        order = self._open_rows() if disputed_only else range(len(self.items))
-        if not order:
-            if not disputed_only:
-                self.notify("No candidate.")
-            elif self.disputed_rows:
-                self.notify("Every disputed region is settled: ctrl+d marks the document reviewed.")
+        if disputed_only:
+            row = self._next_open(direction) if self.disputed_rows else None
+            if row is None:
+                self.notify("Every disputed region is settled: ctrl+d marks the document reviewed."
+                            if self.disputed_rows else "No disagreement in this document.")
             else:
-                self.notify("No disagreement in this document.")
+                self._focus(row)
+            return
+        order = range(len(self.items))
+        if not order:
+            self.notify("No candidate.")
             return
         if self.focus_index is None:
             self._focus(order[0] if direction > 0 else order[-1])
@@ -280,9 +305,8 @@ class ReviewScreen(EditingScreen):
 
     def _highlights(self, st: ReviewState) -> list[tuple[int, int]]:
         """The disputed candidates not decided yet."""
-        items = self.items
-        return [(items[i].start, items[i].end) for i in self.disputed_rows
-                if items[i].gold_id(st) is None and items[i].candidate not in st.decided]
+        items, decided = self.items, st.decided
+        return [(items[i].start, items[i].end) for i in self.disputed_rows if not (i < len(decided) and decided[i])]
 
     def _show_header(self, st: ReviewState) -> None:
         self.header.show(doc_id=self.doc_id, position=self.review.position(self.doc_id),
