@@ -116,3 +116,32 @@ def test_annotator_option_takes_accented_names_and_refuses_others_with_the_reaso
     bad = _run(["export", "--annotator", "h lène", "--out", "-"], tmp_path)
     assert bad.returncode == 2
     assert "' ' (U+0020) is not allowed" in bad.stderr
+
+
+def test_the_pattern_means_the_same_in_ecma_262_with_and_without_the_u_flag():
+    """JSON Schema validators read ``pattern`` as ECMA-262 (Ajv with the u flag, others without):
+    V8, in Debian's Chromium, gives the verdicts Python gives, both ways. Fails, never skips,
+    without Chromium (.ci/run installs it)."""
+    import os
+
+    from tests.web.helpers import CHROMIUM, CHROMIUM_ARGS
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright's Python package is missing: pip install -e '.[test]'")
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
+    names = ["alice", "hélène", "josé", "李雷", "Ольга", "हिन्दी", "a.b@c+d-e_1", "x" * 64, "x" * 65, "", "jean dupont",
+             "alice\n", "bob/..", "émoji😀", "𝐀lice", "a\u202eb", "e\u0301"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            verdicts = page.evaluate(
+                "([p, names]) => [false, true].map(u => names.map(n => new RegExp(p, u ? 'u' : '').test(n)))",
+                [ANNOTATOR_PATTERN, names])
+        finally:
+            browser.close()
+    python = [is_annotator_name(n) for n in names]
+    assert verdicts == [python, python]
