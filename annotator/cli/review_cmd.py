@@ -27,6 +27,9 @@ def run(args: argparse.Namespace) -> int:
     if args.min_agree is not None and args.min_agree < 1:
         raise UsageError("--min-agree must be at least 1")
     scheme = load_scheme_arg(args)
+    from annotator.tui.scheme_check import check_scheme
+
+    check_scheme(scheme)  # before SOURCES are imported: a scheme the screens cannot show changes nothing
     store = open_store_arg(args)
     try:
         if args.sources:

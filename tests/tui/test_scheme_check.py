@@ -116,3 +116,16 @@ def test_the_shipped_scheme_passes():
     from annotator.schema import load_scheme
 
     check_scheme(load_scheme())
+
+
+def test_annotate_refuses_the_scheme_before_importing_anything(tmp_path):
+    path = tmp_path / "news.toml"
+    path.write_text('name = "news"\nversion = 1\n[[label]]\nname = "ACTOR"\nkey = "1"\ncolor = "notacolor"\n',
+                    encoding="utf-8")
+    (tmp_path / "a.txt").write_text("La coalition a parlé.", encoding="utf-8")
+    for command in (["annotate"], ["review"]):
+        proc = subprocess.run([*ANNOTATOR, *command, str(tmp_path / "a.txt"), "--schema", str(path), "--db",
+                               str(tmp_path / "s.db")], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        assert proc.returncode == 1 and "color 'notacolor' is not a colour" in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert not (tmp_path / "s.db").exists()  # nothing imported, no store made
