@@ -25,7 +25,6 @@ from typing import Any
 from annotator.agreement.batch import Batch, Extractor
 from annotator.errors import Problem
 from annotator.forking import FORK_MIN_BYTES, Forked, can_fork
-from annotator.model.patterns import as_annotator_name
 from annotator.model.rules import SpanColumns
 from annotator.store.base import Part, RecordQuery, Store
 
@@ -34,9 +33,9 @@ PARALLEL_MIN_BYTES = FORK_MIN_BYTES
 
 
 def file_annotator(path: str) -> str:
-    """The annotator of records that name none: the file's name without its suffix."""
-    name = as_annotator_name(Path(path).name.removesuffix(".jsonl"))
-    return name or "annotator"
+    """The annotator of records that name none: the file's name without its suffix, as it is (it
+    only labels figures; rewriting it could make two files one annotator)."""
+    return Path(path).name.removesuffix(".jsonl") or "annotator"
 
 
 # -- native JSONL files ---------------------------------------------------------------------------

@@ -43,6 +43,9 @@ def run(args: argparse.Namespace) -> int:
     from annotator.importing import open_sources
 
     scheme = load_scheme_arg(args)
+    from annotator.tui.scheme_check import check_scheme
+
+    check_scheme(scheme)  # before SOURCES are imported: a scheme the screens cannot show changes nothing
     annotator = args.annotator or default_annotator()
     store = open_store_arg(args)
     try:

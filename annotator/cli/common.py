@@ -10,17 +10,26 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from annotator.errors import AnnotatorError, InvalidData
-from annotator.model.patterns import ANNOTATOR_RE, as_annotator_name
+from annotator.errors import AnnotatorError, InvalidData, UsageError
+from annotator.model.patterns import annotator_name_problem
 from annotator.text.sanitize import display_line
 
 
-def default_annotator() -> str:
+def default_annotator(hint: str = "pass --annotator NAME") -> str:
+    """The login name, as it is: a login name that cannot be an annotator name is refused with
+    ``hint`` (never rewritten: ``josé`` and ``jos_`` must stay two people)."""
     try:
         name = getpass.getuser()
-    except Exception:  # no login name (containers): fall back to a neutral one
-        name = "annotator"
-    return as_annotator_name(name) or "annotator"
+    except Exception:  # no login name at all (containers): a neutral one
+        return "annotator"
+    problem = annotator_name_problem(name)
+    if problem is not None:
+        raise UsageError(f"your login name {name!r} cannot be an annotator name ({problem}): {hint}")
+    return name
+
+
+# where a command has no --annotator, the login name names the records its SOURCES leave unnamed
+LOGIN_HINT = "run it as LOGNAME=NAME annotator ... (the name given to records that name no annotator)"
 
 
 def add_common(p: argparse.ArgumentParser) -> None:
@@ -35,8 +44,9 @@ def add_annotator(p: argparse.ArgumentParser, help_text: str | None = None) -> N
 
 
 def annotator_name(value: str) -> str:
-    if not ANNOTATOR_RE.match(value):
-        raise argparse.ArgumentTypeError("an annotator name is 1-64 letters, digits or _.@+-")
+    problem = annotator_name_problem(value)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{value!r}: {problem}")
     return value
 
 

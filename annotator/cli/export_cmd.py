@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import argparse
 
-from annotator.cli.common import add_annotator, err, load_scheme_arg, open_store_arg, progress
+from annotator.cli.common import add_annotator, annotator_name, err, load_scheme_arg, open_store_arg, progress
 from annotator.cli.import_cmd import add_label_map, build_options, check_options, print_notes
 from annotator.formats.registry import FORMATS, formats_with_option
 
 LOSSES_SHOWN = 20
+
+
+def name_list(value: str) -> list[str]:
+    names = [part.strip() for part in value.split(",") if part.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("name at least one annotator, e.g. reviewer,alice")
+    return [annotator_name(name) for name in names]
 
 
 def _for(option: str) -> str:
@@ -20,6 +27,13 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", default="jsonl", choices=writable, metavar="F",
                    help=f"output format: {', '.join(writable)} (default: jsonl, native)")
     add_annotator(p, "export only this annotator's records (default: everyone's)")
+    training = ", ".join(name for name, f in FORMATS.items() if f.training)
+    p.add_argument("--prefer", metavar="NAMES", type=name_list,
+                   help="one record per document: the first of these annotators who has one, e.g. reviewer,alice "
+                        "(documents none of them has are left out, and said)")
+    p.add_argument("--all-annotators", action="store_true",
+                   help=f"{training}: write every annotator's record of a document, side by side (by default these "
+                        "training formats take the reviewed record, or the only one, and refuse to guess)")
     p.add_argument("--status", default="done", choices=["done", "all", "todo", "in_progress", "skipped"],
                    help="records with this status (default: done)")
     folders = ", ".join(name for name, f in FORMATS.items() if f.folder)
@@ -47,7 +61,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from annotator.errors import UsageError
-    from annotator.exporting import export, export_query
+    from annotator.exporting import Selection, export, export_query
 
     check_options(args, {args.format}, export=True)
     if args.format == "jsonl" and (args.map or args.map_file or args.allow_lossy):
@@ -60,17 +74,18 @@ def run(args: argparse.Namespace) -> int:
         total = store.count_records(export_query(args.annotator, status))
         with progress(f"exporting ({args.format})", total) as step:
             report = export(store, scheme, dest, args.format, options, annotator=args.annotator,
-                            status=status, on_record=step)
+                            status=status, on_record=step,
+                            selection=Selection(tuple(args.prefer or ()), args.all_annotators))
         where = "standard output" if report.dest == "-" else report.dest
         err(f"exported {report.records} record(s) to {where} ({args.format})")
         for note in report.notes:
             err(f"note: {note}")
-        if report.losses:
-            err(f"lost (--allow-lossy) in {len(report.losses)} record(s):")
+        if report.lost:
+            err(f"lost (--allow-lossy) in {report.lost} record(s):")
             for loss in report.losses[:LOSSES_SHOWN]:
                 err(f"  {loss}")
-            if len(report.losses) > LOSSES_SHOWN:
-                err(f"  ... and {len(report.losses) - LOSSES_SHOWN} more record(s)")
+            if report.lost > LOSSES_SHOWN:
+                err(f"  ... and {report.lost - LOSSES_SHOWN} more record(s)")
         print_notes(options)
         if report.records == 0 and status == "done":
             others = store.count_records(export_query(args.annotator, None))

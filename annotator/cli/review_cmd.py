@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from annotator.cli.common import (
+    LOGIN_HINT,
     annotator_name,
     default_annotator,
     err,
@@ -34,12 +35,15 @@ def run(args: argparse.Namespace) -> int:
     if args.min_agree is not None and args.min_agree < 1:
         raise UsageError("--min-agree must be at least 1")
     scheme = load_scheme_arg(args)
+    from annotator.tui.scheme_check import check_scheme
+
+    check_scheme(scheme)  # before SOURCES are imported: a scheme the screens cannot show changes nothing
     store = open_store_arg(args)
     try:
         if args.sources:
             from annotator.importing import open_sources
 
-            result = open_sources(store, args.sources, scheme, default_annotator())
+            result = open_sources(store, args.sources, scheme, default_annotator(LOGIN_HINT))
             err(f"imported {result.summary}")
         from annotator.tui.app import build_review_app
 

@@ -23,7 +23,10 @@ def json_schema_text(scheme: Scheme) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.tui.scheme_check import check_scheme
+
     scheme = load_scheme_arg(args)
+    check_scheme(scheme)  # what the screens need too (colours, hotkeys): refused here, not at the first tag
     if args.json_schema:
         print(json_schema_text(scheme), end="")
         return 0

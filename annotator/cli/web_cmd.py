@@ -121,6 +121,9 @@ def run(args: argparse.Namespace) -> int:
                              " pip install 'annotator[web]'") from None
 
     scheme = load_scheme_arg(args)
+    from annotator.tui.scheme_check import check_scheme
+
+    check_scheme(scheme)  # each browser tab runs the TUI: a scheme it cannot show is refused here, once
     target = StoreTarget(db=os.path.abspath(prepare_store(args, scheme)),
                          schema=os.path.abspath(args.schema) if args.schema else None)
 
@@ -166,19 +169,21 @@ def prepare_store(args: argparse.Namespace, scheme: Scheme) -> str:
 
             sources = default_sources()
         if sources:
-            from annotator.cli.common import default_annotator
+            from annotator.cli.common import LOGIN_HINT, default_annotator
             from annotator.importing import open_sources
 
-            result = open_sources(store, sources, scheme, default_annotator())
+            result = open_sources(store, sources, scheme, default_annotator(LOGIN_HINT))
             if result.summary.documents_added:
                 err(f"imported {result.summary}")
         if store.document_count() == 0:
             raise AnnotatorError("annotator web: the store holds no document: name a .txt file, a folder or a .jsonl "
                                  "file")
+        from annotator.review.session import ReviewSession
+
         for reviewer in args.reviewers:
-            if not store.reviewable(reviewer):
+            if not ReviewSession(store, scheme, reviewer).documents():
                 err(f"annotator web: note: nothing for {reviewer} to review yet (no document has another annotator's"
-                    " record): their link opens the review screen once there is")
+                    " done record): their link opens the review screen once there is")
         from annotator.store import resolve_db
 
         return resolve_db(args.db)

@@ -16,7 +16,7 @@ from annotator.errors import Problem, ProblemLog
 from annotator.formats.common import ENVELOPE, Options, labels_for, short
 from annotator.formats.jsonl import canonical_record
 from annotator.model.document import Document, text_sha256
-from annotator.model.patterns import ANNOTATOR_RE, SPAN_ID_RE, as_annotator_name
+from annotator.model.patterns import NOT_IN_ANNOTATOR_RE, SPAN_ID_RE, annotator_name_problem, is_annotator_name
 from annotator.model.problems import problems_from_validation
 from annotator.model.types import ImportItem, NewDocument
 from annotator.schema import Scheme
@@ -44,12 +44,42 @@ class ReadContext:
         self.labels.reset()
         self.seen: dict[tuple[str, str], int | None] = {}
         self.rel_names = {a for refs in scheme.ref_attrs.values() for a, _ in refs}
+        self._said_names: set[tuple[str, str]] = set()
 
     def problem(self, line: int | None, field: str | None, message: str) -> None:
         self.log.add(Problem(self.name, line, field, message))
 
     def note(self, line: int | None, message: str) -> None:
         self.options.notes.add(Problem(self.name, line, None, message))
+
+    def annotator(self, value: Any, line: int | None, field: str) -> str | None:
+        """The annotator named by another tool's user field (``_annotator_id``, ``completed_by``,
+        ``model_version``), or None when it names none. A name annotator cannot hold is read with
+        ``_`` for each character it cannot hold, and said in a note; two different names that would
+        become one are a problem, never merged."""
+        name = user_field_name(value)
+        if name is None or is_annotator_name(name):
+            if name is not None:
+                self._claim(name, name, line, field)
+            return name
+        derived = NOT_IN_ANNOTATOR_RE.sub("_", name)[:64]
+        if self._claim(name, derived, line, field):
+            self.note(line, f"{field}: {name!r} cannot be an annotator name ({annotator_name_problem(name)}): "
+                            f"read as {derived!r}")
+        return derived
+
+    def _claim(self, original: str, name: str, line: int | None, field: str) -> bool:
+        """Record that ``original`` is read as ``name``; False when it was already (nothing to say)."""
+        seen = self.options.annotator_names
+        other = seen.setdefault(name, original)
+        if other != original:
+            self.problem(line, field, f"{original!r} and {other!r} would both be read as annotator {name!r}; "
+                                      "rename one of them in the file")
+            return False
+        if (original, name) in self._said_names:
+            return False
+        self._said_names.add((original, name))
+        return True
 
     def relation_name(self, name: str, line: int | None) -> str | None:
         if name in self.rel_names and name not in self.labels.to_scheme:
@@ -68,16 +98,14 @@ class ReadContext:
             self.note(None, dropped)
 
 
-def annotator_name(value: Any) -> str | None:
-    """A valid annotator name from another tool's user field, or None."""
+def user_field_name(value: Any) -> str | None:
+    """The name another tool's user field gives (an email, a user name, ``user-<id>``), unchecked;
+    None when it gives none. :meth:`ReadContext.annotator` checks it."""
     if isinstance(value, dict):
         value = value.get("email") or value.get("username") or value.get("id")
     if isinstance(value, int) and not isinstance(value, bool):
         value = f"user-{value}"
-    if not isinstance(value, str) or not value:
-        return None
-    clean = as_annotator_name(value)
-    return clean if ANNOTATOR_RE.match(clean) else None
+    return value if isinstance(value, str) and value else None
 
 
 class RecordBuilder:
@@ -164,8 +192,13 @@ class RecordBuilder:
             return
         if isinstance(env.get("id"), str):
             self.doc_id = env["id"]
-        if annotator_name(env.get("annotator")) and not self.ctx.options.as_predictions:
-            self.annotator = env["annotator"]
+        if env.get("annotator") is not None and not self.ctx.options.as_predictions:
+            problem = annotator_name_problem(env["annotator"]) if isinstance(env["annotator"], str) else (
+                "an annotator name is a string")
+            if problem is None:
+                self.annotator = env["annotator"]
+            else:
+                self.problem(f"{field}.annotator", problem)
         if env.get("status") is not None:
             self.status = env["status"]
         if env.get("meta") is not None:

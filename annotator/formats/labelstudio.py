@@ -28,7 +28,7 @@ import orjson
 from annotator.errors import ProblemLog
 from annotator.files.atomic import atomic_output
 from annotator.files.encoding import invalid_utf8
-from annotator.formats.builder import ReadContext, RecordBuilder, annotator_name
+from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
     ENVELOPE,
     Offsets,
@@ -212,12 +212,9 @@ def _read_task(ctx: ReadContext, task: Any, line: int, index: int, unit: str) ->
             ctx.note(line, f"task {doc_id!r}: cancelled annotation {ann.get('id', k)} skipped")
             continue
         env = envs[k] if isinstance(envs, list) and k < len(envs) else None
-        if key == "predictions":
-            who = annotator_name(ann.get("model_version")) if isinstance(ann, dict) else None
-            source = "prediction"
-        else:
-            who = annotator_name(ann.get("completed_by")) if isinstance(ann, dict) else None
-            source = "manual"
+        user_key = "model_version" if key == "predictions" else "completed_by"
+        who = ctx.annotator(ann.get(user_key), line, f"{field}.{user_key}") if isinstance(ann, dict) else None
+        source = "prediction" if key == "predictions" else "manual"
         item = _read_annotation(ctx, line, doc_id, text, meta, ann, field, env, unit, source=source, annotator=who)
         if item is not None:
             yield item

@@ -32,7 +32,7 @@ import orjson
 from annotator.errors import ProblemLog
 from annotator.files.atomic import atomic_output
 from annotator.files.lines import good_json_lines
-from annotator.formats.builder import ReadContext, RecordBuilder, annotator_name
+from annotator.formats.builder import ReadContext, RecordBuilder
 from annotator.formats.common import (
     ENVELOPE,
     Options,
@@ -59,35 +59,43 @@ def _hash32(*parts: bytes) -> int:
 def prodigy_tokens(text: str, spans: list[Span],
                    words: list[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
     """Tokens covering ``text`` exactly (token texts + ``ws`` spaces), with every span edge a token edge
-    (``words``: the text's word tokens, if already known; see ``common.with_tokens``)."""
+    (``words``: the text's word tokens, if already known; see ``common.with_tokens``).
+
+    Between two words there is most often one plain space with no span edge at it: it becomes the
+    previous token's ``ws`` at once (the export's hot path); any other gap is cut at the span edges
+    inside it, its first space, when it may, again being the previous token's ``ws``."""
     starts = {s["start"] for s in spans}
     ends = {s["end"] for s in spans}
     edges = sorted(starts | ends)
-    toks: list[dict[str, Any]] = []
-
-    def add(a: int, b: int) -> None:
-        toks.append({"text": text[a:b], "start": a, "end": b, "id": len(toks), "ws": False})
+    bounds: list[tuple[int, int]] = []  # the tokens' (start, end), then their dicts at once
+    ws: list[bool] = []
 
     def gap(a: int, b: int) -> None:
         cuts = [a, *edges[bisect_right(edges, a):bisect_left(edges, b)], b]
         first = True
         for x, y in zip(cuts, cuts[1:]):
-            if first and toks and toks[-1]["end"] == x and text[x] == " " and x not in starts and x + 1 not in ends:
-                toks[-1]["ws"] = True
+            if first and bounds and bounds[-1][1] == x and text[x] == " " and x not in starts and x + 1 not in ends:
+                ws[-1] = True
                 x += 1
             first = False
             if x < y:
-                add(x, y)
+                bounds.append((x, y))
+                ws.append(False)
 
     pos = 0
     for a, b in cut_tokens(text, edges, tokens=words):
         if a > pos:
-            gap(pos, a)
-        add(a, b)
+            if a == pos + 1 and bounds and text[pos] == " " and pos not in starts and a not in ends:
+                ws[-1] = True
+            else:
+                gap(pos, a)
+        bounds.append((a, b))
+        ws.append(False)
         pos = b
     if pos < len(text):
         gap(pos, len(text))
-    return toks
+    return [{"text": text[a:b], "start": a, "end": b, "id": i, "ws": w}
+            for i, ((a, b), w) in enumerate(zip(bounds, ws))]
 
 
 def _task(rec: RecordDict, scheme: Scheme, options: Options,
@@ -95,16 +103,17 @@ def _task(rec: RecordDict, scheme: Scheme, options: Options,
     labels = labels_for(scheme, options)
     text = rec["text"]
     tokens = prodigy_tokens(text, rec["spans"], words)
-    tok_start = {t["start"]: t["id"] for t in tokens}
-    tok_end = {t["end"]: t["id"] for t in tokens}
-    spans, pos = [], {}
+    token_starts = [t["start"] for t in tokens]  # every span edge is a token edge: found by bisection
+    spans: list[dict[str, Any]] = []
+    pos: dict[str, dict[str, Any]] = {}
     for s in rec["spans"]:
-        d = {"start": s["start"], "end": s["end"], "token_start": tok_start[s["start"]],
-             "token_end": tok_end[s["end"]], "label": labels.external(s["label"]), "text": s["text"]}
+        d: dict[str, Any] = {"start": s["start"], "end": s["end"], "token_start": bisect_left(token_starts, s["start"]),
+             "token_end": bisect_left(token_starts, s["end"]) - 1, "label": labels.external(s["label"]),
+             "text": s["text"]}
         pos[s["id"]] = d
         spans.append(d)
-    overlapping = any(b["start"] < a["end"] for a, b in zip(sorted(spans, key=lambda d: d["start"]),
-                                                              sorted(spans, key=lambda d: d["start"])[1:]))
+    in_order = sorted(spans, key=lambda d: d["start"])
+    overlapping = any(b["start"] < a["end"] for a, b in zip(in_order, in_order[1:]))
     meta = dict(rec.get("meta") or {})
     kept = meta.pop("prodigy", None) or {}
     task: dict[str, Any] = {"text": text, "tokens": tokens, "spans": spans}
@@ -176,7 +185,8 @@ def _read_task(ctx: ReadContext, task: dict[str, Any], line: int) -> ImportItem 
     kept = {k: task[k] for k in KEPT_KEYS if k in task}
     if kept:
         meta["prodigy"] = kept
-    b = RecordBuilder(ctx, line, doc_id, text, annotator=annotator_name(task.get("_annotator_id")), meta=meta)
+    who = ctx.annotator(task.get("_annotator_id"), line, "_annotator_id")
+    b = RecordBuilder(ctx, line, doc_id, text, annotator=who, meta=meta)
     tokens: Any = task.get("tokens")
     if tokens is not None and not (isinstance(tokens, list) and all(
             isinstance(t, dict) and _int(t.get("start")) and _int(t.get("end")) for t in tokens)):

@@ -50,6 +50,7 @@ class Format:
     can_write: bool = True
     folder: bool = False  # export writes a folder
     lossy: bool = False
+    training: bool = False  # made to train a model on: one record per document unless told otherwise
     stored: bool = False  # the writer takes records as the store keeps them (JSON unparsed)
     import_options: frozenset[str] = frozenset()  # the format-specific options it reads
     export_options: frozenset[str] = frozenset()
@@ -108,9 +109,10 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("jsonl", "annotator.formats.jsonl",
            "native JSONL records (and .txt files, folders, JSONL of {id, text, meta} on import)",
            default_out="exports/annotations.jsonl", stored=True, suffixes=(".txt",), sniff=_native),
-    Format("spacy", "annotator.formats.spacy_docbin", ".spacy DocBin: doc.ents, doc.spans['sc'], user_data",
-           default_out="exports/annotations.spacy", import_options=frozenset({"lang"}),
-           export_options=frozenset({"lang", "align"}), suffixes=(".spacy",)),
+    Format("spacy", "annotator.formats.spacy_docbin",
+           "spaCy DocBin: a folder of .spacy files (doc.ents, doc.spans['sc'], user_data); reads a file too",
+           default_out="exports/spacy", folder=True, training=True, import_options=frozenset({"lang"}),
+           export_options=frozenset({"lang", "align"}), suffixes=(".spacy",), folder_marker="*.spacy"),
     Format("prodigy", "annotator.formats.prodigy", "Prodigy JSONL tasks (ner/spans/rel.manual, review)",
            default_out="exports/annotations.prodigy.jsonl", sniff=_prodigy),
     Format("doccano", "annotator.formats.doccano", "doccano sequence-labelling JSONL (label, or entities/relations)",
@@ -123,11 +125,12 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            default_out="exports/brat", folder=True, import_options=frozenset({"offsets", "split_discontinuous"}),
            suffixes=(".ann",), folder_marker="*.ann"),
     Format("conll", "annotator.formats.conll", "CoNLL token-per-line, IOB1/IOB2/BILOU tags",
-           default_out="exports/annotations.conll", lossy=True, import_options=frozenset({"tags"}),
+           default_out="exports/annotations.conll", lossy=True, training=True, import_options=frozenset({"tags"}),
            export_options=frozenset({"tags"}),
            suffixes=(".conll", ".conll03", ".iob", ".iob2", ".bio", ".bilou", ".bioes", ".ner")),
     Format("hf", "annotator.formats.hf", "Hugging Face token classification: JSONL + features.json",
-           default_out="exports/hf", can_read=False, folder=True, lossy=True, export_options=frozenset({"tags"}),
+           default_out="exports/hf", can_read=False, folder=True, lossy=True, training=True,
+           export_options=frozenset({"tags"}),
            sniff=_hf),
 )}
 # Tried in this order on a first line: the most specific keys first, native last.

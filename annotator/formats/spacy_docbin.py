@@ -4,6 +4,13 @@ spaCy is an optional extra (``pip install 'annotator[spacy]'``), imported only h
 functions. Texts are tokenized by a blank pipeline, French by default (``--lang`` changes it); no
 model is downloaded.
 
+An export is a folder of DocBin files, ``annotations-00000.spacy``, ``annotations-00001.spacy``...,
+each of at most CHUNK_DOCS documents or about CHUNK_CHARS characters of text: a DocBin is held in
+memory whole (and spaCy reads each file whole), so one file per chunk keeps memory flat in corpus
+size on both sides. ``spacy train`` takes the folder as it is (``--paths.train exports/spacy``:
+its corpus reader reads every ``.spacy`` file of a folder, in name order); so does ``annotator
+import``. Import also reads a single ``.spacy`` file.
+
 Layout of each ``Doc`` written (``DocBin(store_user_data=True)``):
 
 - ``doc.text`` is the document text, exactly (spaCy rebuilds it from tokens and ``whitespace_``);
@@ -29,15 +36,26 @@ when it has no id.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from annotator.errors import ProblemLog, UsageError
-from annotator.files.atomic import atomic_output
+from annotator.files.staged import staged_folder
 from annotator.formats.builder import ReadContext, RecordBuilder
-from annotator.formats.common import ENVELOPE, Options, Report, check_lossy, envelope, labels_for, ref_links, span_desc
+from annotator.formats.common import (
+    ENVELOPE,
+    Options,
+    Report,
+    check_lossy,
+    envelope,
+    labels_for,
+    ref_links,
+    span_desc,
+)
 from annotator.model.types import ImportItem, RecordDict
 from annotator.schema import Scheme
 
@@ -93,8 +111,42 @@ def to_doc(nlp: Any, rec: RecordDict, scheme: Scheme, options: Options) -> tuple
     return doc, lost
 
 
+CHUNK_DOCS = 1_000
+CHUNK_CHARS = 4_000_000
+CHUNK_NAME = "annotations-{:05d}.spacy"
+_CHUNK_RE = re.compile(r"annotations-\d{5,}\.spacy")
+
+
+@contextmanager
+def _msgpack_encoders_looked_up_once() -> Iterator[None]:
+    """While it runs, srsly's msgpack Packer finds its encoders without searching the installed
+    packages' entry points again: ``DocBin.add`` packs each Doc's user data and span groups with
+    a new Packer, and each one scans every distribution's metadata and the whole catalogue
+    registry (about a third of an export's CPU time). The encoders cannot change meanwhile:
+    nothing registers one during an export. The registry is left as it was afterwards."""
+    try:
+        from srsly.msgpack import msgpack_encoders
+    except ImportError:  # another srsly layout: nothing to spare
+        yield
+        return
+    encoders = msgpack_encoders.get_all()
+    msgpack_encoders.get_all = lambda: encoders
+    try:
+        yield
+    finally:
+        del msgpack_encoders.get_all  # the class's method again
+
+
+def earlier_export(folder: Path, present: set[str]) -> set[str] | None:
+    """A spaCy export made before exports left a manifest: only its chunk files."""
+    return present if present and all(_CHUNK_RE.fullmatch(name) for name in present) else None
+
+
 def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Options) -> Report:
-    """Build the DocBin (spaCy keeps it in memory) and write it atomically."""
+    """Write the Docs in chunks (one DocBin file each) into the folder ``dest``, staged: the
+    files appear there only once the whole export succeeded, and an earlier export there is
+    replaced whole (its chunks that this one did not write again would be read by ``spacy
+    train``); a folder holding anything else is refused (see ``files.staged``)."""
     _spacy()
     from spacy.tokens import DocBin
 
@@ -102,16 +154,36 @@ def write(records: Iterable[RecordDict], dest: str, scheme: Scheme, options: Opt
         raise UsageError(f"--align must be one of {', '.join(ALIGN_MODES)}")
     nlp = blank(options.lang)
     report = Report("spacy", dest)
-    db = DocBin(store_user_data=True)
-    for rec in records:
-        doc, lost = to_doc(nlp, rec, scheme, options)
-        db.add(doc)
-        report.lose(rec, lost)
-        report.records += 1
-    check_lossy(report, options)
-    data = db.to_bytes()
-    with atomic_output(dest) as out:
-        out.write(data)
+    written: list[str] = []
+    with staged_folder(dest, "spacy", recognise=earlier_export) as stage, _msgpack_encoders_looked_up_once():
+
+        def flush(db: Any) -> None:
+            name = CHUNK_NAME.format(len(written))
+            (stage / name).write_bytes(db.to_bytes())
+            written.append(name)
+
+        db = DocBin(store_user_data=True)
+        chars = 0
+        for rec in records:
+            doc, lost = to_doc(nlp, rec, scheme, options)
+            db.add(doc)
+            report.lose(rec, lost)
+            report.records += 1
+            chars += len(rec["text"])
+            if len(db) >= CHUNK_DOCS or chars >= CHUNK_CHARS:
+                flush(db)
+                db = DocBin(store_user_data=True)
+                chars = 0
+        if len(db) or not written:
+            flush(db)  # an empty export is one empty file: spacy train reads 0 documents, not nothing
+        check_lossy(report, options)
+    folder = Path(dest)
+    others = [f.name for f in sorted(folder.rglob("*.spacy")) if f.parent != folder or f.name not in written]
+    if others:
+        report.notes.append(f"{dest} also holds {', '.join(others[:5])}{' ...' if len(others) > 5 else ''}, "
+                            "which spacy train reads too")
+    report.notes.append(f"{len(written)} file(s) of at most {CHUNK_DOCS} documents in {dest}; "
+                        f"spacy train reads the folder: --paths.train {dest}")
     return report
 
 
@@ -182,23 +254,47 @@ def _apply(b: RecordBuilder, env: dict[str, Any], sc: list[Any], field: str) -> 
     b.apply_envelope({**env, "spans": entries}, f"{field}.user_data")
 
 
+def spacy_files(path: str | Path) -> list[Path]:
+    """The DocBin files of ``path``: itself, or the ``.spacy`` files of a folder in name order
+    (hidden ones skipped), as spaCy's corpus reader takes them."""
+    p = Path(path)
+    if not p.is_dir():
+        return [p]
+    return sorted(f for f in p.rglob("*.spacy")
+                  if not any(part.startswith(".") for part in f.relative_to(p).parts) and f.is_file())
+
+
+def read_docs(path: str | Path, vocab: Any) -> Iterator[Any]:
+    """Every Doc of a ``.spacy`` file or folder, one file in memory at a time."""
+    from spacy.tokens import DocBin
+
+    for f in spacy_files(path):
+        yield from DocBin(store_user_data=True).from_disk(f).get_docs(vocab)
+
+
 def read(path: str, scheme: Scheme, options: Options, log: ProblemLog) -> Iterator[ImportItem]:
     _spacy()
     from spacy.tokens import DocBin
 
+    files = spacy_files(path)
     ctx = ReadContext(path, scheme, options, log)
+    if not files:
+        ctx.problem(None, None, "no .spacy file in this folder")
+        return
     nlp = blank(options.lang)
-    try:
-        db = DocBin(store_user_data=True).from_disk(path)
-        docs = db.get_docs(nlp.vocab)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        ctx.problem(None, None, f"not a spaCy DocBin file: {exc}")
-        return
-    except Exception as exc:  # msgpack/zlib errors have no common base
-        ctx.problem(None, None, f"not a spaCy DocBin file: {exc.__class__.__name__}: {exc}")
-        return
-    for number, doc in enumerate(docs, 1):
-        item = _read_doc(ctx, doc, number)
-        if item is not None:
-            yield item
+    for f in files:
+        ctx.name = str(f)  # problems name the file; one context: ids and labels are checked across files
+        try:
+            docs = list(DocBin(store_user_data=True).from_disk(f).get_docs(nlp.vocab))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            ctx.problem(None, None, f"not a spaCy DocBin file: {exc}")
+            continue
+        except Exception as exc:  # msgpack/zlib errors have no common base
+            ctx.problem(None, None, f"not a spaCy DocBin file: {exc.__class__.__name__}: {exc}")
+            continue
+        for number, doc in enumerate(docs, 1):
+            item = _read_doc(ctx, doc, number)
+            if item is not None:
+                yield item
+    ctx.name = path
     ctx.finish()

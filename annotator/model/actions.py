@@ -100,8 +100,10 @@ def plan_add_span(
     try:
         span = scheme.validate_span(span).model_dump(mode="json", exclude_none=True)
     except ValidationError as exc:
+        from annotator.model.problems import error_message
+
         err = exc.errors(include_url=False)[0]
-        raise ActionRefused(err["msg"], ".".join(str(p) for p in err["loc"][1:]) or None) from None
+        raise ActionRefused(error_message(err), ".".join(str(p) for p in err["loc"][1:]) or None) from None
     problems = check_refs(label, span["attrs"], scheme.ref_attrs, _label_of(rec), sid)
     if problems:
         raise ActionRefused(problems[0][1], problems[0][0])

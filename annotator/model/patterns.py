@@ -4,11 +4,16 @@ models (``document``, ``record``, ``span``) put them in their fields, and the fa
 
 import re
 
+from annotator.model.name_chars import NAME_CHARS
+
 # Ids become file names in some exports (brat), keys in others: keep them printable and bounded.
 DOC_ID_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]{1,256}$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
-ANNOTATOR_PATTERN = r"^[A-Za-z0-9_.@+-]{1,64}$"
-ISO_DATETIME_PATTERN = r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:\d\d)?$"
+# letters (any script), combining marks, digits and _.@+- (see name_chars.py for why a class of ranges)
+ANNOTATOR_PATTERN = rf"^[{NAME_CHARS}_.@+-]{{1,64}}$"
+# [0-9], not \d: Python's and Rust's \d take any script's digits, ECMA-262's only ASCII ones
+ISO_DATETIME_PATTERN = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?"
+                        r"(Z|[+-][0-9]{2}:[0-9]{2})?$")
 SPAN_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
 # Where a span came from: "manual", "gazetteer", "rule:date", "model:fr_core_news_sm" (suggesters name
 # themselves KIND:NAME; a model name can be long).
@@ -18,10 +23,38 @@ SOURCE_PATTERN = r"^[a-z][a-z0-9_.:-]{0,63}$"
 
 SPAN_ID_RE = re.compile(SPAN_ID_PATTERN)
 ANNOTATOR_RE = re.compile(ANNOTATOR_PATTERN)
-_NOT_IN_ANNOTATOR = re.compile(r"[^A-Za-z0-9_.@+-]")
+NOT_IN_ANNOTATOR_RE = re.compile(f"[^{NAME_CHARS}_.@+-]")  # a character an annotator name cannot hold
+ANNOTATOR_RULE = "an annotator name is 1-64 letters, digits or _.@+- (no spaces or other signs)"
 
 
-def as_annotator_name(value: str) -> str:
-    """``value`` with every character an annotator name cannot hold replaced by ``_``, cut to 64
-    (may be empty: check it with :data:`ANNOTATOR_RE`)."""
-    return _NOT_IN_ANNOTATOR.sub("_", value)[:64]
+def is_annotator_name(value: object) -> bool:
+    """``value`` is a valid annotator name. (``fullmatch``: in Python ``$`` also matches before a
+    final newline, where the models' and JSON Schema's ``$`` do not.)"""
+    return isinstance(value, str) and ANNOTATOR_RE.fullmatch(value) is not None
+
+
+def annotator_name_problem(value: str) -> str | None:
+    """Why ``value`` cannot be an annotator name (None: it can), naming the first character that
+    is not allowed. Names are never rewritten: two names must never become one."""
+    if is_annotator_name(value):
+        return None
+    if not value:
+        return "an annotator name cannot be empty"
+    if len(value) > 64:
+        return f"{ANNOTATOR_RULE}; this one has {len(value)} characters"
+    bad = NOT_IN_ANNOTATOR_RE.search(value)
+    assert bad is not None  # not too long, not empty: a character is wrong
+    c = bad.group()
+    return f"{ANNOTATOR_RULE}; {c!r} (U+{ord(c):04X}) is not allowed"
+
+
+# What each pattern means, in words: a message never shows the pattern itself (the annotator
+# name's is 5,000 characters long).
+PATTERN_RULES = {
+    DOC_ID_PATTERN: "a document id is 1-256 characters, none of them a control character",
+    SHA256_PATTERN: "a SHA-256 digest is 64 lower-case hexadecimal digits",
+    ANNOTATOR_PATTERN: ANNOTATOR_RULE,
+    ISO_DATETIME_PATTERN: "a date and time is written like 2026-01-02T03:04:05Z or 2026-01-02T03:04:05.123+01:00",
+    SPAN_ID_PATTERN: "a span id is 1-64 letters, digits or _.:-",
+    SOURCE_PATTERN: "a source is a lower-case word such as manual or prediction (letters, digits, _.-)",
+}

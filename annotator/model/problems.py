@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from annotator.errors import Problem
+from annotator.model.patterns import PATTERN_RULES
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
+    from pydantic_core import ErrorDetails
 
 
 def format_loc(loc: tuple[int | str, ...]) -> str:
@@ -30,6 +32,20 @@ def format_loc(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+def error_message(err: ErrorDetails) -> str:
+    """pydantic's message for one error, in words where pydantic would show a regular expression."""
+    if err["type"] == "string_pattern_mismatch":
+        pattern = str(err.get("ctx", {}).get("pattern", ""))
+        value = err.get("input")
+        shown = repr(value if not isinstance(value, str) or len(value) <= 40 else value[:39] + "…")
+        rule = PATTERN_RULES.get(pattern)
+        if rule is not None:
+            return f"{shown}: {rule}"
+        if len(pattern) > 60:
+            return f"{shown} does not have the expected form"
+    return err["msg"]
+
+
 def problems_from_validation(exc: ValidationError, file: str | None, line: int | None) -> list[Problem]:
     problems: list[Problem] = []
     for err in exc.errors(include_url=False):
@@ -38,7 +54,7 @@ def problems_from_validation(exc: ValidationError, file: str | None, line: int |
                 problems.append(Problem(file, line, field, msg))
             continue
         field = format_loc(err["loc"]) or None
-        msg = err["msg"]
+        msg = error_message(err)
         if err["type"] == "missing":
             msg = "missing field"
         elif err["type"] == "extra_forbidden":

@@ -4,14 +4,17 @@ the store, and the verbs that change that record (accept, reject, pick a version
 The gold record is an ordinary record of the annotator named ``reviewer``: every decision is one
 durable, undoable action, and a review stops and resumes like annotation does. A candidate is
 "in gold" when the gold record has a span equal to it by value (offsets, label, attributes, a
-speaker compared by the offsets and label of the span it names). Rejecting takes a candidate out
-of gold; an undecided candidate is one that is not in gold.
+speaker compared by the offsets and label of the span it names), or a span that stands for it
+while its speaker link waits (links.py). Rejecting takes a candidate out of gold and records the
+rejection (a flag of the gold record); a disputed candidate is decided when it is in gold, rejected,
+or replaced by another version of its region (settled.py). Only done records are votes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import chain
 from typing import Any
 
@@ -21,12 +24,14 @@ from annotator.model import actions
 from annotator.model.actions import LabelRules, Plan
 from annotator.model.types import Decision, Op, Span, Status
 from annotator.model.working import WorkingRecord
+from annotator.review.links import WaitingLink, key_of, standing_ids, unlinked, waiting_links, with_refs
 from annotator.review.merge import (
     ACCEPTED,
     ADDED,
     AUTO_ACCEPTED,
     PICKED,
     Candidate,
+    Key,
     MergePlan,
     RangeIds,
     Region,
@@ -34,28 +39,54 @@ from annotator.review.merge import (
     provenance,
     resolve_refs,
 )
+from annotator.review.settled import Decisions, Who, parse_rejection, rejection_comment, rejections, who
 from annotator.store.base import Change, Store
 
 
 @dataclass(slots=True)
 class ReviewState:
-    """One document under review: the others' records, the plan, and the gold record."""
+    """One document under review: the others' done records, the plan, and the gold record."""
 
     doc_id: str
     text: str
-    annotators: tuple[str, ...]  # whose records are merged (the reviewer excluded), sorted
+    annotators: tuple[str, ...]  # whose done records are merged (the reviewer excluded), sorted
     records: dict[str, list[Span]]
     plan: MergePlan
     gold: WorkingRecord
     gold_ids: dict[Mark, str]  # gold span id of each mark the gold record holds
     candidate_marks: frozenset[Mark]
+    unfinished: tuple[str, ...] = ()  # others whose record is not done: not counted
+    ref_candidates: tuple[Candidate, ...] = ()  # the plan's candidates with refs (links.with_refs)
+    # what follows from the gold record (ReviewSession._decorated, again after each decision):
+    waiting: tuple[WaitingLink, ...] = ()  # links gold cannot hold yet (their target is not in gold)
+    standing: dict[Candidate, str] = field(default_factory=dict)  # in gold, a link of theirs waiting
+    rejected: dict[Who, str] = field(default_factory=dict)  # rejected candidates -> their flag
+    own: list[Span] = field(default_factory=list)  # gold spans that are no annotator's candidate
+    decisions: Decisions | None = None  # which disputed candidates are decided (settled.py)
+    decided: Sequence[bool] = ()  # each disputed candidate decided or not, in plan.disputed's order
+    open_regions: tuple[Region, ...] = ()  # disputed regions not settled yet
 
     def in_gold(self, c: Candidate) -> str | None:
-        return self.gold_ids.get(c.mark)
+        sid = self.gold_ids.get(c.mark)
+        return sid if sid is not None or not self.standing else self.standing.get(c)
+
+    def rejection(self, c: Candidate) -> str | None:
+        """The id of the flag that says ``c`` was rejected, if it was."""
+        return self.rejected.get(who(c)) if self.rejected else None
 
     def added(self) -> list[Span]:
         """Gold spans that are no annotator's candidate (the reviewer's own)."""
-        return [self.gold.spans[sid] for m, sid in self.gold_ids.items() if m not in self.candidate_marks]
+        return self.own
+
+    def _own(self) -> list[Span]:
+        standing = set(self.standing.values())
+        own = [self.gold.spans[sid] for m, sid in self.gold_ids.items()
+               if m not in self.candidate_marks and sid not in standing]
+        return sorted(own, key=lambda s: (s["start"], -s["end"], s["label"], s["id"]))
+
+
+def _add_flag(rec: WorkingRecord, comment: str) -> list[Op]:
+    return actions.plan_add_flag(rec, comment)
 
 
 class _RangeIds:
@@ -86,10 +117,14 @@ class ReviewSession:
         return self.reviewer
 
     def documents(self) -> list[str]:
-        """The documents to review: those someone other than the reviewer has a record of, in
-        import order (read once per session)."""
+        """The documents to review: those someone other than the reviewer marked done, in import
+        order (read once per session)."""
         if self._docs is None:
-            self._docs = self.store.reviewable(self.reviewer)
+            done: set[str] = set()
+            for annotator in self.store.annotators():
+                if annotator != self.reviewer:
+                    done.update(d.id for d in self.store.documents(annotator) if d.status == "done")
+            self._docs = [d for d in self.store.reviewable(self.reviewer) if d in done]
             self._places = {d: i for i, d in enumerate(self._docs)}
         return self._docs
 
@@ -125,21 +160,81 @@ class ReviewSession:
         return next((d for d in order if d not in done), None)
 
     def state(self, doc_id: str) -> ReviewState:
-        annotators = tuple(a for a in self.store.record_annotators(doc_id) if a != self.reviewer)
-        records = {a: self.store.load(doc_id, a).sorted_spans() for a in annotators}
-        k = None if self.min_agree is None else min(self.min_agree, max(1, len(annotators)))
+        """The plan of the others' done records (a record still in progress is no vote) against
+        the gold record. One annotator's record is never auto-accepted (unless --min-agree 1 says
+        so): there is nobody to agree with."""
+        others = [self.store.load(doc_id, a) for a in self.store.record_annotators(doc_id) if a != self.reviewer]
+        annotators = tuple(r.annotator for r in others if r.status == "done")
+        unfinished = tuple(r.annotator for r in others if r.status != "done")
+        records = {r.annotator: r.sorted_spans() for r in others if r.status == "done"}
+        if self.min_agree is None:
+            k = max(2, len(annotators))  # everyone, and never one alone
+        else:
+            k = min(self.min_agree, max(1, len(annotators)))
         plan = plan_merge(records, self.scheme.ref_attrs, k)
         gold = self.store.load(doc_id, self.reviewer)
-        return ReviewState(doc_id, gold.text, annotators, records, plan, gold, self._gold_ids(gold),
-                           frozenset(c.mark for c in plan.candidates))
+        return self._decorated(ReviewState(doc_id, gold.text, annotators, records, plan, gold, self._gold_ids(gold),
+                                           frozenset(c.mark for c in plan.candidates), unfinished,
+                                           with_refs(plan)))
+
+    def _decorated(self, st: ReviewState, change: Change | None = None, before: ReviewState | None = None,
+                   marks_kept: bool = False) -> ReviewState:
+        """``st`` with what follows from its gold record: waiting links, rejections, decisions.
+        Given the ``change`` from ``before`` (and ``marks_kept``: the gold marks were updated
+        from it, no span with refs touched), only what the change touched is decided again."""
+        ref_attrs = self.scheme.ref_attrs
+        st.waiting = waiting_links(st.plan, st.ref_candidates, st.gold, ref_attrs) if st.ref_candidates else ()
+        st.standing = standing_ids(st.ref_candidates, st.gold, ref_attrs) if st.waiting else {}
+        if change is None or before is None or before.decisions is None:
+            st.rejected = rejections(st.gold)
+            st.own = st._own()
+            decisions = Decisions(st.plan)
+            decisions.update(range(len(st.plan.regions)), st.in_gold, st.rejected, st.own)
+        else:
+            st.rejected = dict(before.rejected)
+            ranges: list[tuple[int, int]] = []
+            own_changed = not marks_kept or bool(st.standing) or bool(before.standing)
+            for op in change.ops:
+                if op["op"] == "add_span" or op["op"] == "remove_span":
+                    span = op["span"]
+                elif op["op"] == "set_attrs":
+                    span = st.gold.spans.get(op["id"]) or before.gold.spans.get(op["id"])  # type: ignore[assignment]
+                    if span is None:
+                        continue
+                elif op["op"] == "add_flag" or op["op"] == "remove_flag":
+                    named = parse_rejection(op["flag"]["comment"])
+                    if named is not None:
+                        if op["op"] == "add_flag":
+                            st.rejected[named] = op["flag"]["id"]
+                        else:
+                            st.rejected.pop(named, None)
+                        ranges.append(named[0][:2])
+                    continue
+                else:
+                    continue
+                ranges.append((span["start"], span["end"]))
+                if not own_changed:
+                    own_changed = any(m not in st.candidate_marks for m in marks_of([span], ref_attrs))
+                    if op["op"] == "set_attrs":
+                        own_changed = own_changed or any(
+                            m not in st.candidate_marks for m in marks_of([{**span, "attrs": op["old"]}], ref_attrs))
+            st.own = st._own() if own_changed else before.own
+            decisions = before.decisions.copy()  # the earlier state keeps its own
+            decisions.update(decisions.touched(ranges), st.in_gold, st.rejected, st.own)
+        st.decisions = decisions
+        st.decided = decisions.flags
+        st.open_regions = decisions.open_regions()
+        return st
 
     def refresh(self, st: ReviewState, change: Change | None = None) -> ReviewState:
         """``st`` after a decision: the gold record read again, the others' records and the plan
         kept (a decision changes only the reviewer's record). Given the ``change``, the marks of
-        the gold spans it touched are updated in place of comparing every gold span again."""
+        the gold spans it touched are updated in place of comparing every gold span again, and
+        only the regions it touched are decided again."""
         gold = self.store.load(st.doc_id, self.reviewer)
         gold_ids = self._updated_ids(st.gold_ids, gold, change) if change is not None else None
-        return replace(st, gold=gold, gold_ids=gold_ids if gold_ids is not None else self._gold_ids(gold))
+        new = replace(st, gold=gold, gold_ids=gold_ids if gold_ids is not None else self._gold_ids(gold))
+        return self._decorated(new, change, st, marks_kept=gold_ids is not None)
 
     def _updated_ids(self, ids: dict[Mark, str], gold: WorkingRecord, change: Change) -> dict[Mark, str] | None:
         """``ids`` after ``change``; None when a span it touched has refs or is the target of
@@ -193,11 +288,52 @@ class ReviewSession:
         has_refs = any(isinstance(v, Ref) for _, v in mark.attrs)
 
         def step(rec: WorkingRecord) -> list[Op]:
-            # a ref (speaker) is resolved to the gold span with its offsets and label, if any
+            # a ref (speaker) is resolved to the gold span with its offsets and label; when there
+            # is none yet the link waits (ReviewState.waiting lists it; _link_step sets it later)
             ids: RangeIds = _RangeIds(rec) if has_refs else {}
-            attrs, _missing = resolve_refs(mark, ids)
+            attrs, _waiting = resolve_refs(mark, ids)
             return actions.plan_add_span(rec, self.scheme, mark.start, mark.end, mark.label, attrs,
                                          provenance=provenance(who, decision))
+
+        return step
+
+    def _target_steps(self, st: ReviewState, c: Candidate, decision: Decision,
+                      whose: tuple[str, ...]) -> tuple[list[Plan], list[Key]]:
+        """Steps that put into gold the spans ``c``'s refs name (its speaker) that gold lacks:
+        the one version of each that ``whose`` marked. A target with several such versions is
+        not chosen here: the link waits for the reviewer's choice (ReviewState.waiting)."""
+        steps: list[Plan] = []
+        keys: list[Key] = []
+        for _name, value in sorted(c.mark.attrs):
+            if not isinstance(value, Ref) or st.gold.span_with_range(*key_of(value)) is not None:
+                continue
+            versions = [t for t in st.plan.candidates if t.key == key_of(value) and set(whose) & set(t.annotators)]
+            if len(versions) == 1 and key_of(value) not in keys:
+                steps.append(self._add_step(versions[0], decision))
+                keys.append(key_of(value))
+        return steps, keys
+
+    def _link_step(self, st: ReviewState, keys: Iterable[Key], referrers: Iterable[tuple[str, str, Key]] = ()) -> Plan:
+        """Link what waited for a span that this action puts at one of ``keys``: the gold spans
+        whose candidates name it, and ``referrers`` ((span id, attribute, key) of refs to a version
+        this action replaced)."""
+        keys = set(keys)
+        referrers = list(referrers)
+
+        def step(rec: WorkingRecord) -> list[Op]:
+            found = unlinked(st.ref_candidates, rec, self.scheme.ref_attrs)
+            todo = [(sid, name, key_of(ref)) for sid, name, ref in found if key_of(ref) in keys]
+            ops: list[Op] = []
+            scratch = rec.copy()  # each link planned on the record as the previous one left it
+            for sid, name, key in [*todo, *referrers]:
+                target = scratch.span_with_range(*key)
+                span = scratch.spans.get(sid)
+                if target is None or span is None or span["attrs"].get(name) == target:
+                    continue
+                planned = actions.plan_set_attrs(scratch, self.scheme, sid, {**span["attrs"], name: target})
+                scratch.apply(planned)
+                ops.extend(planned)
+            return ops
 
         return step
 
@@ -215,23 +351,53 @@ class ReviewSession:
             raise ActionRefused("this candidate is already in gold", "id")
         same = st.gold.span_with_range(c.start, c.end, c.label)
         steps = [self._remove_step(same)] if same else []  # another version of the same span: replace it
-        return self._apply(st.doc_id, [*steps, self._add_step(c, ACCEPTED)])
+        referrers = [(sid, name, c.key) for sid, name in st.gold.referrers(same)] if same else []
+        targets, keys = self._target_steps(st, c, ACCEPTED, c.annotators)  # its speaker with it
+        steps += [*targets, self._add_step(c, ACCEPTED), self._link_step(st, [*keys, c.key], referrers)]
+        steps += self._unreject_steps(st, [c])
+        return self._apply(st.doc_id, steps)
 
     def reject(self, st: ReviewState, c: Candidate) -> Change:
+        """Take ``c`` out of gold, or keep it out: either way the rejection is recorded (a flag of
+        the gold record, see settled.py), which decides it."""
         sid = st.in_gold(c)
-        if sid is None:
-            raise ActionRefused("this candidate is not in gold", "id")
-        return self._apply(st.doc_id, [self._remove_step(sid)])
+        if sid is None and st.rejection(c):
+            raise ActionRefused("already rejected: it stays out of gold", "id")
+        steps = [self._remove_step(sid)] if sid else []
+        return self._apply(st.doc_id, [*steps, *self._reject_steps(st, [c])])
+
+    def _reject_steps(self, st: ReviewState, cands: Iterable[Candidate]) -> list[Plan]:
+        """Steps recording each of ``cands`` as rejected (a flag; see settled.py), once."""
+        return [partial(_add_flag, comment=rejection_comment(c, st.text)) for c in cands if not st.rejection(c)]
+
+    def _unreject_steps(self, st: ReviewState, cands: Iterable[Candidate]) -> list[Plan]:
+        """Steps taking back the rejection of each of ``cands`` that was rejected."""
+        return [partial(actions.plan_remove_flag, flag_id=flag) for c in cands if (flag := st.rejection(c))]
 
     def pick(self, st: ReviewState, region: Region, annotator: str) -> Change:
         """``annotator``'s version of a disputed region: theirs in gold, the others out."""
         if annotator not in st.annotators:
             raise ActionRefused(f"{annotator!r} did not annotate this document", "annotator")
         mine = set(region.version(annotator))
-        steps: list[Plan] = [self._remove_step(sid) for c in region.candidates
-                             if c not in mine and (sid := st.in_gold(c))]
-        steps += [self._add_step(c, PICKED) for c in self._targets_first(sorted(mine, key=lambda c: c.start))
-                  if not st.in_gold(c)]
+        removed = [sid for c in region.candidates if c not in mine and (sid := st.in_gold(c))]
+        steps: list[Plan] = [self._remove_step(sid) for sid in removed]
+        referrers = []  # refs to a version this pick replaces: they follow to the picked one, if it has one
+        for sid in removed:
+            old = st.gold.spans[sid]
+            referrers += [(holder, name, (old["start"], old["end"], old["label"]))
+                          for holder, name in st.gold.referrers(sid)]
+        keys: list[Key] = []
+        for c in self._targets_first(sorted(mine, key=lambda c: c.start)):
+            if st.in_gold(c):
+                continue
+            targets, target_keys = self._target_steps(st, c, PICKED, (annotator,))
+            new = [k for k in target_keys if k not in keys and all(m.key != k for m in mine)]
+            steps += [t for t, k in zip(targets, target_keys) if k in new]
+            steps.append(self._add_step(c, PICKED))
+            keys += [*new, c.key]
+        steps.append(self._link_step(st, keys, referrers))
+        steps += self._unreject_steps(st, mine)
+        steps += self._reject_steps(st, [c for c in region.candidates if c not in mine])  # decided: not taken
         return self._apply(st.doc_id, steps)
 
     def add(self, st: ReviewState, start: int, end: int, label: str) -> Change:
@@ -239,7 +405,8 @@ class ReviewSession:
         who = tuple(a for c in st.plan.candidates if (c.start, c.end, c.label) == (start, end, label)
                     for a in c.annotators)
         return self._apply(st.doc_id, [lambda rec: actions.plan_add_span(
-            rec, self.scheme, start, end, label, provenance=provenance(sorted(set(who)), ADDED))])
+            rec, self.scheme, start, end, label, provenance=provenance(sorted(set(who)), ADDED)),
+            self._link_step(st, [(start, end, label)])])
 
     def remove(self, st: ReviewState, span_id: str) -> Change:
         return self._apply(st.doc_id, [self._remove_step(span_id)])

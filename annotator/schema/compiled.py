@@ -9,17 +9,34 @@ import math
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, NotRequired, Union
 
-from pydantic import ConfigDict, Field, PlainValidator, TypeAdapter, ValidationError, WithJsonSchema, create_model
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    create_model,
+)
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
 from annotator.errors import ActionRefused
 from annotator.model.patterns import SPAN_ID_PATTERN
+from annotator.model.problems import error_message
 from annotator.model.record import Record
 from annotator.model.span import Span
 from annotator.model.types import Attrs
 from annotator.schema.definition import AttrDef, LabelDef, SchemeDef, ref_attrs_of
-from annotator.schema.timex import TIMEX_PATTERN
+from annotator.schema.timex import TIMEX_PATTERN, timex_problem
+
+
+def _timex(value: str) -> str:
+    problem = timex_problem(value)
+    if problem is not None:  # in words, with a suggestion: the pattern is 400 characters long
+        raise PydanticCustomError("timex_value", "{message}", {"message": problem})
+    return value
 
 
 def _number(value: Any) -> int | float:
@@ -50,7 +67,7 @@ def _attr_type(attr: AttrDef) -> Any:
         case "bool":
             base = bool
         case "timex":
-            base = Annotated[str, Field(pattern=TIMEX_PATTERN)]
+            base = Annotated[str, AfterValidator(_timex), WithJsonSchema({"type": "string", "pattern": TIMEX_PATTERN})]
         case "ref":
             base = SpanId
         case _:  # pragma: no cover - definition.py refuses unknown types
@@ -107,5 +124,5 @@ class CompiledScheme:
         except ValidationError as exc:
             err = exc.errors(include_url=False)[0]
             loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int))
-            raise ActionRefused(err["msg"], f"attrs.{loc}" if loc else "attrs") from None
+            raise ActionRefused(error_message(err), f"attrs.{loc}" if loc else "attrs") from None
         return {k: v for k, v in clean.items() if v is not None}

@@ -106,10 +106,13 @@ ESSENTIAL_ACTIONS: tuple[ActionDef, ...] = (
 
 # The review screen: its own keys, then the annotation keys that work the same way there.
 REVIEW_ACTIONS: tuple[ActionDef, ...] = (
-    ActionDef("next_disagreement", ("n",), "Focus the next disagreement", "Review", footer=True, short="next"),
-    ActionDef("previous_disagreement", ("p",), "Focus the previous disagreement", "Review", short="previous"),
-    ActionDef("accept", ("a",), "Accept the focused candidate into gold", "Review", footer=True, short="accept"),
-    ActionDef("reject", ("r",), "Reject the focused candidate (take it out of gold)", "Review", footer=True,
+    ActionDef("next_disagreement", ("n",), "Focus the next disagreement still undecided", "Review", footer=True,
+              short="next"),
+    ActionDef("previous_disagreement", ("p",), "Focus the previous disagreement still undecided", "Review",
+              short="previous"),
+    ActionDef("accept", ("a",), "Accept the focused candidate into gold (a quote with its speaker)", "Review",
+              footer=True, short="accept"),
+    ActionDef("reject", ("r",), "Reject the focused candidate (out of gold, decided)", "Review", footer=True,
               short="reject"),
     ActionDef("pick_version", ("v",), "Pick one annotator's version of the disputed region (then its digit)",
               "Review", footer=True, short="version"),
@@ -162,18 +165,48 @@ def review_actions(scheme: Scheme) -> tuple[ActionDef, ...]:
     return VIEW_ACTIONS + tag_actions(scheme) + ESSENTIAL_ACTIONS + REVIEW_ACTIONS
 
 
-def check_hotkeys(scheme: Scheme) -> None:
-    """Refuse a scheme whose hotkeys collide with the tool's own keys (annotate or review)."""
+def _bound_key(key: str) -> str:
+    """The key Textual binds for a scheme's hotkey as typed (``]`` -> ``right_square_bracket``)."""
+    from textual.binding import Binding
+
+    if key in CHAR_KEYS:
+        return CHAR_KEYS[key]
+    (bound,) = Binding.make_bindings([Binding(key, "x")])
+    return bound.key
+
+
+def _taken_keys() -> dict[str, str]:
+    """Every key the screens already use -> what it does and where: the registry's keys on the
+    annotate and review screens, and Textual's own (quit, focus, copy)."""
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.screen import Screen
+
     taken: dict[str, str] = {}
-    for a in VIEW_ACTIONS + ESSENTIAL_ACTIONS + SCREEN_ACTIONS + REVIEW_ACTIONS:
-        for k in a.keys:
-            taken[k] = a.description
+    for where, actions in (("review screen", ESSENTIAL_ACTIONS + REVIEW_ACTIONS),
+                           ("annotate screen", VIEW_ACTIONS + ESSENTIAL_ACTIONS + SCREEN_ACTIONS)):
+        for a in actions:
+            for k in a.keys:
+                taken[k] = f"\"{a.description}\" ({where})"
+    for b in Binding.make_bindings([*App.BINDINGS, *Screen.BINDINGS]):
+        taken.setdefault(b.key, f"\"{b.description or b.action.replace('_', ' ')}\" (Textual)")
+    for k, what in (("escape", "Close"), ("enter", "Confirm")):  # in every dialog
+        taken.setdefault(k, f"\"{what}\" (every dialog)")
+    return taken
+
+
+def check_hotkeys(scheme: Scheme) -> None:
+    """Refuse a scheme whose hotkeys collide with the tool's own keys (annotate or review screen,
+    or Textual's), or that are not one key."""
+    taken = _taken_keys()
     for lab in scheme.labels:
-        key = CHAR_KEYS.get(lab.key, lab.key)
-        if key in taken or key.lower() in ("escape", "tab", "enter"):
+        if "," in lab.key:
+            raise SchemeError(f"{scheme.path}: label {lab.name}: hotkey {lab.key!r} is several keys; give one")
+        key = _bound_key(lab.key)
+        if key in taken:
             raise SchemeError(
                 f"{scheme.path}: label {lab.name}: hotkey {lab.key!r} is already the key of "
-                f"\"{taken.get(key, key)}\"; choose another key in the scheme"
+                f"{taken[key]}; choose another key in the scheme"
             )
 
 

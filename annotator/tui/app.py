@@ -14,7 +14,8 @@ from textual.screen import Screen
 from annotator.schema import Scheme
 from annotator.session import Session
 from annotator.store.base import Store
-from annotator.tui.actions import APP_ACTIONS, ActionDef, all_actions, bindings, check_hotkeys
+from annotator.tui.actions import APP_ACTIONS, ActionDef, all_actions, bindings
+from annotator.tui.scheme_check import check_scheme
 from annotator.tui.screens.annotate import AnnotateScreen
 
 
@@ -82,7 +83,7 @@ class AnnotatorApp(App[None]):
 
 def build_app(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = None) -> AnnotatorApp:
     """The app on ``doc_id`` (default: the first document still to do, else the first)."""
-    check_hotkeys(scheme)
+    check_scheme(scheme)  # colours and hotkeys: refused before anything is drawn
     registry = all_actions(scheme)
     screen_cls = type("AnnotateScreen", (AnnotateScreen,), {"BINDINGS": bindings(registry, "screen"),
                                                             "__module__": AnnotateScreen.__module__})
@@ -106,7 +107,7 @@ def build_review_app(store: Store, scheme: Scheme, reviewer: str, doc_id: str | 
     from annotator.tui.actions import review_actions
     from annotator.tui.screens.review import ReviewScreen
 
-    check_hotkeys(scheme)
+    check_scheme(scheme)  # colours and hotkeys: refused before anything is drawn
     registry = review_actions(scheme)
     screen_cls = type("ReviewScreen", (ReviewScreen,), {"BINDINGS": bindings(registry, "screen"),
                                                         "__module__": ReviewScreen.__module__})
@@ -114,9 +115,10 @@ def build_review_app(store: Store, scheme: Scheme, reviewer: str, doc_id: str | 
     if doc_id is None:
         doc_id = session.first_document()
         if doc_id is None:
-            raise AnnotatorError("nothing to review: no document has another annotator's record")
+            raise AnnotatorError("nothing to review: no document has a done record of another annotator "
+                                 "(a record still in progress is not reviewed)")
     elif not session.position(doc_id):
-        raise AnnotatorError(f"document {doc_id!r} has no record of anyone but {reviewer!r}")
+        raise AnnotatorError(f"document {doc_id!r} has no done record of anyone but {reviewer!r}")
     return AnnotatorApp(screen_cls(session, scheme, doc_id), registry)
 
 

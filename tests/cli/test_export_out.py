@@ -77,7 +77,7 @@ def test_an_existing_folder_gets_the_formats_file(db, tmp_path):
     assert len((tmp_path / "new" / "annotations.doccano.jsonl").read_bytes().splitlines()) == 3
 
 
-def test_an_existing_folder_gets_a_spacy_file_spacy_reads(db, tmp_path):
+def test_an_existing_empty_folder_gets_the_spacy_chunks_spacy_reads(db, tmp_path):
     import spacy
     from spacy.tokens import DocBin
 
@@ -85,7 +85,7 @@ def test_an_existing_folder_gets_a_spacy_file_spacy_reads(db, tmp_path):
     out.mkdir()
     proc = run("export", "--db", db, "--format", "spacy", "--out", out)
     assert proc.returncode == 0, proc.stderr
-    docs = list(DocBin().from_disk(out / "annotations.spacy").get_docs(spacy.blank("fr").vocab))
+    docs = list(DocBin().from_disk(out / "annotations-00000.spacy").get_docs(spacy.blank("fr").vocab))
     assert [d.ents[0].text for d in docs] == ["La coalition internationale"] * 3
 
 

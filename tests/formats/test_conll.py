@@ -80,3 +80,18 @@ def test_spacy_convert_reads_the_export(tmp_path):
     assert len(docs) == 4
     assert "Élise Moreau" in [e.text for e in docs[0].ents]
     assert "« Nous resterons »" in [e.text for e in docs[0].ents]
+
+
+def test_a_lossy_export_keeps_flat_memory_counting_losses_past_the_first_ones(tmp_path):
+    """A loss per document grew the report without bound (conll and hf at 100k documents: twice
+    the memory of 10k); the first LOSSES_KEPT are kept word for word, the others counted."""
+    from annotator.formats.common import LOSSES_KEPT
+
+    t = "La coalition internationale a parlé."
+    recs = [record(f"d{i}", t, [span("a", t, "La coalition internationale", "ACTOR"), span("b", t, "coalition", "ACTOR")])
+            for i in range(LOSSES_KEPT + 50)]
+    report = conll.write(iter(recs), str(tmp_path / "x.conll"), SCHEME, options(allow_lossy=True))
+    assert report.lost == LOSSES_KEPT + 50 and len(report.losses) == LOSSES_KEPT and report.lossy
+    with pytest.raises(LossyExport) as exc:
+        conll.write(iter(recs), str(tmp_path / "y.conll"), SCHEME, options())
+    assert exc.value.total == LOSSES_KEPT + 50 and f"in {LOSSES_KEPT + 50} record(s)" in str(exc.value.summary)

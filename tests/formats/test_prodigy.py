@@ -86,3 +86,53 @@ def test_inconsistent_token_offsets_are_problems(tmp_path):
     assert f"{p}:1: spans[0]: start/end 0:8 disagree with tokens 0..0" in lines[0]
     assert f"{p}:2: spans[0].text: 'Pual' is not the text" in lines[1]
     assert f"{p}:3: answer:" in lines[2]
+
+
+def _reference_tokens(text, spans, words=None):
+    """prodigy_tokens as it was before its hot path was made faster (issue 11): the reference."""
+    from bisect import bisect_left, bisect_right
+
+    from annotator.formats.common import cut_tokens
+
+    starts = {s["start"] for s in spans}
+    ends = {s["end"] for s in spans}
+    edges = sorted(starts | ends)
+    toks = []
+
+    def add(a, b):
+        toks.append({"text": text[a:b], "start": a, "end": b, "id": len(toks), "ws": False})
+
+    def gap(a, b):
+        cuts = [a, *edges[bisect_right(edges, a):bisect_left(edges, b)], b]
+        first = True
+        for x, y in zip(cuts, cuts[1:]):
+            if first and toks and toks[-1]["end"] == x and text[x] == " " and x not in starts and x + 1 not in ends:
+                toks[-1]["ws"] = True
+                x += 1
+            first = False
+            if x < y:
+                add(x, y)
+
+    pos = 0
+    for a, b in cut_tokens(text, edges, tokens=words):
+        if a > pos:
+            gap(pos, a)
+        add(a, b)
+        pos = b
+    if pos < len(text):
+        gap(pos, len(text))
+    return toks
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab é'-.,\n\r\t\u00a01«»", max_size=40), st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)),
+                                                                    max_size=5))
+def test_the_faster_tokens_are_the_reference_tokens(text, cuts):
+    spans = [{"start": min(a, b), "end": max(a, b)} for a, b in cuts if min(a, b) < max(a, b) <= len(text)]
+    assert prodigy.prodigy_tokens(text, spans) == _reference_tokens(text, spans)
+    for t in TRICKY.values():
+        assert prodigy.prodigy_tokens(t, []) == _reference_tokens(t, [])

@@ -39,6 +39,7 @@ def store(tmp_path):
         s = Session(st, SCHEME, who)
         for needle, label in spans:
             s.add_span("d1", *at(needle), label)
+        s.set_status("d1", "done")  # only done records are votes
     yield st
     st.close()
 
@@ -93,7 +94,9 @@ async def test_review_keys_accept_reject_pick_add_and_resume(store, tmp_path):
         assert at("juin 2014") not in screen.view.highlights and str(screen._row(row)).startswith("✓")
         await pilot.press("r")
         assert not any(label == "DATE" for _, label, *_ in gold(store))
-        assert at("juin 2014") in screen.view.highlights and not str(screen._row(row)).startswith("✓")
+        # rejected is decided too: out of gold (✗), not highlighted, its region settled
+        assert at("juin 2014") not in screen.view.highlights and str(screen._row(row)).startswith("✗")
+        assert "0 of 2 disputed region(s) left" in screen_text(app)
         await pilot.press("ctrl+z")
         assert ("juin 2014", "DATE", "accepted", ("alice",)) in gold(store)
         assert at("juin 2014") not in screen.view.highlights
@@ -165,8 +168,9 @@ def test_review_without_other_annotators_is_a_clear_error(tmp_path):
 
 
 def test_gold_marks_kept_up_to_date_equal_those_computed_again(store):
-    """After every kind of decision (and undo / redo), the gold marks updated from the change
-    are the ones a full comparison of the gold record gives."""
+    """After every kind of decision (and undo / redo), the gold marks, the rejections, the
+    reviewer's own spans and the decided candidates and regions updated from the change are the
+    ones a full reading of the gold record gives."""
     import random
 
     from annotator.errors import ActionRefused
@@ -180,9 +184,17 @@ def test_gold_marks_kept_up_to_date_equal_those_computed_again(store):
     st = rs.open("d1")
     rnd = random.Random(5)
     for _ in range(80):
-        kind = rnd.choice(["accept", "reject", "add", "attrs", "undo", "redo"])
+        kind = rnd.choice(["accept", "reject", "add", "attrs", "pick", "remove", "undo", "redo"])
         try:
-            if kind == "accept":
+            if kind == "pick":
+                if not st.plan.regions:
+                    continue
+                change = rs.pick(st, rnd.choice(st.plan.regions), rnd.choice(st.annotators))
+            elif kind == "remove":
+                if not st.gold.spans:
+                    continue
+                change = rs.remove(st, rnd.choice(sorted(st.gold.spans)))
+            elif kind == "accept":
                 change = rs.accept(st, rnd.choice(st.plan.candidates))
             elif kind == "reject":
                 change = rs.reject(st, rnd.choice(st.plan.candidates))
@@ -202,6 +214,9 @@ def test_gold_marks_kept_up_to_date_equal_those_computed_again(store):
             continue
         st = rs.refresh(st, change)
         assert st.gold_ids == rs._gold_ids(st.gold), kind
+        again = rs.state("d1")
+        assert (st.rejected, st.own, list(st.decided), st.open_regions) == (
+            again.rejected, again.own, list(again.decided), again.open_regions), kind
 
 
 async def test_figures_panel_with_nothing_marked_and_without_the_agree_extra(tmp_path, monkeypatch):
@@ -213,6 +228,7 @@ async def test_figures_panel_with_nothing_marked_and_without_the_agree_extra(tmp
         s = Session(st, SCHEME, who)
         sid = s.add_span("d1", *at("juin 2014"), "DATE").ops[0]["span"]["id"]
         s.remove_span("d1", sid)  # a record, with no span left
+        s.set_status("d1", "done")
     app = build_review_app(st, SCHEME, "reviewer")
     async with app.run_test(size=(140, 40)) as pilot:
         await app.workers.wait_for_complete()

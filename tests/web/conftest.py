@@ -21,7 +21,9 @@ DOC = "article"
 def make_web_store(path: Path) -> Path:
     with open_store(path) as store:
         store.add_documents([NewDocument(DOC, TEXT, text_sha256(TEXT), {}, "article.txt")])
-        Session(store, SCHEME, "dave").add_span(DOC, TEXT.index("juin 2014"), TEXT.index("juin 2014") + 9, "DATE")
+        dave = Session(store, SCHEME, "dave")
+        dave.add_span(DOC, TEXT.index("juin 2014"), TEXT.index("juin 2014") + 9, "DATE")
+        dave.set_status(DOC, "done")  # a reviewer reviews done records
     return path
 
 

@@ -21,8 +21,10 @@ from textual.widgets import Footer, Static
 
 from annotator.errors import AnnotatorError
 from annotator.model.types import Span
-from annotator.review.merge import Candidate
+from annotator.review.links import lost_links
+from annotator.review.merge import Candidate, Region
 from annotator.review.session import ReviewSession, ReviewState
+from annotator.review.settled import is_rejection
 from annotator.schema import Scheme
 from annotator.store.base import Change
 from annotator.text.sanitize import display_line
@@ -151,15 +153,31 @@ class ReviewScreen(EditingScreen):
         self.view.highlights = self._highlights(st)
         if not first:
             self.view.move_cursor(cursor)
-        legend = Text("annotators: ")
-        for i, ann in enumerate(st.annotators):
-            legend.append(f"{MARKERS[i] if i < len(MARKERS) else i + 1} {display_line(ann)}  ", "bold")
-        legend.append(f"\n{len(st.plan.auto)} auto-accepted, {len(st.plan.regions)} disputed region(s); ✓ = in gold")
-        self.query_one("#legend", Static).update(legend)
+        self._show_legend(st)
         self.query_one("#candidates", RowList).reset(len(self.items))
         self._show_header(st)
         if self.focus_index is not None and self.focus_index < len(self.items):
             self._focus(self.focus_index)
+
+    def _show_legend(self, st: ReviewState) -> None:
+        """Whose votes count, what was accepted automatically, what is left to decide."""
+        legend = Text("annotators: ")
+        for i, ann in enumerate(st.annotators):
+            legend.append(f"{MARKERS[i] if i < len(MARKERS) else i + 1} {display_line(ann)}  ", "bold")
+        if not st.annotators:
+            legend.append("none with a done record", "italic")
+        if st.unfinished:
+            legend.append(f"\nnot counted (not done): {display_line(', '.join(st.unfinished))}")
+        if len(st.annotators) == 1 and not st.plan.auto:
+            legend.append(f"\none annotator: nothing is accepted automatically; a accepts, "
+                          f"v 1 takes {display_line(st.annotators[0])}'s version")
+        total, left = len(st.plan.regions), len(st.open_regions)
+        legend.append(f"\n{len(st.plan.auto)} auto-accepted, {left} of {total} disputed region(s) left; "
+                      "✓ in gold, ✗ rejected")
+        if st.waiting:
+            legend.append(f"\n{len(st.waiting)} link(s) wait for the span they name (accept one of its versions)",
+                          "yellow")
+        self.query_one("#legend", Static).update(legend)
 
     def _row(self, i: int) -> Text:
         it = self.items[i]
@@ -173,8 +191,9 @@ class ReviewScreen(EditingScreen):
         else:
             marks = "reviewer"
         text = st.text[it.start:it.end]
-        mark = "✓ " if in_gold else ("≠ " if it.disputed else "  ")
-        return row((mark, Style(bold=True, color="green" if in_gold else "yellow")),
+        out = it.candidate is not None and not in_gold and self._decided(i)  # rejected or replaced
+        mark = "✓ " if in_gold else ("✗ " if out else ("≠ " if it.disputed else "  "))
+        return row((mark, Style(bold=True, color="green" if in_gold else ("red" if out else "yellow"))),
                    (f"{it.label:<9}", Style(color=color, bold=True)),
                    (f"{marks:<{max(3, len(st.annotators))}} ", Style(dim=not it.candidate)),
                    (display_line(text[:40] + ("…" if len(text) > 40 else "")), None))
@@ -221,11 +240,46 @@ class ReviewScreen(EditingScreen):
         rows.set_marked(index)
         rows.set_cursor(index, post=False)
 
+    def _decided(self, row: int) -> bool:
+        """The disputed candidate of ``row`` is decided (disputed rows come first, in the order
+        of the plan's disputed candidates, which ReviewState.decided follows)."""
+        decided = self.state.decided
+        return row < len(decided) and decided[row]
+
+    def _open_rows(self) -> list[int]:
+        """The rows of disputed candidates not decided yet."""
+        return [i for i in self.disputed_rows if not self._decided(i)]
+
+    def _next_open(self, direction: int) -> int | None:
+        """The next (previous) undecided disputed row from the focus, wrapping around: a walk
+        from the focus that stops at the first one (not a list of them all at each key)."""
+        rows = self.disputed_rows
+        n = len(rows)
+        if self.focus_index is None:
+            start = 0 if direction > 0 else n - 1
+        elif direction > 0:
+            start = bisect_right(rows, self.focus_index)
+        else:
+            start = bisect_left(rows, self.focus_index) - 1
+        for k in range(n):
+            row = rows[(start + direction * k) % n]
+            if not self._decided(row):
+                return row
+        return None
+
     def _step(self, direction: int, disputed_only: bool) -> None:
-        """Focus the next (previous) row, or disputed row, wrapping around: O(log rows)."""
-        order = self.disputed_rows if disputed_only else range(len(self.items))
+        """Focus the next (previous) row, or undecided disputed row, wrapping around."""
+        if disputed_only:
+            row = self._next_open(direction) if self.disputed_rows else None
+            if row is None:
+                self.notify("Every disputed region is settled: ctrl+d marks the document reviewed."
+                            if self.disputed_rows else "No disagreement in this document.")
+            else:
+                self._focus(row)
+            return
+        order = range(len(self.items))
         if not order:
-            self.notify("No disagreement in this document." if disputed_only else "No candidate.")
+            self.notify("No candidate.")
             return
         if self.focus_index is None:
             self._focus(order[0] if direction > 0 else order[-1])
@@ -250,14 +304,15 @@ class ReviewScreen(EditingScreen):
         self._step(-1, False)
 
     def _highlights(self, st: ReviewState) -> list[tuple[int, int]]:
-        """The disputed candidates not (yet) in gold."""
-        items = self.items
-        return [(items[i].start, items[i].end) for i in self.disputed_rows if items[i].gold_id(st) is None]
+        """The disputed candidates not decided yet."""
+        items, decided = self.items, st.decided
+        return [(items[i].start, items[i].end) for i in self.disputed_rows if not (i < len(decided) and decided[i])]
 
     def _show_header(self, st: ReviewState) -> None:
         self.header.show(doc_id=self.doc_id, position=self.review.position(self.doc_id),
                          total=len(self.review.documents()), status=st.gold.status,
-                         annotator=f"review: {self.review.reviewer}", flags=len(st.gold.flags))
+                         annotator=f"review: {self.review.reviewer}",
+                         flags=sum(not is_rejection(f) for f in st.gold.flags))  # rejections are in the list
 
     @on(RowList.Chosen, "#candidates")
     def _chosen(self, event: RowList.Chosen) -> None:
@@ -285,14 +340,39 @@ class ReviewScreen(EditingScreen):
         """Only the gold record changed: the plan and the candidate rows stay; what shows whether
         a candidate is in gold (the ✓ column, the highlights, the header) is brought up to date.
         Spans the reviewer added or removed of their own change the rows: those are rebuilt."""
-        st = self.review.refresh(self.state, change)
+        before = self.state
+        st = self.review.refresh(before, change)
+        self._say_links(before, st, change)
         if [s["id"] for s in st.added()] != self._added_ids:
             self._show(st)
             return
         self.state = st
         self.view.highlights = self._highlights(st)
         self.query_one("#candidates", RowList).refresh()
+        self._show_legend(st)
         self._show_header(st)
+
+    def _say_links(self, before: ReviewState, st: ReviewState, change: Change) -> None:
+        """A link the action cleared, or that now waits for its target, is said: never dropped unsaid."""
+        text = st.text
+
+        def quoted(start: int, end: int) -> str:
+            return display_line(repr(text[start:end] if end - start <= 30 else text[start:start + 29] + "…"))
+
+        for lost in lost_links(change.ops, change.record, self.scheme.ref_attrs):
+            h, t = lost.holder, lost.target
+            self.notify(f"The {lost.attr} of {h['label']} {quoted(h['start'], h['end'])} was cleared: "
+                        f"{t['label']} {quoted(t['start'], t['end'])} left gold.", severity="warning", markup=False)
+        old = {(w.holder, w.attr) for w in before.waiting}
+        for w in st.waiting:
+            if (w.holder, w.attr) in old or w.holder not in st.gold.spans:
+                continue
+            h = st.gold.spans[w.holder]
+            choose = (f"it has {w.versions} versions: accept one" if w.versions > 1
+                      else "accept it (or add it)")
+            self.notify(f"The {w.attr} of {h['label']} {quoted(h['start'], h['end'])} waits for "
+                        f"{w.target.label} {quoted(w.target.start, w.target.end)}: {choose}, and the link follows.",
+                        severity="warning", markup=False)
 
     def action_accept(self) -> None:
         it = self._focused()
@@ -305,30 +385,60 @@ class ReviewScreen(EditingScreen):
             return
         if it.span is not None:
             self._run(self.review.remove, self.state, it.span["id"])
-        elif it.candidate is not None:
-            self._run(self.review.reject, self.state, it.candidate)
+            return
+        c = it.candidate
+        assert c is not None
+        if it.gold_id(self.state) is None and self.state.rejection(c):
+            self.notify("Already rejected: r keeps a candidate out of gold; a accepts it.", markup=False)
+            return
+        was_in_gold = it.gold_id(self.state) is not None
+        if self._run(self.review.reject, self.state, c) is not None and not was_in_gold:
+            self.notify(f"Rejected: this {c.label} stays out of gold (a accepts it).", markup=False)
 
     action_remove_span = action_reject
 
-    def action_pick_version(self) -> None:
-        it = self._focused()
-        if it is None or it.candidate is None:
-            return
-        region = self.state.plan.region_of(it.candidate)
+    def _region_for_pick(self) -> Region | None:
+        """The region ``v`` picks in: the focused candidate's, else the one under the cursor,
+        else the next one still open (focused, so the reviewer sees which)."""
+        plan = self.state.plan
+        if not plan.regions:
+            self.notify("No disputed region in this document: nothing to pick.")
+            return None
+        focused = self.focus_index
+        it = self.items[focused] if focused is not None and focused < len(self.items) else None
+        region = plan.region_of(it.candidate) if it is not None and it.candidate is not None else None
         if region is None:
-            self.notify("This candidate is not disputed: every annotator agreed on it.")
+            cursor = self.view.cursor
+            region = next((r for r in plan.regions if r.start <= cursor < r.end), None)
+        if region is None:
+            open_rows = self._open_rows()
+            row = next((i for i in open_rows if self.items[i].start >= self.view.cursor), None)
+            row = row if row is not None else (open_rows[0] if open_rows else self.disputed_rows[0])
+            candidate = self.items[row].candidate
+            assert candidate is not None
+            region = plan.region_of(candidate)
+        if region is not None:
+            first = region.candidates[0]
+            self._focus(next(i for i, it in enumerate(self.items) if it.candidate == first))
+        return region
+
+    def action_pick_version(self) -> None:
+        region = self._region_for_pick()
+        if region is None:
             return
         from annotator.tui.screens.version_picker import VersionPicker
 
         text = self.state.text
         versions = {a: [f"{c.label} {text[c.start:c.end][:30]}" for c in region.version(a)]
                     for a in self.state.annotators}
+        where = text[region.start:region.end]
+        where = where if len(where) <= 50 else where[:49] + "…"
 
         def chosen(annotator: str | None) -> None:
             if annotator:
                 self._run(self.review.pick, self.state, region, annotator)
 
-        self.app.push_screen(VersionPicker(self.state.annotators, versions), chosen)
+        self.app.push_screen(VersionPicker(self.state.annotators, versions, where), chosen)
 
     def action_tag(self, label: str) -> None:
         target = range_to_tag(self.view, self.snap_on)
