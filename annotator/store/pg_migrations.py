@@ -33,7 +33,8 @@ CREATE TABLE annotator_meta (
 CREATE TABLE documents (
     pk          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     id          text NOT NULL UNIQUE,
-    text        text NOT NULL,
+    text        bytea NOT NULL,           -- UTF-8, exactly as imported (an article may hold NUL)
+    chars       integer NOT NULL,         -- its length in code points
     text_sha256 text NOT NULL,
     meta        text NOT NULL,            -- JSON object
     source      text NOT NULL,
@@ -146,9 +147,7 @@ def create(cur: Any, db: str) -> Roles:
     roles = Roles.for_database(db)
     for name in _missing_roles(cur, roles):
         cur.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(name)))
-    for statement in SCHEMA_V1.split(";"):
-        if statement.strip():
-            cur.execute(statement)
+    cur.execute(SCHEMA_V1)  # several statements at once (no parameters)
     names = {k: sql.Identifier(roles.of(k)) for k in ROLE_KINDS}
     literals = {f"{k}_lit": sql.Literal(roles.of(k)) for k in ROLE_KINDS}
     for statement in _security(roles):
