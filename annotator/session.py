@@ -4,6 +4,9 @@ document comes next.
 Each verb plans the action with the scheme's rules (``annotator.model.actions``) and runs it
 through the store as one durable transaction; it returns the :class:`Change` to repaint from.
 The first edit of a document still to do also marks it in progress, in the same action.
+
+An annotator with assignments (``annotator assign``) goes through the documents assigned to them:
+next, previous, next to do and the document list follow them until ``show_all`` is set.
 """
 
 from __future__ import annotations
@@ -23,6 +26,13 @@ class Session:
         self.store = store
         self.scheme = scheme
         self.annotator = annotator
+        self.has_assignments = store.has_assignments(annotator)
+        self.show_all = False  # go through every document, not only the assigned ones
+
+    @property
+    def assigned_only(self) -> bool:
+        """Whether navigation follows the annotator's assignments."""
+        return self.has_assignments and not self.show_all
 
     # -- documents ---------------------------------------------------------------------------------
 
@@ -30,7 +40,7 @@ class Session:
         return self.store.load(doc_id, self.annotator)
 
     def documents(self) -> list[DocInfo]:
-        return self.store.documents(self.annotator)
+        return self.store.documents(self.annotator, self.assigned_only)
 
     def document_count(self) -> int:
         return self.store.document_count()
@@ -40,19 +50,22 @@ class Session:
         return self.store.position(doc_id)
 
     def first_document(self) -> str | None:
-        """Where a session opens: the first document still to do, else the first."""
-        return self.next_todo(None) or self.store.neighbour(None, self.annotator, 1)
+        """Where a session opens: the first document still to do (of those assigned, if any), else
+        the first."""
+        store, who = self.store, self.annotator
+        return (self.next_todo(None) or store.neighbour(None, who, 1, assigned_only=self.assigned_only)
+                or store.neighbour(None, who, 1))
 
     def neighbour(self, doc_id: str, direction: int) -> str | None:
         """The next (+1) or previous (-1) document in import order."""
-        return self.store.neighbour(doc_id, self.annotator, direction)
+        return self.store.neighbour(doc_id, self.annotator, direction, assigned_only=self.assigned_only)
 
     def next_todo(self, doc_id: str | None) -> str | None:
         """The next document still to do (todo or in progress) after ``doc_id``, wrapping around
         to the first; never ``doc_id`` itself (None: nothing else is to do)."""
-        store, who = self.store, self.annotator
-        found = store.neighbour(doc_id, who, 1, TODO_STATUSES) if doc_id is not None else None
-        found = found or store.neighbour(None, who, 1, TODO_STATUSES)
+        store, who, mine = self.store, self.annotator, self.assigned_only
+        found = store.neighbour(doc_id, who, 1, TODO_STATUSES, mine) if doc_id is not None else None
+        found = found or store.neighbour(None, who, 1, TODO_STATUSES, mine)
         return None if found == doc_id else found
 
     # -- actions -----------------------------------------------------------------------------------

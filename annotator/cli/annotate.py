@@ -8,7 +8,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from annotator.cli.common import add_annotator, default_annotator, err, load_scheme_arg, open_store_arg
+from annotator.cli.common import add_annotator, err, load_scheme_arg, open_store_arg, working_as
 
 
 def packaged_seeds() -> Traversable:
@@ -36,9 +36,9 @@ def run(args: argparse.Namespace) -> int:
     from annotator.importing import open_sources
 
     scheme = load_scheme_arg(args)
-    annotator = args.annotator or default_annotator()
     store = open_store_arg(args)
     try:
+        annotator = working_as(args.annotator, store)
         sources = args.sources or ([] if store.document_count() else default_sources())
         if sources:
             result = open_sources(store, sources, scheme, annotator)

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import argparse
 
-from annotator.cli.common import annotator_name, default_annotator, err, load_scheme_arg, open_store_arg
+from annotator.cli.common import annotator_name, err, load_scheme_arg, open_store_arg, working_as
 
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("sources", nargs="*", metavar="SOURCE",
                    help="native JSONL files of several annotators' records (imported first; default: what the store "
                         "holds)")
-    p.add_argument("--reviewer", type=annotator_name, default="reviewer", metavar="NAME",
-                   help="the annotator whose record is the gold version (default: reviewer); "
-                        "`annotator export --annotator NAME` writes the gold JSONL")
+    p.add_argument("--reviewer", type=annotator_name, metavar="NAME",
+                   help="the annotator whose record is the gold version (default: reviewer; on PostgreSQL, the "
+                        "database user); `annotator export --annotator NAME` writes the gold JSONL")
+    p.add_argument("--ready", action="store_true",
+                   help="go through the documents ready for review only: every annotator they are assigned to has "
+                        "marked them done (annotator assign, annotator progress)")
     p.add_argument("--min-agree", type=int, metavar="K",
                    help="auto-accept a span that at least K annotators marked identically (default: all of them)")
     p.add_argument("--doc", metavar="ID", help="open this document first")
@@ -29,14 +32,15 @@ def run(args: argparse.Namespace) -> int:
     scheme = load_scheme_arg(args)
     store = open_store_arg(args)
     try:
+        reviewer = working_as(args.reviewer, store, "reviewer")
         if args.sources:
             from annotator.importing import open_sources
 
-            result = open_sources(store, args.sources, scheme, default_annotator())
+            result = open_sources(store, args.sources, scheme, working_as(None, store))
             err(f"imported {result.summary}")
         from annotator.tui.app import build_review_app
 
-        build_review_app(store, scheme, args.reviewer, args.doc, args.min_agree).run()
+        build_review_app(store, scheme, reviewer, args.doc, args.min_agree, args.ready).run()
         return 0
     finally:
         store.close()

@@ -72,11 +72,13 @@ class _RangeIds:
 
 
 class ReviewSession:
-    def __init__(self, store: Store, scheme: LabelRules, reviewer: str, min_agree: int | None = None):
+    def __init__(self, store: Store, scheme: LabelRules, reviewer: str, min_agree: int | None = None,
+                 ready_only: bool = False):
         self.store = store
         self.scheme = scheme
         self.reviewer = reviewer
         self.min_agree = min_agree
+        self.ready_only = ready_only  # only documents every assigned annotator has marked done
         self._docs: list[str] | None = None
         self._places: dict[str, int] = {}
 
@@ -87,9 +89,14 @@ class ReviewSession:
 
     def documents(self) -> list[str]:
         """The documents to review: those someone other than the reviewer has a record of, in
-        import order (read once per session)."""
+        import order (read once per session); with ``ready_only``, of those only the ones ready
+        for review (every annotator they are assigned to has marked them done)."""
         if self._docs is None:
-            self._docs = self.store.reviewable(self.reviewer)
+            docs = self.store.reviewable(self.reviewer)
+            if self.ready_only:
+                ready = set(self.store.ready_for_review())
+                docs = [d for d in docs if d in ready]
+            self._docs = docs
             self._places = {d: i for i, d in enumerate(self._docs)}
         return self._docs
 

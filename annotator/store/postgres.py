@@ -356,6 +356,8 @@ class PostgresStore(Store):
     # -- assignments --------------------------------------------------------------------------------
 
     def assignable(self) -> list[AssignableDocument]:
+        if self._in_tx:  # planning assignments: another admin's plan waits for this one
+            self._q("LOCK TABLE assignments IN EXCLUSIVE MODE")
         rows = self._q(
             "SELECT d.pk, d.id, d.chars, coalesce((SELECT array_agg(annotator ORDER BY annotator COLLATE \"C\")"
             " FROM assignments a WHERE a.doc_pk = d.pk), '{}'),"

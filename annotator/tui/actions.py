@@ -78,6 +78,7 @@ SCREEN_ACTIONS: tuple[ActionDef, ...] = (
     ActionDef("next_todo", ("right_curly_bracket",), "Next document still to do", "Documents"),
     ActionDef("mark_done", ("ctrl+d",), "Mark done and go to the next to do", "Documents", footer=True, short="done"),
     ActionDef("document_list", ("g",), "Document list", "Documents", footer=True, short="documents"),
+    ActionDef("toggle_all_documents", ("A",), "Show all documents / only those assigned to you", "Documents"),
     ActionDef("flag", ("f",), "Flag the document with a comment", "Documents"),
     ActionDef("help", ("question_mark",), "Help: every key", "App", footer=True, short="help"),
     ActionDef("app.command_palette", ("ctrl+p",), "Command palette", "App", palette=False),

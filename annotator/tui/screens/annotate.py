@@ -271,6 +271,15 @@ class AnnotateScreen(EditingScreen):
 
         self.app.push_screen(DocListScreen(self.session.documents, self.doc_id), chosen)
 
+    def action_toggle_all_documents(self) -> None:
+        session = self.session
+        if not session.has_assignments:
+            self.notify("Nothing is assigned to you: every document is shown already.")
+            return
+        session.show_all = not session.show_all
+        self.notify("All documents: ] [ } and the list (g) go through every one." if session.show_all
+                    else "Your assigned documents only: ] [ } and the list (g) follow your assignments.")
+
     def action_flag(self) -> None:
         from annotator.tui.screens.flag_input import FlagInput
 
