@@ -24,6 +24,7 @@ from pathlib import Path
 
 TEMPLATE = "annotator_tmpl"
 SUPERUSER = "postgres"
+PASSWORD_USER = "pw_checked"
 
 
 def find_bin(name: str) -> str:
@@ -62,6 +63,13 @@ class PgServer:
         with open(self.data / "postgresql.conf", "a", encoding="utf-8") as conf:
             conf.write("\nfsync = off\nfull_page_writes = off\nmax_connections = 200\n"
                        "shared_buffers = 64MB\nlisten_addresses = '127.0.0.1'\n")
+        # trust for everyone (tests only: any local connection may claim any role), except one user whose
+        # password is checked over TCP (the wrong-password test)
+        (self.data / "pg_hba.conf").write_text(
+            f"local all all trust\nhost all {PASSWORD_USER} 127.0.0.1/32 scram-sha-256\n"
+            "host all all 127.0.0.1/32 trust\n", encoding="utf-8")
+        if self.as_root:
+            shutil.chown(self.data / "pg_hba.conf", "postgres", "postgres")
         self.start()
         try:
             self.sql(f"CREATE DATABASE {TEMPLATE}")
@@ -86,13 +94,24 @@ class PgServer:
         self._run([find_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"])
 
     def url(self, db: str, user: str = SUPERUSER) -> str:
+        """Over the unix socket in the server's folder."""
         return f"postgresql://{user}@/{db}?host={self.root}&port={self.port}"
+
+    def tcp_url(self, db: str, user: str = SUPERUSER, password: str | None = None) -> str:
+        secret = f":{password}" if password is not None else ""
+        return f"postgresql://{user}{secret}@127.0.0.1:{self.port}/{db}"
 
     def sql(self, statement: str, db: str = "postgres") -> None:
         import psycopg
 
         with psycopg.connect(self.url(db), autocommit=True) as conn:
             conn.execute(statement)
+
+    def sql_rows(self, query: str, db: str = "postgres") -> list[tuple]:
+        import psycopg
+
+        with psycopg.connect(self.url(db), autocommit=True) as conn:
+            return conn.execute(query).fetchall()
 
     def new_database(self) -> str:
         """The name of a new database, a copy of the prepared template."""

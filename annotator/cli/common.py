@@ -44,6 +44,12 @@ def add_common(p: argparse.ArgumentParser) -> None:
                    "./schemas/news.toml if present, else the news scheme shipped with annotator)")
 
 
+def add_db_to(sub: argparse.ArgumentParser) -> None:
+    """--db on a sub-command too (``annotator team add NAME --db URL``), where given it wins."""
+    sub.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS,
+                     help="the store (default: $ANNOTATOR_DB, else ./annotator.db)")
+
+
 def add_annotator(p: argparse.ArgumentParser, help_text: str | None = None) -> None:
     p.add_argument("--annotator", metavar="NAME", type=annotator_name,
                    help=help_text or "whose work this is (default: your login name)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from annotator.cli.common import err
+from annotator.cli.common import add_db_to, err
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -15,6 +15,7 @@ def configure(p: argparse.ArgumentParser) -> None:
                                       "owner with CREATEROLE, or a superuser), or create an SQLite store file.")
     init.add_argument("url", nargs="?", metavar="URL",
                       help="postgresql://USER@HOST:PORT/DATABASE, or a file path (default: --db, $ANNOTATOR_DB)")
+    add_db_to(init)
     p.set_defaults(func=run)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from annotator.cli.common import annotator_name, err
+from annotator.cli.common import add_db_to, annotator_name, err
 
 ROLES = ("annotator", "reviewer", "admin")
 
@@ -18,7 +18,8 @@ def configure(p: argparse.ArgumentParser) -> None:
                                      "also imports documents and assigns them. Run it as a user who may create roles.")
     add.add_argument("name", type=annotator_name, metavar="NAME")
     add.add_argument("--role", choices=ROLES, required=True)
-    sub.add_parser("list", help="everyone with a role in the store")
+    add_db_to(add)
+    add_db_to(sub.add_parser("list", help="everyone with a role in the store"))
     p.set_defaults(func=run)
 
 

@@ -79,8 +79,10 @@ def explain(exc: psycopg.Error, location: str, user: str | None) -> str:
     """One line for a statement that failed."""
     if isinstance(exc, errors.InsufficientPrivilege):
         who = user or "this user"
-        return (f"{location}: {who} may not do this ({first_line(exc)}); an admin gives the rights with "
-                f"`annotator team add {who} --role annotator|reviewer|admin`; nothing was changed")
+        reason = first_line(exc)
+        role = "admin" if "table documents" in reason or "table assignments" in reason else "annotator|reviewer|admin"
+        return (f"{location}: {who} may not do this ({reason}); an admin gives the rights with "
+                f"`annotator team add {who} --role {role}`; nothing was changed")
     if isinstance(exc, errors.LockNotAvailable):
         return (f"{location}: the record stayed busy for {LOCK_TIMEOUT} (another process is writing it); "
                 "nothing was changed, try again")
