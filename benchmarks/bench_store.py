@@ -63,7 +63,7 @@ def pct(values, q):
 def bench_actions(tmp: Path, n: int) -> None:
     from annotator.session import Session
     from annotator.model.types import NewDocument
-from annotator.store import open_store
+    from annotator.store import open_store
 
     base_path = tmp / "bare.db"
     conn = sqlite3.connect(base_path, isolation_level=None)

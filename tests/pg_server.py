@@ -47,7 +47,8 @@ def free_port() -> int:
 class PgServer:
     """One server for the test session."""
 
-    def __init__(self) -> None:
+    def __init__(self, durable: bool = False) -> None:
+        """``durable``: fsync on, as a real server (benchmarks); tests leave flushing to the OS."""
         self.root = Path(tempfile.mkdtemp(prefix="annotator-pg-"))
         self.data = self.root / "data"
         self.port = free_port()
@@ -61,8 +62,9 @@ class PgServer:
                    "--locale=C.UTF-8", "--no-sync"])
         # durable commits stay on (the kill -9 and restart tests rely on them); fsync is left to the OS
         with open(self.data / "postgresql.conf", "a", encoding="utf-8") as conf:
-            conf.write("\nfsync = off\nfull_page_writes = off\nmax_connections = 200\n"
-                       "shared_buffers = 64MB\nlisten_addresses = '127.0.0.1'\n")
+            conf.write("\nmax_connections = 200\nlisten_addresses = '127.0.0.1'\n")
+            conf.write("shared_buffers = 256MB\n" if durable else "fsync = off\nfull_page_writes = off\n"
+                       "shared_buffers = 64MB\n")
         # trust for everyone (tests only: any local connection may claim any role), except one user whose
         # password is checked over TCP (the wrong-password test)
         (self.data / "pg_hba.conf").write_text(

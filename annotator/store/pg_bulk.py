@@ -43,8 +43,9 @@ def put_documents(store: PostgresStore, docs: Sequence[NewDocument], added_at: s
         " SELECT id, text, chars, text_sha256, meta, source, %s FROM"
         " (SELECT DISTINCT ON (id) * FROM annotator_import_docs ORDER BY id, ord) f ORDER BY ord"
         " ON CONFLICT (id) DO NOTHING RETURNING pk, id)"
-        " SELECT ins.pk, d.pk, d.text_sha256, d.source FROM annotator_import_docs i"
-        " LEFT JOIN ins ON ins.id = i.id LEFT JOIN documents d ON d.id = i.id ORDER BY i.ord", (added_at,))
+        " SELECT ins.pk, d.pk, d.text_sha256, d.source FROM annotator_import_docs i LEFT JOIN ins ON ins.id = i.id"
+        " LEFT JOIN LATERAL (SELECT pk, text_sha256, source FROM documents WHERE id = i.id) d ON true"
+        " ORDER BY i.ord", (added_at,))
     out: list[PutDocument] = []
     first: dict[str, PutDocument] = {}  # added by this call
     for doc, (new_pk, old_pk, old_sha, old_source) in zip(docs, rows):

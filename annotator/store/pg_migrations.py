@@ -58,10 +58,11 @@ CREATE TABLE records (
     UNIQUE (doc_pk, annotator)
 );
 CREATE INDEX records_by_annotator ON records(annotator, status);
--- The append-only action log (see the SQLite layout, the same columns).
+-- The append-only action log (see the SQLite layout, the same columns). No foreign key to documents:
+-- checking one would lock the document's row at every action, and all annotators act on the same rows.
 CREATE TABLE actions (
     seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    doc_pk      bigint NOT NULL REFERENCES documents(pk),
+    doc_pk      bigint NOT NULL,
     annotator   text NOT NULL,
     kind        text NOT NULL,
     target      bigint,

@@ -14,8 +14,8 @@ SQL: what the log means is ``history.py``, the rules of importing ``importer.py`
 - Imports: documents and new records go in with ``COPY`` (binary) into temporary tables, then one
   ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` each, a thousand at a time, in the import's one
   transaction. Document texts are ``bytea`` (an article may hold NUL, which ``text`` cannot).
-- Snapshots: a connection of their own in a ``REPEATABLE READ READ ONLY`` transaction, read through
-  a server-side cursor, so exports stream in constant memory from one moment.
+- Snapshots: a connection of their own in a ``REPEATABLE READ READ ONLY`` transaction, its rows
+  streamed by a binary ``COPY ... TO STDOUT``, so exports read one moment in constant memory.
 """
 
 from __future__ import annotations
@@ -52,8 +52,6 @@ from annotator.store.base import (
     StoredRecord,
 )
 from annotator.store.pg_connection import connect, explain
-
-ITERSIZE = 2000  # rows fetched at a time by a snapshot's server-side cursor
 
 
 def _dumps(value: Any) -> str:
@@ -172,15 +170,21 @@ class PostgresStore(Store):
 
     @contextmanager
     def snapshot(self) -> Iterator[Snapshot]:
-        """A connection of its own, in a REPEATABLE READ READ ONLY transaction."""
+        """A connection of its own, in a REPEATABLE READ READ ONLY transaction whose snapshot is
+        exported (a second connection joins it to read log entries while rows stream)."""
         conn = connect(self.url, self.location, autocommit=False)
+        snap: _PgSnapshot | None = None
         try:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield _PgSnapshot(conn, self.location, self.user)
+            (snapshot_id,) = conn.execute("SELECT pg_export_snapshot()").fetchone() or ("",)
+            snap = _PgSnapshot(conn, snapshot_id, self.url, self.location)
+            yield snap
             conn.commit()
         except psycopg.Error as exc:
             raise StoreError(explain(exc, self.location, self.user)) from None
         finally:
+            if snap is not None:
+                snap.close()
             conn.close()
 
     def close(self) -> None:
@@ -464,22 +468,41 @@ def _records_query(q: RecordQuery) -> tuple[str, dict[str, Any]]:
     return text + " ORDER BY d.pk" + (by_annotator and by_annotator + ' COLLATE "C"'), params
 
 
+# the columns of _COLUMNS, as COPY ... (FORMAT BINARY) sends them
+_ROW_TYPES = ["int8", "text", "bytea", "text", "text", "text", "text", "text", "text", "text", "int4", "int8"]
+
+
 class _PgSnapshot(Snapshot):
-    def __init__(self, conn: psycopg.Connection[Any], location: str, user: str | None):
+    """Rows stream by ``COPY (SELECT ...) TO STDOUT (FORMAT BINARY)`` (faster than fetching from a
+    cursor, in constant memory); while they do, the connection is busy, so log entries to replay
+    are read on a second connection that joins the same snapshot (``SET TRANSACTION SNAPSHOT``)."""
+
+    def __init__(self, conn: psycopg.Connection[Any], snapshot_id: str, url: str, location: str):
         self._conn = conn
-        self._where = location, user
+        self._snapshot_id = snapshot_id
+        self._url, self._location = url, location
+        self._side: psycopg.Connection[Any] | None = None
 
     def rows(self, query: RecordQuery) -> Iterator[SnapshotRow]:
         text, params = _records_query(query)
-        with self._conn.cursor(name="annotator_records", binary=True) as cur:
-            cur.itersize = ITERSIZE
-            cur.execute(text, params)
-            for pk, doc_id, body, sha, meta, ann, st, spans, flags, updated, pending, base in cur:
+        statement = sql.SQL("COPY ({}) TO STDOUT (FORMAT BINARY)").format(
+            sql.SQL(psycopg.ClientCursor(self._conn).mogrify(text, params)))  # parameters quoted by psycopg
+        with self._conn.cursor() as cur, cur.copy(statement) as copy:
+            copy.set_types(_ROW_TYPES)
+            for pk, doc_id, body, sha, meta, ann, st, spans, flags, updated, pending, base in copy.rows():
                 yield SnapshotRow(pk, StoredRecord(doc_id, _text(body), sha, meta, ann, st, spans, flags, updated),
                                   pending, base)
 
     def entries_after(self, key: int, annotator: str, seq: int) -> Iterator[list[Op]]:
-        rows = self._conn.execute(
+        if self._side is None:
+            self._side = connect(self._url, self._location, autocommit=False)
+            self._side.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            self._side.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(self._snapshot_id)))
+        rows = self._side.execute(
             "SELECT effect FROM actions WHERE doc_pk = %s AND annotator = %s AND seq > %s ORDER BY seq",
             (key, annotator, seq)).fetchall()
         return (orjson.loads(effect) for (effect,) in rows)
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
