@@ -209,8 +209,11 @@ def bench_corpus(server, tmp: Path, n_docs: int) -> dict[str, float]:
     n_out = sum(1 for _ in open(out, "rb"))
     assert n_out == n_docs, (n_out, n_docs)
     server.drop_database(db)
+    lite = tmp / f"s{n_docs}.db"  # SQLite on the same file, in the same run
+    t_imp_lite, _ = run_child("import", src, str(lite))
+    t_exp_lite, _ = run_child("export", out, str(lite))
     return {"dump_base": dump_base, "loads_base": loads_base, "import": t_imp, "export": t_exp,
-            "mem_import": m_imp, "mem_export": m_exp}
+            "mem_import": m_imp, "mem_export": m_exp, "import_sqlite": t_imp_lite, "export_sqlite": t_exp_lite}
 
 
 def bench_agree(server, tmp: Path, n_docs: int, repeat: int) -> None:
@@ -275,9 +278,11 @@ def main() -> None:
                 n = args.docs
                 print(f"corpus: {n} documents, {n * 10} spans")
                 print(f"export   {big['export']:7.2f} s   baseline orjson.dumps+write {big['dump_base']:6.2f} s   "
-                      f"ratio {big['export'] / big['dump_base']:5.2f}x  (target <= 2.5x)")
+                      f"ratio {big['export'] / big['dump_base']:5.2f}x  (target <= 2.5x); SQLite "
+                      f"{big['export_sqlite']:.2f} s")
                 print(f"import   {big['import']:7.2f} s   baseline orjson.loads       {big['loads_base']:6.2f} s   "
-                      f"ratio {big['import'] / big['loads_base']:5.2f}x  (target <= 8x)")
+                      f"ratio {big['import'] / big['loads_base']:5.2f}x  (target <= 8x); SQLite "
+                      f"{big['import_sqlite']:.2f} s")
                 for key in ("mem_export", "mem_import"):
                     print(f"peak RSS {key[4:]:6}: {small[key]:7.1f} MiB at {n // 10} docs, {big[key]:7.1f} MiB at "
                           f"{n} docs")

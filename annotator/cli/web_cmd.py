@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from annotator.cli.common import annotator_name, err, load_scheme_arg, open_store_arg
 from annotator.errors import AnnotatorError, UsageError
+from annotator.store import is_postgres
 
 if TYPE_CHECKING:
     from annotator.schema import Scheme
@@ -121,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
                              " pip install 'annotator[web]'") from None
 
     scheme = load_scheme_arg(args)
-    target = StoreTarget(db=os.path.abspath(prepare_store(args, scheme)),
+    db = prepare_store(args, scheme)
+    target = StoreTarget(db=db if is_postgres(db) else os.path.abspath(db),
                          schema=os.path.abspath(args.schema) if args.schema else None)
 
     tokens_path = Path(args.tokens) if args.tokens else None
@@ -166,10 +168,10 @@ def prepare_store(args: argparse.Namespace, scheme: Scheme) -> str:
 
             sources = default_sources()
         if sources:
-            from annotator.cli.common import default_annotator
+            from annotator.cli.common import working_as
             from annotator.importing import open_sources
 
-            result = open_sources(store, sources, scheme, default_annotator())
+            result = open_sources(store, sources, scheme, working_as(None, store))
             if result.summary.documents_added:
                 err(f"imported {result.summary}")
         if store.document_count() == 0:
