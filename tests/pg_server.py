@@ -18,6 +18,7 @@ import itertools
 import os
 import shutil
 import socket
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
@@ -55,6 +56,9 @@ class PgServer:
         self.as_root = os.geteuid() == 0
         self._names = itertools.count(1)
         self._free: list[str] = []
+        if not stat.S_ISCHR(os.stat("/dev/null").st_mode):
+            raise RuntimeError("/dev/null is not a device (something replaced it with a file): initdb needs it; "
+                               ".ci/run puts the device back")
         if self.as_root:
             os.chmod(self.root, 0o755)
             shutil.chown(self.root, "postgres", "postgres")

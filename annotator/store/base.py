@@ -365,9 +365,10 @@ class Store(ABC):
             out.append(PutDocument(found[0], False, found[1].text_sha256, found[1].source))
         return out
 
-    def insert_records(self, rows: Sequence[NewRecord]) -> list[int | None]:
-        """:meth:`insert_record` of each row, in order (None for a record that exists)."""
-        return [self.insert_record(*row) for row in rows]
+    def insert_records(self, rows: Sequence[NewRecord]) -> list[bool]:
+        """:meth:`insert_record` of each row, in order: whether it was added (False: the record
+        exists, or came earlier in ``rows``)."""
+        return [self.insert_record(*row) is not None for row in rows]
 
     # -- assignments --
 

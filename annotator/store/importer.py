@@ -144,8 +144,8 @@ def _put_batch(store: Store, batch: list[ImportItem], replace: bool, summary: Im
             elif row is not None:
                 rows.append((i, row))
     added = store.insert_records([row for _, row in rows]) if rows else []
-    for (i, row), rid in zip(rows, added):
-        if rid is not None:
+    for (i, row), was_added in zip(rows, added):
+        if was_added:
             summary.records_added += 1
             continue
         item = batch[i]

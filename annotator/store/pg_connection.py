@@ -80,9 +80,13 @@ def explain(exc: psycopg.Error, location: str, user: str | None) -> str:
     if isinstance(exc, errors.InsufficientPrivilege):
         who = user or "this user"
         reason = first_line(exc)
-        role = "admin" if "table documents" in reason or "table assignments" in reason else "annotator|reviewer|admin"
+        admin_only = any(f" {name}" in reason for name in ("documents", "documents_pk_seq", "assignments"))
+        role = "admin" if admin_only else "annotator|reviewer|admin"
         return (f"{location}: {who} may not do this ({reason}); an admin gives the rights with "
                 f"`annotator team add {who} --role {role}`; nothing was changed")
+    if isinstance(exc, errors.UniqueViolation):
+        return (f"{location}: another process added the same rows at the same moment ({first_line(exc)}); "
+                "nothing was changed, try again")
     if isinstance(exc, errors.LockNotAvailable):
         return (f"{location}: the record stayed busy for {LOCK_TIMEOUT} (another process is writing it); "
                 "nothing was changed, try again")

@@ -72,9 +72,14 @@ class PostgresStore(Store):
         self._pks: dict[str, int] = {}
         self._in_tx = False
         self._missing: set[tuple[int, str]] = set()  # records with no row when this transaction locked them
+        # documents this transaction added, and records it added to them (an import's bulk path)
+        self.fresh_documents: set[int] = set()
+        self.fresh_records: set[tuple[int, str]] = set()
         self._conn: psycopg.Connection[Any] | None = connect(url, self.location)
         try:
             self.user, self.roles = self._check()
+            # COPY FROM is refused on a table whose row-level security holds this user
+            self.bypasses_rls: bool = self._one("SELECT NOT row_security_active('records')")[0]
         except BaseException:
             self._conn.close()
             raise
@@ -162,6 +167,8 @@ class PostgresStore(Store):
         finally:
             self._in_tx = False
             self._missing.clear()
+            self.fresh_documents.clear()
+            self.fresh_records.clear()
         try:
             self._live().execute("COMMIT")
         except psycopg.Error as exc:
@@ -331,18 +338,20 @@ class PostgresStore(Store):
 
         return put_documents(self, docs, added_at)
 
-    def insert_records(self, rows: Sequence[NewRecord]) -> list[int | None]:
+    def insert_records(self, rows: Sequence[NewRecord]) -> list[bool]:
         from annotator.store.pg_bulk import insert_records
 
         return insert_records(self, rows)
 
     def copy_rows(self, table: str, columns: Sequence[str], types: Sequence[str],
-                  rows: Sequence[Sequence[Any]]) -> None:
-        """Empty a temporary table and ``COPY`` ``rows`` into it (binary), inside a transaction."""
+                  rows: Sequence[Sequence[Any]], *, truncate: bool = False) -> None:
+        """``COPY`` ``rows`` into ``table`` (binary), inside a transaction; ``truncate``: empty it
+        first (a temporary table)."""
         conn = self._live()
         try:
             with conn.cursor() as cur:
-                cur.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(table)))
+                if truncate:
+                    cur.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(table)))
                 copy_sql = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
                     sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)))
                 with cur.copy(copy_sql) as copy:

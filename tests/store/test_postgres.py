@@ -250,3 +250,28 @@ def test_a_lost_server_fails_the_action_and_the_store_reconnects_when_it_is_back
     with open_store(pg_url) as st:
         assert sorted(sp["text"] for sp in st.load("d1", "postgres").spans.values()) == [
             "Irak", "La coalition", "internationale"]
+
+
+def test_an_admin_imports_documents_and_everyones_records(pg_server, team_db, scheme, tmp_path):
+    from annotator.importing import import_sources
+    from tests.conftest import make_record
+
+    add_member(pg_server.url(team_db), team_db, "dana", "admin")
+    text = "Le président a parlé à Bagdad."
+    lines = [make_record(text, [{"start": 3, "end": 12, "label": "ACTOR"}], id="new", annotator=who)
+             for who in ("alice", "bob")] + [make_record(TEXT, [], id="d1", annotator="carol")]
+    src = tmp_path / "r.jsonl"
+    src.write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in lines))
+    with open_store(pg_server.url(team_db, "dana")) as dana:
+        assert dana.bypasses_rls is False  # row-level security holds admins too: records go in by INSERT
+        result = import_sources(dana, [src], scheme, "dana")
+        assert (result.summary.documents_added, result.summary.records_added) == (1, 3)
+        assert import_sources(dana, [src], scheme, "dana").summary.records_unchanged == 3
+        assert dana.annotators() == ["alice", "bob", "carol"]
+        from annotator.assigning import assign
+
+        assert len(assign(dana, ["alice", "bob"], 2).pairs) == 2  # d2: the others are done already
+        assert len(assign(dana, ["alice", "bob"], 2, "all").pairs) == 4
+    with open_store(pg_server.url(team_db, "alice")) as alice:
+        assert [s["text"] for s in alice.load("new", "alice").spans.values()] == ["président"]
+        assert alice.has_assignments("alice") and alice.progress()[0].annotator == "alice"
