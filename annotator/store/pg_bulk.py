@@ -2,7 +2,7 @@
 
 - documents: one query finds the ids already stored; the new ones (the first of an id in the
   batch) get keys drawn from the table's sequence in one query and go in by ``COPY`` (binary);
-- records of documents this transaction added cannot exist yet: they go straight in by ``COPY``
+- records of documents the same batch added cannot exist yet: they go straight in by ``COPY``
   too (where row-level security does not hold the user: it refuses ``COPY FROM``); the others
   through a temporary table and one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``.
 
@@ -47,7 +47,9 @@ def put_documents(store: PostgresStore, docs: Sequence[NewDocument], added_at: s
                         ("int8", "text", "bytea", "int4", "text", "text", "text", "text"),
                         [(added[d.id], d.id, d.text.encode(), len(d.text), d.text_sha256,
                           orjson.dumps(d.meta).decode(), d.source, added_at) for d in new.values()])
-        store.fresh_documents.update(keys)
+    # the documents of this batch only: memory stays flat; a record of one in a later batch takes the INSERT path
+    store.fresh_documents = set(keys)
+    store.fresh_records = set()
     out: list[PutDocument] = []
     first = set()
     for d in docs:

@@ -72,7 +72,7 @@ class PostgresStore(Store):
         self._pks: dict[str, int] = {}
         self._in_tx = False
         self._missing: set[tuple[int, str]] = set()  # records with no row when this transaction locked them
-        # documents this transaction added, and records it added to them (an import's bulk path)
+        # documents the import's last batch added, and records added to them (pg_bulk.py)
         self.fresh_documents: set[int] = set()
         self.fresh_records: set[tuple[int, str]] = set()
         self._conn: psycopg.Connection[Any] | None = connect(url, self.location)
