@@ -226,11 +226,10 @@ def bench_corpus(server, tmp: Path, n_docs: int) -> dict[str, float]:
 
 
 def bench_agree(server, tmp: Path, n_docs: int, repeat: int) -> None:
-    from benchmarks.bench_agree import timed_command, write_files
-
     from annotator.importing import import_sources
     from annotator.schema import load_scheme
     from annotator.store import open_store
+    from benchmarks.bench_agree import timed_command, write_files
 
     paths = write_files(tmp, n_docs)
     db = server.new_database()
