@@ -15,8 +15,8 @@ server (issue 13's targets in brackets):
 - ``annotator agree --db URL`` on 3 annotators x 10,000 documents x 20 spans (the corpus of
   bench_agree.py), median of 3 runs [<= 2.5 s].
 
-A throwaway server is started with fsync on (tests/pg_server.py, durable), unless --url names
-a database prepared with `annotator db init` (its owner's URL).
+A throwaway server is started with fsync on (tests/pg_server.py, durable); SQLite's figures for
+the same work are printed beside, from the same run.
 Usage: python benchmarks/bench_postgres.py [--docs 100000] [--actions 1000] [--agree-docs 10000]
 """
 
