@@ -11,11 +11,11 @@ SQL: what the log means is ``history.py``, the rules of importing ``importer.py`
 - A lost connection fails the call in progress with a StoreError (nothing is half-written: the
   transaction rolls back); the next call reconnects. A read outside a transaction is retried once
   on a new connection at once.
-- Imports: documents and new records go in with ``COPY`` (binary) into temporary tables, then one
-  ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` each, a thousand at a time, in the import's one
+- Imports: a thousand items at a time, by binary ``COPY`` (``pg_bulk.py``), in the import's one
   transaction. Document texts are ``bytea`` (an article may hold NUL, which ``text`` cannot).
 - Snapshots: a connection of their own in a ``REPEATABLE READ READ ONLY`` transaction, its rows
-  streamed by a binary ``COPY ... TO STDOUT``, so exports read one moment in constant memory.
+  streamed by a binary ``COPY ... TO STDOUT`` (``pg_reading.py``): exports read one moment in
+  constant memory.
 """
 
 from __future__ import annotations
@@ -46,20 +46,15 @@ from annotator.store.base import (
     RecordCounts,
     RecordQuery,
     Snapshot,
-    SnapshotRow,
     Store,
     StoredDocument,
-    StoredRecord,
 )
 from annotator.store.pg_connection import connect, explain
+from annotator.store.pg_reading import PgSnapshot, records_query, text_of
 
 
 def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
-
-
-def _text(value: bytes | memoryview) -> str:
-    return bytes(value).decode()
 
 
 class PostgresStore(Store):
@@ -180,11 +175,11 @@ class PostgresStore(Store):
         """A connection of its own, in a REPEATABLE READ READ ONLY transaction whose snapshot is
         exported (a second connection joins it to read log entries while rows stream)."""
         conn = connect(self.url, self.location, autocommit=False)
-        snap: _PgSnapshot | None = None
+        snap: PgSnapshot | None = None
         try:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             (snapshot_id,) = conn.execute("SELECT pg_export_snapshot()").fetchone() or ("",)
-            snap = _PgSnapshot(conn, snapshot_id, self.url, self.location)
+            snap = PgSnapshot(conn, snapshot_id, self.url, self.location)
             yield snap
             conn.commit()
         except psycopg.Error as exc:
@@ -220,11 +215,11 @@ class PostgresStore(Store):
     def find_document(self, doc_id: str) -> tuple[int, StoredDocument] | None:
         row = self._one("SELECT pk, id, text, text_sha256, meta, source FROM documents WHERE id = %s", (doc_id,),
                         binary=True)
-        return None if row is None else (row[0], StoredDocument(row[1], _text(row[2]), *row[3:]))
+        return None if row is None else (row[0], StoredDocument(row[1], text_of(row[2]), *row[3:]))
 
     def read_document(self, key: int) -> StoredDocument:
         row = self._one("SELECT id, text, text_sha256, meta, source FROM documents WHERE pk = %s", (key,), binary=True)
-        return StoredDocument(row[0], _text(row[1]), *row[2:])
+        return StoredDocument(row[0], text_of(row[1]), *row[2:])
 
     def document_count(self) -> int:
         return self._one("SELECT count(*) FROM documents")[0]
@@ -418,7 +413,7 @@ class PostgresStore(Store):
             " AND r.annotator != %s) ORDER BY d.pk", (reviewer,)).fetchall()]
 
     def count_records(self, query: RecordQuery) -> int:
-        text, params = _records_query(query)
+        text, params = records_query(query)
         return self._one(f"SELECT count(*) FROM ({text}) q", params)[0]
 
     # -- reading in parallel ------------------------------------------------------------------------
@@ -437,81 +432,3 @@ class PostgresStore(Store):
 
 def _as_str(value: JSONText) -> str:
     return value if isinstance(value, str) else value.decode()
-
-
-def _pk_range(part: Part) -> tuple[int, int]:
-    """This backend's parts are ranges of document keys, [lo, hi)."""
-    token = part.token
-    assert isinstance(token, tuple) and len(token) == 2, f"not a part of a PostgreSQL store: {part!r}"
-    return token[0], token[1]
-
-
-_COLUMNS = ("d.pk, d.id, d.text, d.text_sha256, d.meta, {ann}, coalesce(r.status, 'todo'), coalesce(r.spans, '[]'),"
-            " coalesce(r.flags, '[]'), r.updated_at, coalesce(r.pending, 0), coalesce(r.base_seq, 0)")
-
-
-def _records_query(q: RecordQuery) -> tuple[str, dict[str, Any]]:
-    """The SELECT of the records of ``q``, in document order, then annotator (by code point)."""
-    params: dict[str, Any] = {}
-    if q.annotator is not None:  # documents the annotator has not touched: to-do records, no spans
-        join = "LEFT JOIN" if q.untouched else "JOIN"
-        text = (f"SELECT {_COLUMNS.format(ann='%(ann)s::text')} FROM documents d"
-                f" {join} records r ON r.doc_pk = d.pk AND r.annotator = %(ann)s")
-        params["ann"] = q.annotator
-    elif q.untouched:  # everyone's: each annotator with a record, else the documents once, with no annotator
-        text = (f"SELECT {_COLUMNS.format(ann='a.annotator')} FROM documents d"
-                " LEFT JOIN (SELECT DISTINCT annotator FROM records) a ON true"
-                " LEFT JOIN records r ON r.doc_pk = d.pk AND r.annotator = a.annotator")
-    else:
-        text = f"SELECT {_COLUMNS.format(ann='r.annotator')} FROM records r JOIN documents d ON d.pk = r.doc_pk"
-    where = []
-    if q.status is not None:
-        where.append("coalesce(r.status, 'todo') = %(status)s")
-        params["status"] = q.status
-    if q.part is not None:
-        params["lo"], params["hi"] = _pk_range(q.part)
-        where.append("d.pk >= %(lo)s AND d.pk < %(hi)s")
-    if where:
-        text += " WHERE " + " AND ".join(where)
-    by_annotator = "" if q.annotator is not None else (", a.annotator" if q.untouched else ", r.annotator")
-    return text + " ORDER BY d.pk" + (by_annotator and by_annotator + ' COLLATE "C"'), params
-
-
-# the columns of _COLUMNS, as COPY ... (FORMAT BINARY) sends them
-_ROW_TYPES = ["int8", "text", "bytea", "text", "text", "text", "text", "text", "text", "text", "int4", "int8"]
-
-
-class _PgSnapshot(Snapshot):
-    """Rows stream by ``COPY (SELECT ...) TO STDOUT (FORMAT BINARY)`` (faster than fetching from a
-    cursor, in constant memory); while they do, the connection is busy, so log entries to replay
-    are read on a second connection that joins the same snapshot (``SET TRANSACTION SNAPSHOT``)."""
-
-    def __init__(self, conn: psycopg.Connection[Any], snapshot_id: str, url: str, location: str):
-        self._conn = conn
-        self._snapshot_id = snapshot_id
-        self._url, self._location = url, location
-        self._side: psycopg.Connection[Any] | None = None
-
-    def rows(self, query: RecordQuery) -> Iterator[SnapshotRow]:
-        text, params = _records_query(query)
-        statement = sql.SQL("COPY ({}) TO STDOUT (FORMAT BINARY)").format(
-            sql.SQL(psycopg.ClientCursor(self._conn).mogrify(text, params)))  # parameters quoted by psycopg
-        with self._conn.cursor() as cur, cur.copy(statement) as copy:
-            copy.set_types(_ROW_TYPES)
-            for pk, doc_id, body, sha, meta, ann, st, spans, flags, updated, pending, base in copy.rows():
-                yield SnapshotRow(pk, StoredRecord(doc_id, _text(body), sha, meta, ann, st, spans, flags, updated),
-                                  pending, base)
-
-    def entries_after(self, key: int, annotator: str, seq: int) -> Iterator[list[Op]]:
-        if self._side is None:
-            self._side = connect(self._url, self._location, autocommit=False)
-            self._side.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            self._side.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(self._snapshot_id)))
-        rows = self._side.execute(
-            "SELECT effect FROM actions WHERE doc_pk = %s AND annotator = %s AND seq > %s ORDER BY seq",
-            (key, annotator, seq)).fetchall()
-        return (orjson.loads(effect) for (effect,) in rows)
-
-    def close(self) -> None:
-        if self._side is not None:
-            self._side.close()
