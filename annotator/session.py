@@ -21,6 +21,12 @@ from annotator.model.working import WorkingRecord
 from annotator.store.base import Change, DocInfo, Store
 
 
+def who_where(store: Store, name: str) -> str:
+    if store.user is None:
+        return name
+    return store.location.partition("://")[2] or name
+
+
 class Session:
     def __init__(self, store: Store, scheme: LabelRules, annotator: str):
         self.store = store
@@ -28,6 +34,12 @@ class Session:
         self.annotator = annotator
         self.has_assignments = store.has_assignments(annotator)
         self.show_all = False  # go through every document, not only the assigned ones
+
+    @property
+    def label(self) -> str:
+        """Who is working, as the header shows it: the name, and on a shared store its user, host
+        and database (``alice@db.example.org:5432/team``; never a password)."""
+        return who_where(self.store, self.annotator)
 
     @property
     def assigned_only(self) -> bool:

@@ -29,6 +29,7 @@ async def test_a_server_restart_under_the_running_app_loses_nothing_acknowledged
             screen.view.move_cursor(TEXT.index("coalition") + 3)
             await pilot.press("1")
             assert "✓ saved" in header.render_text().plain and spans_of(screen) == ["coalition"]
+            assert f"✎ postgres@/{pg_url.split('/')[3].split('?')[0]}" in header.render_text().plain  # user@host/db
             pg_server.stop("immediate")
             try:
                 screen.view.move_cursor(TEXT.index("Irak") + 1)

@@ -114,7 +114,7 @@ class AnnotateScreen(EditingScreen):
         self.view.snap = self.snap_on
         self.span_list.set_spans(rec.spans.values())
         self.header.show(doc_id=doc_id, position=self.session.position(doc_id), total=self.total,
-                         status=rec.status, annotator=self.session.annotator, flags=len(rec.flags), snap=self.snap_on)
+                         status=rec.status, annotator=self.session.label, flags=len(rec.flags), snap=self.snap_on)
         self._show_focused()
         self.view.focus()
 

@@ -24,6 +24,7 @@ from annotator.model.types import Span
 from annotator.review.merge import Candidate
 from annotator.review.session import ReviewSession, ReviewState
 from annotator.schema import Scheme
+from annotator.session import who_where
 from annotator.store.base import Change
 from annotator.text.sanitize import display_line
 from annotator.tui.screens.annotate import range_to_tag
@@ -257,7 +258,8 @@ class ReviewScreen(EditingScreen):
     def _show_header(self, st: ReviewState) -> None:
         self.header.show(doc_id=self.doc_id, position=self.review.position(self.doc_id),
                          total=len(self.review.documents()), status=st.gold.status,
-                         annotator=f"review: {self.review.reviewer}", flags=len(st.gold.flags))
+                         annotator=f"review: {who_where(self.review.store, self.review.reviewer)}",
+                         flags=len(st.gold.flags))
 
     @on(RowList.Chosen, "#candidates")
     def _chosen(self, event: RowList.Chosen) -> None:
