@@ -53,6 +53,11 @@ CREATE TABLE records (
     updated_at  text,
     base_seq    bigint NOT NULL DEFAULT 0,
     pending     integer NOT NULL DEFAULT 0,
+    -- the record's newest log entry and the tops of its undo and redo stacks after it: the head
+    -- of its history, kept in the row that an action locks, so the locked row is the fresh head
+    head_seq    bigint,
+    undo_top    bigint,
+    redo_top    bigint,
     spans       text NOT NULL,
     flags       text NOT NULL,
     UNIQUE (doc_pk, annotator)

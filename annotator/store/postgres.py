@@ -66,6 +66,7 @@ class PostgresStore(Store):
         self.location = describe_db(url)
         self._pks: dict[str, int] = {}
         self._in_tx = False
+        self._begin_pending = False  # a transaction began whose BEGIN is not sent yet
         self._missing: set[tuple[int, str]] = set()  # records with no row when this transaction locked them
         # documents the import's last batch added, and records added to them (pg_bulk.py)
         self.fresh_documents: set[int] = set()
@@ -116,7 +117,7 @@ class PostgresStore(Store):
     def _live(self) -> psycopg.Connection[Any]:
         conn = self._conn
         if conn is None or conn.closed or conn.broken:
-            if self._in_tx:
+            if self._in_tx and not self._begin_pending:
                 raise StoreError(f"{self.location}: lost the connection to the server in the middle of an action; "
                                  "nothing was saved, try again")
             if conn is not None:
@@ -126,8 +127,11 @@ class PostgresStore(Store):
         return conn
 
     def _q(self, query: Any, params: Any = None, *, binary: bool = False) -> psycopg.Cursor[Any]:
-        """Run one statement (its rows fetched); StoreError saying why not. Outside a transaction,
-        a statement that finds the connection lost is run again once on a new one."""
+        """Run one statement (its rows fetched); StoreError saying why not. Outside a transaction
+        (or before its first statement), a statement that finds the connection lost is run again
+        once on a new one."""
+        if self._begin_pending:
+            self._many([])  # the transaction's BEGIN, sent with nothing else to go with it
         for attempt in (0, 1):
             conn = self._live()
             try:
@@ -140,18 +144,41 @@ class PostgresStore(Store):
                 raise StoreError(explain(exc, self.location, self.user)) from None
         raise AssertionError("unreachable")
 
+    def _many(self, statements: Sequence[tuple[Any, Any]]) -> list[list[tuple[Any, ...]]]:
+        """Run statements in one round trip (a pipeline; prepared statements as usual), after the
+        transaction's BEGIN when it is still to be sent; the rows of each."""
+        for attempt in (0, 1):
+            conn = self._live()
+            try:
+                with conn.pipeline():
+                    if self._begin_pending:
+                        conn.execute("BEGIN")
+                    cursors = [conn.execute(q, p) for q, p in statements]
+                out = [c.fetchall() if c.description is not None else [] for c in cursors]
+            except psycopg.OperationalError as exc:
+                if attempt == 0 and (not self._in_tx or self._begin_pending) and conn.broken:
+                    continue
+                raise StoreError(explain(exc, self.location, self.user)) from None
+            except psycopg.Error as exc:
+                raise StoreError(explain(exc, self.location, self.user)) from None
+            self._begin_pending = False
+            return out
+        raise AssertionError("unreachable")
+
     def _one(self, query: Any, params: Any = None, *, binary: bool = False) -> Any:
         return self._q(query, params, binary=binary).fetchone()
 
     @contextmanager
     def transaction(self, *, bulk: bool = False) -> Iterator[None]:
-        """One transaction: committed durably on exit, rolled back on an exception."""
-        self._q("BEGIN")
+        """One transaction: committed durably on exit, rolled back on an exception. Its BEGIN goes
+        with its first statement when that is an action's lock (:meth:`log_head`), in one round trip."""
+        self._begin_pending = True
         self._in_tx = True
         try:
             yield
         except BaseException:
             self._in_tx = False
+            self._begin_pending = False
             conn = self._conn
             if conn is not None and not conn.broken and conn.info.transaction_status != TransactionStatus.IDLE:
                 try:
@@ -164,6 +191,9 @@ class PostgresStore(Store):
             self._missing.clear()
             self.fresh_documents.clear()
             self.fresh_records.clear()
+        if self._begin_pending:  # nothing was read or written
+            self._begin_pending = False
+            return
         try:
             self._live().execute("COMMIT")
         except psycopg.Error as exc:
@@ -253,25 +283,21 @@ class PostgresStore(Store):
 
     # -- records and the action log -------------------------------------------------------------------
 
-    def _lock(self, key: int, annotator: str) -> None:
-        """Inside a write: lock the record, so that another writer of it waits for this one."""
-        lock = "SELECT rid FROM records WHERE doc_pk = %s AND annotator = %s FOR UPDATE"
-        if self._one(lock, (key, annotator)) is None:
-            # no row to lock yet: serialise the record's first writers on (document, annotator)
-            self._q("SELECT pg_advisory_xact_lock(%s::int, hashtext(%s))", (key % 2_147_483_647, annotator))
-            if self._one(lock, (key, annotator)) is None:
-                self._missing.add((key, annotator))
-
     def log_head(self, key: int, annotator: str) -> LogHead:
-        if self._in_tx:
-            self._lock(key, annotator)
-        rid, seq, kind, undo_head, redo_head = self._one(
-            "SELECT (SELECT rid FROM records WHERE doc_pk = %(pk)s AND annotator = %(ann)s),"
-            " a.seq, a.kind, a.undo_head, a.redo_head FROM (SELECT 1) o LEFT JOIN LATERAL"
-            " (SELECT seq, kind, undo_head, redo_head FROM actions WHERE doc_pk = %(pk)s AND annotator = %(ann)s"
-            " ORDER BY seq DESC LIMIT 1) a ON true", {"pk": key, "ann": annotator})
-        # a do row is its own undo head (its undo_head column stays NULL: the log is never updated)
-        return LogHead(seq, seq if kind == "do" else undo_head, redo_head, rid)
+        """The head is kept in the record's row. Inside a write the row is locked as it is read
+        (in the round trip of the transaction's BEGIN): another writer of the record waits, and a
+        row read after waiting is its newest version."""
+        where = {"pk": key, "ann": annotator}
+        if not self._in_tx:
+            return _head(self._one(_HEAD, where))
+        rows = self._many([(_LOCK, where)])[0]
+        if not rows:
+            # no row to lock yet: serialise the record's first writers on (document, annotator)
+            advisory = {"pk": key % 2_147_483_647, "ann": annotator}
+            rows = self._many([(_ADVISORY, advisory), (_LOCK, where)])[1]
+            if not rows:
+                self._missing.add((key, annotator))
+        return _head(rows[0] if rows else None)
 
     def read_base(self, key: int, annotator: str) -> BaseRecord | None:
         row = self._one("SELECT status, spans, flags, updated_at, base_seq FROM records"
@@ -295,17 +321,11 @@ class PostgresStore(Store):
 
     def append_entry(self, key: int, annotator: str, entry: LogEntry,
                      counts: RecordCounts) -> tuple[int, int | None, int]:
-        seq, rid, pending = self._one(
-            "WITH a AS (INSERT INTO actions (doc_pk, annotator, kind, target, effect, undo_head, redo_head, link, at)"
-            " VALUES (%(pk)s, %(ann)s, %(kind)s, %(target)s, %(effect)s, %(undo)s, %(redo)s, %(link)s, %(at)s)"
-            " RETURNING seq),"
-            " u AS (UPDATE records SET status = %(status)s, span_count = %(spans)s, flag_count = %(flags)s,"
-            " updated_at = %(at)s, pending = pending + 1 WHERE doc_pk = %(pk)s AND annotator = %(ann)s"
-            " RETURNING rid, pending)"
-            " SELECT a.seq, u.rid, u.pending FROM a LEFT JOIN u ON true",
-            {"pk": key, "ann": annotator, "kind": entry.kind, "target": entry.target, "effect": _dumps(entry.ops),
-             "undo": None if entry.kind == "do" else entry.undo_head, "redo": entry.redo_head, "link": entry.link,
-             "at": counts.updated_at, "status": counts.status, "spans": counts.spans, "flags": counts.flags})
+        seq, rid, pending = self._one(_APPEND, {
+            "pk": key, "ann": annotator, "kind": entry.kind, "target": entry.target, "effect": _dumps(entry.ops),
+            "undo": None if entry.kind == "do" else entry.undo_head, "redo": entry.redo_head, "link": entry.link,
+            "at": counts.updated_at, "status": counts.status, "spans": counts.spans, "flags": counts.flags,
+            "is_do": entry.kind == "do"})
         if rid is not None and (key, annotator) in self._missing:
             # the record's row came in (an import) after this action read it as new: begin again
             raise StoreError(f"{self.location}: the record was imported while this action was being saved; "
@@ -314,12 +334,15 @@ class PostgresStore(Store):
 
     def insert_record(self, key: int, annotator: str, counts: RecordCounts, spans: JSONText, flags: JSONText,
                       base_seq: int) -> int | None:
+        # as of base_seq: the head of the log is that entry (none for an import, base_seq 0)
         row = self._one(
             "INSERT INTO records (doc_pk, annotator, status, span_count, flag_count, updated_at, base_seq, spans,"
-            " flags) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (doc_pk, annotator) DO NOTHING"
-            " RETURNING rid",
-            (key, annotator, counts.status, counts.spans, counts.flags, counts.updated_at, base_seq,
-             _as_str(spans), _as_str(flags)))
+            " flags, head_seq, undo_top, redo_top) SELECT %(pk)s, %(ann)s, %(status)s, %(spans_n)s, %(flags_n)s,"
+            " %(at)s, %(base)s, %(spans)s, %(flags)s, a.seq, CASE WHEN a.kind = 'do' THEN a.seq ELSE a.undo_head END,"
+            " a.redo_head FROM (SELECT 1) o LEFT JOIN actions a ON a.seq = %(base)s"
+            " ON CONFLICT (doc_pk, annotator) DO NOTHING RETURNING rid",
+            {"pk": key, "ann": annotator, "status": counts.status, "spans_n": counts.spans, "flags_n": counts.flags,
+             "at": counts.updated_at, "base": base_seq, "spans": _as_str(spans), "flags": _as_str(flags)})
         return None if row is None else row[0]
 
     def rebase(self, key: int, annotator: str, spans: JSONText, flags: JSONText, seq: int) -> None:
@@ -342,6 +365,8 @@ class PostgresStore(Store):
                   rows: Sequence[Sequence[Any]], *, truncate: bool = False) -> None:
         """``COPY`` ``rows`` into ``table`` (binary), inside a transaction; ``truncate``: empty it
         first (a temporary table)."""
+        if self._begin_pending:
+            self._many([])  # the transaction's BEGIN
         conn = self._live()
         try:
             with conn.cursor() as cur:
@@ -428,6 +453,28 @@ class PostgresStore(Store):
     def size_hint(self) -> int:
         return self._one("SELECT pg_total_relation_size('documents') + pg_total_relation_size('records')"
                          " + pg_total_relation_size('actions')")[0]
+
+
+# an action's entry appended, and its record row's counts and head brought up to date (a do entry
+# is its own undo head); NULL rid: the record has no row yet
+_APPEND = ("WITH a AS (INSERT INTO actions (doc_pk, annotator, kind, target, effect, undo_head, redo_head, link, at)"
+           " VALUES (%(pk)s, %(ann)s, %(kind)s, %(target)s, %(effect)s, %(undo)s, %(redo)s, %(link)s, %(at)s)"
+           " RETURNING seq),"
+           " u AS (UPDATE records SET status = %(status)s, span_count = %(spans)s, flag_count = %(flags)s,"
+           " updated_at = %(at)s, pending = pending + 1, head_seq = (SELECT seq FROM a),"
+           " undo_top = CASE WHEN %(is_do)s THEN (SELECT seq FROM a) ELSE %(undo)s::bigint END,"
+           " redo_top = %(redo)s WHERE doc_pk = %(pk)s AND annotator = %(ann)s RETURNING rid, pending)"
+           " SELECT a.seq, u.rid, u.pending FROM a LEFT JOIN u ON true")
+_ADVISORY = "SELECT pg_advisory_xact_lock(%(pk)s::int, hashtext(%(ann)s))"
+_HEAD = "SELECT rid, head_seq, undo_top, redo_top FROM records WHERE doc_pk = %(pk)s AND annotator = %(ann)s"
+_LOCK = _HEAD + " FOR UPDATE"
+
+
+def _head(row: tuple[Any, ...] | None) -> LogHead:
+    if row is None:  # no record: no history
+        return LogHead(None, None, None, None)
+    rid, seq, undo_top, redo_top = row
+    return LogHead(seq, undo_top, redo_top, rid)
 
 
 def _as_str(value: JSONText) -> str:
