@@ -100,3 +100,26 @@ def test_an_older_store_is_backed_up_then_migrated(tmp_path, monkeypatch):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == old + 1
     assert "language" in [r[1] for r in conn.execute("PRAGMA table_info(documents)")]
     conn.close()
+
+
+def test_a_format_1_store_gets_the_assignments_table_after_a_backup(tmp_path, scheme):
+    """Format 2 adds assignments: a store written before them is backed up, migrated, and assigns."""
+    from annotator.assigning import assign
+    from annotator.session import Session
+
+    path = tmp_path / "old.db"
+    with open_store(path) as st:
+        st.add_documents([_doc("d1"), _doc("d2", "Une autre dépêche.")])
+        Session(st, scheme, "alice").add_span("d1", 0, 12, "ACTOR")
+    conn = sqlite3.connect(path)  # as annotator wrote it before format 2
+    conn.execute("DROP TABLE assignments")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with open_store(path) as st:
+        assert len(assign(st, ["alice", "bob"], 2).pairs) == 4
+        assert [s["text"] for s in st.load("d1", "alice").spans.values()] == ["La coalition"]
+    backup = sqlite3.connect(tmp_path / "old.db.v1.bak")
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert backup.execute("SELECT count(*) FROM sqlite_master WHERE name = 'assignments'").fetchone()[0] == 0
+    backup.close()
