@@ -56,6 +56,22 @@ class PgServer:
         self.as_root = os.geteuid() == 0
         self._names = itertools.count(1)
         self._free: list[str] = []
+        try:
+            self._prepare(durable)
+        except BaseException:
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise
+        self.start()
+        try:
+            self.sql(f"CREATE DATABASE {TEMPLATE}")
+            from annotator.store.pg_admin import init_database
+
+            init_database(self.url(TEMPLATE), TEMPLATE)
+        except BaseException:
+            self.close()
+            raise
+
+    def _prepare(self, durable: bool) -> None:
         if not stat.S_ISCHR(os.stat("/dev/null").st_mode):
             raise RuntimeError("/dev/null is not a device (something replaced it with a file): initdb needs it; "
                                ".ci/run puts the device back")
@@ -76,15 +92,6 @@ class PgServer:
             "host all all 127.0.0.1/32 trust\n", encoding="utf-8")
         if self.as_root:
             shutil.chown(self.data / "pg_hba.conf", "postgres", "postgres")
-        self.start()
-        try:
-            self.sql(f"CREATE DATABASE {TEMPLATE}")
-            from annotator.store.pg_admin import init_database
-
-            init_database(self.url(TEMPLATE), TEMPLATE)
-        except BaseException:
-            self.close()
-            raise
 
     def _run(self, argv: list[str]) -> None:
         cmd = ["runuser", "-u", "postgres", "--", *argv] if self.as_root else argv
