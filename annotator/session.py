@@ -12,6 +12,9 @@ what it never showed. The check of an edit runs inside its transaction; undo and
 before theirs. (A change made in the instant between one of this session's commits and its reading
 of the new version goes unnoticed until the record changes again; the action is still planned on
 the record as stored, so nothing is lost or misplaced.)
+
+An annotator with assignments (``annotator assign``) goes through the documents assigned to them:
+next, previous, next to do and the document list follow them until ``show_all`` is set.
 """
 
 from __future__ import annotations
@@ -39,6 +42,12 @@ class RecordChanged(ActionRefused):
         self.doc_id = doc_id
 
 
+def who_where(store: Store, name: str) -> str:
+    if store.user is None:
+        return name
+    return store.location.partition("://")[2] or name
+
+
 class Session:
     def __init__(self, store: Store, scheme: LabelRules, annotator: str):
         self.store = store
@@ -48,6 +57,19 @@ class Session:
         # called inside an action's transaction, once it holds the store's write lock (a screen that
         # waits for its writes learns that what is left is short: planning and the commit)
         self.on_locked: Callable[[], None] | None = None
+        self.has_assignments = store.has_assignments(annotator)
+        self.show_all = False  # go through every document, not only the assigned ones
+
+    @property
+    def label(self) -> str:
+        """Who is working, as the header shows it: the name, and on a shared store its user, host
+        and database (``alice@db.example.org:5432/team``; never a password)."""
+        return who_where(self.store, self.annotator)
+
+    @property
+    def assigned_only(self) -> bool:
+        """Whether navigation follows the annotator's assignments."""
+        return self.has_assignments and not self.show_all
 
     # -- documents ---------------------------------------------------------------------------------
 
@@ -93,7 +115,7 @@ class Session:
         return change
 
     def documents(self) -> list[DocInfo]:
-        return self.store.documents(self.annotator)
+        return self.store.documents(self.annotator, self.assigned_only)
 
     def document_count(self) -> int:
         return self.store.document_count()
@@ -103,19 +125,22 @@ class Session:
         return self.store.position(doc_id)
 
     def first_document(self) -> str | None:
-        """Where a session opens: the first document still to do, else the first."""
-        return self.next_todo(None) or self.store.neighbour(None, self.annotator, 1)
+        """Where a session opens: the first document still to do (of those assigned, if any), else
+        the first."""
+        store, who = self.store, self.annotator
+        return (self.next_todo(None) or store.neighbour(None, who, 1, assigned_only=self.assigned_only)
+                or store.neighbour(None, who, 1))
 
     def neighbour(self, doc_id: str, direction: int) -> str | None:
         """The next (+1) or previous (-1) document in import order."""
-        return self.store.neighbour(doc_id, self.annotator, direction)
+        return self.store.neighbour(doc_id, self.annotator, direction, assigned_only=self.assigned_only)
 
     def next_todo(self, doc_id: str | None) -> str | None:
         """The next document still to do (todo or in progress) after ``doc_id``, wrapping around
         to the first; never ``doc_id`` itself (None: nothing else is to do)."""
-        store, who = self.store, self.annotator
-        found = store.neighbour(doc_id, who, 1, TODO_STATUSES) if doc_id is not None else None
-        found = found or store.neighbour(None, who, 1, TODO_STATUSES)
+        store, who, mine = self.store, self.annotator, self.assigned_only
+        found = store.neighbour(doc_id, who, 1, TODO_STATUSES, mine) if doc_id is not None else None
+        found = found or store.neighbour(None, who, 1, TODO_STATUSES, mine)
         return None if found == doc_id else found
 
     # -- actions -----------------------------------------------------------------------------------

@@ -32,6 +32,36 @@ def store(tmp_path):
 
 
 @pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server of this test session (tests/pg_server.py); one that cannot start fails
+    the tests that need it."""
+    from tests.pg_server import PgServer
+
+    try:
+        server = PgServer()
+    except Exception as exc:
+        pytest.fail(f"the PostgreSQL test server could not start: {exc}")
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """The URL of an empty annotator database (as the server's superuser) for this test."""
+    name = pg_server.lease()
+    yield pg_server.url(name)
+    pg_server.give_back(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request, tmp_path):
+    """The --db of a new store of each backend (for the CLI tests where the store matters)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(scope="session")
 def seed_path() -> Path:
     return sorted(SEEDS.glob("*.txt"))[0]
 

@@ -89,8 +89,8 @@ def test_export_is_atomic_and_leaves_no_temporary_file(tmp_path, store, scheme):
     assert orjson.loads(out.read_bytes())["id"] == "d1"
 
 
-def test_cli_export_default_path_and_stdout(tmp_path, seed_path):
-    run = lambda *a: subprocess.run([*ANNOTATOR, *a, "--db", "s.db", "--schema", str(SCHEME_PATH)],
+def test_cli_export_default_path_and_stdout(tmp_path, seed_path, any_db):
+    run = lambda *a: subprocess.run([*ANNOTATOR, *a, "--db", any_db, "--schema", str(SCHEME_PATH)],
                                     capture_output=True, text=True, cwd=tmp_path)
     assert run("import", str(seed_path)).returncode == 0
     proc = run("export")
@@ -100,6 +100,36 @@ def test_cli_export_default_path_and_stdout(tmp_path, seed_path):
     assert (tmp_path / "exports" / "annotations.jsonl").exists()
     proc = run("export", "--status", "all", "--annotator", "alice", "--out", "-")
     assert orjson.loads(proc.stdout)["meta"]["date"] == "2018-05"
+
+
+def test_cli_import_then_export_of_three_annotators_is_the_identity(tmp_path, any_db):
+    """On every backend, as a user runs it: records of three annotators in, the same records out;
+    the same file again changes nothing; a file with a bad line changes nothing either."""
+    texts = [TEXT, "Une autre dépêche\x00 de Bagdad, 12 mars 2019.", "Troisième."]
+    lines = []
+    for who in ("alice", "bob", "carol"):
+        for i, text in enumerate(texts):
+            spans = [{"id": "s1", "start": 0, "end": 3 + i, "label": "ACTOR", "text": text[:3 + i],
+                      "attrs": {"kind": "state"}, "source": "manual"}] if who != "carol" or i else []
+            lines.append({"id": f"doc{i}", "text": text, "text_sha256": text_sha256(text), "meta": {"i": i},
+                          "annotator": who, "status": "done", "schema": "news", "schema_version": 1, "spans": spans,
+                          "flags": [], "updated_at": "2026-01-02T03:04:05.000Z"})
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in lines))
+    run = lambda *a: subprocess.run([*ANNOTATOR, *a, "--db", any_db, "--schema", str(SCHEME_PATH)],  # noqa: E731
+                                    capture_output=True, text=True, cwd=tmp_path)
+    proc = run("import", str(src))
+    assert proc.returncode == 0 and "3 new document(s)" in proc.stderr and "9 record(s) added" in proc.stderr
+    assert "9 unchanged" in run("import", str(src)).stderr
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(orjson.dumps({**lines[0], "id": "new-one"}) + b"\n" + b'{"id": "broken"\n')
+    proc = run("import", str(bad))
+    assert proc.returncode == 1 and "bad.jsonl:2" in proc.stderr and "Traceback" not in proc.stderr
+    proc = run("export", "--out", "-")
+    assert proc.returncode == 0, proc.stderr
+    out = [orjson.loads(x) for x in proc.stdout.splitlines()]
+    key = lambda r: (r["id"], r["annotator"])  # noqa: E731
+    assert sorted(out, key=key) == sorted(lines, key=key) and [r["id"] for r in out] == sorted(r["id"] for r in out)
 
 
 # -- export then import is the identity, on awkward text ----------------------------------------

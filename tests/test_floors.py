@@ -4,7 +4,7 @@
     floor 1  model < schema, model < store           the core
     floor 2  formats, agreement, review, suggest,    capabilities over the core, and the
              importing, exporting, validation,       pipelines that use them
-             session, stats
+             session, stats, assigning
     floor 3  cli, tui, web, __main__                 the faces
 
 Every import counts, type-only ones included: a name a module needs is knowledge it depends on.
@@ -21,14 +21,16 @@ FLOORS = {
     "errors": 0, "forking": 0, "files": 0, "text": 0,
     "model": 1, "schema": 1, "store": 1,
     "formats": 2, "agreement": 2, "review": 2, "suggest": 2, "importing": 2, "exporting": 2, "validation": 2,
-    "session": 2, "stats": 2,
+    "session": 2, "stats": 2, "assigning": 2,
     "cli": 3, "tui": 3, "web": 3, "__main__": 3,
 }
 # Within a floor: (importer, imported) pairs that would point the wrong way.
 FORBIDDEN = {
     ("model", "schema"), ("model", "store"), ("store", "schema"),
-    *(("formats", p) for p in ("importing", "exporting", "validation", "session", "stats", "review", "suggest")),
-    *(("agreement", p) for p in ("importing", "exporting", "validation", "session", "stats", "review", "suggest")),
+    *(("formats", p) for p in ("importing", "exporting", "validation", "session", "stats", "review", "suggest",
+                               "assigning")),
+    *(("agreement", p) for p in ("importing", "exporting", "validation", "session", "stats", "review", "suggest",
+                                 "assigning")),
     ("tui", "cli"), ("tui", "web"),
 }
 

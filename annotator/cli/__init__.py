@@ -23,6 +23,10 @@ COMMANDS = {
     "agree": ("annotator.cli.agree_cmd", "agreement between annotators: span F1, kappa, alpha, attributes"),
     "web": ("annotator.cli.web_cmd", "serve the annotate and review screens to browsers, one private link per person"),
     "suggest": ("annotator.cli.suggest_cmd", "propose spans (dates, quantities, quotes, actors) as JSONL records"),
+    "assign": ("annotator.cli.assign_cmd", "hand each document to K annotators, balanced by text length"),
+    "progress": ("annotator.cli.progress_cmd", "per annotator: assigned, in progress, done; what is ready for review"),
+    "db": ("annotator.cli.db_cmd", "prepare a store: annotator db init URL"),
+    "team": ("annotator.cli.team_cmd", "a PostgreSQL store's people and roles: team add NAME --role R, team list"),
 }
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from annotator.cli.common import (
     add_annotator,
-    default_annotator,
     err,
     load_scheme_arg,
     open_store_arg,
     require_terminal,
+    working_as,
 )
 
 
@@ -46,9 +46,9 @@ def run(args: argparse.Namespace) -> int:
     from annotator.tui.scheme_check import check_scheme
 
     check_scheme(scheme)  # before SOURCES are imported: a scheme the screens cannot show changes nothing
-    annotator = args.annotator or default_annotator()
     store = open_store_arg(args)
     try:
+        annotator = working_as(args.annotator, store)
         sources = args.sources or ([] if store.document_count() else default_sources())
         if sources:
             result = open_sources(store, sources, scheme, annotator)

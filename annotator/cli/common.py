@@ -32,10 +32,33 @@ def default_annotator(hint: str = "pass --annotator NAME") -> str:
 LOGIN_HINT = "run it as LOGNAME=NAME annotator ... (the name given to records that name no annotator)"
 
 
+def working_as(given: str | None, store: Any, fallback: str | None = None, *,
+               hint: str = "pass --annotator NAME") -> str:
+    """Whose work a session is: on a store that knows who connects (PostgreSQL), the database
+    user, and a different ``--annotator`` is a usage error; elsewhere the name given, else
+    ``fallback``, else the login name (a label; ``hint`` says what to do when it cannot be one)."""
+    user = store.user
+    if user is None:
+        return given or fallback or default_annotator(hint)
+    if given is not None and given != user:
+        from annotator.errors import UsageError
+
+        raise UsageError(f"{store.location}: you work as the database user {user!r}; to work as {given!r}, "
+                         f"connect as them: postgresql://{given}@HOST:PORT/DATABASE")
+    return str(user)
+
+
 def add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="PATH", help="the store file (default: $ANNOTATOR_DB, else ./annotator.db)")
+    p.add_argument("--db", metavar="PATH|URL", help="the store: a file, or postgresql://USER@HOST:PORT/DATABASE "
+                   "(default: $ANNOTATOR_DB, else ./annotator.db)")
     p.add_argument("--schema", metavar="TOML", help="the label scheme (default: $ANNOTATOR_SCHEMA, else "
                    "./schemas/news.toml if present, else the news scheme shipped with annotator)")
+
+
+def add_db_to(sub: argparse.ArgumentParser) -> None:
+    """--db on a sub-command too (``annotator team add NAME --db URL``), where given it wins."""
+    sub.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS,
+                     help="the store (default: $ANNOTATOR_DB, else ./annotator.db)")
 
 
 def add_annotator(p: argparse.ArgumentParser, help_text: str | None = None) -> None:

@@ -102,14 +102,17 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "auto":
         for line in describe_plan(plan):
             err(line)
-    options = build_options(args, scheme, args.annotator or default_annotator())
     log = ProblemLog()
+    options = None
     try:
         with open_store_arg(args) as store, progress("importing") as step:
+            # records that name no annotator: --annotator's, else the database user's (PostgreSQL), else yours
+            options = build_options(args, scheme, args.annotator or store.user or default_annotator())
             result = import_items(store, read_sources(plan, scheme, options, log), log,
                                   skip_invalid=args.skip_invalid, replace=args.replace, on_item=step)
     except InvalidData:
-        print_notes(options)
+        if options is not None:
+            print_notes(options)
         raise
     print_notes(options)
     for line in result.problems.lines():

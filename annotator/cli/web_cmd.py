@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from annotator.cli.common import annotator_name, err, load_scheme_arg, open_store_arg
 from annotator.errors import AnnotatorError, UsageError
+from annotator.store import is_postgres
 
 if TYPE_CHECKING:
     from annotator.schema import Scheme
@@ -124,7 +125,8 @@ def run(args: argparse.Namespace) -> int:
     from annotator.tui.scheme_check import check_scheme
 
     check_scheme(scheme)  # each browser tab runs the TUI: a scheme it cannot show is refused here, once
-    target = StoreTarget(db=os.path.abspath(prepare_store(args, scheme)),
+    db = prepare_store(args, scheme)
+    target = StoreTarget(db=db if is_postgres(db) else os.path.abspath(db),
                          schema=os.path.abspath(args.schema) if args.schema else None)
 
     tokens_path = Path(args.tokens) if args.tokens else None
@@ -169,10 +171,10 @@ def prepare_store(args: argparse.Namespace, scheme: Scheme) -> str:
 
             sources = default_sources()
         if sources:
-            from annotator.cli.common import LOGIN_HINT, default_annotator
+            from annotator.cli.common import LOGIN_HINT, working_as
             from annotator.importing import open_sources
 
-            result = open_sources(store, sources, scheme, default_annotator(LOGIN_HINT))
+            result = open_sources(store, sources, scheme, working_as(None, store, hint=LOGIN_HINT))
             if result.summary.documents_added:
                 err(f"imported {result.summary}")
         if store.document_count() == 0:

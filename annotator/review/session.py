@@ -103,11 +103,13 @@ class _RangeIds:
 
 
 class ReviewSession:
-    def __init__(self, store: Store, scheme: LabelRules, reviewer: str, min_agree: int | None = None):
+    def __init__(self, store: Store, scheme: LabelRules, reviewer: str, min_agree: int | None = None,
+                 ready_only: bool = False):
         self.store = store
         self.scheme = scheme
         self.reviewer = reviewer
         self.min_agree = min_agree
+        self.ready_only = ready_only  # only documents every assigned annotator has marked done
         self._docs: list[str] | None = None
         self._places: dict[str, int] = {}
 
@@ -118,13 +120,18 @@ class ReviewSession:
 
     def documents(self) -> list[str]:
         """The documents to review: those someone other than the reviewer marked done, in import
-        order (read once per session)."""
+        order (read once per session); with ``ready_only``, of those only the ones ready for
+        review (every annotator they are assigned to has marked them done)."""
         if self._docs is None:
             done: set[str] = set()
             for annotator in self.store.annotators():
                 if annotator != self.reviewer:
                     done.update(d.id for d in self.store.documents(annotator) if d.status == "done")
-            self._docs = [d for d in self.store.reviewable(self.reviewer) if d in done]
+            docs = [d for d in self.store.reviewable(self.reviewer) if d in done]
+            if self.ready_only:
+                ready = set(self.store.ready_for_review())
+                docs = [d for d in docs if d in ready]
+            self._docs = docs
             self._places = {d: i for i, d in enumerate(self._docs)}
         return self._docs
 

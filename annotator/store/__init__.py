@@ -1,8 +1,8 @@
 """Where work is kept: the interface (``base.Store``), the meaning of its action log written once
-(``history``, ``importer``), and its backends (``sqlite``).
+(``history``, ``importer``), and its backends (``sqlite``, ``postgres``).
 
 ``open_store`` dispatches on the ``--db`` value: a path is an SQLite file; a URL names its backend
-by its scheme.
+by its scheme (``postgresql://`` or ``postgres://``: PostgreSQL, whose driver is imported only then).
 """
 
 from __future__ import annotations
@@ -55,5 +55,27 @@ def open_store(db: str | os.PathLike[str] | None = None, *, create: bool = True)
         from annotator.store.sqlite import SQLiteStore
 
         return SQLiteStore(target, create=create)
+    if scheme in POSTGRES_SCHEMES:
+        require_postgres(target)
+        from annotator.store.postgres import PostgresStore
+
+        return PostgresStore(target, create=create)
     raise StoreError(f"{describe_db(target)}: no store backend for {scheme}:// URLs "
-                     "(a store is a file path: --db annotator.db)")
+                     "(a store is a file path, --db annotator.db, or a PostgreSQL URL, "
+                     "--db postgresql://USER@HOST:PORT/DATABASE)")
+
+
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+
+def is_postgres(target: str) -> bool:
+    return _url_scheme(target) in POSTGRES_SCHEMES
+
+
+def require_postgres(target: str) -> None:
+    """StoreError saying what to install when the PostgreSQL driver is missing."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise StoreError(f"{describe_db(target)}: a PostgreSQL store needs the postgres extra: "
+                         "pip install 'annotator[postgres]'") from None

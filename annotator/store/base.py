@@ -17,7 +17,7 @@ The class has two halves:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, NamedTuple
@@ -45,6 +45,7 @@ class DocInfo:
     status: Status
     spans: int
     flags: int
+    assigned: bool = False  # handed to this annotator (annotator assign)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,38 @@ class StoredDocument:
     text_sha256: str
     meta: JSONText
     source: str
+
+
+@dataclass(frozen=True, slots=True)
+class PutDocument:
+    """What putting one document did: its key, whether it was added, and the stored document's
+    hash and source (those of the one already there when it was not added)."""
+
+    key: int
+    added: bool
+    text_sha256: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssignableDocument:
+    """A document as ``annotator assign`` sees it."""
+
+    key: int
+    id: str
+    length: int  # characters of its text
+    assigned: tuple[str, ...]  # who has it already, sorted
+    finished: bool  # someone has marked it done
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatorProgress:
+    """One annotator's assigned documents, by their status."""
+
+    annotator: str
+    assigned: int
+    in_progress: int
+    done: int
 
 
 @dataclass(slots=True)
@@ -148,6 +181,17 @@ class RecordCounts:
     updated_at: str | None
 
 
+class NewRecord(NamedTuple):
+    """A record row to add with its JSON as of ``base_seq`` (see :meth:`Store.insert_record`)."""
+
+    key: int
+    annotator: str
+    counts: RecordCounts
+    spans: JSONText
+    flags: JSONText
+    base_seq: int
+
+
 class SnapshotRow(NamedTuple):
     """A record in a snapshot, with how far its stored JSON lags behind its log (a tuple: one is
     made per record of an export, and a frozen dataclass costs several times as much to make)."""
@@ -212,6 +256,9 @@ class Store(ABC):
     # a write finds it out. Every write then raises StoreError("...: the store is read-only ...")
     # and changes nothing; reading, snapshots and exports work. Screens show it.
     read_only: bool = False
+    # who the store says is working (PostgreSQL: the database user, current_user, which its
+    # row-level security holds to their own records); None where a name is only a label (SQLite)
+    user: str | None = None
 
     def __init__(self) -> None:
         from annotator.store.history import History
@@ -253,8 +300,9 @@ class Store(ABC):
     def read_document(self, key: int) -> StoredDocument: ...
 
     @abstractmethod
-    def documents(self, annotator: str) -> list[DocInfo]:
-        """Every document in import order, with the annotator's status and counts."""
+    def documents(self, annotator: str, assigned_only: bool = False) -> list[DocInfo]:
+        """Every document in import order (only those assigned to the annotator when
+        ``assigned_only``), with the annotator's status and counts."""
 
     @abstractmethod
     def document_count(self) -> int: ...
@@ -265,9 +313,10 @@ class Store(ABC):
 
     @abstractmethod
     def neighbour(self, doc_id: str | None, annotator: str, direction: int,
-                  statuses: frozenset[Status] | None = None) -> str | None:
+                  statuses: frozenset[Status] | None = None, assigned_only: bool = False) -> str | None:
         """The next (+1) or previous (-1) document id after ``doc_id`` (None: from the edge),
-        with one of ``statuses`` for the annotator when given."""
+        with one of ``statuses`` for the annotator when given, among the documents assigned to
+        the annotator when ``assigned_only``."""
 
     # -- records and the action log (each called inside a transaction) --
 
@@ -305,6 +354,49 @@ class Store(ABC):
     @abstractmethod
     def rebase(self, key: int, annotator: str, spans: JSONText, flags: JSONText, seq: int) -> None:
         """Store the record's JSON as of entry ``seq``, which becomes its base (compaction)."""
+
+    # -- many rows at once (an import; one at a time unless a backend has a faster way) --
+
+    def put_documents(self, docs: Sequence[NewDocument], added_at: str) -> list[PutDocument]:
+        """Add each document whose id is new (in order), and say for every one what happened."""
+        out = []
+        for doc in docs:
+            key = self.insert_document(doc, added_at)
+            if key is not None:
+                out.append(PutDocument(key, True, doc.text_sha256, doc.source))
+                continue
+            found = self.find_document(doc.id)
+            assert found is not None  # its id was just refused as taken
+            out.append(PutDocument(found[0], False, found[1].text_sha256, found[1].source))
+        return out
+
+    def insert_records(self, rows: Sequence[NewRecord]) -> list[bool]:
+        """:meth:`insert_record` of each row, in order: whether it was added (False: the record
+        exists, or came earlier in ``rows``)."""
+        return [self.insert_record(*row) is not None for row in rows]
+
+    # -- assignments --
+
+    @abstractmethod
+    def assignable(self) -> list[AssignableDocument]:
+        """Every document in import order, with who it is assigned to."""
+
+    @abstractmethod
+    def add_assignments(self, pairs: Sequence[tuple[int, str]], assigned_at: str) -> int:
+        """Assign documents (by key) to annotators; return how many were new. In a transaction."""
+
+    @abstractmethod
+    def has_assignments(self, annotator: str) -> bool:
+        """Whether any document is assigned to the annotator."""
+
+    @abstractmethod
+    def progress(self) -> list[AnnotatorProgress]:
+        """Per annotator with assignments (sorted): assigned, in progress and done documents."""
+
+    @abstractmethod
+    def ready_for_review(self) -> list[str]:
+        """Ids of the assigned documents that every annotator they are assigned to has marked
+        done, in import order."""
 
     # -- who has what --
 

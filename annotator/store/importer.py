@@ -8,12 +8,14 @@
   and then one undoable action turns the stored record into the imported one.
 
 Everything happens in one transaction: any problem, or ``accept()`` saying no at the end, rolls
-the whole import back.
+the whole import back. Items go to the store ``BATCH`` at a time, through its bulk path
+(:meth:`Store.put_documents`, :meth:`Store.insert_records`: one statement each on PostgreSQL).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from annotator.errors import InvalidData, Problem
@@ -21,11 +23,19 @@ from annotator.files.lines import text_too_long
 from annotator.model.actions import now_iso
 from annotator.model.types import ImportItem, NewDocument, Op, RecordParts, Span
 from annotator.model.working import WorkingRecord, span_sort_key
-from annotator.store.base import ImportRejected, ImportSummary, JSONText, RecordCounts
+from annotator.store.base import ImportRejected, ImportSummary, JSONText, NewRecord, PutDocument, RecordCounts
 from annotator.store.history import dumps
 
 if TYPE_CHECKING:
     from annotator.store.base import Store
+
+BATCH = 1000  # items put into the store at once
+
+
+def batched(items: Iterable[ImportItem], size: int) -> Iterator[list[ImportItem]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
 
 
 def replacement(current: WorkingRecord, rec: RecordParts, spans: list[Span]) -> list[Op]:
@@ -67,31 +77,11 @@ def _same_json(stored: JSONText, value: object) -> bool:
     return (stored if isinstance(stored, str) else stored.decode()) == text
 
 
-def _put_document(store: Store, doc: NewDocument, summary: ImportSummary, problems: list[Problem],
-                  added_at: str, counted: set[int]) -> int | None:
-    """The document's key once it is in the store; each document is counted once per import
-    (``counted``: the keys counted so far), however many records of it follow."""
-    big = text_too_long(doc.text)  # every format's documents pass here
-    if big is not None:
-        problems.append(Problem(doc.source, None, "text", big))
+def _document_problem(doc: NewDocument, put: PutDocument) -> Problem | None:
+    if put.added or put.text_sha256 == doc.text_sha256:
         return None
-    key = store.insert_document(doc, added_at)
-    if key is not None:
-        summary.documents_added += 1
-        counted.add(key)
-        return key
-    found = store.find_document(doc.id)
-    assert found is not None  # its id was just refused as taken
-    key, stored = found
-    if stored.text_sha256 != doc.text_sha256:
-        problems.append(Problem(doc.source, None, "id",
-                                f"document {doc.id!r} is already in the store with a different text (from "
-                                f"{stored.source})"))
-        return None
-    if key not in counted:
-        summary.documents_unchanged += 1
-        counted.add(key)
-    return key
+    return Problem(doc.source, None, "id",
+                   f"document {doc.id!r} is already in the store with a different text (from {put.source})")
 
 
 def untouched(rec: RecordParts) -> bool:
@@ -100,32 +90,81 @@ def untouched(rec: RecordParts) -> bool:
     return rec["status"] == "todo" and not rec["spans"] and not rec["flags"] and rec.get("updated_at") is None
 
 
-def _put_record(store: Store, key: int, doc: NewDocument, rec: RecordParts, replace: bool, summary: ImportSummary,
-                problems: list[Problem], added_at: str) -> None:
+def _new_record(key: int, doc: NewDocument, rec: RecordParts, added_at: str) -> NewRecord | Problem | None:
+    """The record row to add for ``rec`` (None: an untouched record, nothing to add)."""
     if untouched(rec):
-        return
-    annotator = rec["annotator"]
+        return None
     try:
         spans = sorted(rec["spans"], key=span_sort_key)
     except (TypeError, KeyError, AttributeError):  # only unvalidated input can get here
-        problems.append(Problem(doc.source, None, "spans", "spans of the wrong shape"))
-        return
+        return Problem(doc.source, None, "spans", "spans of the wrong shape")
     counts = RecordCounts(rec["status"], len(spans), len(rec["flags"]), rec.get("updated_at") or added_at)
-    if store.insert_record(key, annotator, counts, dumps(spans), dumps(rec["flags"]), 0) is not None:
-        summary.records_added += 1
-        return
+    return NewRecord(key, rec["annotator"], counts, dumps(spans), dumps(rec["flags"]), 0)
+
+
+def _over_stored(store: Store, row: NewRecord, doc: NewDocument, rec: RecordParts, replace: bool,
+                 summary: ImportSummary) -> Problem | None:
+    """A record the annotator has already: the same is a no-op, another needs ``replace``."""
+    annotator = rec["annotator"]
+    spans = sorted(rec["spans"], key=span_sort_key)
     history = store.history
-    head = store.log_head(key, annotator)
-    current = history.load(key, annotator, head)
+    head = store.log_head(row.key, annotator)
+    current = history.load(row.key, annotator, head)
     if (current.status, current.sorted_spans(), current.flags) == (rec["status"], spans, rec["flags"]):
         summary.records_unchanged += 1
     elif not replace:
-        problems.append(Problem(doc.source, None, "annotator",
-            f"the store already holds different work of {annotator!r} on {doc.id!r}; use --replace to overwrite it "
-            "(undoable)"))
+        return Problem(doc.source, None, "annotator",
+                       f"the store already holds different work of {annotator!r} on {doc.id!r}; use --replace to "
+                       "overwrite it (undoable)")
     else:
-        history.log_do(key, annotator, current, replacement(current, rec, spans), head.undo)
+        history.log_do(row.key, annotator, current, replacement(current, rec, spans), head.undo)
         summary.records_replaced += 1
+    return None
+
+
+def _put_batch(store: Store, batch: list[ImportItem], replace: bool, summary: ImportSummary,
+               problems: list[Problem], added_at: str, counted: set[int]) -> None:
+    """Documents first (in one go), then records (new ones in one go, the others one by one);
+    the problems listed in item order. Each document is counted once per import (``counted``:
+    the keys counted so far), however many records of it follow."""
+    found: list[list[Problem]] = [[] for _ in batch]
+    for i, item in enumerate(batch):
+        big = text_too_long(item.document.text)  # every format's documents pass here
+        if big is not None:
+            found[i].append(Problem(item.document.source, None, "text", big))
+    fits = [i for i, f in enumerate(found) if not f]
+    puts = store.put_documents([batch[i].document for i in fits], added_at)
+    rows: list[tuple[int, NewRecord]] = []
+    for i, put in zip(fits, puts):
+        item = batch[i]
+        problem = _document_problem(item.document, put)
+        if problem is not None:
+            found[i].append(problem)
+            continue
+        if put.key not in counted:
+            counted.add(put.key)
+            if put.added:
+                summary.documents_added += 1
+            else:
+                summary.documents_unchanged += 1
+        if item.record is not None:
+            row = _new_record(put.key, item.document, item.record, added_at)
+            if isinstance(row, Problem):
+                found[i].append(row)
+            elif row is not None:
+                rows.append((i, row))
+    added = store.insert_records([row for _, row in rows]) if rows else []
+    for (i, row), was_added in zip(rows, added):
+        if was_added:
+            summary.records_added += 1
+            continue
+        item = batch[i]
+        assert item.record is not None
+        problem = _over_stored(store, row, item.document, item.record, replace, summary)
+        if problem is not None:
+            found[i].append(problem)
+    for item_problems in found:
+        problems.extend(item_problems)
 
 
 def import_items(store: Store, items: Iterable[ImportItem], *, replace: bool = False,
@@ -136,11 +175,8 @@ def import_items(store: Store, items: Iterable[ImportItem], *, replace: bool = F
     counted: set[int] = set()
     try:
         with store.transaction(bulk=True):
-            for item in items:
-                doc = item.document
-                key = _put_document(store, doc, summary, problems, added_at, counted)
-                if key is not None and item.record is not None:
-                    _put_record(store, key, doc, item.record, replace, summary, problems, added_at)
+            for batch in batched(items, BATCH):
+                _put_batch(store, batch, replace, summary, problems, added_at, counted)
             if problems:
                 raise InvalidData(problems)
             if not accept():

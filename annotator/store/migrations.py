@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Callable
 
 APPLICATION_ID = 0x414E4E54  # "ANNT"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 SCHEMA_V1 = """
 CREATE TABLE documents (
@@ -63,8 +63,24 @@ CREATE INDEX actions_by_record ON actions(doc_pk, annotator, seq);
 CREATE INDEX actions_by_target ON actions(target) WHERE kind = 'undo';
 """
 
+# Format 2: which annotators each document is handed to (annotator assign).
+ASSIGNMENTS = """
+CREATE TABLE assignments (
+    doc_pk      INTEGER NOT NULL REFERENCES documents(pk),
+    annotator   TEXT NOT NULL,
+    assigned_at TEXT NOT NULL,
+    PRIMARY KEY (doc_pk, annotator)
+) WITHOUT ROWID;
+CREATE INDEX assignments_by_annotator ON assignments(annotator, doc_pk);
+"""
+
+
+def _add_assignments(conn: sqlite3.Connection) -> None:
+    run_script(conn, ASSIGNMENTS)
+
+
 # from_version -> function that upgrades a connection (inside a transaction) to from_version + 1
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_assignments}
 
 
 def run_script(conn: sqlite3.Connection, script: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,8 @@ from annotator.errors import StoreError
 from annotator.model.types import NewDocument, Op, Status
 from annotator.store import migrations
 from annotator.store.base import (
+    AnnotatorProgress,
+    AssignableDocument,
     BaseRecord,
     DocInfo,
     JSONText,
@@ -226,20 +228,23 @@ class SQLiteStore(Store):
     def document_count(self) -> int:
         return self._conn.execute("SELECT count(*) FROM documents").fetchone()[0]
 
-    def documents(self, annotator: str) -> list[DocInfo]:
+    def documents(self, annotator: str, assigned_only: bool = False) -> list[DocInfo]:
         rows = self._conn.execute(
-            "SELECT d.id, d.pk, coalesce(r.status, 'todo'), coalesce(r.span_count, 0), coalesce(r.flag_count, 0)"
-            " FROM documents d LEFT JOIN records r ON r.doc_pk = d.pk AND r.annotator = ? ORDER BY d.pk",
-            (annotator,),
+            "SELECT d.id, d.pk, coalesce(r.status, 'todo'), coalesce(r.span_count, 0), coalesce(r.flag_count, 0),"
+            " a.doc_pk IS NOT NULL FROM documents d LEFT JOIN records r ON r.doc_pk = d.pk AND r.annotator = :ann"
+            " LEFT JOIN assignments a ON a.doc_pk = d.pk AND a.annotator = :ann"
+            + (" WHERE a.doc_pk IS NOT NULL" if assigned_only else "") + " ORDER BY d.pk",
+            {"ann": annotator},
         )
-        return [DocInfo(*row) for row in rows]
+        return [DocInfo(doc_id, pk, st, spans, flags, bool(assigned))
+                for doc_id, pk, st, spans, flags, assigned in rows]
 
     def position(self, doc_id: str) -> int:
         pk = self.doc_key(doc_id)
         return self._conn.execute("SELECT count(*) FROM documents WHERE pk <= ?", (pk,)).fetchone()[0]
 
     def neighbour(self, doc_id: str | None, annotator: str, direction: int,
-                  statuses: frozenset[Status] | None = None) -> str | None:
+                  statuses: frozenset[Status] | None = None, assigned_only: bool = False) -> str | None:
         pk = self.doc_key(doc_id) if doc_id is not None else (0 if direction > 0 else 2**62)
         cmp, order = (">", "ASC") if direction > 0 else ("<", "DESC")
         params: list[Any] = [annotator, pk]
@@ -247,6 +252,9 @@ class SQLiteStore(Store):
         if statuses is not None:
             where = f" AND coalesce(r.status, 'todo') IN ({', '.join('?' * len(statuses))})"
             params += sorted(statuses)
+        if assigned_only:
+            where += " AND EXISTS (SELECT 1 FROM assignments a WHERE a.doc_pk = d.pk AND a.annotator = ?)"
+            params.append(annotator)
         row = self._conn.execute(
             f"SELECT d.id FROM documents d LEFT JOIN records r ON r.doc_pk = d.pk AND r.annotator = ?"
             f" WHERE d.pk {cmp} ?{where} ORDER BY d.pk {order} LIMIT 1",
@@ -328,6 +336,43 @@ class SQLiteStore(Store):
             (seq, key, annotator),
         ).fetchone()[0]
         self._conn.execute("UPDATE record_spans SET spans = ?, flags = ? WHERE rid = ?", (spans, flags, rid))
+
+    # -- assignments --------------------------------------------------------------------------------
+
+    def assignable(self) -> list[AssignableDocument]:
+        rows = self._conn.execute(
+            "SELECT d.pk, d.id, length(d.text),"
+            " (SELECT group_concat(annotator, char(10)) FROM (SELECT annotator FROM assignments a"
+            "  WHERE a.doc_pk = d.pk ORDER BY annotator)),"
+            " EXISTS (SELECT 1 FROM records r WHERE r.doc_pk = d.pk AND r.status = 'done')"
+            " FROM documents d ORDER BY d.pk")
+        return [AssignableDocument(pk, doc_id, length, tuple(who.split("\n")) if who else (), bool(done))
+                for pk, doc_id, length, who, done in rows]
+
+    def add_assignments(self, pairs: Sequence[tuple[int, str]], assigned_at: str) -> int:
+        before = self._conn.total_changes
+        self._conn.executemany("INSERT INTO assignments (doc_pk, annotator, assigned_at) VALUES (?, ?, ?)"
+                               " ON CONFLICT DO NOTHING", [(key, who, assigned_at) for key, who in pairs])
+        return self._conn.total_changes - before
+
+    def has_assignments(self, annotator: str) -> bool:
+        return self._conn.execute("SELECT EXISTS (SELECT 1 FROM assignments WHERE annotator = ?)",
+                                  (annotator,)).fetchone()[0] == 1
+
+    def progress(self) -> list[AnnotatorProgress]:
+        rows = self._conn.execute(
+            "SELECT a.annotator, count(*), count(*) FILTER (WHERE r.status = 'in_progress'),"
+            " count(*) FILTER (WHERE r.status = 'done') FROM assignments a"
+            " LEFT JOIN records r ON r.doc_pk = a.doc_pk AND r.annotator = a.annotator"
+            " GROUP BY a.annotator ORDER BY a.annotator")
+        return [AnnotatorProgress(*row) for row in rows]
+
+    def ready_for_review(self) -> list[str]:
+        return [r[0] for r in self._conn.execute(
+            "SELECT d.id FROM documents d WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.doc_pk = d.pk)"
+            " AND NOT EXISTS (SELECT 1 FROM assignments a LEFT JOIN records r"
+            " ON r.doc_pk = a.doc_pk AND r.annotator = a.annotator"
+            " WHERE a.doc_pk = d.pk AND coalesce(r.status, 'todo') != 'done') ORDER BY d.pk")]
 
     # -- who has what -------------------------------------------------------------------------------
 

@@ -85,6 +85,7 @@ SCREEN_ACTIONS: tuple[ActionDef, ...] = (
     ActionDef("toggle_skip", ("x",), "Mark skipped, go to the next to do (again: not skipped)", "Documents",
               short="skip"),
     ActionDef("document_list", ("g",), "Document list", "Documents", footer=True, short="documents"),
+    ActionDef("toggle_all_documents", ("A",), "Show all documents / only those assigned to you", "Documents"),
     ActionDef("flag", ("f",), "Flags: add a comment; see and remove the document's flags", "Documents",
               short="flags"),
     ActionDef("toggle_panel", ("b",), "Show or hide the side panel (hidden under 80 columns)", "App",

@@ -100,7 +100,7 @@ def build_app(store: Store, scheme: Scheme, annotator: str, doc_id: str | None =
 
 
 def build_review_app(store: Store, scheme: Scheme, reviewer: str, doc_id: str | None = None,
-                     min_agree: int | None = None) -> AnnotatorApp:
+                     min_agree: int | None = None, ready_only: bool = False) -> AnnotatorApp:
     """The review app on ``doc_id`` (default: the first document not yet reviewed)."""
     from annotator.errors import AnnotatorError
     from annotator.review.session import ReviewSession
@@ -111,9 +111,12 @@ def build_review_app(store: Store, scheme: Scheme, reviewer: str, doc_id: str | 
     registry = review_actions(scheme)
     screen_cls = type("ReviewScreen", (ReviewScreen,), {"BINDINGS": bindings(registry, "screen"),
                                                         "__module__": ReviewScreen.__module__})
-    session = ReviewSession(store, scheme, reviewer, min_agree)
+    session = ReviewSession(store, scheme, reviewer, min_agree, ready_only)
     if doc_id is None:
         doc_id = session.first_document()
+        if doc_id is None and ready_only:
+            raise AnnotatorError("nothing ready for review: no assigned document is done by all its annotators "
+                                 "(annotator progress)")
         if doc_id is None:
             raise AnnotatorError("nothing to review: no document has a done record of another annotator "
                                  "(a record still in progress is not reviewed)")

@@ -5,9 +5,11 @@ store (through ``app_process``, which ends it if the server dies), started with 
 is bound to: the browser never passes a name, an option or a path. The command is an argument list
 run without a shell.
 
-A PostgreSQL store will add the annotator's database role here (a connection string in
-``SessionCommand.env``, kept out of the argument list where ``ps`` would show it), so that a link
-acts with its own role and cannot write as someone else.
+On a PostgreSQL store a link's session connects as the link's own database user: the store's URL
+with the user replaced and any password dropped (each user's password comes from ``~/.pgpass`` or
+a service file of the server's account), passed as ``ANNOTATOR_DB`` in ``SessionCommand.env``, out
+of the argument list where ``ps`` would show it; the database's row-level security then keeps the
+link to its own records.
 """
 
 from __future__ import annotations
@@ -35,12 +37,28 @@ class SessionCommand:
     env: Mapping[str, str] = field(default_factory=dict)
 
 
+def as_user(url: str, user: str) -> str:
+    """A PostgreSQL URL for ``user``, without a password."""
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{quote(user, safe='')}@{host}"))
+
+
 def session_command(target: StoreTarget, link: Link) -> SessionCommand:
+    from annotator.store import is_postgres
+
     argv = [sys.executable, "-m", "annotator.web.app_process"]  # ``annotator ...``, ended if the server dies
+    env: dict[str, str] = {}
+    db = ["--db", target.db]
+    if is_postgres(target.db):
+        env["ANNOTATOR_DB"] = as_user(target.db, link.name)
+        db = []
     if link.screen == "annotate":
-        argv += ["annotate", "--db", target.db, "--annotator", link.name]
+        argv += ["annotate", *db, "--annotator", link.name]
     else:
-        argv += ["review", "--db", target.db, "--reviewer", link.name]
+        argv += ["review", *db, "--reviewer", link.name]
     if target.schema is not None:
         argv += ["--schema", target.schema]
-    return SessionCommand(tuple(argv))
+    return SessionCommand(tuple(argv), env)

@@ -54,8 +54,8 @@ def test_agree_tables_and_by_doc(tmp_path):
     assert "only-alice" in out  # reported as done by one annotator only
 
 
-def test_agree_from_the_store(tmp_path):
-    db = tmp_path / "s.db"
+def test_agree_from_the_store(tmp_path, any_db):
+    db = any_db
     paths = files(tmp_path)
     with open_store(db) as store:
         from annotator.schema import load_scheme
@@ -66,6 +66,8 @@ def test_agree_from_the_store(tmp_path):
     assert proc.returncode == 0, proc.stderr
     fig = orjson.loads(proc.stdout)
     assert fig["annotators"] == ["alice", "bob"] and fig["pairs"][0]["exact"]["f1"] == 0.5
+    from_files = orjson.loads(run(*paths, "--json").stdout)
+    assert {k: v for k, v in fig.items() if k != "source"} == {k: v for k, v in from_files.items() if k != "source"}
 
 
 def test_agree_errors(tmp_path):

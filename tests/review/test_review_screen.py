@@ -32,8 +32,9 @@ WORK = {
 
 
 @pytest.fixture
-def store(tmp_path):
-    st = open_store(tmp_path / "r.db")
+def store(any_db):
+    """A store of each backend with alice's and bob's work on d1."""
+    st = open_store(any_db)
     st.add_documents([NewDocument("d1", TEXT, text_sha256(TEXT), {}, "d1.txt")])
     for who, spans in WORK.items():
         s = Session(st, SCHEME, who)
@@ -142,14 +143,14 @@ async def test_review_attributes_and_speaker_on_gold(store):
         assert rec.spans[quote["attrs"]["speaker"]]["text"] == "La coalition"
 
 
-def test_gold_export_carries_provenance_and_validates(store, tmp_path):
+def test_gold_export_carries_provenance_and_validates(store, tmp_path, any_db):
     rs = ReviewSession(store, SCHEME, "reviewer")
     st = rs.open("d1")
     for region in st.plan.regions:
         rs.pick(st, region, "alice")
         st = rs.state("d1")
     out = tmp_path / "gold.jsonl"
-    proc = subprocess.run([*ANNOTATOR, "export", "--db", store.path, "--annotator", "reviewer", "--status", "all",
+    proc = subprocess.run([*ANNOTATOR, "export", "--db", any_db, "--annotator", "reviewer", "--status", "all",
                            "--out", str(out), "--schema", str(SCHEME_PATH)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     rec = orjson.loads(out.read_bytes())

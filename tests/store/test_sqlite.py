@@ -152,3 +152,26 @@ def test_a_store_path_that_is_not_a_regular_file_is_refused_untouched(tmp_path):
         with pytest.raises(StoreError, match="is not a file"):
             open_store(path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]  # no journal made beside it
+
+
+def test_a_format_1_store_gets_the_assignments_table_after_a_backup(tmp_path, scheme):
+    """Format 2 adds assignments: a store written before them is backed up, migrated, and assigns."""
+    from annotator.assigning import assign
+    from annotator.session import Session
+
+    path = tmp_path / "old.db"
+    with open_store(path) as st:
+        st.add_documents([_doc("d1"), _doc("d2", "Une autre dépêche.")])
+        Session(st, scheme, "alice").add_span("d1", 0, 12, "ACTOR")
+    conn = sqlite3.connect(path)  # as annotator wrote it before format 2
+    conn.execute("DROP TABLE assignments")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with open_store(path) as st:
+        assert len(assign(st, ["alice", "bob"], 2).pairs) == 4
+        assert [s["text"] for s in st.load("d1", "alice").spans.values()] == ["La coalition"]
+    backup = sqlite3.connect(tmp_path / "old.db.v1.bak")
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert backup.execute("SELECT count(*) FROM sqlite_master WHERE name = 'assignments'").fetchone()[0] == 0
+    backup.close()

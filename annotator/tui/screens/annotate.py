@@ -136,8 +136,8 @@ class AnnotateScreen(EditingScreen):
         self.span_list.set_spans(rec.spans.values())
         self.moving = None
         self.header.show(doc_id=doc_id, position=self.session.position(doc_id), total=self.total,
-                         status=rec.status, annotator=self.session.annotator, flags=len(rec.flags), snap=self.snap_on,
-                         read_only=getattr(self.session.store, "read_only", False))
+                         status=rec.status, annotator=self.session.label, flags=len(rec.flags), snap=self.snap_on,
+                         read_only=self.session.store.read_only)
         self._show_focused()
         self.view.focus()
 
@@ -424,6 +424,15 @@ class AnnotateScreen(EditingScreen):
                 self.open_document(doc_id)
 
         self.app.push_screen(DocListScreen(self.session.documents, self.doc_id), chosen)
+
+    def action_toggle_all_documents(self) -> None:
+        session = self.session
+        if not session.has_assignments:
+            self.notify("Nothing is assigned to you: every document is shown already.")
+            return
+        session.show_all = not session.show_all
+        self.notify("All documents: ] [ } and the list (g) go through every one." if session.show_all
+                    else "Your assigned documents only: ] [ } and the list (g) follow your assignments.")
 
     def action_flag(self) -> None:
         if not self._fresh():

@@ -26,6 +26,7 @@ from annotator.review.merge import Candidate, Region
 from annotator.review.session import ReviewSession, ReviewState
 from annotator.review.settled import is_rejection
 from annotator.schema import Scheme
+from annotator.session import who_where
 from annotator.store.base import Change
 from annotator.text.sanitize import display_line
 from annotator.tui.screens.annotate import range_to_tag
@@ -311,7 +312,7 @@ class ReviewScreen(EditingScreen):
     def _show_header(self, st: ReviewState) -> None:
         self.header.show(doc_id=self.doc_id, position=self.review.position(self.doc_id),
                          total=len(self.review.documents()), status=st.gold.status,
-                         annotator=f"review: {self.review.reviewer}",
+                         annotator=f"review: {who_where(self.review.store, self.review.reviewer)}",
                          flags=sum(not is_rejection(f) for f in st.gold.flags))  # rejections are in the list
 
     @on(RowList.Chosen, "#candidates")
