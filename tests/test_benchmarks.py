@@ -20,7 +20,7 @@ def test_every_benchmark_compiles(script):
 
 @pytest.mark.parametrize("args,expect", [
     (["bench_store.py", "--docs", "200", "--actions", "20"], "durable action median"),
-    (["bench_formats.py", "--docs", "30", "--formats", "jsonl,doccano,conll"], "conll"),
+    (["bench_formats.py", "--docs", "30", "--formats", "jsonl,doccano,conll", "--memory-docs", "20,40"], "conll"),
     (["bench_agree.py", "--docs", "60", "--repeat", "1"], "annotator agree --db --json"),
     (["bench_suggest.py", "--quality", "--no-model"], "QUOTE.speaker"),
 ])
