@@ -155,3 +155,43 @@ def test_the_shared_word_index_keeps_offsets_when_lowering_changes_lengths():
     assert words[-1] == "deux"
     assert trigger_starts(text, {"deux"}) == [text.index("12"), text.index("DEUX")]
     assert [text[m.start:m.end] for m in find_numbers(text)] == ["12", "DEUX"]
+
+
+# -- the word scan the rules start from ------------------------------------------------------------
+
+_SCAN_WORDS = ["an", "année", "années", "deux", "il", "mi", "fin", "ce", "cet", "cette", "istanbul", "i̇stanbul", "ǆ"]
+_ALPHABET = list("anéeisdxuflmtc2١²_-'. \n") + ["İ", "ǅ", "Ǆ", "É", "\u00a0", "\u0307", "🙂"]
+
+
+def _reference_starts(text, words, digits, start=0, end=None):
+    """What the rules tried before the scan: every \\w+ word, lowered on its own, kept when listed."""
+    from annotator.text.word_index import lower_words
+
+    stop = len(text) if end is None else end
+    return [s for s, w in zip(*lower_words(text))
+            if start <= s < stop and (w in words or (digits and w[0].isdecimal()))]
+
+
+@given(st.lists(st.sampled_from(_ALPHABET + ["an", "année", "deux", "Il", "CETTE", "İstanbul", "fin"]), max_size=40),
+       st.integers(0, 60), st.integers(0, 80), st.booleans())
+def test_the_word_scan_finds_what_a_pass_over_every_word_finds(parts, start, end, digits):
+    from annotator.text.word_index import WordScan, lower_words
+
+    text = "".join(parts)
+    scan = WordScan(_SCAN_WORDS, digits=digits)
+    assert scan.starts(text) == _reference_starts(text, set(_SCAN_WORDS), digits)
+    assert scan.starts(text, start, end) == _reference_starts(text, set(_SCAN_WORDS), digits, start, end)
+    by_word = [(s, w) for s, w in zip(*lower_words(text)) if w in _SCAN_WORDS]
+    assert scan.found(text) == by_word  # a few words: looked for one by one
+    many = WordScan(_SCAN_WORDS + [f"mot{i}" for i in range(20)])
+    assert many.found(text) == by_word  # many: through the compiled trie
+
+
+def test_the_word_scan_takes_whole_words_only():
+    from annotator.text.word_index import WordScan
+
+    scan = WordScan(["an", "année", "années"], digits=True)
+    text = "Année 12 ans, l'an 2014-an x3 an."
+    assert [text[s:s + 5] for s in scan.starts(text)] == ["Année", "12 an", "an 20", "2014-", "an x3", "an."]
+    assert scan.starts(text, 10, 21) == [text.index("an 2"), text.index("2014")]
+    assert WordScan([]).starts(text) == [] and WordScan(["l'an"]).starts(text) == []
