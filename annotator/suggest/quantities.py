@@ -33,14 +33,16 @@ _CLOCK_AFTER = re.compile(rf"{_S}*(?:h|heures?){_S}*(?:\d\d)?\b", re.IGNORECASE)
 _MINUTES_BEFORE = re.compile(rf"(?:^|[\s\d]){_S}*h{_S}*$")
 _CLOCK_MINUTES = re.compile(rf"{_S}*h{_S}*\d\d")
 _CLOCK_BEFORE = re.compile(rf"(?:\bà|\bvers|\bdès|\bjusqu'à|\bavant|\baprès|\bd'ici)({_S}+\w+)?{_S}+$", re.IGNORECASE)
-
+# a number read with a multiplier or as a count of tens, hundreds...: its unit follows "de"
+_MULTIPLIED = re.compile(r"(?:millions?|milliards?|billions?|dizaines?|douzaines?|quinzaines?|vingtaines?|"
+                         r"trentaines?|quarantaines?|cinquantaines?|soixantaines?|centaines?|milliers?)$",
+                         re.IGNORECASE)
+_WORD_AFTER = re.compile(rf"{_S}+(\w+)")
 
 
 def _approximated(before: str) -> bool:
     """The text before a number ends with an approximator (``environ``, ``près de``, ``plus d'``)."""
-    tail = before[-24:].lower().replace("’", "'")
-    for c in _SPACES[1:]:
-        tail = tail.replace(c, " ")
+    tail = before[-24:].lower().replace("’", "'").replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
     tail = tail.rstrip(" ") + ("" if tail.endswith("'") else " ")
     return tail.endswith(_APPROX_ENDINGS)
 
@@ -75,7 +77,7 @@ def _unit(text: str, end: int, after_de: bool) -> tuple[str, int] | None:
     m = (_UNIT_AFTER_DE if after_de else _UNIT_AFTER).match(text, end, window_end)
     if m is None:
         return None
-    if m.groupdict().get("u"):
+    if m.lastgroup == "u":
         return m.group("u"), m.end()
     word = m.group("w")
     low = word.lower().replace("’", "'")
@@ -103,15 +105,14 @@ def find_quantities(text: str) -> list[FoundQuantity]:
         if n.percent:
             unit: tuple[str, int] | None = ("%", m.end)
         else:
-            multiplied = bool(re.search(r"(?:millions?|milliards?|billions?|dizaines?|douzaines?|quinzaines?|"
-                                        r"vingtaines?|trentaines?|quarantaines?|cinquantaines?|soixantaines?|"
-                                        r"centaines?|milliers?)$", raw, re.IGNORECASE))
+            multiplied = raw[-1].isalpha() and _MULTIPLIED.search(raw) is not None
             unit = _unit(text, m.end, after_de=multiplied)
         if unit is None and isinstance(n.value, int) and 1600 <= n.value <= 2099 and raw.isdigit():
             continue  # a year
-        after = re.match(rf"{_S}+(\w+)", text[m.end:m.end + 20])
-        if after and after.group(1).lower() in MONTHS and not m.written:
-            continue  # the day of a date
+        if not m.written:
+            after = _WORD_AFTER.match(text, m.end, m.end + 20)
+            if after and after.group(1).lower() in MONTHS:
+                continue  # the day of a date
         approximate = n.approximate or _approximated(before)
         end = unit[1] if unit else m.end
         out.append(FoundQuantity(m.start, end, n, unit[0] if unit else None, approximate))

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from annotator.suggest.base import Candidate
 from annotator.suggest.french import SPEECH_VERB, TITLE
+from annotator.text.word_index import trie
 
 __all__ = ["Quote", "Speakers"]
 
@@ -65,8 +66,9 @@ _DESCRIPTION = re.compile(r"^[\s\u00a0]*(?:\w+[\s\u00a0]+){0,2}?(?:le|la|l['’]
 _LEADING_PRONOUN = re.compile(rf"[\s\u00a0«“\"]*{_PRONOUN}\b", re.IGNORECASE)  # used with match(text, pos)
 _INTRO = re.compile(r"\b(?:selon|pour|d['’]après|aux yeux d[eu']?|du côté d[eu'])[\s\u00a0]+(?:la|le|les|l['’])?"
                     r"[\s\u00a0]*$", re.IGNORECASE)
-_FIRST_VERB = re.compile(r"\b(?:a|ont|avait|avaient|aurait|auraient|est|sont|était|étaient|s['’]est|se sont|"
-                         r"va|vont|sera|seront)\b", re.IGNORECASE)
+_FIRST_VERB = re.compile(r"\b(?:" + trie(["a", "ont", "avait", "avaient", "aurait", "auraient", "est", "sont", "était",
+                                             "étaient", "s'est", "s’est", "se sont", "va", "vont", "sera", "seront"])
+                         + r")\b", re.IGNORECASE)
 _APPOSITION_TITLES = 5  # words allowed before the name in an apposition (Me, Dr, le colonel...)
 
 

@@ -202,12 +202,7 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[
         m = _SCAN.match(text, at, stop)
         if m is None:
             continue
-        if m.group("approx") is not None:
-            kind = "approx"
-        elif m.group("digits") is not None:
-            kind = "digits"
-        else:
-            kind = "written"
+        kind = m.lastgroup  # the alternative that matched: approx, digits or written (each encloses its groups)
         s, e = m.span()
         number: Number
         if kind == "approx":

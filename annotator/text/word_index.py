@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["WordScan", "lower_words", "lowered", "trigger_starts"]
+__all__ = ["WordScan", "fold_case", "lower_words", "lowered", "trie", "trigger_starts"]
 
 _WORD = re.compile(r"\w+")
 _DOTTED_I = "\u0130"  # İ, the one character whose lower case is longer (i + a combining dot)
@@ -30,8 +30,20 @@ def lowered(text: str) -> str:
     return low
 
 
-def _trie(words: Iterable[str]) -> str:
-    """A pattern matching exactly ``words``, as a trie (each prefix tried once)."""
+def fold_case(text: str) -> str:
+    """``text`` as a pattern compiled with ``re.IGNORECASE`` sees it, one character for one: a
+    pattern of lower-case Latin letters (with accents, apostrophes, spaces, ``\\w``, ``\\d``, ``\\s``)
+    matches ``fold_case(text)`` without the flag exactly where it matches ``text`` with it (tested
+    on every code point), and the engine no longer folds case at every step. Unlike
+    :func:`lowered`, ``İ`` becomes ``i`` (as the engine compares it); so do ``ı`` and ``ſ``, which
+    the engine takes for ``i`` and ``s`` (re._casefix). (str.replace, not str.translate: a
+    translation table costs a dictionary lookup per character.)"""
+    return text.replace(_DOTTED_I, "i").lower().replace("\u0131", "i").replace("\u017f", "s")
+
+
+def trie(words: Iterable[str]) -> str:
+    """A pattern matching exactly ``words``, as a trie (each prefix tried once; where one word is the
+    start of another, the longer is tried first, as in an alternation sorted longest first)."""
     root: dict[str, dict] = {}
     for w in words:
         node = root
@@ -70,7 +82,7 @@ class WordScan:
         if self._pattern is None:
             alternatives = [r"\d"] if self._digits else []
             if self._by_form:
-                alternatives.append(_trie(self._by_form) + r"(?!\w)")
+                alternatives.append(trie(self._by_form) + r"(?!\w)")
             # (?!) never matches: a scan for no word and no digit finds nothing
             self._pattern = re.compile(r"(?<!\w)(?:" + ("|".join(alternatives) or "(?!)") + ")")
         return self._pattern
