@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from annotator.text.word_index import WordScan
+from annotator.text.word_index import WordScan, fold_case
 
 __all__ = ["APPROXIMATORS", "NotANumber", "Number", "NumberMatch", "find_numbers", "parse_number", "words_value"]
 
@@ -175,9 +175,11 @@ _SCAN = re.compile(
         (?:{_SP}(?P<dmult>{_MULT})\b)?)
     |(?P<written>(?<![\w\-])(?:{_WRITTEN})(?![\w\-]))
     """,
-    re.IGNORECASE | re.VERBOSE,
+    re.VERBOSE,
 )
-_PERCENT_RE = re.compile(_PERCENT, re.IGNORECASE)
+_PERCENT_RE = re.compile(_PERCENT)
+# (both are matched against fold_case(text): as re.IGNORECASE would match the text, at a fraction of
+# the cost, and the words they capture are read as they matched: "2 mıllions" is two million)
 # The words a number can start with: the pattern is tried only there, found by one compiled scan
 # (trying it at every character costs several times more).
 _TRIGGERS = frozenset({w.split("-")[0] for w in _NUM_WORDS} | {"un", "une", "des", "plusieurs", "quelques", "les"})
@@ -195,19 +197,20 @@ def _to_value(d: Decimal) -> int | float:
 def find_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[NumberMatch]:
     """Every number in ``text[start:end]`` in text order (offsets into ``text``)."""
     stop = len(text) if end is None else end
+    folded = fold_case(text)
     done = start  # where the last number (its percent sign included) ended
     for at in _STARTS.starts(text, start, stop):
         if at < done:
             continue
-        m = _SCAN.match(text, at, stop)
+        m = _SCAN.match(folded, at, stop)
         if m is None:
             continue
         kind = m.lastgroup  # the alternative that matched: approx, digits or written (each encloses its groups)
         s, e = m.span()
         number: Number
         if kind == "approx":
-            det = m.group("adet").lower()
-            noun = m.group("anoun").lower()
+            det = m.group("adet")
+            noun = m.group("anoun")
             base = noun.rstrip("s")
             if det in ("un", "une") and base in APPROX_NOUNS and not noun.endswith("s") and e == m.end("anoun"):
                 number = Number(APPROX_NOUNS[base], approximate=True)
@@ -224,7 +227,7 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[
             if isinstance(d, NotANumber):  # pragma: no cover - the scanner only matches valid digits
                 continue
             if m.group("dmult"):
-                d *= MULTIPLIERS[m.group("dmult").lower()]
+                d *= MULTIPLIERS[m.group("dmult")]
             if d > MAX_VALUE:
                 continue
             number = Number(_to_value(d))
@@ -233,7 +236,7 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[
             if v is None:
                 continue
             number = Number(v)
-        pm = _PERCENT_RE.match(text, e, stop)
+        pm = _PERCENT_RE.match(folded, e, stop)
         if pm is not None and number.value is not None:
             e = pm.end()
             number = Number(number.value, number.approximate, percent=True)

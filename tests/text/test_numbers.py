@@ -195,3 +195,51 @@ def test_the_word_scan_takes_whole_words_only():
     assert [text[s:s + 5] for s in scan.starts(text)] == ["Année", "12 an", "an 20", "2014-", "an x3", "an."]
     assert scan.starts(text, 10, 21) == [text.index("an 2"), text.index("2014")]
     assert WordScan([]).starts(text) == [] and WordScan(["l'an"]).starts(text) == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("30 POUR CENT", [("30 POUR CENT", Number(30, percent=True))]),
+    ("DEUX MILLIONS", [("DEUX MILLIONS", Number(2000000))]),
+    # letters re.IGNORECASE takes for others (ſ is s, ı is i) are read as the pattern took them
+    ("2 mıllions de personnes", [("2 mıllions", Number(2000000))]),
+    ("les dizaineſ de blessés", [("dizaineſ", Number(None, approximate=True))]),
+])
+def test_numbers_in_any_case(text, expected):
+    assert [(text[m.start:m.end], m.number) for m in find_numbers(text)] == expected
+
+
+def test_the_scanner_is_tried_only_where_a_number_can_start(monkeypatch):
+    import annotator.text.numbers as numbers_module
+
+    tried: list[int] = []
+    real = numbers_module._SCAN
+
+    class Counting:
+        def match(self, text, pos, endpos):
+            tried.append(pos)
+            return real.match(text, pos, endpos)
+
+    monkeypatch.setattr(numbers_module, "_SCAN", Counting())
+    filler = "Les soldats de la coalition ont avancé vers la ville où les habitants attendaient. " * 50
+    text = filler + "Ils étaient 1 200, puis deux cents." + filler
+    assert [text[m.start:m.end] for m in find_numbers(text)] == ["1 200", "deux cents"]
+    # every "les" and "Les" is tried (les dizaines), the words of the filler are not
+    assert len(tried) == 2 + 2 * 50 * 2
+
+
+def test_fold_case_is_what_ignorecase_matches():
+    """For every letter the rules' patterns are written with, the characters re.IGNORECASE matches
+    to it are exactly those fold_case turns into it (every code point of the BMP and beyond)."""
+    import re
+    import sys
+
+    from annotator.text.word_index import fold_case
+
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    folded = fold_case(every)
+    assert len(folded) == len(every)
+    for letter in "abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöùûüÿœæ'’-":
+        ignoring_case = {m.start() for m in re.finditer(re.escape(letter), every, re.IGNORECASE)}
+        assert ignoring_case == {m.start() for m in re.finditer(re.escape(letter), folded)}, letter
+    for cls in (r"\w", r"\d", r"\s"):
+        assert [m.start() for m in re.finditer(cls, every)] == [m.start() for m in re.finditer(cls, folded)]
