@@ -162,7 +162,8 @@ def _forget_texts() -> None:
     """Empty the caches keyed by a text (a repeated run over one text must cost what the first does)."""
     from annotator.text import word_index
 
-    clear = getattr(getattr(word_index, "lower_words", None), "cache_clear", None)
+    forget = getattr(word_index, "forget_texts", None)  # (before it, the words of the last texts were kept)
+    clear = forget or getattr(getattr(word_index, "lower_words", None), "cache_clear", None)
     if clear is not None:
         clear()
 

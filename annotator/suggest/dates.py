@@ -36,7 +36,7 @@ from annotator.suggest.french import (
     clause_tense,
 )
 from annotator.text.numbers import words_value
-from annotator.text.word_index import WordScan, fold_case
+from annotator.text.word_index import RULE_WORDS, WordScan, folded_text
 
 __all__ = ["DateSuggester", "FoundDate", "find_dates", "normalise_date"]
 
@@ -398,12 +398,12 @@ _TRIGGERS = frozenset(
         "demain", "ce", "cette", "cet", "semaine", "mois", "année", "an", "même", "lendemain", "veille",
         "surlendemain", "années", "il", "printemps", "été", "automne", "hiver"])
 )
-_STARTS = WordScan(_TRIGGERS, digits=True)
+_STARTS = WordScan(_TRIGGERS, digits=True, together=RULE_WORDS)
 
 
 def _matches(text: str) -> Iterator[re.Match[str]]:
     """The matches of _DATES where a date can start, in the case-folded ``text``."""
-    folded = fold_case(text)
+    folded = folded_text(text)
     done = 0
     for start in _STARTS.starts(text):
         if start < done:

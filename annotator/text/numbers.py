@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from annotator.text.word_index import WordScan, fold_case
+from annotator.text.word_index import RULE_WORDS, WordScan, folded_text
 
 __all__ = ["APPROXIMATORS", "NotANumber", "Number", "NumberMatch", "find_numbers", "parse_number", "words_value"]
 
@@ -183,7 +183,7 @@ _PERCENT_RE = re.compile(_PERCENT)
 # The words a number can start with: the pattern is tried only there, found by one compiled scan
 # (trying it at every character costs several times more).
 _TRIGGERS = frozenset({w.split("-")[0] for w in _NUM_WORDS} | {"un", "une", "des", "plusieurs", "quelques", "les"})
-_STARTS = WordScan(_TRIGGERS, digits=True)
+_STARTS = WordScan(_TRIGGERS, digits=True, together=RULE_WORDS)
 
 
 #: Values beyond this are refused: JSON readers (and orjson) keep integers to 64 bits, floats lose units.
@@ -197,7 +197,7 @@ def _to_value(d: Decimal) -> int | float:
 def find_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[NumberMatch]:
     """Every number in ``text[start:end]`` in text order (offsets into ``text``)."""
     stop = len(text) if end is None else end
-    folded = fold_case(text)
+    folded = folded_text(text)
     done = start  # where the last number (its percent sign included) ended
     for at in _STARTS.starts(text, start, stop):
         if at < done:

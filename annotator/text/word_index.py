@@ -15,7 +15,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["WordScan", "fold_case", "lower_words", "lowered", "trie", "trigger_starts"]
+__all__ = ["RULE_WORDS", "WordScan", "WordScans", "fold_case", "folded_text", "forget_texts", "lower_words", "lowered",
+           "trie", "trigger_starts"]
 
 _WORD = re.compile(r"\w+")
 _DOTTED_I = "\u0130"  # İ, the one character whose lower case is longer (i + a combining dot)
@@ -66,15 +67,19 @@ def trie(words: Iterable[str]) -> str:
 
 class WordScan:
     """The starts of the words of a text whose lower-case form (as ``str.lower`` makes it) is in
-    ``words``, or, with ``digits``, that start with a decimal digit."""
+    ``words``, or, with ``digits``, that start with a decimal digit. Scans made ``together`` find
+    their words in one pass over each text (see :class:`WordScans`)."""
 
-    def __init__(self, words: Iterable[str], digits: bool = False):
+    def __init__(self, words: Iterable[str], digits: bool = False, together: WordScans | None = None):
         # a word is looked for as it reads in the lowered text, where İ stays İ (see lowered());
         # one that is not a \w+ run there can never be a whole word, and is left out
         by_form = {w.replace("i\u0307", _DOTTED_I): w for w in words}
         self._by_form = {f: w for f, w in by_form.items() if _WORD.fullmatch(f)}
         self._digits = digits
         self._pattern: re.Pattern[str] | None = None
+        self._together = together
+        if together is not None:
+            together.add(self)
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -90,6 +95,8 @@ class WordScan:
     def starts(self, text: str, start: int = 0, end: int | None = None) -> list[int]:
         """Offsets of the words found that start in ``[start, end)`` (a word is whole in ``text``:
         one that begins before ``start`` is not found, one that runs past ``end`` is)."""
+        if self._together is not None:
+            return self._together.starts_of(self, text, start, end)
         low = lowered(text)
         if end is None or end >= len(text):
             return [m.start() for m in self.pattern.finditer(low, start)]
@@ -122,6 +129,61 @@ class WordScan:
 
 
 _FIND_AT_MOST = 8  # words looked for one by one; more go through the compiled trie
+
+
+class WordScans:
+    """Word scans that find their words in one pass over a text: the pass looks for the words of
+    them all (and digits, if one wants them), and is kept for the last few texts, so the second
+    rule to read a text filters the words found instead of scanning it again."""
+
+    def __init__(self) -> None:
+        self._members: list[WordScan] = []
+        self._pattern: re.Pattern[str] | None = None
+        self._found = lru_cache(maxsize=4)(self._find)
+
+    def add(self, scan: WordScan) -> None:
+        self._members.append(scan)
+        self._pattern = None
+        self._found.cache_clear()
+
+    def _find(self, text: str) -> list[tuple[int, str | None, bool]]:
+        """(offset, the word found or None for a number, whether it starts with a digit) for every
+        word of ``text`` that a member looks for."""
+        pattern = self._pattern
+        if pattern is None:
+            forms = {f for m in self._members for f in m._by_form}
+            alternatives = ["(?P<w>" + trie(forms) + r")(?!\w)"] if forms else []
+            if any(m._digits for m in self._members):
+                alternatives.append(r"\d")
+            pattern = self._pattern = re.compile(r"(?<!\w)(?:" + ("|".join(alternatives) or "(?!)") + ")")
+        low = lowered(text)
+        return [(m.start(), m.group("w") if m.lastgroup else None, low[m.start()].isdecimal())
+                for m in pattern.finditer(low)]
+
+    def starts_of(self, scan: WordScan, text: str, start: int = 0, end: int | None = None) -> list[int]:
+        """What ``scan.starts(text, start, end)`` finds on its own, from the pass over ``text``."""
+        forms, digits = scan._by_form, scan._digits
+        stop = len(text) if end is None else end
+        return [at for at, word, digit in self._found(text)
+                if start <= at < stop and ((word is not None and word in forms) or (digits and digit))]
+
+
+#: The scans of the rules that start from words (dates, numbers): one pass over a text for them all.
+RULE_WORDS = WordScans()
+
+
+@lru_cache(maxsize=4)
+def folded_text(text: str) -> str:
+    """:func:`fold_case` of a whole document, kept for the last few (the date and the number rules
+    both match against it)."""
+    return fold_case(text)
+
+
+def forget_texts() -> None:
+    """Let go of the texts kept (the last few documents' passes): memory back, and a benchmark's
+    next run over the same text costs what the first did."""
+    folded_text.cache_clear()
+    RULE_WORDS._found.cache_clear()
 
 
 def _is_word_char(c: str) -> bool:

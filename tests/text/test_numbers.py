@@ -185,6 +185,16 @@ def test_the_word_scan_finds_what_a_pass_over_every_word_finds(parts, start, end
     assert scan.found(text) == by_word  # a few words: looked for one by one
     many = WordScan(_SCAN_WORDS + [f"mot{i}" for i in range(20)])
     assert many.found(text) == by_word  # many: through the compiled trie
+    # scans made together (one pass over the text for both) find what each finds alone
+    from annotator.text.word_index import WordScans
+
+    together = WordScans()
+    first = WordScan(_SCAN_WORDS[:6], digits=digits, together=together)
+    second = WordScan(_SCAN_WORDS[4:] + ["x"], digits=not digits, together=together)
+    for shared, alone in ((first, WordScan(_SCAN_WORDS[:6], digits=digits)),
+                          (second, WordScan(_SCAN_WORDS[4:] + ["x"], digits=not digits))):
+        assert shared.starts(text) == alone.starts(text)
+        assert shared.starts(text, start, end) == alone.starts(text, start, end)
 
 
 def test_the_word_scan_takes_whole_words_only():
