@@ -11,13 +11,15 @@ rules, gazetteer, model), then the longer span, then the earlier one.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Collection, Iterable, Sequence
+import sys
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from annotator.errors import ActionRefused
 from annotator.suggest.base import (
+    AttrValue,
     Candidate,
     DocumentInput,
     KnownSpan,
@@ -108,12 +110,16 @@ def _settle(pool: list[tuple[int, Suggestion]], known: Sequence[KnownSpan],
     spans: list[tuple[int, int, int]] = [(k.start, k.end, -1 - j) for j, k in enumerate(known)]
     spans += [(s.start, s.end, i) for i, (_prio, s) in enumerate(pool)]
     spans.sort()
+    spans.append((_END, _END, -1))  # closes the last group
     out: list[Suggestion] = []
     group: list[tuple[int, int, int]] = []
     group_end = -1
     for span in spans:
         if span[0] >= group_end:  # overlaps nothing before it: a new group
-            if group:
+            if len(group) == 1:  # a span alone: kept if it is a suggestion
+                if group[0][2] >= 0:
+                    out.append(pool[group[0][2]][1])
+            elif group:
                 _settle_group(group, pool, known, nesting, out)
             group = [span]
             group_end = span[1]
@@ -121,19 +127,16 @@ def _settle(pool: list[tuple[int, Suggestion]], known: Sequence[KnownSpan],
             group.append(span)
             if span[1] > group_end:
                 group_end = span[1]
-    if group:
-        _settle_group(group, pool, known, nesting, out)
     out.sort(key=lambda s: (s.start, -s.end, s.label))
     return out
 
 
+_END = sys.maxsize  # after every offset
+
+
 def _settle_group(group: list[tuple[int, int, int]], pool: list[tuple[int, Suggestion]],
                   known: Sequence[KnownSpan], nesting: frozenset[str], out: list[Suggestion]) -> None:
-    if len(group) == 1:
-        i = group[0][2]
-        if i >= 0:
-            out.append(pool[i][1])
-        return
+    """Settles a group of spans that overlap (two or more), adding the survivors to ``out``."""
     kept = _Kept([(s, e, known[-1 - i].label) for s, e, i in group if i < 0], nesting)
     # the pool's order breaks ties, as a stable sort of the whole pool would
     for i in sorted((i for _s, _e, i in group if i >= 0), key=lambda i: (*_strength(pool[i]), i)):
@@ -152,8 +155,8 @@ def _ill_formed(s: Suggestion, text: str) -> str:
 
 class _Checks:
     """What the engine knows of one scheme, found once: its labels, the attributes of each (type,
-    ref targets), and the scheme's verdict on attribute values seen before (dates, kinds and modes
-    repeat a lot)."""
+    ref targets), the scheme's verdict on attribute values seen before (dates, kinds and modes
+    repeat a lot), and the plan of the last suggesters run under it."""
 
     VERDICTS_MAX = 100_000
 
@@ -164,15 +167,43 @@ class _Checks:
         self.attrs: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
             lab.name: {a.name: (a.type, frozenset(a.targets or ())) for a in lab.attrs} for lab in scheme.labels}
         self.verdicts: dict[tuple[Any, ...], dict[str, Any] | str] = {}
+        # the whole check of attributes without refs: (label, *attrs) -> (why not, or None; the
+        # attributes to put in their place, or None: accepted as they are)
+        self.outcomes: dict[tuple[Any, ...], tuple[str | None, Mapping[str, AttrValue] | None]] = {}
+        self._last_plan: tuple[tuple[Any, ...], tuple[list[list[Suggester]], frozenset[str]]] | None = None
 
     def plan(self, suggesters: Iterable[Suggester]) -> tuple[list[list[Suggester]], frozenset[str]]:
-        """The stages of the suggesters that propose a label of the scheme, and the labels that nest
-        (planned on each run: a pipeline's labels are known once it is loaded)."""
+        """The stages of the suggesters that propose a label of the scheme, and the labels that nest.
+        The last plan is kept while the suggesters and what they propose and read stay the same
+        (a pipeline's labels are known once it is loaded)."""
+        suggesters = list(suggesters)
+        # by identity (the plan holds the suggesters it runs, so their ids stay theirs)
+        key = tuple((id(s), s.labels, s.reads, s.nests) for s in suggesters)
+        if self._last_plan is not None and self._last_plan[0] == key:
+            return self._last_plan[1]
         useful = [s for s in suggesters if s.labels & self.label_names]
-        return order_suggesters(useful), frozenset(lab for s in useful if s.nests for lab in s.labels)
+        plan = order_suggesters(useful), frozenset(lab for s in useful if s.nests for lab in s.labels)
+        self._last_plan = (key, plan)
+        return plan
 
     def checked(self, s: Suggestion, targets: set[tuple[int, int, str]]) -> Suggestion | str:
         """``s`` with attributes the scheme accepts (a ref whose target is gone is left unset), or why not."""
+        key = (s.label, *s.attrs.items())
+        try:
+            outcome = self.outcomes.get(key)
+        except TypeError:  # a value that cannot be hashed: checked each time
+            return self._check(s, targets)
+        if outcome is not None:
+            problem, replaced = outcome
+            return problem if problem is not None else s if replaced is None else s.replace_attrs(replaced)
+        checked = self._check(s, targets)
+        if len(self.outcomes) < self.VERDICTS_MAX and \
+                not any(isinstance(v, SpanRef) for v in s.attrs.values()):  # a ref's outcome depends on targets
+            self.outcomes[key] = ((checked, None) if isinstance(checked, str)
+                                  else (None, None if checked is s else checked.attrs))
+        return checked
+
+    def _check(self, s: Suggestion, targets: set[tuple[int, int, str]]) -> Suggestion | str:
         attrs = self.attrs.get(s.label)
         if attrs is None:
             return f"label {s.label!r} is not in the scheme"
@@ -231,15 +262,21 @@ def run_suggesters(doc: DocumentInput, suggesters: Iterable[Suggester], scheme: 
     stages, nesting = checks.plan(suggesters)
     refused: list[Refused] = []
     pool: list[tuple[int, Suggestion]] = []
-    kept: list[Suggestion] = []
     text = doc.text
     size = len(text)
     for stage in stages:
+        # a reader sees the suggestions of the stages before, settled (only when it has some to see)
+        before = len(pool)
+        settled: list[Suggestion] | None = None
         for suggester in stage:
             candidates: list[Candidate] = []
-            if suggester.reads:
-                candidates = [k for k in doc.spans if k.label in suggester.reads]
-                candidates += [s for s in kept if s.label in suggester.reads]
+            reads = suggester.reads
+            if reads:
+                candidates = [k for k in doc.spans if k.label in reads]
+                if any(s.label in reads for _prio, s in pool[:before]):
+                    if settled is None:
+                        settled = _settle(pool[:before], doc.spans, nesting)
+                    candidates += [s for s in settled if s.label in reads]
                 candidates.sort(key=lambda c: (c.start, -c.end))
             priority = suggester.priority
             for s in suggester.suggest(doc, candidates):
@@ -247,7 +284,7 @@ def run_suggesters(doc: DocumentInput, suggesters: Iterable[Suggester], scheme: 
                     pool.append((priority, s))
                 else:
                     refused.append(Refused(s, _ill_formed(s, text)))
-        kept = _settle(pool, doc.spans, nesting)
+    kept = _settle(pool, doc.spans, nesting)
     if labels is not None:
         wanted = set(labels)
         kept = [s for s in kept if s.label in wanted]

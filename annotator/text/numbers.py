@@ -186,6 +186,7 @@ _TRIGGERS = frozenset({w.split("-")[0] for w in _NUM_WORDS} | {"un", "une", "des
 _STARTS = WordScan(_TRIGGERS, digits=True, together=RULE_WORDS)
 
 
+_PLAIN_DIGITS = 18  # digits read with int() (longer ones are beyond MAX_VALUE and go through Decimal)
 #: Values beyond this are refused: JSON readers (and orjson) keep integers to 64 bits, floats lose units.
 MAX_VALUE = Decimal(10) ** 15
 
@@ -221,16 +222,23 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[
                     continue
                 s = m.start("anoun")
         elif kind == "digits":
-            raw = text[m.start("digits"):m.end("dmult") if m.group("dmult") else m.end("digits")]
-            body = raw if not m.group("dmult") else text[m.start("digits"):m.start("dmult")].rstrip(_SPACES)
-            d = _digits_value(body)
-            if isinstance(d, NotANumber):  # pragma: no cover - the scanner only matches valid digits
-                continue
-            if m.group("dmult"):
-                d *= MULTIPLIERS[m.group("dmult")]
-            if d > MAX_VALUE:
-                continue
-            number = Number(_to_value(d))
+            mult = m.group("dmult")
+            body = text[m.start("digits"):m.end("digits")] if not mult else \
+                text[m.start("digits"):m.start("dmult")].rstrip(_SPACES)
+            if body.isdecimal() and len(body) <= _PLAIN_DIGITS:  # 75, 2014: a whole number as it reads
+                value = int(body) * (MULTIPLIERS[mult] if mult else 1)
+                if value > MAX_VALUE:
+                    continue
+                number = Number(value)
+            else:
+                d = _digits_value(body)
+                if isinstance(d, NotANumber):  # pragma: no cover - the scanner only matches valid digits
+                    continue
+                if mult:
+                    d *= MULTIPLIERS[mult]
+                if d > MAX_VALUE:
+                    continue
+                number = Number(_to_value(d))
         else:
             v = words_value(m.group("written"))
             if v is None:

@@ -198,3 +198,28 @@ def test_conflicts_settle_as_the_rule_says_pair_by_pair(pool_spec, known_spec):
     known = [KnownSpan(start, start + n, label) for start, n, label in known_spec]
     nesting = frozenset({"QUOTE"})
     assert _settle(pool, known, nesting) == _greedy(pool, known, nesting)
+
+
+def test_a_suggester_whose_labels_change_is_planned_again(scheme):
+    """A pipeline's labels are known once it is loaded: the next run plans with them."""
+    date = Suggestion(*at(TEXT, "juin 2014"), "DATE", {"value": "2014-06"}, "model:x")
+    model = Fixed("model:x", {"PLACE"}, [date], priority=40)  # before loading: no label of the scheme
+    assert run_suggesters(DocumentInput(TEXT), [model], scheme).suggestions == []
+    model.labels = frozenset({"DATE"})
+    assert run_suggesters(DocumentInput(TEXT), [model], scheme).suggestions == [date]
+
+
+def test_readers_see_the_stages_before_settled(scheme):
+    """The quote rule reads ACTORs: those of the stages before it, after their conflicts."""
+    weak = Suggestion(*at(TEXT, "Jim Mattis a"), "ACTOR", {"kind": "person"}, "model:x")
+    strong = Suggestion(*at(TEXT, "Jim Mattis"), "ACTOR", {"kind": "person"}, "patterns")
+    model = Fixed("model:x", {"ACTOR"}, [weak], priority=40)
+    patterns = Fixed("patterns", {"ACTOR"}, [strong], priority=10)
+    quote = Fixed("rule:quote", {"QUOTE"}, [], reads={"ACTOR"}, nests=True)
+    run_suggesters(DocumentInput(TEXT), [quote, model, patterns], scheme)
+    assert quote.seen == [strong]
+    nothing = Fixed("none", {"ACTOR"}, [])
+    quote2 = Fixed("rule:quote", {"QUOTE"}, [], reads={"ACTOR"}, nests=True)
+    known = KnownSpan(*at(TEXT, "Jim"), "ACTOR", {"kind": "person"}, "s1")
+    run_suggesters(DocumentInput(TEXT, {}, (known,)), [quote2, nothing], scheme)
+    assert quote2.seen == [known]
