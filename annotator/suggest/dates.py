@@ -92,6 +92,8 @@ _YEAR_BEFORE = frozenset(["en", "depuis", "dès", "de", "d", "à", "avant", "apr
     "entre", "et", "au", "aux", "vers", "pour", "ici", "l'an", "an", "année", "années", "courant", "fin",
     "début", "mi", "été", "hiver", "automne", "printemps", "saison", "exercice"])
 _SEASON_CODE = {"printemps": "SP", "été": "SU", "automne": "FA", "hiver": "WI"}
+_CLOCK = re.compile(r"(\d{1,2})\D*?(\d{2})?$")
+_DEFINITE_BEFORE = re.compile(r"(?:le|la|l')\s*$")
 _WORD_BEFORE = re.compile(r"([\w']+)['’]?[\s\u00a0\u202f(]*$")
 _WORD_AFTER = re.compile(r"[\s\u00a0\u202f]*([\w'’-]+|\S)")
 
@@ -131,7 +133,7 @@ def _part(word: str | None) -> str:
 def _time(text: str | None) -> str:
     if not text:
         return ""
-    m = re.match(r"(\d{1,2})\D*?(\d{2})?$", text.strip())
+    m = _CLOCK.match(text.strip())
     if m is None:  # pragma: no cover - the pattern only lets times through
         return ""
     hh = int(m.group(1))
@@ -348,7 +350,7 @@ def _value(m: re.Match[str], ctx: _Ctx) -> str | None | bool:
     if g("next"):
         word = g("next")
         before = text[max(0, m.start() - 4):m.start()].lower()
-        if not re.search(r"(?:le|la|l')\s*$", before):
+        if not _DEFINITE_BEFORE.search(before):
             return False
         shift = {"lendemain": 1, "veille": -1, "surlendemain": 2}[word]
         if ctx.ref is None:

@@ -123,6 +123,7 @@ def _digits_problem(s: str) -> str:
 
 # -- words ---------------------------------------------------------------------------------------
 
+_EIGHTY = re.compile(r"quatre[-\s]vingts?")
 _WORD_SPLIT = re.compile(rf"(?:{_SP}et{_SP}|-et-|{_SP}|-)")
 
 
@@ -130,7 +131,7 @@ def words_value(s: str) -> int | None:
     """The value of a number written in French words (``dix-huit``, ``deux cent mille``,
     ``quatre-vingt-dix``), or None when ``s`` is not one."""
     low = s.lower().replace("\u2011", "-").replace("\u2010", "-")
-    low = re.sub(r"quatre[-\s]vingts?", "quatrevingt", low)
+    low = _EIGHTY.sub("quatrevingt", low)
     words = [w for w in _WORD_SPLIT.split(low) if w]
     if not words:
         return None
