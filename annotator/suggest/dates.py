@@ -418,14 +418,19 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
 
 def find_dates(text: str, article_date: ArticleDate | None) -> list[FoundDate]:
     """Every date in ``text`` with its value (see the module docstring), in text order."""
+    return [FoundDate(start, end, value) for start, end, value in _find(text, article_date)]
+
+
+def _find(text: str, article_date: ArticleDate | None) -> list[tuple[int, int, str | None]]:
+    """find_dates as (start, end, value) tuples (the rule makes thousands)."""
     ctx = _Ctx(text, article_date)
-    out: list[FoundDate] = []
+    out: list[tuple[int, int, str | None]] = []
     for m in _matches(text):
         value = _value(m, ctx)
         if value is False:
             continue
         start, end = m.span()
-        out.append(FoundDate(start, end, value if isinstance(value, str) else None))
+        out.append((start, end, value if isinstance(value, str) else None))
     return out
 
 
@@ -449,5 +454,5 @@ class DateSuggester:
     priority = 20
 
     def suggest(self, doc: DocumentInput, candidates: Sequence[Candidate]) -> list[Suggestion]:
-        return [Suggestion(f.start, f.end, "DATE", {"value": f.value} if f.value else {}, self.name)
-                for f in find_dates(doc.text, doc.date)]
+        return [Suggestion(start, end, "DATE", {"value": value} if value else {}, self.name)
+                for start, end, value in _find(doc.text, doc.date)]

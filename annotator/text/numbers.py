@@ -25,10 +25,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from annotator.text.word_index import RULE_WORDS, WordScan, folded_text
 
-__all__ = ["APPROXIMATORS", "NotANumber", "Number", "NumberMatch", "find_numbers", "parse_number", "words_value"]
+__all__ = ["APPROXIMATORS", "NotANumber", "Number", "NumberMatch", "NumberRead", "find_numbers", "parse_number",
+           "read_numbers", "words_value"]
 
 _SPACES = "\u00a0\u202f\u2009 "
 _S = r"[ \u00a0\u202f\u2009]"  # one space of any of the kinds French typography uses
@@ -196,8 +198,26 @@ def _to_value(d: Decimal) -> int | float:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
+class NumberRead(NamedTuple):
+    """A number found in a text, flat: what :func:`find_numbers` gives as a :class:`NumberMatch`
+    holding a :class:`Number`, without the two objects (the quantity rule reads thousands)."""
+
+    start: int
+    end: int
+    value: int | float | None
+    approximate: bool
+    percent: bool
+    written: bool
+
+
 def find_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[NumberMatch]:
     """Every number in ``text[start:end]`` in text order (offsets into ``text``)."""
+    for n in read_numbers(text, start, end):
+        yield NumberMatch(n.start, n.end, Number(n.value, n.approximate, n.percent), n.written)
+
+
+def read_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[NumberRead]:
+    """:func:`find_numbers`, each number as a :class:`NumberRead`."""
     stop = len(text) if end is None else end
     folded = folded_text(text)
     done = start  # where the last number (its percent sign included) ended
@@ -209,15 +229,17 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[
             continue
         kind = m.lastgroup  # the alternative that matched: approx, digits or written (each encloses its groups)
         s, e = m.span()
-        number: Number
+        value: int | float | None
+        approximate = False
         if kind == "approx":
             det = m.group("adet")
             noun = m.group("anoun")
             base = noun.rstrip("s")
+            approximate = True
             if det in ("un", "une") and base in APPROX_NOUNS and not noun.endswith("s") and e == m.end("anoun"):
-                number = Number(APPROX_NOUNS[base], approximate=True)
+                value = APPROX_NOUNS[base]
             else:
-                number = Number(None, approximate=True)
+                value = None
             if det == "les":
                 if base not in APPROX_NOUNS:
                     continue
@@ -230,7 +252,6 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[
                 value = int(body) * (MULTIPLIERS[mult] if mult else 1)
                 if value > MAX_VALUE:
                     continue
-                number = Number(value)
             else:
                 d = _digits_value(body)
                 if isinstance(d, NotANumber):  # pragma: no cover - the scanner only matches valid digits
@@ -239,18 +260,19 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[
                     d *= MULTIPLIERS[mult]
                 if d > MAX_VALUE:
                     continue
-                number = Number(_to_value(d))
+                value = _to_value(d)
         else:
-            v = words_value(m.group("written"))
-            if v is None:
+            value = words_value(m.group("written"))
+            if value is None:
                 continue
-            number = Number(v)
-        pm = _PERCENT_RE.match(folded, e, stop)
-        if pm is not None and number.value is not None:
-            e = pm.end()
-            number = Number(number.value, number.approximate, percent=True)
+        percent = False
+        if value is not None:
+            pm = _PERCENT_RE.match(folded, e, stop)
+            if pm is not None:
+                e = pm.end()
+                percent = True
         done = e
-        yield NumberMatch(s, e, number, written=kind == "written" or kind == "approx")
+        yield NumberRead(s, e, value, approximate, percent, kind == "written" or kind == "approx")
 
 
 # -- one whole string ----------------------------------------------------------------------------
