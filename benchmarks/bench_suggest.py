@@ -246,12 +246,16 @@ def _stages(docs: Path, scheme: Any) -> None:
     suggesters = build_suggesters(SuggestOptions(gazetteer=Gazetteer()), scheme)
     work = _Suggest(argparse.Namespace(annotator=None), scheme, suggesters, [lab.name for lab in scheme.labels])
     tally = Tally()
-    c0 = _cpu()
-    results = [work.suggest(item, tally) for item in items]
-    c_suggest = _cpu() - c0
-    c0 = _cpu()
-    lines = [work.record_line(item, result) for item, result in zip(items, results)]
-    c_line = _cpu() - c0
+    lines = []
+    c_suggest = c_line = 0.0
+    clock = time.process_time
+    for item in items:  # one item at a time, as the command goes (keeping every result costs garbage collections)
+        c0 = clock()
+        result = work.suggest(item, tally)
+        c1 = clock()
+        lines.append(work.record_line(item, result))
+        c_suggest += c1 - c0
+        c_line += clock() - c1
     with tempfile.TemporaryDirectory() as tmp:
         c0 = _cpu()
         write_lines(iter(lines), str(Path(tmp) / "out.jsonl"))
