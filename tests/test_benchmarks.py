@@ -23,6 +23,7 @@ def test_every_benchmark_compiles(script):
     (["bench_formats.py", "--docs", "30", "--formats", "jsonl,doccano,conll", "--memory-docs", "20,40"], "conll"),
     (["bench_agree.py", "--docs", "60", "--repeat", "1"], "annotator agree --db --json"),
     (["bench_suggest.py", "--quality", "--no-model"], "QUOTE.speaker"),
+    (["bench_suggest.py", "--store", "--docs", "50"], "(50 kept)"),
 ])
 def test_benchmarks_run_on_a_tiny_corpus(args, expect):
     proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / args[0]), *args[1:]], capture_output=True,

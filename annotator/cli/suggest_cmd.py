@@ -168,13 +168,13 @@ class _Suggest:
         return [self.line(item, tally) for item in items], tally
 
 
-def _split(items: list[Item]) -> int:
-    """Where to cut ``items`` in two of about the same text size (0: not worth a second process)."""
+def split_point(sizes: list[int]) -> int:
+    """Where to cut a list of texts of these sizes in two of about the same size (0: not worth a
+    second process)."""
     from annotator.forking import FORK_MIN_BYTES, can_fork
 
-    sizes = [len(i.document.text) for i in items]
     total = sum(sizes)
-    if total < FORK_MIN_BYTES or len(items) < 2 or not can_fork():
+    if total < FORK_MIN_BYTES or len(sizes) < 2 or not can_fork():
         return 0
     acc = 0
     for k, size in enumerate(sizes):
@@ -215,7 +215,8 @@ def run(args: argparse.Namespace) -> int:
     scheme.compile()  # before a fork: the child inherits the compiled scheme
     work = _Suggest(args, scheme, suggesters, labels)
     tally = Tally()
-    cut = _split(items)  # big inputs: the second half is suggested in a forked child meanwhile
+    # big inputs: the second half is suggested in a forked child meanwhile
+    cut = split_point([len(i.document.text) for i in items])
     child = Forked(work.batch, items[cut:]) if cut else None
     mine = items[:cut] if cut else items
 

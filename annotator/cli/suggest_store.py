@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from annotator.suggest.pipeline import SuggestOptions
 
 BATCH = 200  # documents per transaction
+CHUNK_BYTES = 32 * 1024 * 1024  # of text read ahead, at most, to share between two processes
 SHOWN = 5  # document ids named in a message, at most
 
 
@@ -46,6 +47,13 @@ class StoreTally:
     counts: dict[str, int] = field(default_factory=dict)
     no_date: list[str] = field(default_factory=list)
     refused: int = 0
+
+    def add(self, other: StoreTally) -> None:
+        self.computed += other.computed
+        for label, n in other.counts.items():
+            self.counts[label] = self.counts.get(label, 0) + n
+        self.no_date += other.no_date
+        self.refused += other.refused
 
 
 def selected_ids(store: Store, sources: list[str], scheme: Scheme) -> list[str]:
@@ -99,24 +107,68 @@ def _inputs(store: Store, annotator: str, ids: list[str] | None, todo: bool,
         yield stored_input(stored)
 
 
-def _rows(store: Store, suggesting: Suggesting, docs: Iterator[DocumentInput], again: bool, tally: StoreTally,
-          step: Callable[[], None]) -> Iterator[SuggestionsRow]:
-    from annotator.model.actions import now_iso
-
-    at = now_iso()
+def _pending(store: Store, annotator: str, docs: Iterator[DocumentInput], again: bool, tally: StoreTally,
+             step: Callable[[], None]) -> Iterator[list[DocumentInput]]:
+    """The documents to compute, in chunks of about ``CHUNK_BYTES`` of text (those whose suggestions
+    are kept already counted and left out, unless ``again``)."""
+    chunk: list[DocumentInput] = []
+    size = 0
     for doc in docs:
-        step()
-        if not again and store.suggestions(doc.id, suggesting.annotator).items is not None:
+        if not again and store.suggestions(doc.id, annotator).items is not None:
             tally.already += 1
+            step()
             continue
+        chunk.append(doc)
+        size += len(doc.text)
+        if size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+class _Compute:
+    """The rows to keep for documents, and what they came to (in this process or a forked child)."""
+
+    def __init__(self, store: Store, suggesting: Suggesting):
+        from annotator.model.actions import now_iso
+
+        self.store, self.suggesting, self.at = store, suggesting, now_iso()
+
+    def row(self, doc: DocumentInput, tally: StoreTally) -> SuggestionsRow:
         if doc.date is None:
             tally.no_date.append(doc.id)
-        result = suggesting.result(store, doc)
+        result = self.suggesting.result(self.store, doc)
         tally.computed += 1
         tally.refused += len(result.refused)
         for sug in result.suggestions:
             tally.counts[sug.label] = tally.counts.get(sug.label, 0) + 1
-        yield suggesting.row(doc, result.suggestions, at)
+        return self.suggesting.row(doc, result.suggestions, self.at)
+
+    def batch(self, docs: list[DocumentInput]) -> tuple[list[SuggestionsRow], StoreTally]:
+        tally = StoreTally()
+        return [self.row(doc, tally) for doc in docs], tally
+
+
+def _rows(compute: _Compute, chunks: Iterator[list[DocumentInput]], tally: StoreTally,
+          step: Callable[[], None]) -> Iterator[SuggestionsRow]:
+    """The rows of every chunk: a big chunk's second half computed in a forked child meanwhile
+    (its rows kept after this process's)."""
+    from annotator.cli.suggest_cmd import split_point
+    from annotator.forking import Forked
+
+    for chunk in chunks:
+        cut = split_point([len(doc.text) for doc in chunk])
+        child = Forked(compute.batch, chunk[cut:]) if cut else None
+        for doc in chunk[:cut] if cut else chunk:
+            yield compute.row(doc, tally)
+            step()
+        if child is not None:
+            rows, theirs = child.result()
+            tally.add(theirs)
+            for row in rows:
+                yield row
+                step()
 
 
 def run_store(args: argparse.Namespace, scheme: Scheme, labels: list[str] | None, options: SuggestOptions) -> int:
@@ -138,8 +190,9 @@ def run_store(args: argparse.Namespace, scheme: Scheme, labels: list[str] | None
         scheme.compile()
         tally = StoreTally()
         with progress("suggesting", total) as step:
-            docs = _inputs(store, annotator, ids, args.todo, tally)
-            store.save_suggestions(_rows(store, suggesting, docs, args.again, tally, step), batch=BATCH)
+            chunks = _pending(store, annotator, _inputs(store, annotator, ids, args.todo, tally), args.again, tally,
+                              step)
+            store.save_suggestions(_rows(_Compute(store, suggesting), chunks, tally, step), batch=BATCH)
     finally:
         store.close()
     _summary(store.location, annotator, suggesting, tally, labels or [lab.name for lab in scheme.labels])

@@ -250,3 +250,35 @@ def test_a_progress_bar_on_a_terminal_and_nothing_on_a_pipe(tmp_path):
     finally:
         os.close(main_fd)
     assert b"suggesting" in out and b"computed for 4 document(s)" in out
+
+
+def test_a_big_store_is_shared_with_a_forked_child_and_keeps_the_same_suggestions(tmp_path, monkeypatch, capsys):
+    from annotator import forking
+    from annotator.cli import main, suggest_store
+
+    docs = tmp_path / "docs.jsonl"
+    docs.write_bytes(b"".join(orjson.dumps({"id": f"d{i}", "text": [DATED, UNDATED][i % 2]}) + b"\n"
+                              for i in range(40)))
+    kept: dict[str, dict[str, list]] = {}
+    children: list[bool] = []
+
+    class Counted(forking.Forked):
+        def __init__(self, *args, **kw):
+            super().__init__(*args, **kw)
+            children.append(self.in_child)
+
+    monkeypatch.setattr(forking, "Forked", Counted)
+    for name, fork in (("forked", True), ("alone", False)):
+        db = str(tmp_path / f"{name}.db")
+        annotator_import(db, docs)
+        monkeypatch.setattr(forking, "FORK_MIN_BYTES", 1)
+        monkeypatch.setattr(suggest_store, "CHUNK_BYTES", 3000)  # several chunks, each shared
+        if not fork:
+            monkeypatch.setattr(forking, "can_fork", lambda: False)
+        assert main(["suggest", "--db", db, "--no-model", "--annotator", "alice", "--schema", str(SCHEME_PATH)]) == 0
+        assert "computed for 40 document(s)" in capsys.readouterr().err
+        with open_store(db) as store:
+            kept[name] = {f"d{i}": decode(store.suggestions(f"d{i}", "alice").items or b"?") for i in range(40)}
+        if fork:
+            assert len(children) > 1 and all(children)  # several chunks, each half computed in a child
+    assert kept["forked"] == kept["alone"] and all(kept["alone"].values())
