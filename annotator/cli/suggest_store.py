@@ -85,8 +85,8 @@ def selected_ids(store: Store, sources: list[str], scheme: Scheme) -> list[str]:
     return list(ids)
 
 
-def _inputs(store: Store, annotator: str, ids: list[str] | None, todo: bool,
-            tally: StoreTally) -> Iterator[DocumentInput]:
+def _inputs(store: Store, annotator: str, ids: list[str] | None, todo: bool, tally: StoreTally,
+            step: Callable[[], None]) -> Iterator[DocumentInput]:
     """The documents to suggest for, as the suggesters see the annotator's record of each: the
     selected ones loaded one by one, or all of them from one snapshot of the store."""
     from annotator.store.base import RecordQuery
@@ -97,12 +97,14 @@ def _inputs(store: Store, annotator: str, ids: list[str] | None, todo: bool,
             rec = store.load(doc_id, annotator)
             if todo and rec.status == "done":
                 tally.skipped += 1
+                step()
                 continue
             yield document_input(rec)
         return
     for stored in store.iter_records(RecordQuery(annotator=annotator, untouched=True)):
         if todo and stored.status == "done":
             tally.skipped += 1
+            step()
             continue
         yield stored_input(stored)
 
@@ -190,8 +192,8 @@ def run_store(args: argparse.Namespace, scheme: Scheme, labels: list[str] | None
         scheme.compile()
         tally = StoreTally()
         with progress("suggesting", total) as step:
-            chunks = _pending(store, annotator, _inputs(store, annotator, ids, args.todo, tally), args.again, tally,
-                              step)
+            docs = _inputs(store, annotator, ids, args.todo, tally, step)
+            chunks = _pending(store, annotator, docs, args.again, tally, step)
             store.save_suggestions(_rows(_Compute(store, suggesting), chunks, tally, step), batch=BATCH)
     finally:
         store.close()
