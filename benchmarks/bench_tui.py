@@ -77,7 +77,7 @@ async def bench_doc(store, doc_id: str, size: tuple[int, int], presses: int) -> 
         view.move_cursor(len(view.text) // 3)  # page down may have reached the end of a short article
         tags, removes, refused = [], [], []
         warm = 3
-        for _ in range(presses * 3):
+        for _ in range((presses + warm) * 3):  # a refused word is tried again further on
             if len(tags) >= presses + warm:
                 break
             await key_ms(pilot, "ctrl+right")
