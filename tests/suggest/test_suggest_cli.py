@@ -38,7 +38,7 @@ def spans_of(rec: dict) -> list[tuple]:
 def test_without_out_the_store_is_used_and_help_says_so(tmp_path):
     proc = run("--no-model", cwd=tmp_path)  # no ./annotator.db: no store to keep them in, none made
     assert proc.returncode == 1
-    assert proc.stderr.strip() == "annotator: annotator.db: no such store" and not list(tmp_path.iterdir())
+    assert proc.stderr.strip() == "annotator: annotator.db: no such store (annotator import SOURCES... --db annotator.db makes one)" and not list(tmp_path.iterdir())
     help_text = " ".join(subprocess.run(check=False, args=[*ANNOTATOR, "suggest", "--help"],
                                         capture_output=True, text=True).stdout.split())
     assert "Without --out, the suggestions are kept in the store" in help_text
