@@ -11,6 +11,11 @@ without idle sleeps; dirty regions are painted synchronously (shared/docs/textua
 
 Targets (issue 4): p95 <= 16 ms for every key at every size, 1 MB <= 1.5x the seed, first paint
 of the 1 MB article <= 300 ms, cold start on the seed <= 0.5 s.
+
+With suggestions (issue 12): each document is measured twice in the same run, without and with
+suggestions (the rules and the gazetteer, made in the screen's worker and drawn; no spaCy model, so
+the figures do not depend on an optional extra): first paint (the worker starts after it) and
+every key, as ratios of the two, plus ``j`` (next suggestion) and ``y`` (accept it, durable).
 """
 
 from __future__ import annotations
@@ -54,9 +59,25 @@ def stats(values: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
-async def bench_doc(store, doc_id: str, size: tuple[int, int], presses: int) -> dict[str, tuple[float, float]]:
+def suggesting():
+    from annotator.suggest.kept import GazetteerCache, Suggesting
+    from annotator.suggest.pipeline import SuggestOptions
+
+    return Suggesting(SCHEME, "bench", SuggestOptions(), gazetteer=GazetteerCache(), model_optional=True)
+
+
+async def suggestions_arrived(pilot, screen) -> None:
+    while not screen.suggestions.arrivals:
+        if screen.suggestions.failed:
+            raise SystemExit(f"suggestions failed: {screen.suggestions.failed}")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def bench_doc(store, doc_id: str, size: tuple[int, int], presses: int,
+                    suggest: bool = False) -> dict[str, tuple[float, float]]:
     t0 = perf_counter()
-    app = build_app(store, SCHEME, "bench", doc_id)
+    app = build_app(store, SCHEME, "bench", doc_id, suggesting() if suggest else None)
     out: dict[str, tuple[float, float]] = {}
     async with app.run_test(size=size) as pilot:
         await pilot._wait_for_screen()
@@ -64,6 +85,18 @@ async def bench_doc(store, doc_id: str, size: tuple[int, int], presses: int) -> 
         out["first paint"] = ((perf_counter() - t0) * 1000,) * 2
         screen = app.screen
         view = screen.view
+        if suggest:
+            await suggestions_arrived(pilot, screen)
+            out["suggested"] = (len(screen.suggestions.pending),) * 2
+            js, ys = [], []
+            for _ in range(presses):
+                js.append(await key_ms(pilot, "j"))
+                if screen.suggestions.focused is None:
+                    continue
+                ys.append(await key_ms(pilot, "y"))  # accepted, durably, and drawn
+                await pilot.press("ctrl+z")  # taken back: the next j finds it again, then the one after
+                await pilot.press("j")
+            out["j (next sugg.)"], out["y (accept)"] = stats(js[3:]), stats(ys[3:])
         # start mid-document, where spans are dense
         view.move_cursor(len(view.text) // 2)
         await pilot._wait_for_screen()
@@ -190,9 +223,10 @@ async def main() -> None:
         add_generated(store, seed_id, seed_text, list(unique.values()))
         add_generated(store, "one-megabyte", *one_megabyte())
         add_generated(store, "one-line", *one_line())
-        results = {}
+        results, with_sugg = {}, {}
         for name, doc_id in (("seed", seed_id), ("1 MB", "one-megabyte"), ("200 KB, no newline", "one-line")):
             results[name] = await bench_doc(store, doc_id, size, args.presses)
+            with_sugg[name] = await bench_doc(store, doc_id, size, args.presses, suggest=True)
         review = await bench_review(store, size, args.presses)
         store.close()
         cold = cold_start(db)
@@ -211,6 +245,16 @@ async def main() -> None:
     print(f"page down, 1 MB / 200 KB, p95: {page:.2f}x (the seed fits one screen: its page down scrolls nothing)")
     print(f"first paint of the 1 MB article: {big['first paint'][0]:.0f} ms (target <= 300 ms)")
     print(f"cold start of `annotator` on the seed to first paint: median {cold[0]:.0f} ms, p95 {cold[1]:.0f} ms (target <= 500 ms)")
+    print("with suggestions shown (rules + gazetteer, made in the worker), same run: ms, median / p95, and the "
+          "p95 ratio with / without")
+    print(f"{'key':<16}" + "".join(f"{n:>32}" for n in with_sugg))
+    for key in ("first paint", *KEYS, "j (next sugg.)", "y (accept)"):
+        cells = []
+        for name, r in with_sugg.items():
+            ratio = f"{r[key][1] / results[name][key][1]:5.2f}x" if key in results[name] else " " * 6
+            cells.append(f"{r[key][0]:>10.2f} / {r[key][1]:>7.2f}  {ratio}")
+        print(f"{key:<16}" + "".join(f"{c:>32}" for c in cells))
+    print("suggestions: " + ", ".join(f"{n} {int(r['suggested'][0])}" for n, r in with_sugg.items()))
     print(f"review screen, 1 MB article, 3 annotators, {int(review['candidates'][0])} candidates (ms, median / p95):")
     for key, (med, p95) in review.items():
         if key != "candidates":
