@@ -179,7 +179,9 @@ CHILD = """
 import sys, time
 t_start = float(sys.argv[1])
 import annotator.tui.app as appmod
+import annotator.cli.annotate
 from annotator.cli import main
+annotator.cli.annotate.require_terminal = lambda command: None  # the harness is the terminal (headless)
 painted = {}
 def run(self, **kw):
     async def auto(pilot):
@@ -196,14 +198,17 @@ print(painted["t"] - t_start)
 """
 
 
-def cold_start(db: Path, runs: int = 5) -> tuple[float, float]:
-    times = []
+def cold_start(db: Path, runs: int = 5) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The command as typed (suggestions on), and with ``--no-suggest``, alternated."""
+    times: dict[bool, list[float]] = {True: [], False: []}
     for _ in range(runs):
-        t = time.time()
-        out = subprocess.run([sys.executable, "-c", CHILD, str(t), "--db", str(db), "--annotator", "bench"],
-                             capture_output=True, text=True, check=True, cwd=ROOT).stdout
-        times.append(float(out.strip().splitlines()[-1]) * 1000)
-    return stats(times)
+        for suggest in (True, False):
+            t = time.time()
+            out = subprocess.run([sys.executable, "-c", CHILD, str(t), "--db", str(db), "--annotator", "bench",
+                                  *(() if suggest else ("--no-suggest",))],
+                                 capture_output=True, text=True, check=True, cwd=ROOT).stdout
+            times[suggest].append(float(out.strip().splitlines()[-1]) * 1000)
+    return stats(times[True]), stats(times[False])
 
 
 async def main() -> None:
@@ -229,7 +234,7 @@ async def main() -> None:
             with_sugg[name] = await bench_doc(store, doc_id, size, args.presses, suggest=True)
         review = await bench_review(store, size, args.presses)
         store.close()
-        cold = cold_start(db)
+        cold, cold_off = cold_start(db)
     print(f"terminal {size[0]}x{size[1]}, {args.presses} presses per key; ms, median / p95 (target p95 <= 16)")
     print(f"{'key':<14}" + "".join(f"{n:>22}" for n in results))
     for key in ("first paint", *KEYS):
@@ -245,6 +250,8 @@ async def main() -> None:
     print(f"page down, 1 MB / 200 KB, p95: {page:.2f}x (the seed fits one screen: its page down scrolls nothing)")
     print(f"first paint of the 1 MB article: {big['first paint'][0]:.0f} ms (target <= 300 ms)")
     print(f"cold start of `annotator` on the seed to first paint: median {cold[0]:.0f} ms, p95 {cold[1]:.0f} ms (target <= 500 ms)")
+    print(f"  the same with --no-suggest: median {cold_off[0]:.0f} ms, p95 {cold_off[1]:.0f} ms "
+          f"(suggestions on / off, median: {cold[0] / cold_off[0]:.2f}x)")
     print("with suggestions shown (rules + gazetteer, made in the worker), same run: ms, median / p95, and the "
           "p95 ratio with / without")
     print(f"{'key':<16}" + "".join(f"{n:>32}" for n in with_sugg))

@@ -20,6 +20,7 @@ from annotator.tui.screens.annotate import AnnotateScreen
 
 if TYPE_CHECKING:
     from annotator.suggest.kept import Suggesting
+    from annotator.tui.screens.suggestions import MakeSuggesting
 
 
 class ActionCommands(Provider):
@@ -85,7 +86,7 @@ class AnnotatorApp(App[None]):
 
 
 def build_app(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = None,
-              suggesting: Suggesting | None = None) -> AnnotatorApp:
+              suggesting: Suggesting | MakeSuggesting | None = None) -> AnnotatorApp:
     """The app on ``doc_id`` (default: the first document still to do, else the first); with
     ``suggesting``, each document's suggestions are shown once a worker has them."""
     check_scheme(scheme)  # colours and hotkeys: refused before anything is drawn
@@ -131,7 +132,7 @@ def build_review_app(store: Store, scheme: Scheme, reviewer: str, doc_id: str | 
 
 
 def run_tui(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = None,
-            suggesting: Suggesting | None = None) -> int:
+            suggesting: Suggesting | MakeSuggesting | None = None) -> int:
     app = build_app(store, scheme, annotator, doc_id, suggesting)
     app.run()
     if unsaved_on_exit(app):

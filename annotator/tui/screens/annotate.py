@@ -36,6 +36,7 @@ from annotator.tui.widgets.span_list import SpanList
 
 if TYPE_CHECKING:
     from annotator.suggest.kept import Suggesting
+    from annotator.tui.screens.suggestions import MakeSuggesting
 
 
 def view_span(span: Span) -> ViewSpan:
@@ -65,7 +66,8 @@ class AnnotateScreen(SuggestionActions, EditingScreen):
     CSS_PATH = Path(__file__).with_name("annotate.tcss")
     WRITES_OFF_LOOP = True
 
-    def __init__(self, session: Session, scheme: Scheme, doc_id: str, suggesting: Suggesting | None = None) -> None:
+    def __init__(self, session: Session, scheme: Scheme, doc_id: str,
+                 suggesting: Suggesting | MakeSuggesting | None = None) -> None:
         super().__init__(scheme)
         self.session = session
         self.doc_id = doc_id

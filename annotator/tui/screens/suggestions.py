@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
@@ -40,17 +40,28 @@ if TYPE_CHECKING:
     from annotator.suggest.pending import Pending
     from annotator.tui.screens.annotate import AnnotateScreen
 
-__all__ = ["ScreenSuggestions", "SuggestionActions", "screen_suggesting", "suggestion_id"]
+__all__ = ["MakeSuggesting", "ScreenSuggestions", "SuggestionActions", "screen_suggesting", "suggestion_id"]
+
+# What the screen suggests with, or how to make it: made in the worker, on first need, so that
+# importing the suggesters (tens of ms) never comes before the first frame.
+MakeSuggesting = Callable[[], "Suggesting"]
 
 KEYS_HINT = "y: accept  x: reject  j / k: next / previous  Y: all  o: hide"
 OFF_FOR_SESSION = "No suggestions in this session (annotate --no-suggest)."
 
 
 def screen_suggesting(scheme: Scheme, annotator: str, *, model: bool = True,
-                      pattern_files: Sequence[str] = ()) -> Suggesting:
-    """What the annotate screen suggests with: the rules, the gazetteer of the actors in the store,
-    ``pattern_files``, and the default French spaCy pipeline when it is installed (the ``nlp``
-    extra; else the rules run alone, silently). Nothing is loaded here: the worker does it."""
+                      pattern_files: Sequence[str] = ()) -> MakeSuggesting:
+    """How the annotate screen's worker makes what it suggests with (nothing is imported nor
+    loaded before it runs): see :func:`make_suggesting`."""
+    return partial(make_suggesting, scheme, annotator, model, tuple(pattern_files))
+
+
+def make_suggesting(scheme: Scheme, annotator: str, model: bool = True,
+                    pattern_files: Sequence[str] = ()) -> Suggesting:
+    """The rules, the gazetteer of the actors in the store, ``pattern_files``, and the default
+    French spaCy pipeline when it is installed (the ``nlp`` extra; else the rules run alone,
+    silently; it loads on the first document)."""
     from annotator.suggest.kept import GazetteerCache, Suggesting
     from annotator.suggest.nlp import DEFAULT_MODEL
     from annotator.suggest.pipeline import SuggestOptions
@@ -74,10 +85,13 @@ class ScreenSuggestions:
     """The open document's suggestions on the annotate screen: computing them, showing them,
     following the record, and the focused one."""
 
-    def __init__(self, screen: AnnotateScreen, suggesting: Suggesting | None) -> None:
+    def __init__(self, screen: AnnotateScreen, suggesting: Suggesting | MakeSuggesting | None) -> None:
         self.screen = screen
-        self.suggesting = suggesting
-        self.on = suggesting is not None  # shown (``o`` toggles it for the rest of the session)
+        self.enabled = suggesting is not None  # False: no suggestions in this session
+        # made in the worker when it is only a way to make it
+        self._make: MakeSuggesting | None = suggesting if callable(suggesting) else None
+        self.suggesting: Suggesting | None = None if callable(suggesting) else suggesting
+        self.on = self.enabled  # shown (``o`` toggles it for the rest of the session)
         self.kept: KeptSuggestions | None = None
         self.pending: Pending | None = None
         self.focused: SuggestionKey | None = None
@@ -95,7 +109,7 @@ class ScreenSuggestions:
         self.generation += 1
         self.kept = self.pending = self.focused = self.failed = None
         self.screen.view.set_suggestions([])
-        if self.suggesting is not None and self.on:
+        if self.enabled and self.on:
             self.screen.call_after_refresh(self._start, self.generation, doc_id)
         self._show_count()
 
@@ -109,13 +123,15 @@ class ScreenSuggestions:
     def _work(self, loop: asyncio.AbstractEventLoop, generation: int, doc_id: str) -> None:
         """In the worker's thread: read or compute the document's suggestions, then hand them to
         the screen without waiting for it (quitting never waits on this thread for the screen)."""
-        suggesting = self.suggesting
-        assert suggesting is not None
         result: KeptSuggestions | Exception
         with self._lock:
             if generation != self.generation:
                 return  # another document opened meanwhile: nothing to do for this one
             try:
+                if self.suggesting is None:
+                    assert self._make is not None
+                    self.suggesting = self._make()
+                suggesting = self.suggesting
                 if self._store is None:
                     self._store = self.screen.session.store.reopen()
                 result = suggesting.for_document(self._store, doc_id)
@@ -168,7 +184,7 @@ class ScreenSuggestions:
         self._show_count()
 
     def _show_count(self) -> None:
-        if self.suggesting is None:
+        if not self.enabled:
             text = ""
         elif not self.on:
             text = "◇ suggestions off (o)"
@@ -223,11 +239,9 @@ class ScreenSuggestions:
     def follow(self, ops: Sequence[Op], rec: WorkingRecord) -> None:
         """The record changed by ``ops`` (an action, its undo or redo): hide the suggestions it
         settled, show again those it unsettled, and let the gazetteer learn the actors added."""
-        suggesting = self.suggesting
-        if suggesting is None:
-            return
+        suggesting = self.suggesting  # None until the worker has made it: then the store tells it all
         added = [op["span"] for op in ops if op["op"] == "add_span"]
-        if added:
+        if added and suggesting is not None:
             suggesting.gazetteer.learn(rec.text, added)
         if self.pending is None:
             return
@@ -314,7 +328,7 @@ class SuggestionActions:
     def _ready(self) -> Pending | None:
         """The document's pending suggestions, or None after saying why there are none to act on."""
         sugg = self.suggestions
-        if sugg.suggesting is None:
+        if not sugg.enabled:
             self.notify(OFF_FOR_SESSION)
         elif not sugg.on:
             self.notify("Suggestions are hidden: o shows them.")
@@ -409,7 +423,7 @@ class SuggestionActions:
         self._run(self.session.edit, plans, done=done)
 
     def action_toggle_suggestions(self) -> None:
-        if self.suggestions.suggesting is None:
+        if not self.suggestions.enabled:
             self.notify(OFF_FOR_SESSION)
             return
         on = self.suggestions.toggle()
