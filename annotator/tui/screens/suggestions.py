@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,7 @@ from annotator.model.working import WorkingRecord
 from annotator.store.base import Change, Store, SuggestionKey
 from annotator.text.sanitize import display_line
 from annotator.tui.widgets.attr_panel import AttrPanel, ShownSuggestion
-from annotator.tui.widgets.span_index import ViewSpan
+from annotator.tui.widgets.span_index import SpanIndex, ViewSpan
 
 # The suggesters load their rules (and ``regex``) on import: not on the way to the first frame.
 if TYPE_CHECKING:
@@ -81,6 +82,17 @@ def view_suggestion(s: Suggestion) -> ViewSpan:
     return ViewSpan(suggestion_id(s.key), s.start, s.end, s.label)
 
 
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """What the worker hands the screen: the kept suggestions, which are pending for the record it
+    read, their index for the view, and the screen's count of edits when it began."""
+
+    kept: KeptSuggestions
+    pending: Pending
+    drawn: SpanIndex
+    edits: int
+
+
 class ScreenSuggestions:
     """The open document's suggestions on the annotate screen: computing them, showing them,
     following the record, and the focused one."""
@@ -98,6 +110,7 @@ class ScreenSuggestions:
         self.failed: str | None = None
         self.generation = 0  # one per document opened: a worker's late answer for another is dropped
         self.arrivals = 0  # documents whose suggestions arrived (tests wait for them)
+        self.edits = 0  # changes of the record on screen (a worker's answer made before one is redone)
         self._store: Store | None = None  # the worker's own connection
         self._lock = threading.Lock()  # one worker at a time on that connection
         self._noted = False
@@ -121,9 +134,14 @@ class ScreenSuggestions:
                                group="suggestions", thread=True, exit_on_error=False)
 
     def _work(self, loop: asyncio.AbstractEventLoop, generation: int, doc_id: str) -> None:
-        """In the worker's thread: read or compute the document's suggestions, then hand them to
-        the screen without waiting for it (quitting never waits on this thread for the screen)."""
-        result: KeptSuggestions | Exception
+        """In the worker's thread: read or compute the document's suggestions, work out which are
+        pending for the record as stored (a 1 MB article's take tens of ms: not on the screen's
+        loop), then hand them to the screen without waiting for it (quitting never waits on this
+        thread for the screen)."""
+        from annotator.suggest.pending import Pending
+
+        result: Arrival | Exception
+        edits = self.edits  # before the record is read: a change after it is seen on arrival
         with self._lock:
             if generation != self.generation:
                 return  # another document opened meanwhile: nothing to do for this one
@@ -134,7 +152,11 @@ class ScreenSuggestions:
                 suggesting = self.suggesting
                 if self._store is None:
                     self._store = self.screen.session.store.reopen()
-                result = suggesting.for_document(self._store, doc_id)
+                kept = suggesting.for_document(self._store, doc_id)
+                rec = self._store.load(doc_id, self.screen.session.annotator)
+                pending = Pending(kept.suggestions, kept.rejected, rec.spans.values())
+                drawn = SpanIndex(view_suggestion(s) for s in pending.pending())
+                result = Arrival(kept, pending, drawn, edits)
             except Exception as exc:  # noqa: BLE001 - shown on the screen, never a traceback
                 result = exc
         try:
@@ -142,7 +164,7 @@ class ScreenSuggestions:
         except RuntimeError:  # the app has ended
             pass
 
-    def _arrived(self, generation: int, result: KeptSuggestions | Exception) -> None:
+    def _arrived(self, generation: int, result: Arrival | Exception) -> None:
         if generation != self.generation:
             return
         screen = self.screen
@@ -156,12 +178,16 @@ class ScreenSuggestions:
                           markup=False, timeout=8)
             self._show_count()
             return
-        from annotator.suggest.pending import Pending
+        self.kept = result.kept
+        if result.edits == self.edits:
+            self.pending, drawn = result.pending, result.drawn
+        else:  # the record changed while they were made: worked out again for the record on screen
+            from annotator.suggest.pending import Pending
 
-        self.kept = result
-        self.pending = Pending(result.suggestions, result.rejected, screen.record.spans.values())
+            self.pending = Pending(result.kept.suggestions, result.kept.rejected, screen.record.spans.values())
+            drawn = None
         self.arrivals += 1
-        self._draw_all()
+        self._draw_all(drawn)
 
     def close(self) -> None:
         """The screen is going: close the worker's connection (unless a worker still uses it)."""
@@ -174,10 +200,11 @@ class ScreenSuggestions:
 
     # -- showing --------------------------------------------------------------------------------
 
-    def _draw_all(self) -> None:
+    def _draw_all(self, drawn: SpanIndex | None = None) -> None:
         view = self.screen.view
         if self.on and self.pending is not None:
-            view.set_suggestions(view_suggestion(s) for s in self.pending.pending())
+            view.set_suggestions(drawn if drawn is not None else
+                                 SpanIndex(view_suggestion(s) for s in self.pending.pending()))
             view.focused_suggestion = suggestion_id(self.focused) if self.focused else None
         else:
             view.set_suggestions([])
@@ -239,6 +266,7 @@ class ScreenSuggestions:
     def follow(self, ops: Sequence[Op], rec: WorkingRecord) -> None:
         """The record changed by ``ops`` (an action, its undo or redo): hide the suggestions it
         settled, show again those it unsettled, and let the gazetteer learn the actors added."""
+        self.edits += 1
         suggesting = self.suggesting  # None until the worker has made it: then the store tells it all
         added = [op["span"] for op in ops if op["op"] == "add_span"]
         if added and suggesting is not None:
@@ -260,6 +288,7 @@ class ScreenSuggestions:
 
     def record_changed(self, rec: WorkingRecord) -> None:
         """The record was read again (changed in another window): what is pending is worked out anew."""
+        self.edits += 1
         if self.kept is None or self.pending is None:
             return
         from annotator.suggest.pending import Pending

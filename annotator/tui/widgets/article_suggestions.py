@@ -39,9 +39,10 @@ class ArticleSuggestions:
     def get_suggestion(self, suggestion_id: str) -> ViewSpan | None:
         return self._suggested.get(suggestion_id)
 
-    def set_suggestions(self, spans: Iterable[ViewSpan]) -> None:
-        """Replace every suggestion (a document's arrive, or they are turned off or on)."""
-        self._suggested = SpanIndex(spans)
+    def set_suggestions(self, spans: Iterable[ViewSpan] | SpanIndex) -> None:
+        """Replace every suggestion (a document's arrive, or they are turned off or on); an index
+        is taken as it is (built off the event loop, it is not read again)."""
+        self._suggested = spans if isinstance(spans, SpanIndex) else SpanIndex(spans)
         if self._focused_suggestion is not None and self._focused_suggestion not in self._suggested:
             self._focused_suggestion = None
         self._invalidate_all()
