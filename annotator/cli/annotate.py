@@ -53,6 +53,11 @@ def run(args: argparse.Namespace) -> int:
     from annotator.tui.scheme_check import check_scheme
 
     check_scheme(scheme)  # before SOURCES are imported: a scheme the screens cannot show changes nothing
+    if args.patterns and not args.no_suggest:  # a bad line is said now (FILE:LINE), not on every document
+        from annotator.suggest.patterns import read_pattern_file
+
+        for path in args.patterns:
+            read_pattern_file(path, scheme)
     store = open_store_arg(args)
     try:
         annotator = working_as(args.annotator, store)

@@ -307,3 +307,12 @@ def test_the_screen_suggests_with_the_model_only_when_it_is_installed(monkeypatc
     monkeypatch.setattr(mod, "find_spec", lambda name: object())
     made = screen_suggesting(SCHEME, "alice", pattern_files=["p.jsonl"])()
     assert made.options.model == "fr_core_news_sm" and made.options.pattern_files == ("p.jsonl",)
+
+
+def test_annotate_says_which_line_of_a_pattern_file_is_bad_before_anything_is_done(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"label": "ACTOR", "pattern": "Daech"}\n{"label": "NOPE", "pattern": "x"}\n', encoding="utf-8")
+    proc = subprocess.run([*ANNOTATOR, "annotate", "--db", str(tmp_path / "s.db"), "--patterns", str(bad)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 1 and f"{bad}:2: label:" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "s.db").exists(), "nothing imported, no store made"
