@@ -11,6 +11,11 @@ without idle sleeps; dirty regions are painted synchronously (shared/docs/textua
 
 Targets (issue 4): p95 <= 16 ms for every key at every size, 1 MB <= 1.5x the seed, first paint
 of the 1 MB article <= 300 ms, cold start on the seed <= 0.5 s.
+
+With suggestions (issue 12): each document is measured four times in the same run, alternating
+without and with suggestions (the rules and the gazetteer, made in the screen's worker and drawn; no spaCy model, so
+the figures do not depend on an optional extra): first paint (the worker starts after it) and
+every key, as ratios of the two, plus ``j`` (next suggestion) and ``y`` (accept it, durable).
 """
 
 from __future__ import annotations
@@ -54,16 +59,45 @@ def stats(values: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
-async def bench_doc(store, doc_id: str, size: tuple[int, int], presses: int) -> dict[str, tuple[float, float]]:
+def suggesting():
+    from annotator.suggest.kept import GazetteerCache, Suggesting
+    from annotator.suggest.pipeline import SuggestOptions
+
+    return Suggesting(SCHEME, "bench", SuggestOptions(), gazetteer=GazetteerCache(), model_optional=True)
+
+
+async def suggestions_arrived(pilot, screen) -> None:
+    while not screen.suggestions.arrivals:
+        if screen.suggestions.failed:
+            raise SystemExit(f"suggestions failed: {screen.suggestions.failed}")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def bench_doc(store, doc_id: str, size: tuple[int, int], presses: int,
+                    suggest: bool = False) -> dict[str, list[float]]:
+    """The samples of each key (ms) on ``doc_id``, and of its first paint (one)."""
     t0 = perf_counter()
-    app = build_app(store, SCHEME, "bench", doc_id)
-    out: dict[str, tuple[float, float]] = {}
+    app = build_app(store, SCHEME, "bench", doc_id, suggesting() if suggest else None)
+    out: dict[str, list[float]] = {}
     async with app.run_test(size=size) as pilot:
         await pilot._wait_for_screen()
         paint_now(app.screen)
-        out["first paint"] = ((perf_counter() - t0) * 1000,) * 2
+        out["first paint"] = [(perf_counter() - t0) * 1000]
         screen = app.screen
         view = screen.view
+        if suggest:
+            await suggestions_arrived(pilot, screen)
+            out["suggested"] = [len(screen.suggestions.pending)]
+            js, ys = [], []
+            for _ in range(presses + 3):  # the first three warm up
+                js.append(await key_ms(pilot, "j"))
+                if screen.suggestions.focused is None:
+                    continue
+                ys.append(await key_ms(pilot, "y"))  # accepted, durably, and drawn
+                await pilot.press("ctrl+z")  # taken back: the next j finds it again, then the one after
+                await pilot.press("j")
+            out["j (next sugg.)"], out["y (accept)"] = js[3:], ys[3:]
         # start mid-document, where spans are dense
         view.move_cursor(len(view.text) // 2)
         await pilot._wait_for_screen()
@@ -72,7 +106,7 @@ async def bench_doc(store, doc_id: str, size: tuple[int, int], presses: int) -> 
                            ("word move", ["ctrl+right"]), ("page down", ["pagedown"])):
             for k in keys * 3:
                 await key_ms(pilot, k)
-            out[name] = stats([await key_ms(pilot, k) for _ in range(presses) for k in keys])
+            out[name] = [await key_ms(pilot, k) for _ in range(presses) for k in keys]
         view.clear_selection()
         view.move_cursor(len(view.text) // 3)  # page down may have reached the end of a short article
         tags, removes, refused = [], [], []
@@ -92,10 +126,24 @@ async def bench_doc(store, doc_id: str, size: tuple[int, int], presses: int) -> 
         if len(tags) <= warm:
             raise SystemExit(f"{doc_id}: no tag went through: {refused[-3:]}")
         tags, removes = tags[warm:], removes[warm:]
-        out["tag"], out["remove"] = stats(tags), stats(removes)
-        out["spans"] = (len(screen.record.spans),) * 2
+        out["tag"], out["remove"] = tags, removes
+        out["spans"] = [len(screen.record.spans)]
         await pilot.pause()
     return out
+
+
+async def bench_doc_twice(store, doc_id: str, size: tuple[int, int], presses: int
+                          ) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]]]:
+    """Without and with suggestions, alternated (off, on, on, off) so that neither gets the warmer
+    caches; each figure from the samples of both of its runs."""
+    runs: dict[bool, list[dict[str, list[float]]]] = {False: [], True: []}
+    for suggest in (False, True, True, False):
+        runs[suggest].append(await bench_doc(store, doc_id, size, presses, suggest=suggest))
+
+    def merged(samples: list[dict[str, list[float]]]) -> dict[str, tuple[float, float]]:
+        return {key: stats([v for one in samples for v in one[key]]) for key in samples[0]}
+
+    return merged(runs[False]), merged(runs[True])
 
 
 async def bench_review(store, size: tuple[int, int], presses: int) -> dict[str, tuple[float, float]]:
@@ -146,7 +194,9 @@ CHILD = """
 import sys, time
 t_start = float(sys.argv[1])
 import annotator.tui.app as appmod
+import annotator.cli.annotate
 from annotator.cli import main
+annotator.cli.annotate.require_terminal = lambda command: None  # the harness is the terminal (headless)
 painted = {}
 def run(self, **kw):
     async def auto(pilot):
@@ -163,17 +213,17 @@ print(painted["t"] - t_start)
 """
 
 
-def cold_start(db: Path, runs: int = 5) -> tuple[float, float]:
-    times = []
+def cold_start(db: Path, runs: int = 5) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The command as typed (suggestions on), and with ``--no-suggest``, alternated."""
+    times: dict[bool, list[float]] = {True: [], False: []}
     for _ in range(runs):
-        t = time.time()
-        # the child runs headless, without a terminal: say so, as the web server does, or the
-        # command refuses to open a screen on a pipe
-        env = {**os.environ, "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver"}
-        out = subprocess.run([sys.executable, "-c", CHILD, str(t), "--db", str(db), "--annotator", "bench"],
-                             capture_output=True, text=True, check=True, cwd=ROOT, env=env).stdout
-        times.append(float(out.strip().splitlines()[-1]) * 1000)
-    return stats(times)
+        for suggest in (True, False):
+            t = time.time()
+            out = subprocess.run([sys.executable, "-c", CHILD, str(t), "--db", str(db), "--annotator", "bench",
+                                  *(() if suggest else ("--no-suggest",))],
+                                 capture_output=True, text=True, check=True, cwd=ROOT).stdout
+            times[suggest].append(float(out.strip().splitlines()[-1]) * 1000)
+    return stats(times[True]), stats(times[False])
 
 
 async def main() -> None:
@@ -193,12 +243,12 @@ async def main() -> None:
         add_generated(store, seed_id, seed_text, list(unique.values()))
         add_generated(store, "one-megabyte", *one_megabyte())
         add_generated(store, "one-line", *one_line())
-        results = {}
+        results, with_sugg = {}, {}
         for name, doc_id in (("seed", seed_id), ("1 MB", "one-megabyte"), ("200 KB, no newline", "one-line")):
-            results[name] = await bench_doc(store, doc_id, size, args.presses)
+            results[name], with_sugg[name] = await bench_doc_twice(store, doc_id, size, args.presses)
         review = await bench_review(store, size, args.presses)
         store.close()
-        cold = cold_start(db)
+        cold, cold_off = cold_start(db)
     print(f"terminal {size[0]}x{size[1]}, {args.presses} presses per key; ms, median / p95 (target p95 <= 16)")
     print(f"{'key':<14}" + "".join(f"{n:>22}" for n in results))
     for key in ("first paint", *KEYS):
@@ -214,6 +264,18 @@ async def main() -> None:
     print(f"page down, 1 MB / 200 KB, p95: {page:.2f}x (the seed fits one screen: its page down scrolls nothing)")
     print(f"first paint of the 1 MB article: {big['first paint'][0]:.0f} ms (target <= 300 ms)")
     print(f"cold start of `annotator` on the seed to first paint: median {cold[0]:.0f} ms, p95 {cold[1]:.0f} ms (target <= 500 ms)")
+    print(f"  the same with --no-suggest: median {cold_off[0]:.0f} ms, p95 {cold_off[1]:.0f} ms "
+          f"(suggestions on / off, median: {cold[0] / cold_off[0]:.2f}x)")
+    print("with suggestions shown (rules + gazetteer, made in the worker), same run: ms, median / p95, and the "
+          "p95 ratio with / without")
+    print(f"{'key':<16}" + "".join(f"{n:>32}" for n in with_sugg))
+    for key in ("first paint", *KEYS, "j (next sugg.)", "y (accept)"):
+        cells = []
+        for name, r in with_sugg.items():
+            ratio = f"{r[key][1] / results[name][key][1]:5.2f}x" if key in results[name] else " " * 6
+            cells.append(f"{r[key][0]:>10.2f} / {r[key][1]:>7.2f}  {ratio}")
+        print(f"{key:<16}" + "".join(f"{c:>32}" for c in cells))
+    print("suggestions: " + ", ".join(f"{n} {int(r['suggested'][0])}" for n, r in with_sugg.items()))
     print(f"review screen, 1 MB article, 3 annotators, {int(review['candidates'][0])} candidates (ms, median / p95):")
     for key, (med, p95) in review.items():
         if key != "candidates":

@@ -36,6 +36,13 @@ def configure(p: argparse.ArgumentParser) -> None:
                    "else the sample article shipped with annotator)")
     add_annotator(p)
     p.add_argument("--doc", metavar="ID", help="open this document instead of the first one still to do")
+    p.add_argument("--no-suggest", action="store_true",
+                   help="show no suggestions (by default each document's are made in the background and kept)")
+    p.add_argument("--no-model", action="store_true",
+                   help="suggest with the rules and the gazetteer alone, without the spaCy pipeline "
+                   "(used by default when the nlp extra is installed)")
+    p.add_argument("--patterns", metavar="FILE", action="append", default=[],
+                   help="JSONL of {label, pattern} to suggest with too (repeatable), as for annotator suggest")
     p.set_defaults(func=run)
 
 
@@ -46,6 +53,11 @@ def run(args: argparse.Namespace) -> int:
     from annotator.tui.scheme_check import check_scheme
 
     check_scheme(scheme)  # before SOURCES are imported: a scheme the screens cannot show changes nothing
+    if args.patterns and not args.no_suggest:  # a bad line is said now (FILE:LINE), not on every document
+        from annotator.suggest.patterns import read_pattern_file
+
+        for path in args.patterns:
+            read_pattern_file(path, scheme)
     store = open_store_arg(args)
     try:
         annotator = working_as(args.annotator, store)
@@ -60,6 +72,11 @@ def run(args: argparse.Namespace) -> int:
         require_terminal("annotate")
         from annotator.tui.app import run_tui
 
-        return run_tui(store, scheme, annotator, doc_id=args.doc)
+        suggesting = None
+        if not args.no_suggest:
+            from annotator.tui.screens.suggestions import screen_suggesting
+
+            suggesting = screen_suggesting(scheme, annotator, model=not args.no_model, pattern_files=args.patterns)
+        return run_tui(store, scheme, annotator, doc_id=args.doc, suggesting=suggesting)
     finally:
         store.close()

@@ -76,13 +76,25 @@ SCREEN_ACTIONS: tuple[ActionDef, ...] = (
     ActionDef("move_edges", ("e",), "Move the focused span's edges (e, change the selection, e)", "Spans",
               short="edges"),
     ActionDef("cancel_move", ("escape",), "Give up moving a span's edges", "Spans", palette=False),
+    ActionDef("tag_occurrences", ("equals_sign",), "Tag every other occurrence of the focused span's text alike",
+              "Spans", short="tag all"),
+    ActionDef("next_suggestion", ("j",), "Focus the next suggestion", "Suggestions", short="suggestion"),
+    ActionDef("previous_suggestion", ("k",), "Focus the previous suggestion", "Suggestions"),
+    ActionDef("accept_suggestion", ("y",), "Accept the focused suggestion (a quote with its speaker)", "Suggestions",
+              short="accept"),
+    ActionDef("reject_suggestion", ("x",), "Reject the focused suggestion (it never comes back here)",
+              "Suggestions", short="reject"),
+    ActionDef("accept_all_suggestions", ("Y",), "Accept every suggestion left (one undoable action)",
+              "Suggestions", short="accept all"),
+    ActionDef("toggle_suggestions", ("o",), "Hide or show the suggestions (for the rest of the session)",
+              "Suggestions", short="suggestions"),
     ActionDef("undo", ("ctrl+z",), "Undo (says what it undid)", "History", footer=True, short="undo"),
     ActionDef("redo", ("ctrl+y",), "Redo", "History"),
     ActionDef("next_document", ("right_square_bracket",), "Next document", "Documents"),
     ActionDef("previous_document", ("left_square_bracket",), "Previous document", "Documents"),
     ActionDef("next_todo", ("right_curly_bracket",), "Next document still to do", "Documents"),
     ActionDef("mark_done", ("ctrl+d",), "Mark done and go to the next to do", "Documents", footer=True, short="done"),
-    ActionDef("toggle_skip", ("x",), "Mark skipped, go to the next to do (again: not skipped)", "Documents",
+    ActionDef("toggle_skip", ("S",), "Mark skipped, go to the next to do (again: not skipped)", "Documents",
               short="skip"),
     ActionDef("document_list", ("g",), "Document list", "Documents", footer=True, short="documents"),
     ActionDef("toggle_all_documents", ("A",), "Show all documents / only those assigned to you", "Documents"),
@@ -135,7 +147,7 @@ REVIEW_ACTIONS: tuple[ActionDef, ...] = (
 
 KEY_NAMES = {
     "slash": "/", "question_mark": "?", "right_square_bracket": "]", "left_square_bracket": "[",
-    "right_curly_bracket": "}", "left_curly_bracket": "{",
+    "right_curly_bracket": "}", "left_curly_bracket": "{", "equals_sign": "=",
 }
 # a scheme's hotkey as typed ("]", "?") -> the key name Textual binds
 CHAR_KEYS = {v: k for k, v in KEY_NAMES.items()}

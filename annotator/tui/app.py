@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -17,6 +17,10 @@ from annotator.store.base import Store
 from annotator.tui.actions import APP_ACTIONS, ActionDef, all_actions, bindings
 from annotator.tui.scheme_check import check_scheme
 from annotator.tui.screens.annotate import AnnotateScreen
+
+if TYPE_CHECKING:
+    from annotator.suggest.kept import Suggesting
+    from annotator.tui.screens.suggestions import MakeSuggesting
 
 
 class ActionCommands(Provider):
@@ -81,8 +85,10 @@ class AnnotatorApp(App[None]):
                             "screen showed as saved is in the store.\n"))
 
 
-def build_app(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = None) -> AnnotatorApp:
-    """The app on ``doc_id`` (default: the first document still to do, else the first)."""
+def build_app(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = None,
+              suggesting: Suggesting | MakeSuggesting | None = None) -> AnnotatorApp:
+    """The app on ``doc_id`` (default: the first document still to do, else the first); with
+    ``suggesting``, each document's suggestions are shown once a worker has them."""
     check_scheme(scheme)  # colours and hotkeys: refused before anything is drawn
     registry = all_actions(scheme)
     screen_cls = type("AnnotateScreen", (AnnotateScreen,), {"BINDINGS": bindings(registry, "screen"),
@@ -96,7 +102,7 @@ def build_app(store: Store, scheme: Scheme, annotator: str, doc_id: str | None =
         from annotator.errors import AnnotatorError
 
         raise AnnotatorError("the store holds no document")
-    return AnnotatorApp(screen_cls(session, scheme, doc_id), registry)
+    return AnnotatorApp(screen_cls(session, scheme, doc_id, suggesting), registry)
 
 
 def build_review_app(store: Store, scheme: Scheme, reviewer: str, doc_id: str | None = None,
@@ -125,8 +131,9 @@ def build_review_app(store: Store, scheme: Scheme, reviewer: str, doc_id: str | 
     return AnnotatorApp(screen_cls(session, scheme, doc_id), registry)
 
 
-def run_tui(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = None) -> int:
-    app = build_app(store, scheme, annotator, doc_id)
+def run_tui(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = None,
+            suggesting: Suggesting | MakeSuggesting | None = None) -> int:
+    app = build_app(store, scheme, annotator, doc_id, suggesting)
     app.run()
     if unsaved_on_exit(app):
         import sys

@@ -133,8 +133,8 @@ import json, sys
 import annotator.tui.app as tui_app
 from annotator.cli import main
 
-def run_tui(store, scheme, annotator, doc_id=None):
-    app = tui_app.build_app(store, scheme, annotator, doc_id)
+def run_tui(store, scheme, annotator, doc_id=None, suggesting=None):
+    app = tui_app.build_app(store, scheme, annotator, doc_id, suggesting)
     rec = store.load(app.first_screen.doc_id, annotator)
     print(json.dumps({"doc": app.first_screen.doc_id, "meta": rec.meta, "text": rec.text, "scheme": scheme.path}))
     return 0

@@ -141,3 +141,27 @@ def test_attribute_form(snap_compare, corpus):
 def test_speaker_picker(snap_compare, corpus):
     _, _, ids = corpus
     assert snap_compare(app_on(corpus), press=["s"], terminal_size=SIZE, run_before=focusing(ids[QUOTE]))
+
+
+def test_annotate_screen_with_suggestions(snap_compare, corpus):
+    """Suggestions (the rules alone, computed in the worker) drawn apart from the spans, the second
+    one focused and shown in the side panel."""
+    from annotator.suggest.kept import GazetteerCache, Suggesting
+    from annotator.suggest.pipeline import SuggestOptions
+
+    store, seed, _ = corpus
+    suggesting = Suggesting(SCHEME, WHO, SuggestOptions(), gazetteer=GazetteerCache(), model_optional=True)
+    app = build_app(store, SCHEME, WHO, seed, suggesting)
+
+    async def run_before(pilot: Pilot) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, AnnotateScreen)
+        for _ in range(400):
+            await settle(pilot)
+            if screen.suggestions.arrivals:
+                break
+        assert screen.suggestions.arrivals
+        await pilot.press("j", "j")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

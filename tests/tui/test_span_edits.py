@@ -92,17 +92,17 @@ async def test_e_then_the_selection_keys_then_e_moves_the_edges(app_store):
         assert any("Focus a span first" in n for n in notes(app))
 
 
-async def test_x_skips_the_document_and_goes_on_x_again_takes_it_back(app_store):
+async def test_S_skips_the_document_and_goes_on_S_again_takes_it_back(app_store):
     app, store = app_store
     async with app.run_test(size=(120, 30)) as pilot:
         screen = app.screen
         assert screen.doc_id == "d"
-        await pilot.press("x")
+        await pilot.press("S")
         assert store.load("d", "alice").status == "skipped"
         assert screen.doc_id == "d2", "the next document to do opens"
         await pilot.press("left_square_bracket")
         assert "skipped" in screen.header.render_text().plain
-        await pilot.press("x")
+        await pilot.press("S")
         assert store.load("d", "alice").status == "in_progress" and screen.doc_id == "d"
         await pilot.press("ctrl+z")
         assert store.load("d", "alice").status == "skipped"
@@ -117,10 +117,11 @@ def test_new_keys_are_in_the_registry_and_refused_to_a_scheme(tmp_path):
     from tests.tui.helpers import make_store
 
     keys = {k: a.action for a in SCREEN_ACTIONS for k in a.keys}
-    assert {keys["l"], keys["e"], keys["x"], keys["f"], keys["b"]} == {
-        "relabel", "move_edges", "toggle_skip", "flag", "toggle_panel"}
+    assert {keys["l"], keys["e"], keys["S"], keys["f"], keys["b"], keys["x"], keys["y"], keys["equals_sign"]} == {
+        "relabel", "move_edges", "toggle_skip", "flag", "toggle_panel", "reject_suggestion", "accept_suggestion",
+        "tag_occurrences"}
     store = make_store(tmp_path / "s.db")
-    for key in ("l", "e", "x", "b"):
+    for key in ("l", "e", "x", "b", "S", "y", "Y", "j", "k", "o", "="):
         bad = Scheme(parse_scheme({"name": "x", "version": 1, "label": [{"name": "A", "key": key, "color": "red"}]},
                                   "bad.toml"))
         with pytest.raises(SchemeError, match=f"hotkey '{key}' is already the key of"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -26,12 +26,17 @@ from annotator.store.base import Change
 from annotator.text.sanitize import display_line
 from annotator.tui.colors import label_colors
 from annotator.tui.screens.editing import EditingScreen, Pending
+from annotator.tui.screens.suggestions import ScreenSuggestions, SuggestionActions
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.attr_panel import AttrPanel
 from annotator.tui.widgets.doc_header import DocHeader
 from annotator.tui.widgets.find_bar import FindBar, find_all, next_match
 from annotator.tui.widgets.span_index import ViewSpan
 from annotator.tui.widgets.span_list import SpanList
+
+if TYPE_CHECKING:
+    from annotator.suggest.kept import Suggesting
+    from annotator.tui.screens.suggestions import MakeSuggesting
 
 
 def view_span(span: Span) -> ViewSpan:
@@ -55,13 +60,14 @@ def range_to_tag(view: ArticleView, snap_on: bool) -> tuple[int, int] | str:
     return sel
 
 
-class AnnotateScreen(EditingScreen):
+class AnnotateScreen(SuggestionActions, EditingScreen):
     """Built by :func:`annotator.tui.app.build_app`, which sets BINDINGS from the action registry."""
 
     CSS_PATH = Path(__file__).with_name("annotate.tcss")
     WRITES_OFF_LOOP = True
 
-    def __init__(self, session: Session, scheme: Scheme, doc_id: str) -> None:
+    def __init__(self, session: Session, scheme: Scheme, doc_id: str,
+                 suggesting: Suggesting | MakeSuggesting | None = None) -> None:
         super().__init__(scheme)
         self.session = session
         self.doc_id = doc_id
@@ -73,6 +79,7 @@ class AnnotateScreen(EditingScreen):
         self.total = session.document_count()
         self.reloads = 0  # times the record was read again because it changed elsewhere (tests count them)
         session.on_locked = self.writer.locked  # an edit holding the store's lock is waited for in place
+        self.suggestions = ScreenSuggestions(self, suggesting)  # None: no suggestions this session
 
     # -- layout and documents ---------------------------------------------------------------------
 
@@ -140,6 +147,7 @@ class AnnotateScreen(EditingScreen):
                          read_only=self.session.store.read_only)
         self._show_focused()
         self.view.focus()
+        self.suggestions.open(doc_id)
 
     def record_changed(self) -> None:
         """Read the record again (another window changed it): spans, list and header, with the
@@ -147,6 +155,7 @@ class AnnotateScreen(EditingScreen):
         rec = self.session.record(self.doc_id)
         self.record = rec
         self.reloads += 1
+        self.suggestions.record_changed(rec)
         self.view.set_spans([view_span(s) for s in rec.spans.values()])
         self.span_list.set_spans(rec.spans.values())
         if self.focused_span_id not in rec.spans:
@@ -195,6 +204,7 @@ class AnnotateScreen(EditingScreen):
                     self.focused_span_id = None
             elif op["op"] == "set_attrs" and op["id"] in rec.spans:
                 self.span_list.upsert(rec.spans[op["id"]])
+        self.suggestions.follow(ops, rec)
         self.header.show(status=rec.status, flags=len(rec.flags))
         if focused is not None and self.focused_span_id is None and focused in rec.spans:
             self.focus_span(focused)  # removed and added again under its id (a label or edges changed)
@@ -204,6 +214,8 @@ class AnnotateScreen(EditingScreen):
     def focus_span(self, span_id: str | None) -> None:
         self.focused_span_id = span_id
         self.view.focused_span = span_id
+        if span_id is not None:
+            self.suggestions.unfocus()
         self._show_focused()
 
     def _show_focused(self) -> None:
@@ -213,6 +225,7 @@ class AnnotateScreen(EditingScreen):
             self.focused_span_id = None
         self.span_list.mark(self.focused_span_id)
         self.query_one("#attrs", AttrPanel).show_span(span, rec.spans)
+        self.suggestions.show_focused()
 
     # -- tagging and spans ------------------------------------------------------------------------
 
@@ -409,7 +422,7 @@ class AnnotateScreen(EditingScreen):
 
         def skipped(change: Change | None) -> None:
             if change is not None:
-                self.notify("Skipped (x on it again takes that back).")
+                self.notify("Skipped (S on it again takes that back).")
                 self.action_next_todo()
 
         self._run(self.session.set_status, "skipped", done=skipped)

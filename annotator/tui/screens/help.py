@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from annotator.tui.actions import ActionDef, key_display
 
-GROUP_ORDER = ("Move", "Select", "Tag", "Review", "Spans", "Find", "History", "Documents", "App")
+GROUP_ORDER = ("Move", "Select", "Tag", "Review", "Spans", "Suggestions", "Find", "History", "Documents", "App")
 
 
 def help_table(actions: Iterable[ActionDef]) -> Table:

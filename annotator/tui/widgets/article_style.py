@@ -9,6 +9,11 @@ nested); a span inside another is also underlined (and italic from the third lev
 ``75 membres`` inside a quote reads as "inner span of an outer span".  The focused span is
 drawn bold on its full label colour; the selection uses the theme's selection colour; the
 cursor is a reverse cell; highlights (find matches) use the theme's warning colour.
+
+A suggestion (a proposed span, not an annotation until accepted) is drawn apart: its text in its
+label's colour, underlined, on whatever background is there (no tint of its own); the focused
+suggestion gets a half tint of its label's colour, bold and underlined -- never the full colour
+of a focused span.
 """
 
 from __future__ import annotations
@@ -62,9 +67,15 @@ PALETTE = (
 # Blend factor of a label colour into the background by nesting depth.
 DEPTH_ALPHA = (0.0, 0.30, 0.47, 0.62)
 
+# Blend factor of a label colour into the background under the focused suggestion.
+SUGGESTION_FOCUS_ALPHA = 0.5
+# Least contrast for a suggestion's text in its label colour (else the readable colour is used).
+SUGGESTION_MIN_CONTRAST = 3.0
+
 # (label of the innermost span, nesting depth, label of the focused span, highlighted,
-#  selected, cursor): everything that decides the style of a run of cells.
-StyleKey = tuple[str | None, int, str | None, bool, bool, bool]
+#  selected, cursor, label of the innermost suggestion, the focused suggestion): everything that
+#  decides the style of a run of cells.
+StyleKey = tuple[str | None, int, str | None, bool, bool, bool, str | None, bool]
 # A component class's (background, colour, text style); colours None when the CSS sets none.
 ComponentStyle = tuple[Color | None, Color | None, Style]
 
@@ -127,9 +138,10 @@ def span_style(
     :data:`ComponentStyle` (``article-view--focused-span``, ``--highlight``,
     ``--selection``, ``--cursor``).
     """
-    label, depth, focus_label, hl, sel, cur = key
+    label, depth, focus_label, hl, sel, cur, suggested, suggested_focus = key
     bg = base_bg
     extra = Style()
+    suggested_fg: Color | None = None
     if label is not None:
         alpha = DEPTH_ALPHA[min(depth, len(DEPTH_ALPHA) - 1)]
         bg = base_bg.blend(color_of(label), alpha)
@@ -137,6 +149,13 @@ def span_style(
             extra += Style(underline=True)
         if depth >= 3:
             extra += Style(italic=True)
+    if suggested is not None:
+        extra += Style(underline=True)
+        if suggested_focus:
+            bg = bg.blend(color_of(suggested), SUGGESTION_FOCUS_ALPHA)
+            extra += Style(bold=True)
+        else:
+            suggested_fg = color_of(suggested)
     if focus_label is not None:
         bg = color_of(focus_label)
         extra += component("article-view--focused-span")[2]
@@ -146,6 +165,9 @@ def span_style(
             bg = base_bg + hbg
         extra += hts
     fg = readable_on(bg, base_fg)
+    if suggested_fg is not None and focus_label is None and not hl \
+            and contrast_ratio(bg, suggested_fg) >= SUGGESTION_MIN_CONTRAST:
+        fg = suggested_fg
     if sel:
         sbg, sfg, sts = component("article-view--selection")
         if sbg is not None:
@@ -178,6 +200,8 @@ def row_strip(
     focus: ViewSpan | None,
     style_of: Callable[[StyleKey], Style],
     pad_style: Style,
+    suggested: Sequence[ViewSpan] = (),
+    focus_suggested: ViewSpan | None = None,
 ) -> Strip:
     """The strip, ``width`` cells wide, drawing the cells ``[start, vis_end)`` of one wrapped row.
 
@@ -187,6 +211,7 @@ def row_strip(
     says every character of the row is one cell wide.  The row is cut wherever one of these
     starts or ends (never inside a grapheme cluster) and each run gets ``style_of`` its
     :data:`StyleKey`; cells past the text up to ``width`` are blank in ``pad_style``.
+    ``suggested`` are the suggestions overlapping the row, ``focus_suggested`` the focused one.
     """
     cuts = {start, vis_end, cur, cur + 1}
     for s in spans:
@@ -200,6 +225,9 @@ def row_strip(
     if focus is not None:
         cuts.add(focus.start)
         cuts.add(focus.end)
+    for s in suggested:
+        cuts.add(s.start)
+        cuts.add(s.end)
     points = sorted(c for c in cuts if start <= c <= vis_end)
 
     if not single and len(points) > 2:
@@ -235,6 +263,17 @@ def row_strip(
         focus_label = (
             focus.label if focus is not None and focus.start < b and focus.end > a else None
         )
+        if suggested:
+            proposed = [s for s in suggested if s.start < b and s.end > a]
+            suggested_focus = (focus_suggested is not None and focus_suggested.start < b
+                               and focus_suggested.end > a)
+            if suggested_focus:
+                assert focus_suggested is not None
+                suggested_label: str | None = focus_suggested.label
+            else:
+                suggested_label = min(proposed, key=_inner_key).label if proposed else None
+        else:
+            suggested_label, suggested_focus = None, False
         hl = any(s < b and e > a for s, e in hls)
         selected = sel is not None and sel[0] < b and sel[1] > a
         is_cur = a <= cur < b
@@ -245,7 +284,8 @@ def row_strip(
         else:
             chunk = disp[a:text_end] + " " * (b - text_end)
         segments.append(
-            Segment(chunk, style_of((label, depth, focus_label, hl, selected, is_cur)))
+            Segment(chunk, style_of((label, depth, focus_label, hl, selected, is_cur, suggested_label,
+                                     suggested_focus)))
         )
     # One Strip of exactly the row width (no crop/extend copies when it fits).
     if single:

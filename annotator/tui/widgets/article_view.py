@@ -7,7 +7,8 @@ Design (see ``shared/docs/textual.md`` §2.3):
   offset;
 * the text is wrapped by cells into ``row_starts`` (``article_layout``) and
   offsets map to rows with ``bisect``; re-wrapped only when the width changes;
-* spans live in a block-bucketed index (``span_index``);
+* spans live in a block-bucketed index (``span_index``); suggestions (proposed spans, drawn
+  apart: see ``article_style``) in another, with their own focus;
 * ``render_line`` serves rows from a cache; every state change drops exactly
   the rows it touches (cursor: old and new rows; selection: the rows between
   the old and new ends; a span: its rows) and refreshes only those lines.
@@ -46,6 +47,7 @@ from annotator.tui.widgets.article_style import (
     safe_display,
     span_style,
 )
+from annotator.tui.widgets.article_suggestions import ArticleSuggestions
 from annotator.tui.widgets.direct_lines import DirectLines
 from annotator.tui.widgets.fast_scrollbar import FastScrollBars
 from annotator.tui.widgets.render_guard import RenderGuard
@@ -54,7 +56,8 @@ from annotator.tui.widgets.span_index import SpanIndex, ViewSpan
 __all__ = ["ArticleView", "ViewSpan", "contrast_ratio", "readable_on"]
 
 
-class ArticleView(RenderGuard, ArticleInput, DirectLines, FastScrollBars, ScrollView, can_focus=True):
+class ArticleView(RenderGuard, ArticleSuggestions, ArticleInput, DirectLines, FastScrollBars, ScrollView,
+                  can_focus=True):
     """Shows an article, its spans, a cursor and a selection; fast on 1 MB."""
 
     ALLOW_SELECT = False
@@ -154,6 +157,7 @@ class ArticleView(RenderGuard, ArticleInput, DirectLines, FastScrollBars, Scroll
         self._disp = safe_display(text)
         self._len = len(text)
         self._index = SpanIndex(spans)
+        self._reset_suggestions()
         self._anchor = 0
         self._cursor = 0
         self._goal_x = None
@@ -545,6 +549,12 @@ class ArticleView(RenderGuard, ArticleInput, DirectLines, FastScrollBars, Scroll
         sel = self.selection
         cur = self._cursor
         focus = self._index.get(self._focused_span) if self._focused_span else None
+        suggested = self._suggested
+        if len(suggested):
+            proposed = [s for s in suggested.overlapping(start, vis_end) if s.end > s.start]
+            focus_suggested = suggested.get(self._focused_suggestion) if self._focused_suggestion else None
+        else:
+            proposed, focus_suggested = [], None
 
         return row_strip(self._disp, start, vis_end, text_end, lay.is_single_cell_row(row), lay.width,
-                         spans, hls, sel, cur, focus, self._style, self._base)
+                         spans, hls, sel, cur, focus, self._style, self._base, proposed, focus_suggested)

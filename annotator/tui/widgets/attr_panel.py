@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.widgets import Static
@@ -12,6 +13,19 @@ from annotator.schema import Scheme
 from annotator.text.sanitize import display_line
 from annotator.tui.colors import label_colors
 from annotator.tui.widgets.render_guard import RenderGuard
+
+
+@dataclass(frozen=True, slots=True)
+class ShownSuggestion:
+    """A suggestion as the panel shows it: attribute values already as text."""
+
+    label: str
+    source: str
+    start: int
+    end: int
+    text: str
+    attrs: Sequence[tuple[str, str]]
+    keys: str  # the keys that decide on it, as a hint line
 
 
 class AttrPanel(RenderGuard, Static):
@@ -49,3 +63,17 @@ class AttrPanel(RenderGuard, Static):
         has_ref = any(a.type == "ref" for a in (label.attrs if label else ()))
         t.append("enter: edit" + ("  s: speaker" if has_ref else "") + "  l: label  e: edges", "dim")
         self.update(t, layout=False)  # fixed height: no layout pass
+
+    def show_suggestion(self, shown: ShownSuggestion) -> None:
+        """A focused suggestion: its label, who proposed it, its text and attributes (a speaker
+        as the text it names), and the keys that decide on it. All of it is untrusted text."""
+        t = Text()
+        t.append(f"{shown.label} ", f"bold {self.label_colors.get(shown.label, '')}")
+        t.append(display_line(f"suggested by {shown.source}  {shown.start}–{shown.end}") + "\n", "dim italic")
+        text = shown.text if len(shown.text) <= 200 else shown.text[:199] + "…"
+        t.append(display_line(text) + "\n")
+        for name, value in shown.attrs:
+            t.append(f"{display_line(name)} ", "bold")
+            t.append(display_line(value) + "\n")
+        t.append(shown.keys, "dim")
+        self.update(t, layout=False)

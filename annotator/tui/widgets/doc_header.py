@@ -33,12 +33,13 @@ class DocHeader(RenderGuard, Static):
         self._shown: tuple[object, ...] | None = None  # the fields of the row on screen
         self.waiting = False  # a write waits for the store (another process holds its lock)
         self.read_only = False  # the store refuses writes
+        self.suggested = ""  # the pending suggestions, short ("◇ 5 suggested"); "" shows nothing
 
     def show(self, **fields: object) -> None:
         for k, v in fields.items():
             setattr(self, k, v)
         shown = (self.doc_id, self.position, self.total, self.status, self.annotator, self.flags, self.snap,
-                 self.error, self.saved, self.waiting, self.read_only)
+                 self.error, self.saved, self.waiting, self.read_only, self.suggested)
         if shown == self._shown:
             return  # the same row (a second action within the same second): nothing to repaint
         self._shown = shown
@@ -60,6 +61,8 @@ class DocHeader(RenderGuard, Static):
         if self.flags:
             t.append(f"  ⚑ {self.flags}", "bold red")
         t.append("  snap " + ("on" if self.snap else "off"), "dim")
+        if self.suggested:
+            t.append("  " + self.suggested, "italic")
         if self.read_only:
             t.append("  read-only store", "bold black on yellow")
         if self.waiting:
