@@ -144,7 +144,8 @@ class PgServer:
             self.sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
                      " AND pid <> pg_backend_pid()")
             with psycopg.connect(self.url(name), autocommit=True) as conn:
-                conn.execute("TRUNCATE documents, records, actions, assignments RESTART IDENTITY")
+                conn.execute("TRUNCATE documents, records, actions, assignments, suggestions, suggestion_rejections"
+                             " RESTART IDENTITY")
         except psycopg.Error:
             self.drop_database(name)
             return

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from annotator.model.types import ImportItem as Item
     from annotator.model.types import Status
     from annotator.schema import Scheme
+    from annotator.suggest import SuggestResult
 
 DEFAULT_ANNOTATOR = "suggest"
 NO_DATE_SHOWN = 5
@@ -103,10 +104,11 @@ class _Suggest:
         self.now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
     def line(self, item: Item, tally: Tally) -> bytes:
-        import orjson
+        return self.record_line(item, self.suggest(item, tally))
 
+    def suggest(self, item: Item, tally: Tally) -> SuggestResult:
+        """The suggestions for ``item`` (counted in ``tally``)."""
         from annotator.suggest import DocumentInput, KnownSpan, run_suggesters
-        from annotator.suggest.records import record_with_suggestions
 
         d = item.document
         rec = item.record
@@ -119,10 +121,21 @@ class _Suggest:
         tally.refused += len(result.refused)
         for sug in result.suggestions:
             tally.counts[sug.label] = tally.counts.get(sug.label, 0) + 1
+        return result
+
+    def record_line(self, item: Item, result: SuggestResult) -> bytes:
+        """The output record of ``item`` with the suggestions of ``result``, as a JSON line."""
+        import orjson
+
+        from annotator.suggest.records import record_with_suggestions
+
+        d = item.document
+        rec = item.record
         status: Status = rec["status"] if rec and rec["status"] in ("in_progress", "done") else "in_progress"
         record = record_with_suggestions(
             doc_id=d.id, text=d.text, text_sha256=d.text_sha256, meta=d.meta, suggestions=result.suggestions,
-            existing=spans, annotator=self.args.annotator or (rec["annotator"] if rec else "") or DEFAULT_ANNOTATOR,
+            existing=rec["spans"] if rec else [],
+            annotator=self.args.annotator or (rec["annotator"] if rec else "") or DEFAULT_ANNOTATOR,
             status=status, scheme_name=self.scheme.name, scheme_version=self.scheme.version, updated_at=self.now,
             flags=rec["flags"] if rec else ())
         return orjson.dumps(record)

@@ -6,9 +6,10 @@ one durable transaction, committed before it returns.
 
 The class has two halves:
 
-- what a BACKEND implements (the abstract methods: documents, records, the action log and
-  consistent snapshots, in its own SQL). SQLite (``sqlite.py``) is one; a second backend
-  writes only these and passes the same contract tests (``tests/store/``).
+- what a BACKEND implements (the abstract methods: documents, records, the action log,
+  assignments, kept suggestions and consistent snapshots, in its own SQL). SQLite
+  (``sqlite.py``) and PostgreSQL (``postgres.py``) write only these and pass the same contract
+  tests (``tests/store/``).
 - what everything above CALLS (``load``, ``apply``, ``undo``, ``redo``, ``import_items``,
   ``iter_records``), written once for every backend: what the log means (replay, undo/redo,
   compaction) in ``history.py``, the rules of importing over a record in ``importer.py``.
@@ -22,6 +23,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
+from annotator.model.actions import now_iso
 from annotator.model.types import ImportItem, NewDocument, Op, Status
 from annotator.model.working import WorkingRecord
 
@@ -235,6 +237,33 @@ class Snapshot(ABC):
         """The ops of each log entry of the record after ``seq``, in order."""
 
 
+SuggestionKey = tuple[int, int, str]  # (start, end, label): what a suggestion is known by
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSuggestions:
+    """A (document, annotator)'s suggestions as the store keeps them, until the annotator decides:
+    the JSON array ``annotator.suggest`` wrote (opaque to the store; None: never computed), what
+    made them and when, and the (start, end, label) of each one the annotator rejected, which
+    never comes back for that document. Accepted ones are spans of the record (their ``source``
+    says where they came from); nothing here is exported."""
+
+    items: JSONText | None
+    made_by: str = ""
+    computed_at: str | None = None
+    rejected: frozenset[SuggestionKey] = frozenset()
+
+
+class SuggestionsRow(NamedTuple):
+    """One (document, annotator)'s computed suggestions to keep (see :meth:`Store.save_suggestions`)."""
+
+    doc_id: str
+    annotator: str
+    items: JSONText
+    made_by: str
+    computed_at: str
+
+
 class ImportRejected(Exception):
     """An import rolled back because its source had invalid lines (the caller lists them)."""
 
@@ -355,6 +384,28 @@ class Store(ABC):
     def rebase(self, key: int, annotator: str, spans: JSONText, flags: JSONText, seq: int) -> None:
         """Store the record's JSON as of entry ``seq``, which becomes its base (compaction)."""
 
+    # -- suggestions kept per (document, annotator) (each write inside a transaction) --
+
+    @abstractmethod
+    def read_suggestions(self, key: int, annotator: str) -> StoredSuggestions:
+        """The record's kept suggestions and rejections (``items`` None: never computed)."""
+
+    @abstractmethod
+    def put_suggestions(self, key: int, annotator: str, items: JSONText, made_by: str, computed_at: str) -> None:
+        """Keep ``items`` as the record's suggestions, replacing any kept before (rejections stay)."""
+
+    @abstractmethod
+    def add_rejection(self, key: int, annotator: str, suggestion: SuggestionKey, at: str) -> bool:
+        """Remember that the annotator rejected this suggestion; False when it was already."""
+
+    # -- another connection --
+
+    @abstractmethod
+    def reopen(self) -> Store:
+        """Another connection to this same store, for another thread (a screen's background
+        worker): what it writes is committed as durably, in transactions of its own. The checks
+        made when this store was opened are not repeated."""
+
     # -- many rows at once (an import; one at a time unless a backend has a faster way) --
 
     def put_documents(self, docs: Sequence[NewDocument], added_at: str) -> list[PutDocument]:
@@ -463,6 +514,39 @@ class Store(ABC):
 
     def add_documents(self, docs: Iterable[NewDocument]) -> ImportSummary:
         return self.import_items(ImportItem(doc, None) for doc in docs)
+
+    def suggestions(self, doc_id: str, annotator: str) -> StoredSuggestions:
+        """The document's suggestions kept for the annotator, with their rejections."""
+        return self.read_suggestions(self.doc_key(doc_id), annotator)
+
+    def save_suggestions(self, rows: Iterable[SuggestionsRow], *, batch: int = 500) -> int:
+        """Keep each row's suggestions (replacing those kept before; rejections stay), ``batch``
+        rows per durable transaction; return how many rows were kept."""
+        n = 0
+        pending: list[SuggestionsRow] = []
+
+        def flush() -> None:
+            with self.transaction(bulk=len(pending) > 1):
+                for row in pending:
+                    self.put_suggestions(self.doc_key(row.doc_id), row.annotator, row.items, row.made_by,
+                                         row.computed_at)
+            pending.clear()
+
+        for row in rows:
+            pending.append(row)
+            n += 1
+            if len(pending) >= batch:
+                flush()
+        if pending:
+            flush()
+        return n
+
+    def reject_suggestion(self, doc_id: str, annotator: str, suggestion: SuggestionKey) -> bool:
+        """Remember, durably, that the annotator rejected this suggestion of the document: it is
+        never proposed to them there again. False when it was rejected already."""
+        key = self.doc_key(doc_id)
+        with self.transaction():
+            return self.add_rejection(key, annotator, suggestion, now_iso())
 
     def iter_records(self, query: RecordQuery = RecordQuery()) -> Iterator[StoredRecord]:
         """The records of ``query`` as stored (JSON parts unparsed), in document order, from one

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Callable
 
 APPLICATION_ID = 0x414E4E54  # "ANNT"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 SCHEMA_V1 = """
 CREATE TABLE documents (
@@ -75,12 +75,41 @@ CREATE INDEX assignments_by_annotator ON assignments(annotator, doc_pk);
 """
 
 
+# Format 3: suggestions kept per (document, annotator) until the annotator decides on them. The
+# items are the JSON array annotator.suggest writes (the store does not read it); a rejection is
+# one small row, so rejecting is one insert, and what was rejected never comes back. Accepted
+# suggestions are spans of the record: nothing here is exported.
+SUGGESTIONS = """
+CREATE TABLE suggestions (
+    doc_pk      INTEGER NOT NULL REFERENCES documents(pk),
+    annotator   TEXT NOT NULL,
+    items       TEXT NOT NULL,
+    made_by     TEXT NOT NULL,
+    computed_at TEXT NOT NULL,
+    PRIMARY KEY (doc_pk, annotator)
+);
+CREATE TABLE suggestion_rejections (
+    doc_pk      INTEGER NOT NULL REFERENCES documents(pk),
+    annotator   TEXT NOT NULL,
+    span_start  INTEGER NOT NULL,
+    span_end    INTEGER NOT NULL,
+    label       TEXT NOT NULL,
+    rejected_at TEXT NOT NULL,
+    PRIMARY KEY (doc_pk, annotator, span_start, span_end, label)
+) WITHOUT ROWID;
+"""
+
+
 def _add_assignments(conn: sqlite3.Connection) -> None:
     run_script(conn, ASSIGNMENTS)
 
 
+def _add_suggestions(conn: sqlite3.Connection) -> None:
+    run_script(conn, SUGGESTIONS)
+
+
 # from_version -> function that upgrades a connection (inside a transaction) to from_version + 1
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_assignments}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_assignments, 2: _add_suggestions}
 
 
 def run_script(conn: sqlite3.Connection, script: str) -> None:

@@ -5,8 +5,8 @@ The table ``annotator_meta`` marks a database as an annotator store and holds it
 and the names of its three group roles (``<db>.annotator``, ``<db>.reviewer``, ``<db>.admin``).
 A team member is a login role that belongs to one of them (``annotator team add``):
 
-- an annotator reads the documents and their own assignments, and writes only their own records
-  and actions (the ``annotator`` column must be ``current_user``);
+- an annotator reads the documents and their own assignments, and writes only their own records,
+  actions and kept suggestions (the ``annotator`` column must be ``current_user``);
 - a reviewer is also an annotator and reads everyone's records (to merge them into gold);
 - an admin is also a reviewer, adds documents (imports), assigns, and may write anyone's records
   (an import of several annotators' records).
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 APPLICATION = "annotator"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 ROLE_KINDS = ("annotator", "reviewer", "admin")
 
 SCHEMA_V1 = """
@@ -107,6 +107,20 @@ class Roles:
         return Roles(f"{base}.annotator", f"{base}.reviewer", f"{base}.admin")
 
 
+def _own_rows(table: str) -> list[str]:
+    """Row-level security of a table of per-annotator rows, as records have it."""
+    return [
+        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+        f"CREATE POLICY {table}_read ON {table} FOR SELECT"
+        " USING (annotator = current_user OR (SELECT annotator_may_review()))",
+        f"CREATE POLICY {table}_insert ON {table} FOR INSERT"
+        " WITH CHECK (annotator = current_user OR (SELECT annotator_may_admin()))",
+        f"CREATE POLICY {table}_update ON {table} FOR UPDATE"
+        " USING (annotator = current_user OR (SELECT annotator_may_admin()))"
+        " WITH CHECK (annotator = current_user OR (SELECT annotator_may_admin()))",
+    ]
+
+
 def _security(roles: Roles) -> list[str]:
     """Row-level security and grants (``{...}`` filled with quoted role names and literals)."""
     return [
@@ -115,16 +129,7 @@ def _security(roles: Roles) -> list[str]:
         " AS $$ SELECT pg_has_role(current_user, {reviewer_lit}, 'MEMBER') $$",
         "CREATE FUNCTION annotator_may_admin() RETURNS boolean LANGUAGE sql STABLE"
         " AS $$ SELECT pg_has_role(current_user, {admin_lit}, 'MEMBER') $$",
-        *(stmt for table in ("records", "actions") for stmt in (
-            f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
-            f"CREATE POLICY {table}_read ON {table} FOR SELECT"
-            " USING (annotator = current_user OR (SELECT annotator_may_review()))",
-            f"CREATE POLICY {table}_insert ON {table} FOR INSERT"
-            " WITH CHECK (annotator = current_user OR (SELECT annotator_may_admin()))",
-            f"CREATE POLICY {table}_update ON {table} FOR UPDATE"
-            " USING (annotator = current_user OR (SELECT annotator_may_admin()))"
-            " WITH CHECK (annotator = current_user OR (SELECT annotator_may_admin()))",
-        )),
+        *(stmt for table in ("records", "actions") for stmt in _own_rows(table)),
         "ALTER TABLE assignments ENABLE ROW LEVEL SECURITY",
         "CREATE POLICY assignments_read ON assignments FOR SELECT"
         " USING (annotator = current_user OR (SELECT annotator_may_review()))",
@@ -177,5 +182,43 @@ def migrate(cur: Any, version: int) -> None:
         cur.execute("UPDATE annotator_meta SET value = %s WHERE key = 'format'", (str(version),))
 
 
+# Format 2: suggestions kept per (document, annotator) until the annotator decides on them (the
+# items are the JSON array annotator.suggest writes; the store does not read it), and the ones
+# rejected, one small row each. Held to their annotator like records: each reads and writes their
+# own, a reviewer reads everyone's, an admin writes anyone's. A rejection has no foreign key to
+# documents, as the action log has none: a key press locks no document row.
+SUGGESTIONS = """
+CREATE TABLE suggestions (
+    doc_pk      bigint NOT NULL REFERENCES documents(pk),
+    annotator   text NOT NULL,
+    items       text NOT NULL,
+    made_by     text NOT NULL,
+    computed_at text NOT NULL,
+    PRIMARY KEY (doc_pk, annotator)
+);
+CREATE TABLE suggestion_rejections (
+    doc_pk      bigint NOT NULL,
+    annotator   text NOT NULL,
+    span_start  integer NOT NULL,
+    span_end    integer NOT NULL,
+    label       text NOT NULL,
+    rejected_at text NOT NULL,
+    PRIMARY KEY (doc_pk, annotator, span_start, span_end, label)
+);
+"""
+
+
+def _add_suggestions(cur: Any) -> None:
+    from psycopg import sql
+
+    meta = dict(cur.execute("SELECT key, value FROM annotator_meta WHERE key = 'role_annotator'").fetchall())
+    cur.execute(SUGGESTIONS)
+    for table in ("suggestions", "suggestion_rejections"):
+        for statement in _own_rows(table):
+            cur.execute(statement)
+        cur.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE ON {} TO {}").format(
+            sql.Identifier(table), sql.Identifier(meta["role_annotator"])))
+
+
 # from_version -> a function that upgrades a cursor's database (inside a transaction) to from_version + 1
-MIGRATIONS: dict[int, Callable[[Any], None]] = {}
+MIGRATIONS: dict[int, Callable[[Any], None]] = {1: _add_suggestions}

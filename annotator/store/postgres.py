@@ -48,6 +48,8 @@ from annotator.store.base import (
     Snapshot,
     Store,
     StoredDocument,
+    StoredSuggestions,
+    SuggestionKey,
 )
 from annotator.store.pg_connection import connect, explain
 from annotator.store.pg_reading import PgSnapshot, records_query, text_of
@@ -226,6 +228,9 @@ class PostgresStore(Store):
         if self._conn is not None:
             self._conn.close()
 
+    def reopen(self) -> PostgresStore:
+        return PostgresStore(self.url)
+
     # -- documents ----------------------------------------------------------------------------------
 
     def doc_key(self, doc_id: str) -> int:
@@ -350,6 +355,34 @@ class PostgresStore(Store):
     def rebase(self, key: int, annotator: str, spans: JSONText, flags: JSONText, seq: int) -> None:
         self._q("UPDATE records SET base_seq = %s, pending = 0, spans = %s, flags = %s"
                 " WHERE doc_pk = %s AND annotator = %s", (seq, _as_str(spans), _as_str(flags), key, annotator))
+
+    # -- kept suggestions -----------------------------------------------------------------------------
+
+    def read_suggestions(self, key: int, annotator: str) -> StoredSuggestions:
+        where = {"pk": key, "ann": annotator}
+        kept, rejected = self._many([
+            ("SELECT items, made_by, computed_at FROM suggestions"
+             " WHERE doc_pk = %(pk)s AND annotator = %(ann)s", where),
+            ("SELECT span_start, span_end, label FROM suggestion_rejections"
+             " WHERE doc_pk = %(pk)s AND annotator = %(ann)s", where),
+        ])
+        keys = frozenset((start, end, label) for start, end, label in rejected)
+        if not kept:
+            return StoredSuggestions(None, rejected=keys)
+        items, made_by, computed_at = kept[0]
+        return StoredSuggestions(items, made_by, computed_at, keys)
+
+    def put_suggestions(self, key: int, annotator: str, items: JSONText, made_by: str, computed_at: str) -> None:
+        self._q("INSERT INTO suggestions (doc_pk, annotator, items, made_by, computed_at) VALUES (%s, %s, %s, %s, %s)"
+                " ON CONFLICT (doc_pk, annotator) DO UPDATE SET items = excluded.items, made_by = excluded.made_by,"
+                " computed_at = excluded.computed_at", (key, annotator, _as_str(items), made_by, computed_at))
+
+    def add_rejection(self, key: int, annotator: str, suggestion: SuggestionKey, at: str) -> bool:
+        start, end, label = suggestion
+        return self._one(
+            "INSERT INTO suggestion_rejections (doc_pk, annotator, span_start, span_end, label, rejected_at)"
+            " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING 1",
+            (key, annotator, start, end, label, at)) is not None
 
     # -- many rows at once ----------------------------------------------------------------------------
 

@@ -37,6 +37,8 @@ from annotator.store.base import (
     Store,
     StoredDocument,
     StoredRecord,
+    StoredSuggestions,
+    SuggestionKey,
 )
 
 BUSY_TIMEOUT_S = 15.0
@@ -47,7 +49,10 @@ def _dumps(value: Any) -> str:
 
 
 class SQLiteStore(Store):
-    def __init__(self, path: str | os.PathLike[str], *, create: bool = True):
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True, checked: bool = False):
+        """Open (``create``: or make) the store at ``path``; ``checked``: another connection to a
+        store this process has opened already (:meth:`reopen`), whose format and integrity checks
+        are not run again."""
         super().__init__()
         self.path = self.location = str(path)
         p = Path(self.path)
@@ -64,7 +69,7 @@ class SQLiteStore(Store):
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
         self._pks: dict[str, int] = {}
         try:
-            self._open(exists)
+            self._open(exists, checked)
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             if not exists and _errorname(exc) == "SQLITE_CANTOPEN":
@@ -80,9 +85,9 @@ class SQLiteStore(Store):
 
     # -- opening, format version, migration -------------------------------------------------------
 
-    def _open(self, exists: bool) -> None:
+    def _open(self, exists: bool, checked: bool = False) -> None:
         c = self._conn
-        if exists:
+        if exists and not checked:
             # Reading the header fails here on a file that is not SQLite at all.
             app_id = c.execute("PRAGMA application_id").fetchone()[0]
             version = c.execute("PRAGMA user_version").fetchone()[0]
@@ -110,6 +115,8 @@ class SQLiteStore(Store):
         c.execute("PRAGMA synchronous=FULL")
         # checkpoint every 32 MiB of log, not 8: fewer commits pay for copying the log back
         c.execute("PRAGMA wal_autocheckpoint = 4000")
+        if checked:
+            return
         with self.transaction():
             version = c.execute("PRAGMA user_version").fetchone()[0]
             if version == 0:
@@ -196,6 +203,11 @@ class SQLiteStore(Store):
     def close(self) -> None:
         self.history.forget()
         self._conn.close()
+
+    def reopen(self) -> SQLiteStore:
+        other = SQLiteStore(self.path, create=False, checked=True)
+        other.read_only = other.read_only or self.read_only
+        return other
 
     # -- documents ----------------------------------------------------------------------------------
 
@@ -336,6 +348,34 @@ class SQLiteStore(Store):
             (seq, key, annotator),
         ).fetchone()[0]
         self._conn.execute("UPDATE record_spans SET spans = ?, flags = ? WHERE rid = ?", (spans, flags, rid))
+
+    # -- kept suggestions -----------------------------------------------------------------------------
+
+    def read_suggestions(self, key: int, annotator: str) -> StoredSuggestions:
+        row = self._conn.execute(
+            "SELECT items, made_by, computed_at FROM suggestions WHERE doc_pk = ? AND annotator = ?",
+            (key, annotator)).fetchone()
+        rejected = frozenset(self._conn.execute(
+            "SELECT span_start, span_end, label FROM suggestion_rejections WHERE doc_pk = ? AND annotator = ?",
+            (key, annotator)))
+        if row is None:
+            return StoredSuggestions(None, rejected=rejected)
+        return StoredSuggestions(row[0], row[1], row[2], rejected)
+
+    def put_suggestions(self, key: int, annotator: str, items: JSONText, made_by: str, computed_at: str) -> None:
+        self._conn.execute(
+            "INSERT INTO suggestions (doc_pk, annotator, items, made_by, computed_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (doc_pk, annotator) DO UPDATE SET items = excluded.items, made_by = excluded.made_by,"
+            " computed_at = excluded.computed_at",
+            (key, annotator, items if isinstance(items, str) else items.decode(), made_by, computed_at))
+
+    def add_rejection(self, key: int, annotator: str, suggestion: SuggestionKey, at: str) -> bool:
+        start, end, label = suggestion
+        row = self._conn.execute(
+            "INSERT INTO suggestion_rejections (doc_pk, annotator, span_start, span_end, label, rejected_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1",
+            (key, annotator, start, end, label, at)).fetchone()
+        return row is not None
 
     # -- assignments --------------------------------------------------------------------------------
 

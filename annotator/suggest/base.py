@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 __all__ = ["ArticleDate", "AttrValue", "Candidate", "DocumentInput", "KnownSpan", "SpanRef", "Suggester", "Suggestion"]
@@ -83,21 +84,24 @@ class ArticleDate:
     @classmethod
     def parse(cls, value: object) -> ArticleDate | None:
         """``"2018-05"`` or ``"2018-05-14"`` (a real calendar day); None for anything else."""
-        if not isinstance(value, str):
-            return None
-        m = _DATE.match(value)
-        if m is None:
-            return None
-        year, month = int(m.group(1)), int(m.group(2))
-        day = int(m.group(3)) if m.group(3) else None
-        if day is not None:
-            import datetime
+        return _parse_article_date(value) if isinstance(value, str) else None
 
-            try:
-                datetime.date(year, month, day)
-            except ValueError:
-                return None
-        return cls(year, month, day)
+
+@lru_cache(maxsize=1024)  # documents of one batch share a few dates: each is read once
+def _parse_article_date(value: str) -> ArticleDate | None:
+    m = _DATE.match(value)
+    if m is None:
+        return None
+    year, month = int(m.group(1)), int(m.group(2))
+    day = int(m.group(3)) if m.group(3) else None
+    if day is not None:
+        import datetime
+
+        try:
+            datetime.date(year, month, day)
+        except ValueError:
+            return None
+    return ArticleDate(year, month, day)
 
 
 @dataclass(frozen=True, slots=True)

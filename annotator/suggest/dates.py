@@ -36,7 +36,7 @@ from annotator.suggest.french import (
     clause_tense,
 )
 from annotator.text.numbers import words_value
-from annotator.text.word_index import trigger_starts
+from annotator.text.word_index import RULE_WORDS, WordScan, folded_text
 
 __all__ = ["DateSuggester", "FoundDate", "find_dates", "normalise_date"]
 
@@ -82,13 +82,18 @@ _PATTERN = rf"""
 | (?P<year>(?P<ymod>{_MOD}|(?P<ys>{_SEASON}){_SP})?(?P<yy>{_YEAR}))(?![\d]|[.,]\d|{_SP}?%)
 )(?![\w\-])
 """
-_DATES = re.compile(_PATTERN, re.IGNORECASE | re.VERBOSE)
+# Matched against fold_case(text): as re.IGNORECASE would match the text, at a fraction of the cost,
+# and the words it captures are the keys of MONTHS, WEEKDAYS... as they match (``ſeptembre`` is
+# September for the pattern, and for the tables too).
+_DATES = re.compile(_PATTERN, re.VERBOSE)
 
 #: Words before a year that make a bare four-digit number a year whatever follows it.
 _YEAR_BEFORE = frozenset(["en", "depuis", "dès", "de", "d", "à", "avant", "après", "jusqu", "jusqu'en",
     "entre", "et", "au", "aux", "vers", "pour", "ici", "l'an", "an", "année", "années", "courant", "fin",
     "début", "mi", "été", "hiver", "automne", "printemps", "saison", "exercice"])
 _SEASON_CODE = {"printemps": "SP", "été": "SU", "automne": "FA", "hiver": "WI"}
+_CLOCK = re.compile(r"(\d{1,2})\D*?(\d{2})?$")
+_DEFINITE_BEFORE = re.compile(r"(?:le|la|l')\s*$")
 _WORD_BEFORE = re.compile(r"([\w']+)['’]?[\s\u00a0\u202f(]*$")
 _WORD_AFTER = re.compile(r"[\s\u00a0\u202f]*([\w'’-]+|\S)")
 
@@ -112,23 +117,23 @@ class _Ctx:
         return dt.date(self.dct.year, self.dct.month, self.dct.day) if self.dct and self.dct.day else None
 
 
+# (the words these helpers get come from the case-folded text, see _DATES)
 def _month_number(name: str) -> int:
-    return MONTHS[name.lower()]
+    return MONTHS[name]
 
 
 def _day_number(text: str) -> int:
-    low = text.lower()
-    return 1 if low in ("1er", "premier") else int(low)
+    return 1 if text in ("1er", "premier") else int(text)
 
 
 def _part(word: str | None) -> str:
-    return PARTS_OF_DAY.get(word.lower(), "") if word else ""
+    return PARTS_OF_DAY.get(word, "") if word else ""
 
 
 def _time(text: str | None) -> str:
     if not text:
         return ""
-    m = re.match(r"(\d{1,2})\D*?(\d{2})?$", text.strip())
+    m = _CLOCK.match(text.strip())
     if m is None:  # pragma: no cover - the pattern only lets times through
         return ""
     hh = int(m.group(1))
@@ -241,7 +246,8 @@ def _is_year_context(text: str, start: int, end: int, has_mod: bool) -> bool:
 
 
 def _value(m: re.Match[str], ctx: _Ctx) -> str | None | bool:
-    """The TIMEX3 value of one match (None: no value), or False when the match is not a date."""
+    """The TIMEX3 value of one match (None: no value), or False when the match is not a date.
+    ``m`` is a match in the case-folded text (its groups are lower case); ``ctx.text`` is the text."""
     g = m.group
     text = ctx.text
     y: int | None
@@ -259,7 +265,7 @@ def _value(m: re.Match[str], ctx: _Ctx) -> str | None | bool:
         if g("dy"):
             y = int(g("dy"))
         else:
-            y = _pick_year(ctx, mo, d, clause_tense(text, m.start(), m.end()))
+            y = _pick_year(ctx, mo, d, clause_tense(text, m.start(), m.end()) if ctx.dct else 0)
         if y is None:
             return f"XXXX-{mo:02d}-{d:02d}" if _valid_day(2000, mo, d) else False
         day = _valid_day(y, mo, d)
@@ -268,16 +274,18 @@ def _value(m: re.Match[str], ctx: _Ctx) -> str | None | bool:
         ctx.ref, ctx.ref_year = day, y
         return day.isoformat() + suffix
     if g("night"):
-        value = _weekday(ctx, WEEKDAYS[g("nwd").lower()], None, clause_tense(text, m.start(), m.end()))
+        tense = clause_tense(text, m.start(), m.end()) if ctx.dct and ctx.dct.day else 0  # else not used
+        value = _weekday(ctx, WEEKDAYS[g("nwd")], None, tense)
         return value if value.startswith("X") else value + "TNI"
     if g("wd"):
-        value = _weekday(ctx, WEEKDAYS[g("wdw").lower()], g("wdrel"), clause_tense(text, m.start(), m.end()))
+        tense = clause_tense(text, m.start(), m.end()) if ctx.dct and ctx.dct.day and not g("wdrel") else 0
+        value = _weekday(ctx, WEEKDAYS[g("wdw")], g("wdrel"), tense)
         if value.startswith("X"):
             return value
         return value + (_part(g("wdpart")) or _time(g("wdtime")))
     if g("month"):
         word = g("mm")
-        if word.lower() == "mars" and word[0].isupper() and not g("mmod") and not g("my") and not g("mrel"):
+        if word == "mars" and text[m.start("mm")].isupper() and not g("mmod") and not g("my") and not g("mrel"):
             before = text[max(0, m.start() - 3):m.start()].strip()
             if before and before[-1] not in ".!?»\"":  # "Mars" inside a sentence: the planet, a name
                 return False
@@ -285,7 +293,7 @@ def _value(m: re.Match[str], ctx: _Ctx) -> str | None | bool:
         if g("my"):
             y = int(g("my"))
         elif g("msame"):
-            same = g("msame").lower()
+            same = g("msame")
             if ctx.ref_year is None:
                 return f"XXXX-{mo:02d}"
             y = ctx.ref_year + (1 if "suivante" in same else -1 if "précédente" in same else 0)
@@ -299,14 +307,14 @@ def _value(m: re.Match[str], ctx: _Ctx) -> str | None | bool:
             if y is not None and direction > 0 and mo == ctx.dct.month:
                 y += 1
         else:
-            y = _pick_year(ctx, mo, None, clause_tense(text, m.start(), m.end()))
+            y = _pick_year(ctx, mo, None, clause_tense(text, m.start(), m.end()) if ctx.dct else 0)
         if y is None:
             return f"XXXX-{mo:02d}"
         ctx.ref_year = y
         ctx.ref = dt.date(y, mo, 1)
         return f"{y:04d}-{mo:02d}"
     if g("rel"):
-        word = g("rw").lower().replace("’", "'")
+        word = g("rw").replace("’", "'")
         today = ctx.day
         if word == "aujourd'hui":
             if today is None:
@@ -328,20 +336,21 @@ def _value(m: re.Match[str], ctx: _Ctx) -> str | None | bool:
         if g("pu3"):  # début du mois, fin de l'année: this one
             return _period(ctx, unit, 0, False)
         if g("pu1"):
-            if (g("pu1") or "").lower() in ("an",):
+            if g("pu1") == "an":
                 return False
-            return _period(ctx, unit, 0, False) if "-là" not in m.group(0) else _period(ctx, unit, 0, True)
+            anaphoric = "-là" in text[m.start():m.end()]  # written in lower case (as before)
+            return _period(ctx, unit, 0, anaphoric)
         direction = _direction(g("pdir"))
-        anaphoric = g("pdir").lower().startswith(("précédent", "suivant"))
-        if unit.lower() in _SEASON_CODE and not anaphoric:
+        anaphoric = g("pdir").startswith(("précédent", "suivant"))
+        if unit in _SEASON_CODE and not anaphoric:
             return _period(ctx, unit, direction, False)
         return _period(ctx, unit, direction, anaphoric)
     if g("same"):
         return f"{ctx.ref_year:04d}" if ctx.ref_year is not None else None
     if g("next"):
-        word = g("next").lower()
+        word = g("next")
         before = text[max(0, m.start() - 4):m.start()].lower()
-        if not re.search(r"(?:le|la|l')\s*$", before):
+        if not _DEFINITE_BEFORE.search(before):
             return False
         shift = {"lendemain": 1, "veille": -1, "surlendemain": 2}[word]
         if ctx.ref is None:
@@ -355,9 +364,9 @@ def _value(m: re.Match[str], ctx: _Ctx) -> str | None | bool:
             decade = ("19" if int(decade) >= 30 else "20") + decade
         return decade[:3]
     if g("ago"):
-        n_text = g("agon").lower()
+        n_text = g("agon")
         n = int(n_text) if n_text.isdigit() else words_value(n_text)
-        unit = g("agou").lower()
+        unit = g("agou")
         if n is None or ctx.dct is None:
             return None
         if unit.startswith(("an", "année")):
@@ -378,27 +387,30 @@ def _value(m: re.Match[str], ctx: _Ctx) -> str | None | bool:
         y = int(g("yy"))
         ctx.ref_year = y
         if g("ys"):
-            return f"{y:04d}-{_SEASON_CODE[g('ys').lower()]}"
+            return f"{y:04d}-{_SEASON_CODE[g('ys')]}"
         return f"{y:04d}"
     return False  # pragma: no cover - every alternative is handled above
 
 
-# The first words a date can start with: the pattern is tried only where one of them starts (a
-# pass over words is several times faster than trying the whole pattern at every character).
+# The first words a date can start with: the pattern is tried only where one of them starts, found
+# by one compiled scan (trying the whole pattern at every character costs several times more).
 _TRIGGERS = frozenset(
     {m.rstrip(".") for m in MONTHS} | set(WEEKDAYS)
     | frozenset(["premier", "nuit", "début", "fin", "mi", "courant", "aujourd", "avant", "après", "hier",
         "demain", "ce", "cette", "cet", "semaine", "mois", "année", "an", "même", "lendemain", "veille",
         "surlendemain", "années", "il", "printemps", "été", "automne", "hiver"])
 )
+_STARTS = WordScan(_TRIGGERS, digits=True, together=RULE_WORDS)
 
 
 def _matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of _DATES where a date can start, in the case-folded ``text``."""
+    folded = folded_text(text)
     done = 0
-    for start in trigger_starts(text, _TRIGGERS):
+    for start in _STARTS.starts(text):
         if start < done:
             continue
-        m = _DATES.match(text, start)
+        m = _DATES.match(folded, start)
         if m is not None:
             done = m.end()
             yield m
@@ -406,14 +418,19 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
 
 def find_dates(text: str, article_date: ArticleDate | None) -> list[FoundDate]:
     """Every date in ``text`` with its value (see the module docstring), in text order."""
+    return [FoundDate(start, end, value) for start, end, value in _find(text, article_date)]
+
+
+def _find(text: str, article_date: ArticleDate | None) -> list[tuple[int, int, str | None]]:
+    """find_dates as (start, end, value) tuples (the rule makes thousands)."""
     ctx = _Ctx(text, article_date)
-    out: list[FoundDate] = []
+    out: list[tuple[int, int, str | None]] = []
     for m in _matches(text):
         value = _value(m, ctx)
         if value is False:
             continue
         start, end = m.span()
-        out.append(FoundDate(start, end, value if isinstance(value, str) else None))
+        out.append((start, end, value if isinstance(value, str) else None))
     return out
 
 
@@ -437,5 +454,5 @@ class DateSuggester:
     priority = 20
 
     def suggest(self, doc: DocumentInput, candidates: Sequence[Candidate]) -> list[Suggestion]:
-        return [Suggestion(f.start, f.end, "DATE", {"value": f.value} if f.value else {}, self.name)
-                for f in find_dates(doc.text, doc.date)]
+        return [Suggestion(start, end, "DATE", {"value": value} if value else {}, self.name)
+                for start, end, value in _find(doc.text, doc.date)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from annotator.text.word_index import fold_case, trie
+
 MONTHS = {
     "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
     "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
@@ -40,7 +42,9 @@ SPEECH_STEMS = (
     "reproch", "salu", "interrog", "s'interrog", "s'inquiét", "inquiét", "s'indign", "indign", "s'étonn",
     "étonn", "résum", "insist", "répliqu", "rétorqu", "objet", "objecté", "glissé", "gliss", "lanc",
 )
-_SPEECH = "(?:" + "|".join(sorted({re.escape(s) for s in SPEECH_STEMS}, key=len, reverse=True)) + ")"
+# the stems as a trie: the longest stem that starts there is taken, as an alternation sorted longest
+# first would, without trying a hundred alternatives at every word
+_SPEECH = "(?:" + trie(SPEECH_STEMS) + ")"
 #: A speech verb form (any ending): ``déclaré``, ``affirme``, ``estimant``, ``a-t-il souligné``.
 SPEECH_VERB = re.compile(rf"\b{_SPEECH}[\w-]*", re.IGNORECASE)
 
@@ -54,7 +58,9 @@ TITLE = re.compile(r"(?:" + "|".join(TITLES) + r")\b", re.IGNORECASE)
 
 # A sentence ends at . ! ? … (not after a lone capital or a title abbreviation, not between digits)
 # or at a paragraph break.
-_SENT_END = re.compile(r"[.!?…]+[\"»”’)]*(?=\s|$)|\n\s*\n")
+# (written to start with a character class, which the regular expression engine looks for alone:
+# [.!?…]+["»”’)]*(?=\s|$) or \n\s*\n)
+_SENT_END = re.compile(r"[.!?…\n](?:(?<=[.!?…])[.!?…]*[\"»”’)]*(?=\s|$)|(?<=\n)\s*\n)")
 _NOT_AN_END = re.compile(r"(?:\b[A-Z]|\bM|\bMe|\bDr|\bMM|\bMgr|\bSt|\bPr)$")
 
 
@@ -70,23 +76,25 @@ def sentence_bounds(text: str) -> list[int]:
     return out
 
 
+# A word in the future or conditional: a verb ending (two letters at least before it, the whole
+# word taken at once and its end looked at), an auxiliary, or a word that announces.
 _FUTURE = re.compile(
-    r"\b(?:\w{2,}(?:era|eront|erait|eraient|ira|iront|irait|iraient|dra|dront|drait|draient|rra|rront|rrait|"
-    r"rraient)|sera|seront|serait|seraient|aura|auront|fera|feront|ira|iront|va|vont|doit|doivent|"
-    r"prévue?s?|programmée?s?|prochaine?s?|attendue?s?|à venir|d'ici)\b",
-    re.IGNORECASE,
+    r"\b(?:\w++(?:(?<=\w\w(?:era|ira|dra|rra))|(?<=\w\w(?:eront|erait|iront|irait|dront|drait|rront|rrait))"
+    r"|(?<=\w\w(?:eraient|iraient|draient|rraient)))"
+    r"|(?:sera|seront|serait|seraient|aura|auront|fera|feront|ira|iront|va|vont|doit|doivent|"
+    r"prévue?s?|programmée?s?|prochaine?s?|attendue?s?|à venir|d'ici)\b)"
 )
 _PAST = re.compile(
     r"\b(?:a|ont|avait|avaient|aurait|auraient|eu|fut|furent|était|étaient|dernière?s?|passée?s?|"
-    r"\w{3,}(?:ait|aient)|(?:est|sont|s'est|se\s+sont)\s+\w+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|it|its))\b",
-    re.IGNORECASE,
+    r"\w{3,}(?:ait|aient)|(?:est|sont|s'est|se\s+sont)\s+\w+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|it|its))\b"
 )
-_PAST_BEFORE = re.compile(r"\b(?:depuis|dès|durant|pendant)(?:\s+(?:le|la|l'|les))?\s*$", re.IGNORECASE)
-_FUTURE_BEFORE = re.compile(r"\b(?:d'ici|jusqu'à|jusqu'au|à partir du|à partir de)(?:\s+(?:le|la|l'|les))?\s*$",
-                            re.IGNORECASE)
+_PAST_BEFORE = re.compile(r"\b(?:depuis|dès|durant|pendant)(?:\s+(?:le|la|l'|les))?\s*$")
+_FUTURE_BEFORE = re.compile(r"\b(?:d'ici|jusqu'à|jusqu'au|à partir du|à partir de)(?:\s+(?:le|la|l'|les))?\s*$")
+# (the four tense patterns are matched against fold_case(text), which costs less than re.IGNORECASE)
 
 
 def _tense_in(clause: str, pivot: int) -> int:
+    """The tense of ``clause`` (case folded, see fold_case), the span at ``pivot``."""
     future = list(_FUTURE.finditer(clause))
     taken = {m.start() for m in future}
     past = [m for m in _PAST.finditer(clause) if m.start() not in taken]  # "pourrait" is not an imperfect
@@ -101,23 +109,29 @@ def _tense_in(clause: str, pivot: int) -> int:
     return 0
 
 
+# Where the part of the sentence around a span begins (after the last stop before it) and ends (at
+# the next stop): first with commas as stops, then without.
+_STOPS = [(re.compile(rf"(?s:.*)[{stops}]"), re.compile(f"[{stops}]")) for stops in (r".;!?\n,", r".;!?\n")]
+
+
 def clause_tense(text: str, start: int, end: int) -> int:
     """+1 when the clause around ``text[start:end]`` speaks of the future, -1 of the past, 0 when
     it cannot tell: ``depuis`` or ``d'ici`` before the span, else the verbs of the part of the
     sentence between commas around it, else of the whole sentence (at most 120 characters each side;
     the nearest verb decides when both tenses are there)."""
-    before = text[max(0, start - 20):start]
+    before = fold_case(text[max(0, start - 20):start])
     if _PAST_BEFORE.search(before):
         return -1
     if _FUTURE_BEFORE.search(before):
         return 1
-    for stops in (".;!?\n,", ".;!?\n"):
-        left = max(0, start - 120)
-        seg_start = max(left, max(text.rfind(c, left, start) for c in stops) + 1)
-        right = min(len(text), end + 120)
-        ends = [i for i in (text.find(c, end, right) for c in stops) if i != -1]
-        seg_end = min(ends) if ends else right
-        tense = _tense_in(text[seg_start:start] + " " + text[end:seg_end], start - seg_start)
+    left = max(0, start - 120)
+    right = min(len(text), end + 120)
+    for last_stop, next_stop in _STOPS:
+        m = last_stop.match(text, left, start)
+        seg_start = m.end() if m else left
+        m = next_stop.search(text, end, right)
+        seg_end = m.start() if m else right
+        tense = _tense_in(fold_case(text[seg_start:start] + " " + text[end:seg_end]), start - seg_start)
         if tense:
             return tense
     return 0

@@ -31,12 +31,15 @@ from annotator.suggest.speakers import Quote, Speakers
 
 __all__ = ["QuoteSuggester", "find_quotes"]
 
-_MARKS = re.compile(r"[«»“”„\"]|\n[ \t\u00a0]*\n")
+# A quotation mark, a paragraph break, or a lone line break (passed over): the pattern starts with a
+# character class, which the regular expression engine looks for alone.
+_MARKS = re.compile(r"[«»“”„\"\n](?:(?<=\n)[ \t\u00a0]*\n)?")
 _PAIRS = {"«": "»", "“": "”", "„": "“"}
 _MAX_QUOTE = 5000
 _TRIM = " \t\n\r\u00a0\u202f\u2009"
 _OPEN_BEFORE = set(" \t\n\u00a0\u202f([{—–-/:'’") | {""}
-_QUE = re.compile(r"\b(?:que[ \u00a0]+|qu['’])", re.IGNORECASE)
+# que / qu' as a word, in any case (\bque... written to start with a character class, see _MARKS)
+_QUE = re.compile(r"[Qq](?<!\w[Qq])[Uu](?:[Ee][ \u00a0]+|['’])")
 _WORD = re.compile(r"[\w-]+")
 _ANY_MARK = re.compile(r"[«»“”„\"]")
 
@@ -59,6 +62,8 @@ def _direct(text: str) -> list[tuple[int, int]]:
     stack: list[tuple[str, int]] = []  # (the mark that closes it, offset after the opening mark)
     for m in _MARKS.finditer(text):
         c = m.group(0)
+        if c == "\n":  # a line break inside a paragraph
+            continue
         if len(c) > 1:  # a paragraph break: nothing open survives it
             stack.clear()
             continue

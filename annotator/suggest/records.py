@@ -5,6 +5,7 @@ does for review candidates."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import cast
 
 from annotator.model.types import Attrs, Flag, JSONObject, RecordDict, Span, Status
 from annotator.suggest.base import SpanRef, Suggestion
@@ -39,16 +40,20 @@ def span_dicts(suggestions: Sequence[Suggestion], text: str, existing: Iterable[
     ids: dict[Key, str] = {(s["start"], s["end"], s["label"]): s["id"] for s in existing}
     n = 0
     for s in suggestions:
-        if s.key in ids:
+        key = (s.start, s.end, s.label)
+        if key in ids:
             continue
         n += 1
-        while f"{prefix}{n}" in taken:
+        while taken and f"{prefix}{n}" in taken:
             n += 1
-        ids[s.key] = f"{prefix}{n}"
+        ids[key] = f"{prefix}{n}"
     out: list[Span] = []
     for s in suggestions:
-        attrs, _missing = resolve_refs(s, ids)
-        out.append({"id": ids[s.key], "start": s.start, "end": s.end, "label": s.label,
+        if any(isinstance(v, SpanRef) for v in s.attrs.values()):
+            attrs, _missing = resolve_refs(s, ids)
+        else:
+            attrs = cast(Attrs, dict(s.attrs))  # as resolve_refs would give them: no ref to resolve
+        out.append({"id": ids[(s.start, s.end, s.label)], "start": s.start, "end": s.end, "label": s.label,
                     "text": text[s.start:s.end], "attrs": attrs, "source": s.source})
     return out
 

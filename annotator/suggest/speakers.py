@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from annotator.suggest.base import Candidate
 from annotator.suggest.french import SPEECH_VERB, TITLE
+from annotator.text.word_index import trie
 
 __all__ = ["Quote", "Speakers"]
 
@@ -65,8 +66,11 @@ _DESCRIPTION = re.compile(r"^[\s\u00a0]*(?:\w+[\s\u00a0]+){0,2}?(?:le|la|l['’]
 _LEADING_PRONOUN = re.compile(rf"[\s\u00a0«“\"]*{_PRONOUN}\b", re.IGNORECASE)  # used with match(text, pos)
 _INTRO = re.compile(r"\b(?:selon|pour|d['’]après|aux yeux d[eu']?|du côté d[eu'])[\s\u00a0]+(?:la|le|les|l['’])?"
                     r"[\s\u00a0]*$", re.IGNORECASE)
-_FIRST_VERB = re.compile(r"\b(?:a|ont|avait|avaient|aurait|auraient|est|sont|était|étaient|s['’]est|se sont|"
-                         r"va|vont|sera|seront)\b", re.IGNORECASE)
+_FIRST_VERB = re.compile(r"\b(?:" + trie(["a", "ont", "avait", "avaient", "aurait", "auraient", "est", "sont", "était",
+                                             "étaient", "s'est", "s’est", "se sont", "va", "vont", "sera", "seront"])
+                         + r")\b", re.IGNORECASE)
+_APPOSITION_END = re.compile(r",|;|\.(?!\w)|\(")
+_COMMA_ONLY = re.compile(r"[\s\u00a0]*,[\s\u00a0]*")
 _APPOSITION_TITLES = 5  # words allowed before the name in an apposition (Me, Dr, le colonel...)
 
 
@@ -159,7 +163,7 @@ def _after(ctx: Speakers, quote: Quote, previous: Candidate | None,
         return True, people[0]
     if text[seg_end:seg_end + 1] == ",":  # an apposition: ", Me Claire Dufour,"
         app_end = min(len(text), seg_end + 120)
-        stop = re.compile(r",|;|\.(?!\w)|\(").search(text, seg_end + 1, app_end)
+        stop = _APPOSITION_END.search(text, seg_end + 1, app_end)
         app_end = stop.start() if stop else app_end
         appos = [c for c in ctx.between(seg_end + 1, app_end)
                  if len(text[seg_end + 1:c.start].split()) <= _APPOSITION_TITLES]
@@ -187,7 +191,7 @@ def _before(ctx: Speakers, quote: Quote, sentence_start: int, last_person_before
     # "selon X, « ... »", "pour la CGT, « ... »"
     for c in reversed(before):
         if _INTRO.search(text, max(sentence_start, c.start - 30), c.start) and \
-                re.fullmatch(r"[\s\u00a0]*,[\s\u00a0]*", text[c.end:open_at]):
+                _COMMA_ONLY.fullmatch(text, c.end, open_at):
             return c
     verbs = [v for v in (_FIRST_VERB.search(text, sentence_start, open_at), SPEECH_VERB.search(text, sentence_start,
                                                                                               open_at)) if v]

@@ -25,10 +25,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from annotator.text.word_index import trigger_starts
+from annotator.text.word_index import RULE_WORDS, WordScan, folded_text
 
-__all__ = ["APPROXIMATORS", "NotANumber", "Number", "NumberMatch", "find_numbers", "parse_number", "words_value"]
+__all__ = ["APPROXIMATORS", "NotANumber", "Number", "NumberMatch", "NumberRead", "find_numbers", "parse_number",
+           "read_numbers", "words_value"]
 
 _SPACES = "\u00a0\u202f\u2009 "
 _S = r"[ \u00a0\u202f\u2009]"  # one space of any of the kinds French typography uses
@@ -124,6 +126,7 @@ def _digits_problem(s: str) -> str:
 
 # -- words ---------------------------------------------------------------------------------------
 
+_EIGHTY = re.compile(r"quatre[-\s]vingts?")
 _WORD_SPLIT = re.compile(rf"(?:{_SP}et{_SP}|-et-|{_SP}|-)")
 
 
@@ -131,7 +134,7 @@ def words_value(s: str) -> int | None:
     """The value of a number written in French words (``dix-huit``, ``deux cent mille``,
     ``quatre-vingt-dix``), or None when ``s`` is not one."""
     low = s.lower().replace("\u2011", "-").replace("\u2010", "-")
-    low = re.sub(r"quatre[-\s]vingts?", "quatrevingt", low)
+    low = _EIGHTY.sub("quatrevingt", low)
     words = [w for w in _WORD_SPLIT.split(low) if w]
     if not words:
         return None
@@ -176,14 +179,18 @@ _SCAN = re.compile(
         (?:{_SP}(?P<dmult>{_MULT})\b)?)
     |(?P<written>(?<![\w\-])(?:{_WRITTEN})(?![\w\-]))
     """,
-    re.IGNORECASE | re.VERBOSE,
+    re.VERBOSE,
 )
-_PERCENT_RE = re.compile(_PERCENT, re.IGNORECASE)
-# The words a number can start with: the pattern is tried only there (a pass over words is several
-# times faster than trying it at every character).
+_PERCENT_RE = re.compile(_PERCENT)
+# (both are matched against fold_case(text): as re.IGNORECASE would match the text, at a fraction of
+# the cost, and the words they capture are read as they matched: "2 mıllions" is two million)
+# The words a number can start with: the pattern is tried only there, found by one compiled scan
+# (trying it at every character costs several times more).
 _TRIGGERS = frozenset({w.split("-")[0] for w in _NUM_WORDS} | {"un", "une", "des", "plusieurs", "quelques", "les"})
+_STARTS = WordScan(_TRIGGERS, digits=True, together=RULE_WORDS)
 
 
+_PLAIN_DIGITS = 18  # digits read with int() (longer ones are beyond MAX_VALUE and go through Decimal)
 #: Values beyond this are refused: JSON readers (and orjson) keep integers to 64 bits, floats lose units.
 MAX_VALUE = Decimal(10) ** 15
 
@@ -192,58 +199,81 @@ def _to_value(d: Decimal) -> int | float:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
+class NumberRead(NamedTuple):
+    """A number found in a text, flat: what :func:`find_numbers` gives as a :class:`NumberMatch`
+    holding a :class:`Number`, without the two objects (the quantity rule reads thousands)."""
+
+    start: int
+    end: int
+    value: int | float | None
+    approximate: bool
+    percent: bool
+    written: bool
+
+
 def find_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[NumberMatch]:
     """Every number in ``text[start:end]`` in text order (offsets into ``text``)."""
+    for n in read_numbers(text, start, end):
+        yield NumberMatch(n.start, n.end, Number(n.value, n.approximate, n.percent), n.written)
+
+
+def read_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[NumberRead]:
+    """:func:`find_numbers`, each number as a :class:`NumberRead`."""
     stop = len(text) if end is None else end
+    folded = folded_text(text)
     done = start  # where the last number (its percent sign included) ended
-    for at in trigger_starts(text, _TRIGGERS, start, stop):
+    for at in _STARTS.starts(text, start, stop):
         if at < done:
             continue
-        m = _SCAN.match(text, at, stop)
+        m = _SCAN.match(folded, at, stop)
         if m is None:
             continue
-        if m.group("approx") is not None:
-            kind = "approx"
-        elif m.group("digits") is not None:
-            kind = "digits"
-        else:
-            kind = "written"
+        kind = m.lastgroup  # the alternative that matched: approx, digits or written (each encloses its groups)
         s, e = m.span()
-        number: Number
+        value: int | float | None
+        approximate = False
         if kind == "approx":
-            det = m.group("adet").lower()
-            noun = m.group("anoun").lower()
+            det = m.group("adet")
+            noun = m.group("anoun")
             base = noun.rstrip("s")
+            approximate = True
             if det in ("un", "une") and base in APPROX_NOUNS and not noun.endswith("s") and e == m.end("anoun"):
-                number = Number(APPROX_NOUNS[base], approximate=True)
+                value = APPROX_NOUNS[base]
             else:
-                number = Number(None, approximate=True)
+                value = None
             if det == "les":
                 if base not in APPROX_NOUNS:
                     continue
                 s = m.start("anoun")
         elif kind == "digits":
-            raw = text[m.start("digits"):m.end("dmult") if m.group("dmult") else m.end("digits")]
-            body = raw if not m.group("dmult") else text[m.start("digits"):m.start("dmult")].rstrip(_SPACES)
-            d = _digits_value(body)
-            if isinstance(d, NotANumber):  # pragma: no cover - the scanner only matches valid digits
-                continue
-            if m.group("dmult"):
-                d *= MULTIPLIERS[m.group("dmult").lower()]
-            if d > MAX_VALUE:
-                continue
-            number = Number(_to_value(d))
+            mult = m.group("dmult")
+            body = text[m.start("digits"):m.end("digits")] if not mult else \
+                text[m.start("digits"):m.start("dmult")].rstrip(_SPACES)
+            if body.isdecimal() and len(body) <= _PLAIN_DIGITS:  # 75, 2014: a whole number as it reads
+                value = int(body) * (MULTIPLIERS[mult] if mult else 1)
+                if value > MAX_VALUE:
+                    continue
+            else:
+                d = _digits_value(body)
+                if isinstance(d, NotANumber):  # pragma: no cover - the scanner only matches valid digits
+                    continue
+                if mult:
+                    d *= MULTIPLIERS[mult]
+                if d > MAX_VALUE:
+                    continue
+                value = _to_value(d)
         else:
-            v = words_value(m.group("written"))
-            if v is None:
+            value = words_value(m.group("written"))
+            if value is None:
                 continue
-            number = Number(v)
-        pm = _PERCENT_RE.match(text, e, stop)
-        if pm is not None and number.value is not None:
-            e = pm.end()
-            number = Number(number.value, number.approximate, percent=True)
+        percent = False
+        if value is not None:
+            pm = _PERCENT_RE.match(folded, e, stop)
+            if pm is not None:
+                e = pm.end()
+                percent = True
         done = e
-        yield NumberMatch(s, e, number, written=kind == "written" or kind == "approx")
+        yield NumberRead(s, e, value, approximate, percent, kind == "written" or kind == "approx")
 
 
 # -- one whole string ----------------------------------------------------------------------------

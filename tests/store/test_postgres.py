@@ -275,3 +275,61 @@ def test_an_admin_imports_documents_and_everyones_records(pg_server, team_db, sc
     with open_store(pg_server.url(team_db, "alice")) as alice:
         assert [s["text"] for s in alice.load("new", "alice").spans.values()] == ["président"]
         assert alice.has_assignments("alice") and alice.progress()[0].annotator == "alice"
+
+
+def test_kept_suggestions_are_held_to_their_annotator_even_with_raw_sql(pg_server, team_db):
+    from annotator.store.base import SuggestionsRow
+
+    at = "2026-01-02T03:04:05.000Z"
+    for who in ("alice", "bob"):
+        with open_store(pg_server.url(team_db, who)) as st:
+            st.save_suggestions([SuggestionsRow("d1", who, f'["{who}"]', "rule:date", at)])
+            assert st.reject_suggestion("d1", who, (0, 12, "ACTOR"))
+    with open_store(pg_server.url(team_db, "alice")) as alice:
+        assert alice.suggestions("d1", "bob").items is None and alice.suggestions("d1", "bob").rejected == frozenset()
+        with pytest.raises(StoreError, match="alice may not do this"):
+            alice.save_suggestions([SuggestionsRow("d1", "bob", "[]", "rule:date", at)])
+        with pytest.raises(StoreError, match="alice may not do this"):
+            alice.reject_suggestion("d2", "bob", (0, 3, "ACTOR"))
+    with psycopg.connect(pg_server.url(team_db, "alice"), autocommit=True) as raw:
+        assert raw.execute("SELECT annotator FROM suggestions").fetchall() == [("alice",)]
+        assert raw.execute("SELECT annotator FROM suggestion_rejections").fetchall() == [("alice",)]
+        assert raw.execute("UPDATE suggestions SET items = '[]' WHERE annotator = 'bob'").rowcount == 0
+        for statement in ("DELETE FROM suggestion_rejections",
+                          "UPDATE suggestions SET annotator = 'bob' WHERE annotator = 'alice'",
+                          "INSERT INTO suggestion_rejections (doc_pk, annotator, span_start, span_end, label,"
+                          " rejected_at) VALUES (1, 'bob', 1, 2, 'DATE', 'now')"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                raw.execute(statement)
+    with open_store(pg_server.url(team_db, "carol")) as carol:  # a reviewer reads everyone's
+        assert carol.suggestions("d1", "bob").items == '["bob"]'
+        assert carol.suggestions("d1", "alice").rejected == {(0, 12, "ACTOR")}
+
+
+def test_a_format_1_database_gets_the_suggestion_tables_from_db_init(pg_server, scheme):
+    """Format 2 keeps suggestions: a database of format 1 is refused until its owner runs db init,
+    which adds the tables with their grants and row-level security; the work in it is kept."""
+    from annotator.store.base import SuggestionsRow
+
+    name = pg_server.new_database()
+    url = pg_server.url(name)
+    try:
+        with open_store(url) as st:
+            st.add_documents([_doc()])
+        add_member(url, name, "alice", "annotator")
+        with open_store(pg_server.url(name, "alice")) as alice:
+            Session(alice, scheme, "alice").add_span("d1", 0, 12, "ACTOR")
+        pg_server.sql("DROP TABLE suggestions, suggestion_rejections", db=name)  # as format 1 laid it out
+        pg_server.sql("UPDATE annotator_meta SET value = '1' WHERE key = 'format'", db=name)
+        assert "older than this annotator's" in one_line_error(cli("stats", "--db", url))
+        proc = cli("db", "init", url)
+        assert proc.returncode == 0 and "upgraded from format 1 to 2" in proc.stderr
+        with open_store(pg_server.url(name, "alice")) as alice:
+            assert [s["text"] for s in alice.load("d1", "alice").spans.values()] == ["La coalition"]
+            alice.save_suggestions([SuggestionsRow("d1", "alice", "[]", "rule:date", "2026-01-01T00:00:00.000Z")])
+            assert alice.reject_suggestion("d1", "alice", (0, 12, "ACTOR"))
+            assert alice.suggestions("d1", "alice").rejected == {(0, 12, "ACTOR")}
+        assert pg_server.sql_rows("SELECT count(*) FROM pg_policies WHERE tablename LIKE 'suggestion%'", name) == [(6,)]
+    finally:
+        pg_server.drop_database(name)
+

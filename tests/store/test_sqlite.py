@@ -164,7 +164,8 @@ def test_a_format_1_store_gets_the_assignments_table_after_a_backup(tmp_path, sc
         st.add_documents([_doc("d1"), _doc("d2", "Une autre dépêche.")])
         Session(st, scheme, "alice").add_span("d1", 0, 12, "ACTOR")
     conn = sqlite3.connect(path)  # as annotator wrote it before format 2
-    conn.execute("DROP TABLE assignments")
+    for table in ("assignments", "suggestions", "suggestion_rejections"):
+        conn.execute(f"DROP TABLE {table}")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.close()
@@ -174,4 +175,37 @@ def test_a_format_1_store_gets_the_assignments_table_after_a_backup(tmp_path, sc
     backup = sqlite3.connect(tmp_path / "old.db.v1.bak")
     assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
     assert backup.execute("SELECT count(*) FROM sqlite_master WHERE name = 'assignments'").fetchone()[0] == 0
+    backup.close()
+
+
+def test_a_format_2_store_gets_the_suggestion_tables_after_a_backup(tmp_path, scheme):
+    """Format 3 keeps suggestions: a store written before them is backed up, migrated, its work
+    kept, and it keeps suggestions and rejections from then on."""
+    from annotator.session import Session
+    from annotator.store.base import SuggestionsRow
+
+    path = tmp_path / "old.db"
+    with open_store(path) as st:
+        st.add_documents([_doc("d1")])
+        Session(st, scheme, "alice").add_span("d1", 0, 12, "ACTOR")
+    conn = sqlite3.connect(path)  # as annotator wrote it before format 3
+    conn.execute("DROP TABLE suggestions")
+    conn.execute("DROP TABLE suggestion_rejections")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    with open_store(path) as st:
+        assert [s["text"] for s in st.load("d1", "alice").spans.values()] == ["La coalition"]
+        assert st.suggestions("d1", "alice").items is None
+        st.save_suggestions([SuggestionsRow("d1", "alice", "[]", "rule:date", "2026-01-01T00:00:00.000Z")])
+        assert st.reject_suggestion("d1", "alice", (0, 2, "DATE"))
+    with open_store(path) as st:
+        assert st.suggestions("d1", "alice").rejected == {(0, 2, "DATE")}
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.FORMAT_VERSION == 3
+    conn.close()
+    backup = sqlite3.connect(tmp_path / "old.db.v2.bak")
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert backup.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'suggestion%'").fetchone()[0] == 0
+    assert backup.execute("SELECT count(*) FROM records").fetchone()[0] == 1
     backup.close()

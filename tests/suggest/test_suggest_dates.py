@@ -105,3 +105,40 @@ def test_a_megabyte_is_read_in_one_pass_of_the_pattern():
     # no timing here (shared machine): the work is linear, checked by counting matches on a repeated text
     unit = "Le 3 avril 2018, mardi soir, fin 2017 et 2000 soldats. "
     assert len(find_dates(unit * 2000, ArticleDate(2018, 5, 14))) == 4 * 2000
+
+
+def test_the_pattern_is_tried_only_where_a_date_can_start(monkeypatch):
+    import annotator.suggest.dates as dates_module
+
+    tried: list[int] = []
+    real = dates_module._DATES
+
+    class Counting:
+        def match(self, text, pos):
+            tried.append(pos)
+            return real.match(text, pos)
+
+    monkeypatch.setattr(dates_module, "_DATES", Counting())
+    filler = "Les soldats de la coalition ont avancé vers la ville où les habitants attendaient. " * 50
+    text = filler + "Le 3 avril 2018, mardi soir." + filler
+    assert dates(text, "2018-05-14") == [("3 avril 2018", "2018-04-03"), ("mardi soir", "2018-05-08TEV")]
+    # "Le" is no start; "3" and "mardi" are, and "avril 2018" is inside the first date: two tries
+    assert [text[p:p + 5] for p in tried] == ["3 avr", "mardi"]
+
+
+@pytest.mark.parametrize("text,article,expected", [
+    # letters the pattern reads as others (re.IGNORECASE: ſ is s, ı is i): the tables read them so too
+    ("le 3 ſeptembre 2018", None, [("3 ſeptembre 2018", "2018-09-03")]),
+    ("dans la nuit de mardı à mercredi", "1999-05-20", [("nuit de mardı à mercredi", "1999-05-18TNI")]),
+    ("avant-hıer", "1999-05-20", [("avant-hıer", "1999-05-18")]),
+    ("LE 3 AVRIL 2018, MARDI SOIR", "2018-05-14", [("3 AVRIL 2018", "2018-04-03"), ("MARDI SOIR", "2018-05-08TEV")]),
+])
+def test_case_and_letters_the_pattern_takes_for_others(text, article, expected):
+    assert dates(text, article) == expected
+
+
+def test_tense_in_any_case():
+    text = "IL VIENDRA MARDI. Il eſt venu mardi."
+    assert clause_tense(text, text.index("MARDI"), text.index("MARDI") + 5) == 1
+    i = text.index("mardi")
+    assert clause_tense(text, i, i + 5) == -1

@@ -6,6 +6,9 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from annotator.suggest import (
     DocumentInput,
     KnownSpan,
@@ -170,3 +173,53 @@ def test_a_document_input_from_a_native_record(scheme):
     assert doc.spans == (KnownSpan(0, 10, "ACTOR", {"kind": "person"}, "s1"),)
     got = run_suggesters(doc, rule_suggesters(), scheme).suggestions
     assert [(text[s.start:s.end], dict(s.attrs)) for s in got] == [("mardi", {"value": "1999-05-18"})]
+
+
+def _greedy(pool, known, nesting):
+    """The conflict rule as the module docstring states it, checked pair by pair over the whole pool."""
+    kept = [(k.start, k.end, k.label) for k in known]
+    out = []
+    for _prio, s in sorted(pool, key=lambda ps: (ps[0], -(ps[1].end - ps[1].start), ps[1].start, ps[1].label)):
+        if all(not (s.start < e and b < s.end) or (lab != s.label and (lab in nesting or s.label in nesting))
+               for b, e, lab in kept):
+            kept.append((s.start, s.end, s.label))
+            out.append(s)
+    return sorted(out, key=lambda s: (s.start, -s.end, s.label))
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 12), st.sampled_from(["DATE", "QUANTITY", "QUOTE"]),
+                          st.sampled_from([10, 20, 30]), st.sampled_from(["a", "b"])), max_size=30),
+       st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12), st.sampled_from(["DATE", "QUOTE"])), max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_conflicts_settle_as_the_rule_says_pair_by_pair(pool_spec, known_spec):
+    from annotator.suggest.engine import _settle
+
+    pool = [(prio, Suggestion(start, start + n, label, {"v": v}, "x")) for start, n, label, prio, v in pool_spec]
+    known = [KnownSpan(start, start + n, label) for start, n, label in known_spec]
+    nesting = frozenset({"QUOTE"})
+    assert _settle(pool, known, nesting) == _greedy(pool, known, nesting)
+
+
+def test_a_suggester_whose_labels_change_is_planned_again(scheme):
+    """A pipeline's labels are known once it is loaded: the next run plans with them."""
+    date = Suggestion(*at(TEXT, "juin 2014"), "DATE", {"value": "2014-06"}, "model:x")
+    model = Fixed("model:x", {"PLACE"}, [date], priority=40)  # before loading: no label of the scheme
+    assert run_suggesters(DocumentInput(TEXT), [model], scheme).suggestions == []
+    model.labels = frozenset({"DATE"})
+    assert run_suggesters(DocumentInput(TEXT), [model], scheme).suggestions == [date]
+
+
+def test_readers_see_the_stages_before_settled(scheme):
+    """The quote rule reads ACTORs: those of the stages before it, after their conflicts."""
+    weak = Suggestion(*at(TEXT, "Jim Mattis a"), "ACTOR", {"kind": "person"}, "model:x")
+    strong = Suggestion(*at(TEXT, "Jim Mattis"), "ACTOR", {"kind": "person"}, "patterns")
+    model = Fixed("model:x", {"ACTOR"}, [weak], priority=40)
+    patterns = Fixed("patterns", {"ACTOR"}, [strong], priority=10)
+    quote = Fixed("rule:quote", {"QUOTE"}, [], reads={"ACTOR"}, nests=True)
+    run_suggesters(DocumentInput(TEXT), [quote, model, patterns], scheme)
+    assert quote.seen == [strong]
+    nothing = Fixed("none", {"ACTOR"}, [])
+    quote2 = Fixed("rule:quote", {"QUOTE"}, [], reads={"ACTOR"}, nests=True)
+    known = KnownSpan(*at(TEXT, "Jim"), "ACTOR", {"kind": "person"}, "s1")
+    run_suggesters(DocumentInput(TEXT, {}, (known,)), [quote2, nothing], scheme)
+    assert quote2.seen == [known]

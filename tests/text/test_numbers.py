@@ -155,3 +155,101 @@ def test_the_shared_word_index_keeps_offsets_when_lowering_changes_lengths():
     assert words[-1] == "deux"
     assert trigger_starts(text, {"deux"}) == [text.index("12"), text.index("DEUX")]
     assert [text[m.start:m.end] for m in find_numbers(text)] == ["12", "DEUX"]
+
+
+# -- the word scan the rules start from ------------------------------------------------------------
+
+_SCAN_WORDS = ["an", "année", "années", "deux", "il", "mi", "fin", "ce", "cet", "cette", "istanbul", "i̇stanbul", "ǆ"]
+_ALPHABET = list("anéeisdxuflmtc2١²_-'. \n") + ["İ", "ǅ", "Ǆ", "É", "\u00a0", "\u0307", "🙂"]
+
+
+def _reference_starts(text, words, digits, start=0, end=None):
+    """What the rules tried before the scan: every \\w+ word, lowered on its own, kept when listed."""
+    from annotator.text.word_index import lower_words
+
+    stop = len(text) if end is None else end
+    return [s for s, w in zip(*lower_words(text))
+            if start <= s < stop and (w in words or (digits and w[0].isdecimal()))]
+
+
+@given(st.lists(st.sampled_from(_ALPHABET + ["an", "année", "deux", "Il", "CETTE", "İstanbul", "fin"]), max_size=40),
+       st.integers(0, 60), st.integers(0, 80), st.booleans())
+def test_the_word_scan_finds_what_a_pass_over_every_word_finds(parts, start, end, digits):
+    from annotator.text.word_index import WordScan, lower_words
+
+    text = "".join(parts)
+    scan = WordScan(_SCAN_WORDS, digits=digits)
+    assert scan.starts(text) == _reference_starts(text, set(_SCAN_WORDS), digits)
+    assert scan.starts(text, start, end) == _reference_starts(text, set(_SCAN_WORDS), digits, start, end)
+    by_word = [(s, w) for s, w in zip(*lower_words(text)) if w in _SCAN_WORDS]
+    assert scan.found(text) == by_word  # a few words: looked for one by one
+    many = WordScan(_SCAN_WORDS + [f"mot{i}" for i in range(20)])
+    assert many.found(text) == by_word  # many: through the compiled trie
+    # scans made together (one pass over the text for both) find what each finds alone
+    from annotator.text.word_index import WordScans
+
+    together = WordScans()
+    first = WordScan(_SCAN_WORDS[:6], digits=digits, together=together)
+    second = WordScan(_SCAN_WORDS[4:] + ["x"], digits=not digits, together=together)
+    for shared, alone in ((first, WordScan(_SCAN_WORDS[:6], digits=digits)),
+                          (second, WordScan(_SCAN_WORDS[4:] + ["x"], digits=not digits))):
+        assert shared.starts(text) == alone.starts(text)
+        assert shared.starts(text, start, end) == alone.starts(text, start, end)
+
+
+def test_the_word_scan_takes_whole_words_only():
+    from annotator.text.word_index import WordScan
+
+    scan = WordScan(["an", "année", "années"], digits=True)
+    text = "Année 12 ans, l'an 2014-an x3 an."
+    assert [text[s:s + 5] for s in scan.starts(text)] == ["Année", "12 an", "an 20", "2014-", "an x3", "an."]
+    assert scan.starts(text, 10, 21) == [text.index("an 2"), text.index("2014")]
+    assert WordScan([]).starts(text) == [] and WordScan(["l'an"]).starts(text) == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("30 POUR CENT", [("30 POUR CENT", Number(30, percent=True))]),
+    ("DEUX MILLIONS", [("DEUX MILLIONS", Number(2000000))]),
+    # letters re.IGNORECASE takes for others (ſ is s, ı is i) are read as the pattern took them
+    ("2 mıllions de personnes", [("2 mıllions", Number(2000000))]),
+    ("les dizaineſ de blessés", [("dizaineſ", Number(None, approximate=True))]),
+])
+def test_numbers_in_any_case(text, expected):
+    assert [(text[m.start:m.end], m.number) for m in find_numbers(text)] == expected
+
+
+def test_the_scanner_is_tried_only_where_a_number_can_start(monkeypatch):
+    import annotator.text.numbers as numbers_module
+
+    tried: list[int] = []
+    real = numbers_module._SCAN
+
+    class Counting:
+        def match(self, text, pos, endpos):
+            tried.append(pos)
+            return real.match(text, pos, endpos)
+
+    monkeypatch.setattr(numbers_module, "_SCAN", Counting())
+    filler = "Les soldats de la coalition ont avancé vers la ville où les habitants attendaient. " * 50
+    text = filler + "Ils étaient 1 200, puis deux cents." + filler
+    assert [text[m.start:m.end] for m in find_numbers(text)] == ["1 200", "deux cents"]
+    # every "les" and "Les" is tried (les dizaines), the words of the filler are not
+    assert len(tried) == 2 + 2 * 50 * 2
+
+
+def test_fold_case_is_what_ignorecase_matches():
+    """For every letter the rules' patterns are written with, the characters re.IGNORECASE matches
+    to it are exactly those fold_case turns into it (every code point of the BMP and beyond)."""
+    import re
+    import sys
+
+    from annotator.text.word_index import fold_case
+
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    folded = fold_case(every)
+    assert len(folded) == len(every)
+    for letter in "abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöùûüÿœæ'’-":
+        ignoring_case = {m.start() for m in re.finditer(re.escape(letter), every, re.IGNORECASE)}
+        assert ignoring_case == {m.start() for m in re.finditer(re.escape(letter), folded)}, letter
+    for cls in (r"\w", r"\d", r"\s"):
+        assert [m.start() for m in re.finditer(cls, every)] == [m.start() for m in re.finditer(cls, folded)]
