@@ -164,7 +164,7 @@ class Session:
 
     def next_step(self, doc_id: str, kind: Literal["undo", "redo"]) -> list[Op] | None:
         """The ops :meth:`undo` (or :meth:`redo`) would apply now (None: nothing to undo or redo);
-        read only, so a screen can draw them while the undo itself is committed."""
+        read only, so a screen can draw them before the undo itself is committed."""
         return self.store.next_step(doc_id, self.annotator, kind)
 
     def add_span(self, doc_id: str, start: int, end: int, label: str, attrs: Mapping[str, Any] | None = None, *,

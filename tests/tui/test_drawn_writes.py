@@ -239,7 +239,8 @@ async def test_remove_undo_and_redo_are_drawn_before_their_commit(app_store):
         session.commit = hold.wrap(session.commit)
         session.undo = hold.wrap(session.undo)
         session.redo = hold.wrap(session.redo)
-        for key, listed, texts, said in [("delete", 0, [], None), ("ctrl+z", 1, ["Daech"], "Undid: remove ACTOR 'Daech'"),
+        for key, listed, texts, said in [("delete", 0, [], None),
+                                         ("ctrl+z", 1, ["Daech"], "Undid: remove ACTOR 'Daech'"),
                                          ("ctrl+y", 0, [], "Redid: remove ACTOR 'Daech'"),
                                          ("ctrl+z", 1, ["Daech"], "Undid: remove ACTOR 'Daech'")]:
             calls = hold.calls

@@ -4,7 +4,7 @@ Data flows one way: a key becomes a Session verb; the store commits it durably; 
 repaints the rows its ops touched, and says saved only once the commit has returned. Widgets hold
 no state the store lacks, so after a restart the screen is the same. Writes run on the store
 writer's thread (see ``editing.py``); tag, remove, undo and redo are planned on the screen's own
-copy of the record and drawn while they commit (``EditingScreen.write_drawn``); a record changed
+copy of the record and drawn before they commit (``EditingScreen.write_drawn``); a record changed
 by another window is read again before any action on it.
 """
 
@@ -393,7 +393,7 @@ class AnnotateScreen(EditingScreen):
 
     def _step(self, verb: Any, word: str) -> None:
         """Undo or redo, and say what was undone or done again. What it will do is read from the
-        store's log first and drawn while the step commits; with nothing to undo, or a log that
+        store's log first and drawn before the step commits; with nothing to undo, or a log that
         cannot be read, the step runs as any write does (and says why it did nothing)."""
         errors: list[Exception] = []
 

@@ -8,8 +8,8 @@ background while the header says so. The screen says saved only once the commit 
 
 The keys an annotator presses most (tag, remove, undo) do not wait for the commit to show what
 they did (:meth:`EditingScreen.write_drawn`): the action is planned on the screen's own copy of the
-record, handed to the writer, drawn and put on the terminal with the header saying "saving", and
-only then waited for. Once the commit returns the header says saved; a commit that fails takes
+record, drawn and put on the terminal with the header saying "saving", and only then handed to
+the writer and waited for. Once the commit returns the header says saved; a commit that fails takes
 back what was drawn and says NOT SAVED.
 
 Two keys in a row never overlap: a key's handler returns only once its commit has returned (or
@@ -202,9 +202,9 @@ class EditingScreen(Screen[None]):
 
     def write_drawn(self, ops: list[Op], verb: Callable[[], Change | None], *, drawn: Callable[[], None] | None = None,
                     done: Done | None = None, on_error: OnError | None = None) -> Change | None | Pending:
-        """Draw an action at once and commit it meanwhile. ``ops``, planned on the screen's copy of
-        the record, are drawn (then ``drawn`` runs) and painted while ``verb`` commits them on the
-        writer's thread, the header saying "saving"; then the commit is waited for as by
+        """Draw an action at once, then commit it. ``ops``, planned on the screen's copy of the
+        record, are drawn (then ``drawn`` runs) and the article and the header (saying "saving") are
+        painted; then ``verb`` commits them on the writer's thread and is waited for as by
         :meth:`write`. Once it returns the header says saved and ``done`` gets the Change; if it
         failed or was refused, what was drawn is taken back first (NOT SAVED, and why). A write still
         waiting for the store's lock after a moment is taken back too, and drawn when its commit
