@@ -1,7 +1,7 @@
 """Keys in a real terminal, annotator beside SLATE (the curses annotation tool), key for key.
 
     python benchmarks/bench_terminal.py [--presses 20] [--warmup 3] [--rounds 1] [--launches 3] [--quick]
-                                        [--compare CHECKOUT]
+                                        [--compare CHECKOUT] [--key KEY ...] [--article seed|"1 MB"]
 
 Both tools run in tmux panes of 120x40 on the same article with the same spans. A key is sent
 with ``send-keys`` and timed until ``capture-pane -p -e`` shows a different screen, polled every
@@ -13,9 +13,12 @@ and a ratio <= 1), and the CPU time the tool's process used per press (the key a
 caused until its screen settled: read from /proc, so the load of a shared machine does not move
 it). ``--compare CHECKOUT`` runs a second annotator from another source tree (say, main before a
 change) as ``base`` beside them, under its own annotator name on the same store, its presses
-alternating with the others', and prints annotator / base. Then launch to first words (from the command given to tmux until the pane
-shows the article's first words) on the seed, 1 MB and 8 MB. Same-run baselines: a bare curses
-program that redraws one line per key, and ``cat`` echoing a character.
+alternating with the others', and prints annotator / base; ``--key`` keeps only some keys. Then
+launch to first words (from the command given to tmux until the pane shows the article's first
+words) on the seed, 1 MB and 8 MB. Same-run baselines: a bare curses program that redraws one
+line per key, and ``cat`` echoing a character. annotator draws a label, a remove and an undo
+before their commit (its header says "saving" until the commit returns): a press is timed to
+that first frame, and its screen counts as settled only once the header no longer says saving.
 
 Articles: the seed article with spans at the 1 MB article's density (benchmarks/bench_view.py),
 and benchmarks/gen_article.py's ~1 MB article with 20,000 nested spans; both tools get the same
@@ -73,6 +76,7 @@ SETTLE = 0.060  # a screen unchanged this long has settled
 TIMEOUT = 2.0  # a key whose screen has not changed by then is reported, not timed
 SLATE_VERSION = "1.1.3"
 SLATE_VENV = ROOT / "benchmarks" / ".venv-slate"
+SAVING = "… saving".encode()  # annotator's header while a drawn action's commit has not returned
 ANNOTATOR = "bench"
 BASE_ANNOTATOR = "bench-base"  # --compare: the other checkout's annotator works on its own record
 LABEL_KEY = "3"  # QUANTITY in both tools: never the label of a single word in these articles
@@ -273,8 +277,8 @@ class Pane:
             now = self.tmux.capture(self.name)
             if now != last:
                 last, since = now, time.perf_counter()
-            elif time.perf_counter() - since >= SETTLE:
-                break
+            elif time.perf_counter() - since >= SETTLE and SAVING not in now:
+                break  # (annotator draws a label before its commit: settled once it says saved)
         self.screen = last
         return last
 
@@ -369,9 +373,14 @@ KEY_ORDER = list(A_KEYS)
 ANNOTATORS = {"annotator": ANNOTATOR, "base": BASE_ANNOTATOR}  # tool -> its annotator name in the store
 
 
-def run_keys(tools: list[Tool], presses: int, warmup: int, out: Samples, spans_of: Callable[[str], int]) -> int:
-    """Every key, presses alternating between the tools; returns the labels annotator refused."""
+def run_keys(tools: list[Tool], presses: int, warmup: int, out: Samples, spans_of: Callable[[str], int],
+             keys: set[str] | None = None) -> int:
+    """Every key (of ``keys``, if given: label, remove and undo go together), presses alternating
+    between the tools; returns the labels annotator refused."""
     total = presses + warmup
+
+    def wanted(*names: str) -> bool:
+        return keys is None or any(n in keys for n in names)
 
     def each(i: int, key: str, tool: Tool) -> None:
         k = tool.keys[key]
@@ -381,22 +390,22 @@ def run_keys(tools: list[Tool], presses: int, warmup: int, out: Samples, spans_o
         if i >= warmup:
             out.add(key, tool.name, ms, tool.pane.last_cpu_ms)
 
-    for i in range(total):
+    for i in range(total if wanted("cursor right") else 0):
         for t in tools:
             each(i, "cursor right", t)
-    for i in range(total):
+    for i in range(total if wanted("cursor down", "cursor up") else 0):
         for key in ("cursor down", "cursor up"):
             for t in tools:
                 each(i, key, t)
-    for i in range(total):
+    for i in range(total if wanted("word") else 0):
         for t in tools:
             each(i, "word", t)
-    for i in range(total):
+    for i in range(total if wanted("page down", "page up") else 0):
         for key in ("page down", "page up"):
             for t in tools:
                 each(i, key, t)
     refused = 0
-    for i in range(total):
+    for i in range(total if wanted("label", "remove", "undo") else 0):
         for t in tools:
             if t.name in ANNOTATORS:
                 t.pane.press("C-Right")
@@ -404,6 +413,8 @@ def run_keys(tools: list[Tool], presses: int, warmup: int, out: Samples, spans_o
                 ms = t.pane.press(LABEL_KEY)
                 if spans_of(ANNOTATORS[t.name]) != before + 1:  # refused (a notice changed the screen)
                     refused += 1
+                    if os.environ.get("BENCH_SHOW_REFUSED"):
+                        print(f"  ({t.name} refused a label; its screen:)\n" + t.pane.plain(), flush=True)
                     continue
                 if i >= warmup:
                     out.add("label", t.name, ms, t.pane.last_cpu_ms)
@@ -414,10 +425,10 @@ def run_keys(tools: list[Tool], presses: int, warmup: int, out: Samples, spans_o
                 t.pane.press(t.keys["word"] or "Right")
                 each(i, "label", t)
                 each(i, "remove", t)
-    for i in range(total):
+    for i in range(total if wanted("focus next span") else 0):
         for t in tools:
             each(i, "focus next span", t)
-    for i in range(total):
+    for i in range(total if wanted("attribute form") else 0):
         for t in tools:
             if t.keys["attribute form"] is not None:
                 each(i, "attribute form", t)
@@ -535,6 +546,8 @@ def main() -> None:
                          "its presses and launches alternating with the others'")
     ap.add_argument("--only", choices=["keys", "launch", "baseline"], action="append")
     ap.add_argument("--article", choices=["seed", "1 MB"], action="append", help="keys on these only")
+    ap.add_argument("--key", choices=list(A_KEYS), action="append",
+                    help="these keys only (label, remove and undo are pressed together)")
     args = ap.parse_args()
     only = set(args.only or ["keys", "launch", "baseline"])
     slate = ensure_slate()
@@ -636,7 +649,7 @@ def keys_on(tmux: Tmux, work: Path, a: Article, ann: Callable[[str, bool], str],
             t.pane.settle()
             t.pane.find_pid()
         refused += run_keys(tools, args.presses, args.warmup, samples,
-                            lambda who: len(store.load(a.doc_id, who).spans))
+                            lambda who: len(store.load(a.doc_id, who).spans), set(args.key) if args.key else None)
         for s in ("ann", "base", "sl", "slb"):
             tmux.kill(s)
         # annotator's labels were removed again (remove, undo); SLATE's annotation file is rewritten
