@@ -35,7 +35,7 @@ view 10 lines; a label key (``-c`` config: 1-4 as in annotator) toggles a label 
 under the cursor, ``u`` removes it. It has no undo, no span focus and no attribute form (its
 ``t`` free-text label mode shows nothing until a character is typed): those rows say n/a.
 SLATE keeps labels in memory and writes them every 100 keys or on save; annotator commits each
-label durably (SQLite, synchronous=FULL) before its screen changes.
+label durably (SQLite, synchronous=FULL) before its screen says saved (it draws the label first).
 
 Needs tmux (``apt-get install tmux``) and the package index. The machine is shared: run it
 twice and compare, and read the baselines printed beside the figures.
