@@ -59,16 +59,16 @@ class Hold:
     calls: int = 0
     written: list[Written] = field(default_factory=list)
 
-    def wrap(self, verb: Callable[..., Any], fail: Callable[[int], Exception | None] = lambda n: None
-             ) -> Callable[..., Any]:
-        """``verb``, held until the next frame; ``fail(n)`` may give an error for the n-th call
-        (1-based) to raise in its place, as a store that refuses the write would."""
+    def wrap(self, verb: Callable[..., Any], fail: Callable[[int], Exception | None] = lambda n: None, *,
+             hold: bool = True) -> Callable[..., Any]:
+        """``verb``, held until the next frame (``hold``); ``fail(n)`` may give an error for the n-th
+        call (1-based) to raise in its place, as a store that refuses the write would."""
 
         def held(*args: Any, **kwargs: Any) -> Any:
             self.calls += 1
             n = self.calls
             # released by the key's own frame; the bound only stops a broken test from hanging
-            assert self.painted.wait(20), "the key's frame never reached the terminal before its commit"
+            assert not hold or self.painted.wait(20), "the key's frame never reached the terminal before its commit"
             try:
                 error = fail(n)
                 if error is not None:
@@ -187,6 +187,22 @@ async def test_a_tag_whose_commit_fails_is_taken_back_and_says_not_saved(app_sto
         await press(pilot, hold, "1")
         assert saved_texts(store) == ["Daech"] and "✓ saved" in screen.header.render_text().plain
         assert set(screen.record.spans) == set(store.load("d", "alice").spans)
+
+
+async def test_a_store_opened_read_only_draws_nothing_first(app_store):
+    app, store = app_store
+    store.read_only = True  # what the store reports when its file cannot be written
+    async with app.run_test(size=(120, 30)) as pilot:
+        hold = await start(pilot)
+        screen = app.screen
+        session = screen.session
+        session.commit = hold.wrap(session.commit, fail=lambda n: StoreError("s.db: the store is read-only"),
+                                   hold=False)  # nothing is drawn before this commit: nothing to wait for
+        screen.view.move_cursor(word("Daech"))
+        await press(pilot, hold, "1")
+        assert hold.calls == 1 and hold.before_commit() == [], "nothing reached the terminal before the commit"
+        assert screen.record.spans == {} and "✗ NOT SAVED" in screen.header.render_text().plain
+        assert "saving" not in "".join(w.data for w in hold.written)
 
 
 async def test_two_quick_tags_plan_the_second_on_the_first(app_store):

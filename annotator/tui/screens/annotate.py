@@ -187,6 +187,9 @@ class AnnotateScreen(EditingScreen):
         self.record.apply(ops)
         self._show_ops(ops)
 
+    def refuses_writes(self) -> bool:
+        return self.session.store.read_only
+
     def take_back(self, ops: list[Op]) -> None:
         undo = invert_all(ops)
         self.record.apply(undo)

@@ -91,6 +91,10 @@ class EditingScreen(Screen[None]):
         apply them to that copy and repaint what they change (screens that use write_drawn)."""
         raise NotImplementedError
 
+    def refuses_writes(self) -> bool:
+        """Whether the store is known to refuse writes (opened read-only): nothing is drawn first."""
+        return False
+
     def take_back(self, ops: list[Op]) -> None:
         """Undo the drawing of ``ops`` (their commit failed or waits): the copy and the screen as before."""
         self.draw(invert_all(ops))
@@ -212,6 +216,8 @@ class EditingScreen(Screen[None]):
         assert self.WRITES_OFF_LOOP, "a drawn write commits on the store writer's thread"
         if not self.store_free():
             return None
+        if self.refuses_writes():  # it would only be taken back: said NOT SAVED without a flicker
+            return self.write(verb, done, on_error=on_error)
         self.draw(ops)
         if drawn is not None:
             drawn()
