@@ -5,6 +5,7 @@
     python -m benchmarks.bench_suggest --speed    # speed only
     python -m benchmarks.bench_suggest --no-model # rules, gazetteer and patterns only
     python -m benchmarks.bench_suggest --speed --docs 2000  # fewer documents for the command
+    python -m benchmarks.bench_suggest --store    # the command keeping its suggestions in a store only
 
 Quality: the gold set tests/data/suggest_gold.jsonl (ten articles written for this project; those
 with meta.split = test were held out while the rules were written) goes through ``annotator
@@ -17,7 +18,11 @@ counts as wrong).
 Speed: the rules (dates, quantities, quotes, gazetteer) over a ~1 MB article made of the gold
 texts, beside a baseline of one regular-expression pass over its words; and ``annotator suggest
 --no-model`` over 10,000 documents beside the time to read them (the command's own reading), then
-where its time goes (start-up, reading, the suggesters, records and JSON, writing). Every figure is
+where its time goes (start-up, reading, the suggesters, records and JSON, writing); and ``annotator
+suggest --db`` (no ``--out``) keeping them in a SQLite store of those documents, beside the time to
+read the documents from the store (one snapshot of every record, as the command reads them), first
+run, ``--again`` (every document computed and kept again) and a run with nothing left to compute.
+Every figure is
 given as wall time and CPU time (this process's and its children's): the machine is shared, and the
 CPU time is what the work costs whatever else runs.
 """
@@ -263,12 +268,51 @@ def _stages(docs: Path, scheme: Any) -> None:
     print(f"  in one process, CPU s: start-up (annotator --version) {s_cpu:.2f}, reading {c_read:.2f}, the "
           f"suggesters {c_suggest:.2f}, records and their JSON {c_line:.2f}, writing {c_write:.2f}")
 
+def store_speed(n_docs: int = 10_000) -> None:
+    """``annotator suggest --db`` over a store of ``n_docs`` documents, against reading them from it."""
+    from annotator.store import open_store
+    from annotator.store.base import RecordQuery
+
+    texts = [r["text"] for r in _records(GOLD)]
+    with tempfile.TemporaryDirectory() as tmp:
+        docs, db = Path(tmp) / "docs.jsonl", str(Path(tmp) / "s.db")
+        _write(docs, [{"id": f"d{i}", "text": texts[i % len(texts)], "meta": {"date": "2019-03-07"}}
+                      for i in range(n_docs)])
+        _run(["import", str(docs), "--db", db, "--annotator", "alice"])
+
+        def read() -> None:
+            with open_store(db) as store:
+                for _ in store.iter_records(RecordQuery(annotator="alice", untouched=True)):
+                    pass
+
+        r_wall, r_cpu = _timed(read)
+        out = str(Path(tmp) / "export.jsonl")  # a file: never --out /dev/null (an export replaces its target)
+        e_wall, e_cpu = _timed(lambda: _run(["export", "--db", db, "--annotator", "alice", "--out", out]), repeat=2)
+        command = ["suggest", "--db", db, "--no-model", "--annotator", "alice"]
+        f_wall, f_cpu = _timed(lambda: _run(command), repeat=1)
+        a_wall, a_cpu = _timed(lambda: _run([*command, "--again"]), repeat=2)
+        n_wall, n_cpu = _timed(lambda: _run(command), repeat=2)
+        with open_store(db) as store:
+            kept = sum(1 for i in range(n_docs) if store.suggestions(f"d{i}", "alice").items is not None)
+        print(f"speed, `annotator suggest --db --no-model` (suggestions kept in a SQLite store) over {n_docs:,} "
+              f"documents ({kept:,} kept): first run {_fig(f_wall, f_cpu)}, --again {_fig(a_wall, a_cpu)}, nothing "
+              f"left to compute {_fig(n_wall, n_cpu)}; reading the documents from the store: {_fig(r_wall, r_cpu)} "
+              f"(first run {f_wall / r_wall:.0f}x, CPU {f_cpu / r_cpu:.0f}x; --again {a_wall / r_wall:.0f}x; "
+              f"target <= 2x); `annotator export --db` of them, start-up included: {_fig(e_wall, e_cpu)} (first run "
+              f"{f_wall / e_wall:.0f}x, CPU {f_cpu / e_cpu:.0f}x)")
+
+
 def main(argv: list[str]) -> int:
     model = "--no-model" not in argv
+    n_docs = int(argv[argv.index("--docs") + 1]) if "--docs" in argv else 10_000
+    if "--store" in argv:
+        store_speed(n_docs)
+        return 0
     if "--speed" not in argv:
         quality(model)
     if "--quality" not in argv:
-        speed(int(argv[argv.index("--docs") + 1]) if "--docs" in argv else 10_000)
+        speed(n_docs)
+        store_speed(n_docs)
     return 0
 
 

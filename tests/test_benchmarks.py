@@ -23,6 +23,10 @@ def test_every_benchmark_compiles(script):
     (["bench_formats.py", "--docs", "30", "--formats", "jsonl,doccano,conll", "--memory-docs", "20,40"], "conll"),
     (["bench_agree.py", "--docs", "60", "--repeat", "1"], "annotator agree --db --json"),
     (["bench_suggest.py", "--quality", "--no-model"], "QUOTE.speaker"),
+    (["bench_suggest.py", "--store", "--docs", "50"], "(50 kept)"),
+    # the screens' benchmark builds its 1 MB article whatever --presses says (about 15 s); it runs
+    # `annotator` in a child without a terminal, which the command refuses unless told it is headless
+    (["bench_tui.py", "--presses", "1"], "cold start of `annotator` on the seed"),
 ])
 def test_benchmarks_run_on_a_tiny_corpus(args, expect):
     proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / args[0]), *args[1:]], capture_output=True,

@@ -22,7 +22,7 @@ COMMANDS = {
     "schema": ("annotator.cli.schema_cmd", "show the label scheme or the JSON Schema of an export record"),
     "agree": ("annotator.cli.agree_cmd", "agreement between annotators: span F1, kappa, alpha, attributes"),
     "web": ("annotator.cli.web_cmd", "serve the annotate and review screens to browsers, one private link per person"),
-    "suggest": ("annotator.cli.suggest_cmd", "propose spans (dates, quantities, quotes, actors) as JSONL records"),
+    "suggest": ("annotator.cli.suggest_cmd", "proposed spans, kept in the store or written as records (--out)"),
     "assign": ("annotator.cli.assign_cmd", "hand each document to K annotators, balanced by text length"),
     "progress": ("annotator.cli.progress_cmd", "per annotator: assigned, in progress, done; what is ready for review"),
     "db": ("annotator.cli.db_cmd", "prepare a store: annotator db init URL"),

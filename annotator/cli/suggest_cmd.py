@@ -1,4 +1,5 @@
-"""``annotator suggest SOURCES... --out PATH``: proposed spans as native JSONL records, no store touched."""
+"""``annotator suggest [SOURCES...] [--out PATH]``: with ``--out``, proposed spans as native JSONL records,
+no store touched; without it, kept in the store as pending suggestions (``suggest_store``)."""
 
 from __future__ import annotations
 
@@ -19,21 +20,34 @@ if TYPE_CHECKING:
 DEFAULT_ANNOTATOR = "suggest"
 NO_DATE_SHOWN = 5
 EPILOG = (
-    "Each output record holds the document's spans (those of a record among the SOURCES, unchanged) and the "
-    "suggestions, each with its source (rule:date, rule:quantity, rule:quote, gazetteer, patterns, model:NAME) "
-    "and attributes; a quote's speaker names a span of the same record. The gazetteer proposes again every "
-    "ACTOR that records among the SOURCES already have. `annotator agree GOLD.jsonl OUT.jsonl` measures them; "
-    "`annotator import OUT.jsonl` takes them as pre-annotations."
+    "Without --out, the suggestions are kept in the store (--db) as pending suggestions for the annotator, "
+    "which the annotate screen shows when a document opens: for the documents of the SOURCES, which must be in "
+    "the store already (annotator import puts them there; suggest imports nothing), else for every document of "
+    "the store; a document whose suggestions are kept already is left as it is unless --again (which keeps what "
+    "the annotator rejected). The gazetteer proposes every ACTOR accepted in the store. "
+    "With --out PATH, each output record holds the document's spans (those of a record among the SOURCES, "
+    "unchanged) and the suggestions, each with its source (rule:date, rule:quantity, rule:quote, gazetteer, "
+    "patterns, model:NAME) and attributes; a quote's speaker names a span of the same record. The gazetteer "
+    "proposes again every ACTOR that records among the SOURCES already have. "
+    "`annotator agree GOLD.jsonl OUT.jsonl` measures them; `annotator import OUT.jsonl` takes them as "
+    "pre-annotations."
 )
 
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.epilog = EPILOG
-    p.add_argument("sources", nargs="+", metavar="SOURCE",
-                   help=".txt files, folders of them, .jsonl of documents {id, text, meta} or of native records")
-    p.add_argument("--out", required=True, metavar="PATH",
-                   help="where to write the records with suggestions (- for standard output); required for now: "
-                        "storing them as pending suggestions in the store is not available yet")
+    p.add_argument("sources", nargs="*", metavar="SOURCE",
+                   help=".txt files, folders of them, .jsonl of documents {id, text, meta} or of native records "
+                        "(without --out: documents already in the store, to suggest for them only; default: every "
+                        "document of the store)")
+    p.add_argument("--out", metavar="PATH",
+                   help="write the SOURCES as records with suggestions to PATH (- for standard output) and touch no "
+                        "store (default: keep the suggestions in the store, for the annotate screen)")
+    p.add_argument("--again", action="store_true",
+                   help="without --out: compute again the suggestions of documents that have some kept already "
+                        "(the annotator's rejections stay)")
+    p.add_argument("--todo", action="store_true",
+                   help="without --out: only the documents the annotator has not marked done")
     p.add_argument("--labels", nargs="+", metavar="LABEL",
                    help="only these labels (names or comma-separated lists; default: every label of the scheme)")
     p.add_argument("--no-model", action="store_true", help="no spaCy pipeline: rules, gazetteer and patterns only")
@@ -47,7 +61,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--patterns", action="append", default=[], metavar="FILE",
                    help='JSONL of {"label", "pattern"} as spaCy\'s EntityRuler reads them, optionally "attrs" '
                         "(repeatable; needs spaCy)")
-    add_annotator(p, f"annotator of the output records (default: the source record's, else {DEFAULT_ANNOTATOR!r})")
+    add_annotator(p, "whose suggestions to keep (default: your login name; on PostgreSQL, the database user); with "
+                     f"--out, the annotator of the output records (default: the source record's, else "
+                     f"{DEFAULT_ANNOTATOR!r})")
     p.set_defaults(func=run)
 
 
@@ -68,8 +84,15 @@ def _options(args: argparse.Namespace, scheme: Scheme) -> Any:
     from annotator.suggest.nlp import DEFAULT_MODEL
     from annotator.suggest.pipeline import SuggestOptions
 
-    if args.db:
-        raise UsageError("--db: suggest reads no store and writes none yet; it writes records to --out")
+    if args.out is not None:
+        if args.db:
+            raise UsageError("--db and --out: with --out, suggest reads the SOURCES and touches no store (without "
+                             "--out, it keeps the suggestions in the store)")
+        if not args.sources:
+            raise UsageError("--out writes the SOURCES as records with suggestions: name the SOURCES")
+        for flag, given in (("--again", args.again), ("--todo", args.todo)):
+            if given:
+                raise UsageError(f"{flag} applies to suggestions kept in the store, not to --out")
     if args.no_model and args.model:
         raise UsageError("--no-model and --model contradict each other")
     if args.no_model and (args.map or args.map_file):
@@ -145,13 +168,13 @@ class _Suggest:
         return [self.line(item, tally) for item in items], tally
 
 
-def _split(items: list[Item]) -> int:
-    """Where to cut ``items`` in two of about the same text size (0: not worth a second process)."""
+def split_point(sizes: list[int]) -> int:
+    """Where to cut a list of texts of these sizes in two of about the same size (0: not worth a
+    second process)."""
     from annotator.forking import FORK_MIN_BYTES, can_fork
 
-    sizes = [len(i.document.text) for i in items]
     total = sum(sizes)
-    if total < FORK_MIN_BYTES or len(items) < 2 or not can_fork():
+    if total < FORK_MIN_BYTES or len(sizes) < 2 or not can_fork():
         return 0
     acc = 0
     for k, size in enumerate(sizes):
@@ -174,6 +197,10 @@ def run(args: argparse.Namespace) -> int:
     scheme = load_scheme_arg(args)
     labels = chosen_labels(scheme, args.labels)
     options = _options(args, scheme)
+    if args.out is None:
+        from annotator.cli.suggest_store import run_store
+
+        return run_store(args, scheme, labels if args.labels else None, options)
     log = ProblemLog()
     items = list(read_documents(args.sources, scheme, args.annotator or DEFAULT_ANNOTATOR, log))
     if log:
@@ -188,7 +215,8 @@ def run(args: argparse.Namespace) -> int:
     scheme.compile()  # before a fork: the child inherits the compiled scheme
     work = _Suggest(args, scheme, suggesters, labels)
     tally = Tally()
-    cut = _split(items)  # big inputs: the second half is suggested in a forked child meanwhile
+    # big inputs: the second half is suggested in a forked child meanwhile
+    cut = split_point([len(i.document.text) for i in items])
     child = Forked(work.batch, items[cut:]) if cut else None
     mine = items[:cut] if cut else items
 

@@ -104,8 +104,9 @@ def parse_pair(text: str, where: str = "--map") -> tuple[str, str]:
     return src, dst
 
 
-def read_map_file(path: str) -> list[tuple[str, str]]:
-    """Pairs of a map file (text lines ``SRC=LABEL`` or a JSON object); UsageError names FILE:LINE."""
+def read_map_file(path: str) -> list[tuple[str, str, str]]:
+    """Pairs of a map file (text lines ``SRC=LABEL`` or a JSON object), each with where it was
+    read (``FILE:LINE``, or ``FILE`` for JSON); UsageError names FILE:LINE."""
     p = Path(path)
     try:
         raw = p.read_bytes()
@@ -118,7 +119,7 @@ def read_map_file(path: str) -> list[tuple[str, str]]:
             raise UsageError(f"{path}: not valid JSON: {exc}") from None
         if not isinstance(obj, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in obj.items()):
             raise UsageError(f"{path}: expected a JSON object of label names {{\"SRC\": \"LABEL\"}}")
-        return list(obj.items())
+        return [(src, dst, f"{path}: {src!r}") for src, dst in obj.items()]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -127,11 +128,19 @@ def read_map_file(path: str) -> list[tuple[str, str]]:
     for number, line in enumerate(text.split("\n"), 1):
         body = line.split("#", 1)[0].strip()
         if body:
-            pairs.append(parse_pair(body, f"{path}:{number}"))
+            where = f"{path}:{number}"
+            pairs.append((*parse_pair(body, where), where))
     return pairs
 
 
 def build_label_map(maps: Iterable[str] = (), map_file: str | None = None, *, known: Iterable[str] = ()) -> LabelMap:
-    pairs = read_map_file(map_file) if map_file else []
+    """The map of ``--map`` pairs and a ``--map-file``'s; a file's target the scheme lacks is
+    refused with the file and line that name it."""
+    known = frozenset(known)
+    pairs: list[tuple[str, str]] = []
+    for src, dst, where in read_map_file(map_file) if map_file else []:
+        if dst and known and dst not in known:
+            raise UsageError(f"{where}: {dst!r} is not a label of the scheme (it has {', '.join(sorted(known))})")
+        pairs.append((src, dst))
     pairs += [parse_pair(m) for m in maps]
     return LabelMap(pairs, known=known)

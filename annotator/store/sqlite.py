@@ -60,7 +60,7 @@ class SQLiteStore(Store):
             raise StoreError(f"{self.path}: is not a file")
         exists = p.exists() and p.stat().st_size > 0
         if not exists and not create:
-            raise StoreError(f"{self.path}: no such store")
+            raise StoreError(f"{self.path}: no such store (annotator import SOURCES... --db {self.path} makes one)")
         self.read_only = exists and _cannot_write(p)
         self._uri, self._open_uri = _connect_target(p, self.read_only)
         try:

@@ -23,10 +23,10 @@ import orjson
 from annotator.errors import AnnotatorError, StoreError
 from annotator.model.actions import now_iso
 from annotator.model.types import Span
-from annotator.model.working import WorkingRecord
-from annotator.store.base import RecordQuery, Store, SuggestionKey, SuggestionsRow
+from annotator.model.working import WorkingRecord, span_sort_key
+from annotator.store.base import RecordQuery, Store, StoredRecord, SuggestionKey, SuggestionsRow
 from annotator.suggest.base import DocumentInput, KnownSpan, Suggester, Suggestion
-from annotator.suggest.engine import run_suggesters
+from annotator.suggest.engine import SuggestResult, run_suggesters
 from annotator.suggest.gazetteer import Gazetteer, GazetteerEntry
 from annotator.suggest.pending import decode, encode
 from annotator.suggest.pipeline import SuggestOptions, build_suggesters
@@ -34,7 +34,8 @@ from annotator.suggest.pipeline import SuggestOptions, build_suggesters
 if TYPE_CHECKING:
     from annotator.schema import Scheme
 
-__all__ = ["GazetteerCache", "KeptSuggestions", "Suggesting", "document_input", "gazetteer_from_store"]
+__all__ = ["GazetteerCache", "KeptSuggestions", "Suggesting", "document_input", "gazetteer_from_store",
+           "stored_input"]
 
 GAZETTEER_LABELS = ("ACTOR",)
 
@@ -49,10 +50,22 @@ class KeptSuggestions:
     kept: bool  # in the store (False: computed on a store that could not keep them, e.g. read-only)
 
 
+def _known(spans: Iterable[Span]) -> tuple[KnownSpan, ...]:
+    return tuple(KnownSpan(s["start"], s["end"], s["label"], s["attrs"], s["id"])
+                 for s in sorted(spans, key=span_sort_key))
+
+
 def document_input(rec: WorkingRecord) -> DocumentInput:
-    """A record as the suggesters see it: its text, metadata and spans."""
-    return DocumentInput(rec.text, rec.meta, tuple(KnownSpan(s["start"], s["end"], s["label"], s["attrs"], s["id"])
-                                                   for s in rec.spans.values()), rec.doc_id)
+    """A record as the suggesters see it: its text, metadata and spans (in text order, however
+    the record came to hold them)."""
+    return DocumentInput(rec.text, rec.meta, _known(rec.spans.values()), rec.doc_id)
+
+
+def stored_input(rec: StoredRecord) -> DocumentInput:
+    """A record read from a snapshot (:meth:`Store.iter_records`) as the suggesters see it: the
+    same input as :func:`document_input` of the record :meth:`Store.load` gives."""
+    meta = orjson.loads(rec.meta)
+    return DocumentInput(rec.text, meta if isinstance(meta, dict) else {}, _known(orjson.loads(rec.spans)), rec.id)
 
 
 def _entry(text: str, span: Span) -> GazetteerEntry:
@@ -145,7 +158,11 @@ class Suggesting:
 
     def compute(self, store: Store, doc: DocumentInput) -> list[Suggestion]:
         """The suggestions for ``doc`` (not kept)."""
-        return run_suggesters(doc, self.suggesters(store), self.scheme, self.labels).suggestions
+        return self.result(store, doc).suggestions
+
+    def result(self, store: Store, doc: DocumentInput) -> SuggestResult:
+        """The suggestions for ``doc`` (not kept), with those the scheme refused."""
+        return run_suggesters(doc, self.suggesters(store), self.scheme, self.labels)
 
     def row(self, doc: DocumentInput, suggestions: Sequence[Suggestion], at: str | None = None) -> SuggestionsRow:
         return SuggestionsRow(doc.id, self.annotator, encode(suggestions), self.made_by, at or now_iso())

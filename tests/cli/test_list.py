@@ -56,7 +56,8 @@ def test_a_store_nobody_has_started(tmp_path):
     assert _lines(run("list", "--db", tmp_path / "s.db", "--status", "todo")) == [
         {"id": "a", "position": 1, "annotators": {}}]
     proc = run("list", "--db", tmp_path / "missing.db")
-    assert proc.returncode == 1 and proc.stderr.strip() == f"annotator: {tmp_path / 'missing.db'}: no such store"
+    assert proc.returncode == 1 and proc.stderr.strip() == (f"annotator: {tmp_path / 'missing.db'}: no such store "
+                                                  f"(annotator import SOURCES... --db {tmp_path / 'missing.db'} makes one)")
 
 
 def test_a_table_on_a_terminal_shows_ids_literally(tmp_path):

@@ -89,3 +89,9 @@ def test_map_files(tmp_path):
         build_label_map([], str(tmp_path / "bad.txt"), known=known_names(SCHEME))
     with pytest.raises(UsageError, match="expected SRC=LABEL"):
         build_label_map(["PER"], None, known=known_names(SCHEME))
+    (tmp_path / "unknown.txt").write_text("PER=ACTOR\n# places\nLOC=PLACE\n")
+    with pytest.raises(UsageError, match=r"unknown.txt:3: 'PLACE' is not a label of the scheme"):
+        build_label_map([], str(tmp_path / "unknown.txt"), known=known_names(SCHEME))
+    (tmp_path / "unknown.json").write_text('{"PER": "ACTOR", "LOC": "PLACE"}')
+    with pytest.raises(UsageError, match=r"unknown.json: 'LOC': 'PLACE' is not a label"):
+        build_label_map([], str(tmp_path / "unknown.json"), known=known_names(SCHEME))

@@ -94,3 +94,9 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
         pg.close()
     else:
         yield BACKENDS[request.param](tmp_path)
+
+
+@pytest.fixture
+def db(backend: Backend) -> str:
+    """A new, empty store of the backend (its path or URL)."""
+    return backend.new()

@@ -34,11 +34,6 @@ def _doc(doc_id="d1", text=TEXT):
 
 
 @pytest.fixture
-def db(backend):
-    return backend.new()
-
-
-@pytest.fixture
 def store(backend, db):
     s = backend.open(db)
     yield s

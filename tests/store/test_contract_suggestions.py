@@ -25,11 +25,6 @@ def _doc(doc_id="d1", text=TEXT):
 
 
 @pytest.fixture
-def db(backend):
-    return backend.new()
-
-
-@pytest.fixture
 def store(backend, db):
     s = backend.open(db)
     s.add_documents([_doc(), _doc("d2", "Une autre dépêche, de Bagdad.")])

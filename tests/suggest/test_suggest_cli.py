@@ -35,12 +35,14 @@ def spans_of(rec: dict) -> list[tuple]:
     return out
 
 
-def test_out_is_required(tmp_path):
-    proc = run(str(tmp_path))
-    assert proc.returncode == 2
-    assert "--out" in proc.stderr and "Traceback" not in proc.stderr
-    assert "not available yet" in subprocess.run(check=False, args=[*ANNOTATOR, "suggest", "--help"],
-                                                 capture_output=True, text=True).stdout
+def test_without_out_the_store_is_used_and_help_says_so(tmp_path):
+    proc = run("--no-model", cwd=tmp_path)  # no ./annotator.db: no store to keep them in, none made
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "annotator: annotator.db: no such store (annotator import SOURCES... --db annotator.db makes one)" and not list(tmp_path.iterdir())
+    help_text = " ".join(subprocess.run(check=False, args=[*ANNOTATOR, "suggest", "--help"],
+                                        capture_output=True, text=True).stdout.split())
+    assert "Without --out, the suggestions are kept in the store" in help_text
+    assert "suggest imports nothing" in help_text
 
 
 def test_records_from_text_files_and_records(tmp_path):
@@ -147,7 +149,7 @@ def test_a_bad_pattern_file_names_every_bad_line(tmp_path):
     (["--map", "PER=PERSONNE"], 2, "not in the scheme"),
     (["--no-model", "--model", "x"], 2, "contradict"),
     (["--no-model", "--labels", "PLACE"], 2, "unknown label"),
-    (["--no-model", "--db", "x.db"], 2, "reads no store and writes none yet"),
+    (["--no-model", "--db", "x.db"], 2, "with --out, suggest reads the SOURCES and touches no store"),
 ])
 def test_bad_options(tmp_path, args, code, words):
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
