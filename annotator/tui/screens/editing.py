@@ -213,10 +213,11 @@ class EditingScreen(Screen[None]):
         failed or was refused, what was drawn is taken back first (NOT SAVED, and why). A write still
         waiting for the store's lock after a moment is taken back too, and drawn when its commit
         returns, as :meth:`write` draws it: nothing stays on screen that may not be saved."""
-        assert self.WRITES_OFF_LOOP, "a drawn write commits on the store writer's thread"
         if not self.store_free():
             return None
-        if self.refuses_writes():  # it would only be taken back: said NOT SAVED without a flicker
+        if not self.WRITES_OFF_LOOP or self.refuses_writes():
+            # committed in place (on the event loop) and drawn after, as any write; a store that
+            # refuses writes would only have the drawing taken back: NOT SAVED without a flicker
             return self.write(verb, done, on_error=on_error)
         self.draw(ops)
         if drawn is not None:
