@@ -20,7 +20,7 @@ next, previous, next to do and the document list follow them until ``show_all`` 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from annotator.errors import ActionRefused
 from annotator.model import actions
@@ -149,6 +149,23 @@ class Session:
         """Several steps as ONE durable, undoable action (e.g. many suggestions accepted at once);
         a document still to do moves to in progress with it."""
         return self._apply(doc_id, actions.started(lambda r: actions.sequence(r, plans)))
+
+    def plan(self, rec: WorkingRecord, plans: Sequence[Plan]) -> list[Op]:
+        """The ops of ONE action of ``plans`` (as :meth:`edit` makes it, the move to in progress
+        included), planned on ``rec``, the caller's copy of the record as this session last read or
+        wrote it; nothing is written. A screen plans, draws, then :meth:`commit` s the same ops."""
+        return actions.started(lambda r: actions.sequence(r, plans))(rec)
+
+    def commit(self, doc_id: str, ops: list[Op]) -> Change:
+        """Commit ``ops`` from :meth:`plan` as one durable action; refused (RecordChanged) when the
+        record changed since this session last read or wrote it, so the ops are those of the
+        record they were planned on."""
+        return self._apply(doc_id, lambda rec: list(ops))
+
+    def next_step(self, doc_id: str, kind: Literal["undo", "redo"]) -> list[Op] | None:
+        """The ops :meth:`undo` (or :meth:`redo`) would apply now (None: nothing to undo or redo);
+        read only, so a screen can draw them before the undo itself is committed."""
+        return self.store.next_step(doc_id, self.annotator, kind)
 
     def add_span(self, doc_id: str, start: int, end: int, label: str, attrs: Mapping[str, Any] | None = None, *,
                  source: str = "manual", provenance: Provenance | None = None) -> Change:

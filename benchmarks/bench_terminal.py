@@ -1,6 +1,7 @@
 """Keys in a real terminal, annotator beside SLATE (the curses annotation tool), key for key.
 
     python benchmarks/bench_terminal.py [--presses 20] [--warmup 3] [--rounds 1] [--launches 3] [--quick]
+                                        [--compare CHECKOUT] [--key KEY ...] [--article seed|"1 MB"]
 
 Both tools run in tmux panes of 120x40 on the same article with the same spans. A key is sent
 with ``send-keys`` and timed until ``capture-pane -p -e`` shows a different screen, polled every
@@ -8,15 +9,23 @@ with ``send-keys`` and timed until ``capture-pane -p -e`` shows a different scre
 alternate between the two tools (annotator, SLATE, annotator, ...), each press on a screen that
 has settled (unchanged for 60 ms); the first ``--warmup`` presses of every key are not counted.
 Printed per key: median and p95 in ms for both and the ratio annotator / SLATE (target: p95 <= 16
-and a ratio <= 1). Then launch to first words (from the command given to tmux until the pane
-shows the article's first words) on the seed, 1 MB and 10 MB. Same-run baselines: a bare curses
-program that redraws one line per key, and ``cat`` echoing a character.
+and a ratio <= 1), and the CPU time the tool's process used per press (the key and everything it
+caused until its screen settled: read from /proc, so the load of a shared machine does not move
+it). ``--compare CHECKOUT`` runs a second annotator from another source tree (say, main before a
+change) as ``base`` beside them, under its own annotator name on the same store, its presses
+alternating with the others', and prints annotator / base; ``--key`` keeps only some keys. Then
+launch to first words (from the command given to tmux until the pane shows the article's first
+words) on the seed, 1 MB and 8 MB. Same-run baselines: a bare curses program that redraws one
+line per key, and ``cat`` echoing a character. annotator draws a label, a remove and an undo
+before their commit (its header says "saving" until the commit returns): a press is timed to
+that first frame, and its screen counts as settled only once the header no longer says saving.
 
 Articles: the seed article with spans at the 1 MB article's density (benchmarks/bench_view.py),
 and benchmarks/gen_article.py's ~1 MB article with 20,000 nested spans; both tools get the same
 spans (SLATE: its token spans covering them). At 1 MB SLATE is also run with no annotation at
 all (``SLATE bare``): it walks every annotation on every key, so that is its best case; the
-ratio is taken against the faster of the two. The 10 MB article (launch only) has no span.
+ratio is taken against the faster of the two. The 8 MB article (launch only; annotator takes
+articles up to 8 MiB) has no span.
 
 SLATE (``slate-nlp`` on the package index) is installed into this script's own virtualenv,
 ``benchmarks/.venv-slate`` (git-ignored), on first run. Its input is what it expects: tokens
@@ -26,7 +35,7 @@ view 10 lines; a label key (``-c`` config: 1-4 as in annotator) toggles a label 
 under the cursor, ``u`` removes it. It has no undo, no span focus and no attribute form (its
 ``t`` free-text label mode shows nothing until a character is typed): those rows say n/a.
 SLATE keeps labels in memory and writes them every 100 keys or on save; annotator commits each
-label durably (SQLite, synchronous=FULL) before its screen changes.
+label durably (SQLite, synchronous=FULL) before its screen says saved (it draws the label first).
 
 Needs tmux (``apt-get install tmux``) and the package index. The machine is shared: run it
 twice and compare, and read the baselines printed beside the figures.
@@ -67,7 +76,9 @@ SETTLE = 0.060  # a screen unchanged this long has settled
 TIMEOUT = 2.0  # a key whose screen has not changed by then is reported, not timed
 SLATE_VERSION = "1.1.3"
 SLATE_VENV = ROOT / "benchmarks" / ".venv-slate"
+SAVING = "… saving".encode()  # annotator's header while a drawn action's commit has not returned
 ANNOTATOR = "bench"
+BASE_ANNOTATOR = "bench-base"  # --compare: the other checkout's annotator works on its own record
 LABEL_KEY = "3"  # QUANTITY in both tools: never the label of a single word in these articles
 SLATE_LABELS = (("ACTOR", "1", "blue"), ("DATE", "2", "green"), ("QUANTITY", "3", "yellow"), ("QUOTE", "4", "magenta"))
 
@@ -228,14 +239,36 @@ class Tmux:
             leftover.unlink(missing_ok=True)
 
 
+def cpu_ns(pid: int) -> int:
+    """CPU time used so far by every thread of a process, in ns (Linux schedstat)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass  # a thread that ended meanwhile
+    return total
+
+
 @dataclass
 class Pane:
     tmux: Tmux
     name: str
     screen: bytes = b""
+    pid: int | None = None  # the process in the pane, once known (its CPU time per key is read)
+    settled: bool = False  # the screen was seen settled and nothing was sent since
+    last_cpu_ms: float | None = None  # CPU time of the process for the last press and all it caused
+
+    def find_pid(self) -> None:
+        self.pid = int(self.tmux.cmd(f"display-message -p -t ={self.name}: '#{{pane_pid}}'")[0])
 
     def settle(self, limit: float = 10.0) -> bytes:
         """Wait until the screen stays unchanged for SETTLE; return it."""
+        if self.settled:
+            now = self.tmux.capture(self.name)
+            if now == self.screen:
+                return now  # settled after the last press and unchanged since
+        self.settled = False
         t_end = time.perf_counter() + limit
         last = self.tmux.capture(self.name)
         since = time.perf_counter()
@@ -244,15 +277,20 @@ class Pane:
             now = self.tmux.capture(self.name)
             if now != last:
                 last, since = now, time.perf_counter()
-            elif time.perf_counter() - since >= SETTLE:
-                break
+            elif time.perf_counter() - since >= SETTLE and SAVING not in now:
+                break  # (annotator draws a label before its commit: settled once it says saved)
         self.screen = last
         return last
 
     def press(self, key: str) -> float | None:
-        """Send ``key`` on a settled screen; ms until the screen differs (None: no change)."""
+        """Send ``key`` on a settled screen; ms until the screen differs (None: no change). With
+        the pane's pid known, the screen is then let settle and ``last_cpu_ms`` is the CPU time
+        the process used from the key to then (all the key caused, later frames included)."""
         before = self.settle()
         tmux = self.tmux
+        self.settled = False
+        self.last_cpu_ms = None
+        cpu0 = cpu_ns(self.pid) if self.pid else 0
         t0 = time.perf_counter()
         tmux.keys(self.name, key)
         deadline = t0 + TIMEOUT
@@ -262,6 +300,10 @@ class Pane:
             t = time.perf_counter()
             if now != before:
                 self.screen = now
+                if self.pid:
+                    self.settle()
+                    self.settled = True
+                    self.last_cpu_ms = (cpu_ns(self.pid) - cpu0 ) / 1e6
                 return (t - t0) * 1000
             if t > deadline:
                 return None
@@ -296,10 +338,13 @@ class Samples:
     values: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # key -> tool -> ms
 
     timeouts: dict[str, int] = field(default_factory=dict)  # "key (tool)" -> presses that changed nothing
+    cpu: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # key -> tool -> CPU ms per press
 
-    def add(self, key: str, tool: str, ms: float | None) -> None:
+    def add(self, key: str, tool: str, ms: float | None, cpu_ms: float | None = None) -> None:
         if ms is not None:
             self.values.setdefault(key, {}).setdefault(tool, []).append(ms)
+            if cpu_ms is not None:
+                self.cpu.setdefault(key, {}).setdefault(tool, []).append(cpu_ms)
         else:
             self.timeouts[f"{key} ({tool})"] = self.timeouts.get(f"{key} ({tool})", 0) + 1
 
@@ -325,9 +370,17 @@ S_KEYS: dict[str, str | None] = {"cursor right": "Right", "cursor down": "Down",
 KEY_ORDER = list(A_KEYS)
 
 
-def run_keys(tools: list[Tool], presses: int, warmup: int, out: Samples, spans_of: Callable[[], int]) -> int:
-    """Every key, presses alternating between the tools; returns the labels annotator refused."""
+ANNOTATORS = {"annotator": ANNOTATOR, "base": BASE_ANNOTATOR}  # tool -> its annotator name in the store
+
+
+def run_keys(tools: list[Tool], presses: int, warmup: int, out: Samples, spans_of: Callable[[str], int],
+             keys: set[str] | None = None) -> int:
+    """Every key (of ``keys``, if given: label, remove and undo go together), presses alternating
+    between the tools; returns the labels annotator refused."""
     total = presses + warmup
+
+    def wanted(*names: str) -> bool:
+        return keys is None or any(n in keys for n in names)
 
     def each(i: int, key: str, tool: Tool) -> None:
         k = tool.keys[key]
@@ -335,34 +388,36 @@ def run_keys(tools: list[Tool], presses: int, warmup: int, out: Samples, spans_o
             return
         ms = tool.pane.press(k)
         if i >= warmup:
-            out.add(key, tool.name, ms)
+            out.add(key, tool.name, ms, tool.pane.last_cpu_ms)
 
-    for i in range(total):
+    for i in range(total if wanted("cursor right") else 0):
         for t in tools:
             each(i, "cursor right", t)
-    for i in range(total):
+    for i in range(total if wanted("cursor down", "cursor up") else 0):
         for key in ("cursor down", "cursor up"):
             for t in tools:
                 each(i, key, t)
-    for i in range(total):
+    for i in range(total if wanted("word") else 0):
         for t in tools:
             each(i, "word", t)
-    for i in range(total):
+    for i in range(total if wanted("page down", "page up") else 0):
         for key in ("page down", "page up"):
             for t in tools:
                 each(i, key, t)
     refused = 0
-    for i in range(total):
+    for i in range(total if wanted("label", "remove", "undo") else 0):
         for t in tools:
-            if t.name == "annotator":
+            if t.name in ANNOTATORS:
                 t.pane.press("C-Right")
-                before = spans_of()
+                before = spans_of(ANNOTATORS[t.name])
                 ms = t.pane.press(LABEL_KEY)
-                if spans_of() != before + 1:  # refused (a notice changed the screen): not a label
+                if spans_of(ANNOTATORS[t.name]) != before + 1:  # refused (a notice changed the screen)
                     refused += 1
+                    if os.environ.get("BENCH_SHOW_REFUSED"):
+                        print(f"  ({t.name} refused a label; its screen:)\n" + t.pane.plain(), flush=True)
                     continue
                 if i >= warmup:
-                    out.add("label", t.name, ms)
+                    out.add("label", t.name, ms, t.pane.last_cpu_ms)
                 each(i, "remove", t)
                 t.pane.press(LABEL_KEY)
                 each(i, "undo", t)
@@ -370,10 +425,10 @@ def run_keys(tools: list[Tool], presses: int, warmup: int, out: Samples, spans_o
                 t.pane.press(t.keys["word"] or "Right")
                 each(i, "label", t)
                 each(i, "remove", t)
-    for i in range(total):
+    for i in range(total if wanted("focus next span") else 0):
         for t in tools:
             each(i, "focus next span", t)
-    for i in range(total):
+    for i in range(total if wanted("attribute form") else 0):
         for t in tools:
             if t.keys["attribute form"] is not None:
                 each(i, "attribute form", t)
@@ -382,18 +437,28 @@ def run_keys(tools: list[Tool], presses: int, warmup: int, out: Samples, spans_o
 
 
 def report(title: str, samples: Samples, tools: list[str], note: str = "") -> None:
-    print(f"\n{title}: ms, median / p95 ({note}ratio: annotator median / the fastest SLATE median)")
-    head = f"  {'key':<17}" + "".join(f"{t:>20}" for t in tools) + f"{'ratio':>8}"
+    slates = [t for t in tools if t.startswith("SLATE")]
+    print(f"\n{title}: ms, median / p95, then the CPU ms the process used per press (mean; the key and all it "
+          f"caused until the screen settled) ({note}ratio: annotator median / the fastest SLATE median"
+          + ("; vs base: annotator median / base median" if "base" in tools else "") + ")")
+    head = f"  {'key':<17}" + "".join(f"{t:>26}" for t in tools) + f"{'ratio':>8}" + (
+        f"{'vs base':>9}" if "base" in tools else "")
     print(head)
     for key in KEY_ORDER:
         row = samples.values.get(key, {})
+        cpu = samples.cpu.get(key, {})
         cells = []
         for t in tools:
             v = row.get(t)
-            cells.append(f"{stats(v)[0]:>9.1f} / {stats(v)[1]:>6.1f}" if v else f"{'n/a':>18}")
-        others = [stats(row[t])[0] for t in tools[1:] if row.get(t)]
+            c = f"{statistics.fmean(cpu[t]):>5.1f}" if cpu.get(t) else f"{'':>5}"
+            cells.append(f"{stats(v)[0]:>7.1f} / {stats(v)[1]:>6.1f} {c}" if v else f"{'n/a':>24}")
+        others = [stats(row[t])[0] for t in slates if row.get(t)]
         ratio = f"{stats(row['annotator'])[0] / min(others):>7.2f}x" if others and row.get("annotator") else f"{'':>8}"
-        print(f"  {key:<17}" + "".join(f"{c:>20}" for c in cells) + ratio)
+        vs = ""
+        if "base" in tools:
+            vs = f"{stats(row['annotator'])[0] / stats(row['base'])[0]:>8.2f}x" if row.get("base") and row.get(
+                "annotator") else f"{'':>9}"
+        print(f"  {key:<17}" + "".join(f"{c:>26}" for c in cells) + ratio + vs)
 
 
 # -- main --------------------------------------------------------------------------------------------
@@ -414,7 +479,7 @@ curses.wrapper(main)
 """
 
 
-def prepare(work: Path, quick: bool) -> tuple[Path, list[Article], Article]:
+def prepare(work: Path, quick: bool, launch: bool) -> tuple[Path, list[Article], Article | None]:
     scheme = load_scheme(ROOT / "schemas" / "news.toml")
     db = work / "bench.db"
     store = open_store(db)
@@ -423,33 +488,43 @@ def prepare(work: Path, quick: bool) -> tuple[Path, list[Article], Article]:
     seed_text, seed_spans = seed_article(store.load(seed_id, ANNOTATOR).text)
     seed_spans = list({(s.start, s.end, s.label): s for s in seed_spans}.values())
     articles = [Article("seed", seed_id, seed_text, seed_spans), Article("1 MB", "one-megabyte", *one_megabyte())]
-    ten = Article("10 MB", "ten-megabytes", *generate_article(1_000_000 if quick else 10_000_000, 0, seed=1))
-    for a in [*articles, ten]:
+    # the biggest article annotator takes is 8 MiB of UTF-8 (this text has a few accents)
+    big = Article("8 MB", "eight-megabytes", *generate_article(1_000_000 if quick else 8_000_000, 0, seed=1)) \
+        if launch else None
+    for a in [*articles, *([big] if big else [])]:
         spans: list[Span] = [{"id": s.id, "start": s.start, "end": s.end, "label": s.label,
                               "text": a.text[s.start:s.end], "attrs": {}, "source": "manual"} for s in a.spans]
-        rec: RecordParts = {"annotator": ANNOTATOR, "status": "in_progress", "flags": [], "updated_at": None,
-                            "spans": spans}
-        if a.doc_id == seed_id:
-            store.import_items([ImportItem(NewDocument(a.doc_id, a.text, text_sha256(a.text), {}, "seed"), rec)],
+        for who in (ANNOTATOR, BASE_ANNOTATOR):  # the same record for annotator and its --compare twin
+            rec: RecordParts = {"annotator": who, "status": "in_progress", "flags": [], "updated_at": None,
+                                "spans": spans}
+            source = "seed" if a.doc_id == seed_id else "bench"
+            store.import_items([ImportItem(NewDocument(a.doc_id, a.text, text_sha256(a.text), {}, source), rec)],
                                replace=True)
-        else:
-            store.import_items([ImportItem(NewDocument(a.doc_id, a.text, text_sha256(a.text), {}, "bench"), rec)])
         stext, ann = slate_input(a.text, a.spans)
         (work / f"{a.doc_id}.txt").write_text(stext, encoding="utf-8")
         a.slate_annotations = "".join(x + "\n" for x in ann)
         (work / f"{a.doc_id}.txt.annotations").write_text(a.slate_annotations, encoding="utf-8")
         (work / f"{a.doc_id}.bare.txt").write_text(stext, encoding="utf-8")
     store.close()
-    return db, articles, ten
+    return db, articles, big
 
 
-def commands(work: Path, db: Path, slate: Path) -> tuple[Callable[[str], str], Callable[[str, bool], str]]:
+BASE_MAIN = "import sys; from annotator.cli import main; sys.exit(main())"
+
+
+def commands(work: Path, db: Path, slate: Path, compare: Path | None
+             ) -> tuple[Callable[[str, bool], str], Callable[[str, bool], str]]:
     annotator_exe = Path(sys.executable).with_name("annotator")
     env = "env COLORTERM=truecolor "
 
-    def ann(doc_id: str) -> str:
-        exe, store = shlex.quote(str(annotator_exe)), shlex.quote(str(db))
-        return env + f"{exe} --db {store} --annotator {ANNOTATOR} --doc {doc_id}"
+    def ann(doc_id: str, base: bool) -> str:
+        """annotator (``base``: the checkout given to --compare, under its own annotator name)."""
+        store = shlex.quote(str(db))
+        if base:
+            assert compare is not None
+            exe = f"PYTHONPATH={shlex.quote(str(compare))} {shlex.quote(sys.executable)} -c {shlex.quote(BASE_MAIN)}"
+            return env + f"{exe} --db {store} --annotator {BASE_ANNOTATOR} --doc {doc_id}"
+        return env + f"{shlex.quote(str(annotator_exe))} --db {store} --annotator {ANNOTATOR} --doc {doc_id}"
 
     def sla(doc_id: str, bare: bool) -> str:
         # -o: reuse the annotation file; the bare twin has none
@@ -465,9 +540,14 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=1, help="interleaved runs of every key, pooled")
     ap.add_argument("--launches", type=int, default=3, help="launches per tool and article")
-    ap.add_argument("--quick", action="store_true", help="a 1 MB article in place of the 10 MB one (launch)")
+    ap.add_argument("--quick", action="store_true", help="a 1 MB article in place of the 8 MB one (launch)")
+    ap.add_argument("--compare", type=Path, metavar="CHECKOUT",
+                    help="also run the annotator of another source checkout (e.g. main before a change) as 'base', "
+                         "its presses and launches alternating with the others'")
     ap.add_argument("--only", choices=["keys", "launch", "baseline"], action="append")
     ap.add_argument("--article", choices=["seed", "1 MB"], action="append", help="keys on these only")
+    ap.add_argument("--key", choices=list(A_KEYS), action="append",
+                    help="these keys only (label, remove and undo are pressed together)")
     args = ap.parse_args()
     only = set(args.only or ["keys", "launch", "baseline"])
     slate = ensure_slate()
@@ -476,10 +556,10 @@ def main() -> None:
         work = Path(d)
         slate_config(work / "slate.config")
         t = time.perf_counter()
-        db, articles, ten = prepare(work, args.quick)
+        db, articles, big = prepare(work, args.quick, "launch" in only)
         print(f"(prepared the articles and the store in {time.perf_counter() - t:.1f} s; "
               f"load average before: {load[0]:.2f})", flush=True)
-        ann, sla = commands(work, db, slate)
+        ann, sla = commands(work, db, slate, args.compare)
         tmux = Tmux(work)
         try:
             if "baseline" in only:
@@ -494,7 +574,8 @@ def main() -> None:
                 finally:
                     store.close()
             if "launch" in only:
-                launches(tmux, work, [*articles, ten], ann, sla, args.launches)
+                assert big is not None
+                launches(tmux, work, [*articles, big], ann, sla, args.launches, args.compare is not None)
         finally:
             tmux.close()
     load = os.getloadavg()
@@ -546,14 +627,17 @@ def baseline(tmux: Tmux, work: Path, presses: int, warmup: int) -> None:
     tmux.kill("cat")
 
 
-def keys_on(tmux: Tmux, work: Path, a: Article, ann: Callable[[str], str], sla: Callable[[str, bool], str],
+def keys_on(tmux: Tmux, work: Path, a: Article, ann: Callable[[str, bool], str], sla: Callable[[str, bool], str],
             store: Store, args: argparse.Namespace) -> None:
     variants = [("SLATE", False)] + ([("SLATE bare", True)] if a.name != "seed" else [])
     samples = Samples()
     refused = 0
     for _ in range(args.rounds):
-        tmux.start("ann", ann(a.doc_id), work)
+        tmux.start("ann", ann(a.doc_id, False), work)
         tools = [Tool("annotator", Pane(tmux, "ann"), A_KEYS)]
+        if args.compare:
+            tmux.start("base", ann(a.doc_id, True), work)
+            tools.append(Tool("base", Pane(tmux, "base"), A_KEYS))
         for name, bare in variants:
             sess = "slb" if bare else "sl"
             # SLATE writes its labels back every 100 keys: every round starts from the same file
@@ -563,15 +647,16 @@ def keys_on(tmux: Tmux, work: Path, a: Article, ann: Callable[[str], str], sla: 
         for t in tools:
             t.pane.wait_for(a.marker, time.perf_counter())
             t.pane.settle()
+            t.pane.find_pid()
         refused += run_keys(tools, args.presses, args.warmup, samples,
-                            lambda: len(store.load(a.doc_id, ANNOTATOR).spans))
-        for s in ("ann", "sl", "slb"):
+                            lambda who: len(store.load(a.doc_id, who).spans), set(args.key) if args.key else None)
+        for s in ("ann", "base", "sl", "slb"):
             tmux.kill(s)
         # annotator's labels were removed again (remove, undo); SLATE's annotation file is rewritten
         # only on save, which the benchmark never asks for
     n = f"{len(a.text):,} chars, {len(a.spans):,} spans"
     report(f"{a.name} ({n}), {args.presses} presses per key x {args.rounds} round(s)", samples,
-           ["annotator", *[v[0] for v in variants]])
+           ["annotator", *(["base"] if args.compare else []), *[v[0] for v in variants]])
     if refused:
         print(f"  (annotator refused {refused} label(s): not counted)")
     if samples.timeouts:
@@ -587,19 +672,24 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def launches(tmux: Tmux, work: Path, arts: list[Article], ann: Callable[[str], str],
-             sla: Callable[[str, bool], str], n: int) -> None:
+def launches(tmux: Tmux, work: Path, arts: list[Article], ann: Callable[[str, bool], str],
+             sla: Callable[[str, bool], str], n: int, compare: bool) -> None:
+    tools = ["annotator", *(["base"] if compare else []), "SLATE"]
     print(f"\nlaunch to first words: s, median of {n} (min - max), and the CPU time the process had used by "
           "then (what a quiet machine would take); SLATE on the same article with the same spans")
-    print(f"  {'article':<10}{'annotator':>24}{'cpu':>6}{'SLATE':>24}{'cpu':>6}{'ratio':>8}")
-    tmux.start("launch-a", "true", work)
-    tmux.start("launch-s", "true", work)
-    pa, ps = Pane(tmux, "launch-a"), Pane(tmux, "launch-s")
+    print(f"  {'article':<10}" + "".join(f"{t:>24}{'cpu':>6}" for t in tools) + f"{'ratio':>8}")
+    panes = {t: Pane(tmux, f"launch-{i}") for i, t in enumerate(tools)}
+    for pane in panes.values():
+        tmux.start(pane.name, "true", work)
     for a in arts:
-        got: dict[str, list[float]] = {"annotator": [], "SLATE": []}
-        cpu: dict[str, list[float]] = {"annotator": [], "SLATE": []}
+        got: dict[str, list[float]] = {t: [] for t in tools}
+        cpu: dict[str, list[float]] = {t: [] for t in tools}
+        commands = {"annotator": ann(a.doc_id, False), "SLATE": sla(a.doc_id, False)}
+        if compare:
+            commands["base"] = ann(a.doc_id, True)
         for _ in range(n):
-            for name, pane, command in (("annotator", pa, ann(a.doc_id)), ("SLATE", ps, sla(a.doc_id, False))):
+            for name in tools:
+                pane, command = panes[name], commands[name]
                 tmux.respawn(pane.name, "true", work)
                 pane.wait_for(a.marker, time.perf_counter(), gone=True)  # the last run's words are gone
                 time.sleep(0.2)
@@ -607,11 +697,10 @@ def launches(tmux: Tmux, work: Path, arts: list[Article], ann: Callable[[str], s
                 got[name].append(pane.wait_for(a.marker, t0) / 1000)
                 pid = int(tmux.cmd(f"display-message -p -t ={pane.name}: '#{{pane_pid}}'")[0])
                 cpu[name].append(cpu_seconds(pid))  # the command execs itself: `env` becomes the tool
-        cells = [(f"{statistics.median(got[k]):.2f} ({min(got[k]):.2f} - {max(got[k]):.2f})",
-                  f"{statistics.median(cpu[k]):.2f}") for k in got]
+        cells = "".join(f"{statistics.median(got[k]):.2f} ({min(got[k]):.2f} - {max(got[k]):.2f})".rjust(24)
+                        + f"{statistics.median(cpu[k]):>6.2f}" for k in tools)
         ratio = statistics.median(got["annotator"]) / statistics.median(got["SLATE"])
-        print(f"  {a.name:<10}{cells[0][0]:>24}{cells[0][1]:>6}{cells[1][0]:>24}{cells[1][1]:>6}{ratio:>7.2f}x",
-              flush=True)
+        print(f"  {a.name:<10}{cells}{ratio:>7.2f}x", flush=True)
 
 
 if __name__ == "__main__":

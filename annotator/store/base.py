@@ -497,6 +497,10 @@ class Store(ABC):
     def redo(self, doc_id: str, annotator: str) -> Change | None:
         return self.history.step(doc_id, annotator, "redo")
 
+    def next_step(self, doc_id: str, annotator: str, kind: Literal["undo", "redo"]) -> list[Op] | None:
+        """The ops the next undo (redo) would apply, read without changing anything (None: none)."""
+        return self.history.next_step(doc_id, annotator, kind)
+
     def compact(self, doc_id: str, annotator: str) -> None:
         """Fold the record's pending log entries into its stored JSON (makes exports cheaper)."""
         self.history.compact(doc_id, annotator)

@@ -126,6 +126,17 @@ class History:
                 raise
         return Change(ops, rec, "do")
 
+    def next_step(self, doc_id: str, annotator: str, kind: str) -> list[Op] | None:
+        """The ops an undo (``kind`` "undo") or a redo would apply now (None: nothing to undo or
+        redo), read outside any transaction: nothing is changed or locked."""
+        store = self.store
+        head = store.log_head(store.doc_key(doc_id), annotator)
+        target = head.undo if kind == "undo" else head.redo
+        if target is None:
+            return None
+        ops = store.read_entry(target).ops
+        return invert_all(ops) if kind == "undo" else ops
+
     def step(self, doc_id: str, annotator: str, kind: str) -> Change | None:
         """Undo or redo the record's last action (None: nothing to undo or redo)."""
         store = self.store

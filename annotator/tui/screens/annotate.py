@@ -1,9 +1,11 @@
 """The annotate screen: the article, its spans, the focused span's attributes, and every action.
 
-Data flows one way: a key becomes a Session verb; the store commits it durably; only then does
-the screen repaint the rows the returned ops touched. Widgets hold no state the store lacks, so
-after a restart the screen is the same. Writes run on the store writer's thread (see
-``editing.py``); a record changed by another window is read again before any action on it.
+Data flows one way: a key becomes a Session verb; the store commits it durably; the screen
+repaints the rows its ops touched, and says saved only once the commit has returned. Widgets hold
+no state the store lacks, so after a restart the screen is the same. Writes run on the store
+writer's thread (see ``editing.py``); tag, remove, undo and redo are planned on the screen's own
+copy of the record and drawn before they commit (``EditingScreen.write_drawn``); a record changed
+by another window is read again before any action on it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
+from annotator.errors import ActionRefused
+from annotator.model import actions
 from annotator.model.describe import describe
 from annotator.model.types import Op, Span
 from annotator.model.working import WorkingRecord, invert_all
@@ -85,7 +89,8 @@ class AnnotateScreen(SuggestionActions, EditingScreen):
 
     @property
     def record(self) -> WorkingRecord:
-        """The open document's record (there is one from the first mount on)."""
+        """The open document's record, as the screen shows it: the screen's own copy, which the
+        store writer's thread never touches (there is one from the first mount on)."""
         assert self._record is not None, "no document is open"
         return self._record
 
@@ -134,7 +139,7 @@ class AnnotateScreen(SuggestionActions, EditingScreen):
 
     def _open_document(self, doc_id: str) -> None:
         self.doc_id = doc_id
-        rec = self.session.record(doc_id)
+        rec = self.session.record(doc_id).copy()
         self.record = rec
         self.focused_span_id = None
         self.matches = []
@@ -152,7 +157,7 @@ class AnnotateScreen(SuggestionActions, EditingScreen):
     def record_changed(self) -> None:
         """Read the record again (another window changed it): spans, list and header, with the
         cursor, the selection and the scroll kept; the focused span stays if it still exists."""
-        rec = self.session.record(self.doc_id)
+        rec = self.session.record(self.doc_id).copy()
         self.record = rec
         self.reloads += 1
         self.suggestions.record_changed(rec)
@@ -185,11 +190,36 @@ class AnnotateScreen(SuggestionActions, EditingScreen):
         return self.write(lambda: verb(doc_id, *args, **kwargs), done, quiet=quiet, on_error=on_error)
 
     def after_change(self, change: Change) -> None:
-        self._apply(change.ops, change.record)
+        self.draw(change.ops)
 
-    def _apply(self, ops: list[Op], rec: WorkingRecord) -> None:
-        """Repaint what the ops changed (only those rows and panel entries)."""
-        self.record = rec
+    def draw(self, ops: list[Op]) -> None:
+        self.record.apply(ops)
+        self._show_ops(ops)
+
+    def refuses_writes(self) -> bool:
+        return self.session.store.read_only
+
+    def take_back(self, ops: list[Op]) -> None:
+        undo = invert_all(ops)
+        self.record.apply(undo)
+        self.record = self.record.copy()  # its next span id counted again, as the store will
+        self._show_ops(undo)
+
+    def _plan(self, *steps: actions.Plan) -> list[Op] | None:
+        """The ops of one action planned on the screen's record (None: refused, and said why)."""
+        try:
+            return self.session.plan(self.record, steps)
+        except ActionRefused as exc:
+            self.notify(display_line(str(exc)), severity="warning", markup=False)
+            return None
+
+    def _commit(self, ops: list[Op]) -> Any:
+        doc_id = self.doc_id
+        return lambda: self.session.commit(doc_id, ops)
+
+    def _show_ops(self, ops: list[Op]) -> None:
+        """Repaint what the ops (applied to the screen's record) changed: only those rows and panel entries."""
+        rec = self.record
         focused = self.focused_span_id
         for op in ops:
             if op["op"] == "add_span":
@@ -235,16 +265,28 @@ class AnnotateScreen(SuggestionActions, EditingScreen):
         if isinstance(target, str):
             self.notify(target, severity="warning")
             return
+        if not self.store_free():
+            return
+        start, end = target
+        ops = self._plan(lambda r: actions.plan_add_span(r, self.scheme, start, end, label))
+        if ops is None:
+            return
+        span_id = next(op["span"]["id"] for op in ops if op["op"] == "add_span")
         selection = view.selection
 
-        def done(change: Change | None) -> None:
-            if change is None:
-                return
+        def shown() -> None:
             if view.selection == selection:
                 view.clear_selection()
-            self.focus_span(next(op["span"]["id"] for op in change.ops if op["op"] == "add_span"))
+            self.focus_span(span_id)
 
-        self._run(self.session.add_span, *target, label, done=done)
+        def done(change: Change | None) -> None:
+            if change is None:  # not saved (taken back): the selection is given back to try again
+                if selection is not None and view.selection is None:
+                    view.select(*selection)
+            elif self.focused_span_id != span_id and span_id in self.record.spans:
+                shown()  # drawn late: the commit had to wait for the store
+
+        self.write_drawn(ops, self._commit(ops), drawn=shown, done=done)
 
     def action_toggle_snap(self) -> None:
         self.snap_on = not self.snap_on
@@ -278,8 +320,12 @@ class AnnotateScreen(SuggestionActions, EditingScreen):
 
     def action_remove_span(self) -> None:
         span = self._need_focus()
-        if span is not None:
-            self._run(self.session.remove_span, span["id"])
+        if span is None or not self.store_free():
+            return
+        span_id = span["id"]
+        ops = self._plan(lambda r: actions.plan_remove_span(r, self.scheme, span_id))
+        if ops is not None:
+            self.write_drawn(ops, self._commit(ops))
 
     def action_relabel(self) -> None:
         span = self._need_focus()
@@ -362,7 +408,9 @@ class AnnotateScreen(SuggestionActions, EditingScreen):
     # -- history ----------------------------------------------------------------------------------
 
     def _step(self, verb: Any, word: str) -> None:
-        """Undo or redo, and say what was undone or done again."""
+        """Undo or redo, and say what was undone or done again. What it will do is read from the
+        store's log first and drawn before the step commits; with nothing to undo, or a log that
+        cannot be read, the step runs as any write does (and says why it did nothing)."""
         errors: list[Exception] = []
 
         def done(change: Change | None) -> None:
@@ -373,9 +421,19 @@ class AnnotateScreen(SuggestionActions, EditingScreen):
                 return
             action = invert_all(change.ops) if change.kind == "undo" else change.ops
             self.notify(display_line(f"{'Undid' if change.kind == 'undo' else 'Redid'}: "
-                                     f"{describe(action, change.record.spans)}"), markup=False)
+                                     f"{describe(action, self.record.spans)}"), markup=False)
 
-        self._run(verb, done=done, on_error=errors.append)
+        if not self._fresh():
+            return
+        try:
+            ops = self.session.next_step(self.doc_id, "undo" if word == "undo" else "redo")
+        except Exception:  # noqa: BLE001 - the step itself, run below, says what is wrong with the store
+            ops = None
+        if ops:
+            doc_id = self.doc_id
+            self.write_drawn(ops, lambda: verb(doc_id), done=done, on_error=errors.append)
+        else:
+            self._run(verb, done=done, on_error=errors.append)
 
     def action_undo(self) -> None:
         self._step(self.session.undo, "undo")

@@ -5,6 +5,20 @@ A store write never leaves the screen frozen: it runs on the store writer's thre
 (:mod:`annotator.tui.store_writer`); the key waits for it a moment, which is all a write normally
 takes, and only when the store is locked by another process does the write go on in the
 background while the header says so. The screen says saved only once the commit has returned.
+
+The keys an annotator presses most (tag, remove, undo) do not wait for the commit to show what
+they did (:meth:`EditingScreen.write_drawn`): the action is planned on the screen's own copy of the
+record, drawn and put on the terminal with the header saying "saving", and only then handed to
+the writer and waited for. Once the commit returns the header says saved; a commit that fails takes
+back what was drawn and says NOT SAVED.
+
+Two keys in a row never overlap: a key's handler returns only once its commit has returned (or
+after the short wait, with the drawing taken back), and Textual handles the next key only then.
+So the second key plans on the record as the first left it: with the first drawn and committed,
+or, if the first failed, without it. A write still waiting for the store after the short wait is
+taken back, and every key that needs the store is refused (said so) until it is over; it is drawn
+once it commits. Chaining optimistic writes (drawing the second before the first is committed)
+would leave on screen an action planned on one that may never be saved.
 """
 
 from __future__ import annotations
@@ -16,9 +30,11 @@ from contextlib import contextmanager
 from typing import Any, ClassVar, Final
 
 from textual.screen import Screen
+from textual.widget import Widget
 
 from annotator.errors import ActionRefused
-from annotator.model.types import Attrs, Span
+from annotator.model.types import Attrs, Op, Span
+from annotator.model.working import invert_all
 from annotator.schema import Scheme
 from annotator.store.base import Change
 from annotator.text.sanitize import display_line
@@ -70,6 +86,46 @@ class EditingScreen(Screen[None]):
     def after_change(self, change: Change) -> None:
         """Repaint what ``change`` did (it is committed already)."""
 
+    def draw(self, ops: list[Op]) -> None:
+        """Show ``ops`` (planned on the screen's own copy of the record, not committed yet):
+        apply them to that copy and repaint what they change (screens that use write_drawn)."""
+        raise NotImplementedError
+
+    def refuses_writes(self) -> bool:
+        """Whether the store is known to refuse writes (opened read-only): nothing is drawn first."""
+        return False
+
+    def take_back(self, ops: list[Op]) -> None:
+        """Undo the drawing of ``ops`` (their commit failed or waits): the copy and the screen as before."""
+        self.draw(invert_all(ops))
+
+    def paint_now(self, *first: Widget) -> bool:
+        """Put what the key changed in the widgets ``first`` on the terminal now, before the key
+        waits for its commit, rather than once its handler has returned (False: left to Textual,
+        as any other key). The other widgets that asked for a repaint are painted as always, by
+        Textual, once the handler has returned.
+
+        Textual paints a widget that asked for a repaint in two hops after the handler: the
+        widget's idle pass posts an Update to the screen, the screen's update timer paints the
+        dirty widgets. Here the widgets of ``first`` that only need a repaint (what a tag, a remove
+        or an undo asks of the article and the header) are marked dirty at once and the screen's
+        update (Screen._on_timer_update) runs now. One that needs a new layout, styles or a scroll
+        is left to Textual's own passes: nothing is painted early. Written against Textual 8.2
+        (pinned in pyproject.toml); tests/tui/test_drawn_writes.py fails if these internals change
+        so that the frame no longer comes before the commit."""
+        if not self.is_current or self.app._batch_count:
+            return False
+        asked = [w for w in first if w._repaint_required or w._layout_required or w._scroll_required
+                 or w._refresh_styles_required]
+        if not asked or any(w._layout_required or w._scroll_required or w._refresh_styles_required for w in asked):
+            return False
+        for widget in asked:
+            widget._repaint_required = False  # what its idle pass would have cleared
+            if widget.display and widget in self._compositor:
+                self._dirty_widgets.add(widget)
+        self._on_timer_update()
+        return True
+
     def record_changed(self) -> None:
         """The record changed under the screen (another window): read it again and say so."""
 
@@ -113,14 +169,9 @@ class EditingScreen(Screen[None]):
                 future.set_exception(exc)
             return self._finish(future, done, quiet, on_error)
         ticket = self.writer.submit(verb)
-        future = ticket.future
         if not self.writer.wait(ticket):
-            self.pending = future
-            self.writes_waited += 1
-            self.header.show(waiting=True)
-            future.add_done_callback(lambda f: self.call_later(self._finish, f, done, quiet, on_error))
-            return PENDING
-        return self._finish(future, done, quiet, on_error)
+            return self._wait_in_background(ticket.future, done, quiet, on_error)
+        return self._finish(ticket.future, done, quiet, on_error)
 
     def _finish(self, future: Future[Any], done: Done | None, quiet: bool,
                 on_error: OnError | None) -> Change | None:
@@ -152,6 +203,59 @@ class EditingScreen(Screen[None]):
         if done is not None:
             done(change)
         return change
+
+    def write_drawn(self, ops: list[Op], verb: Callable[[], Change | None], *, drawn: Callable[[], None] | None = None,
+                    done: Done | None = None, on_error: OnError | None = None) -> Change | None | Pending:
+        """Draw an action at once, then commit it. ``ops``, planned on the screen's copy of the
+        record, are drawn (then ``drawn`` runs) and the article and the header (saying "saving") are
+        painted; then ``verb`` commits them on the writer's thread and is waited for as by
+        :meth:`write`. Once it returns the header says saved and ``done`` gets the Change; if it
+        failed or was refused, what was drawn is taken back first (NOT SAVED, and why). A write still
+        waiting for the store's lock after a moment is taken back too, and drawn when its commit
+        returns, as :meth:`write` draws it: nothing stays on screen that may not be saved."""
+        if not self.store_free():
+            return None
+        if not self.WRITES_OFF_LOOP or self.refuses_writes():
+            # committed in place (on the event loop) and drawn after, as any write; a store that
+            # refuses writes would only have the drawing taken back: NOT SAVED without a flicker
+            return self.write(verb, done, on_error=on_error)
+        self.draw(ops)
+        if drawn is not None:
+            drawn()
+        self.header.show(saving=True)
+        # what the eye is on (the article, and the header saying "saving") goes out at once; the
+        # span list and the panel follow as soon as the key is over (a cursor key's cost, not a panel's)
+        self.paint_now(self.view, self.header)
+        # then the commit: started earlier, it would share the interpreter with the drawing
+        ticket = self.writer.submit(verb)
+        if self.writer.wait(ticket):
+            return self._finish_drawn(ticket.future, ops, done, on_error)
+        self.take_back(ops)
+        self.header.show(saving=False)
+        return self._wait_in_background(ticket.future, done, False, on_error)
+
+    def _finish_drawn(self, future: Future[Any], ops: list[Op], done: Done | None,
+                      on_error: OnError | None) -> Change | None:
+        ok = future.exception() is None
+        change = future.result() if ok else None
+        if not ok or change is None or change.ops != ops:
+            # failed, refused (the record changed elsewhere: read again below) or, which planning on
+            # the same record excludes, committed otherwise than drawn: the committed change is drawn
+            self.take_back(ops)
+            self.header.show(saving=False)
+            return self._finish(future, done, False, on_error)
+        self.header.mark_saved()
+        if done is not None:
+            done(change)
+        return change
+
+    def _wait_in_background(self, future: Future[Any], done: Done | None, quiet: bool,
+                            on_error: OnError | None) -> Pending:
+        self.pending = future
+        self.writes_waited += 1
+        self.header.show(waiting=True)
+        future.add_done_callback(lambda f: self.call_later(self._finish, f, done, quiet, on_error))
+        return PENDING
 
     def call_verb(self, verb: Callable[[], Change | None], *, quiet: bool = False) -> Change | None:
         """Run a verb and return its Change (None: refused, failed, or still waiting for the store)."""

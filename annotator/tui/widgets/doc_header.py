@@ -32,6 +32,7 @@ class DocHeader(RenderGuard, Static):
         self.snap = True
         self._shown: tuple[object, ...] | None = None  # the fields of the row on screen
         self.waiting = False  # a write waits for the store (another process holds its lock)
+        self.saving = False  # an action is drawn and its commit has not returned yet
         self.read_only = False  # the store refuses writes
         self.suggested = ""  # the pending suggestions, short ("◇ 5 suggested"); "" shows nothing
 
@@ -39,17 +40,17 @@ class DocHeader(RenderGuard, Static):
         for k, v in fields.items():
             setattr(self, k, v)
         shown = (self.doc_id, self.position, self.total, self.status, self.annotator, self.flags, self.snap,
-                 self.error, self.saved, self.waiting, self.read_only, self.suggested)
+                 self.error, self.saved, self.waiting, self.saving, self.read_only, self.suggested)
         if shown == self._shown:
             return  # the same row (a second action within the same second): nothing to repaint
         self._shown = shown
         self.update(self.render_text(), layout=False)  # one fixed row: no layout pass
 
     def mark_saved(self) -> None:
-        self.show(saved=datetime.now().strftime("%H:%M:%S"), error=None)
+        self.show(saved=datetime.now().strftime("%H:%M:%S"), error=None, saving=False)
 
     def mark_failed(self, message: str) -> None:
-        self.show(error=message)
+        self.show(error=message, saving=False)
 
     def render_text(self) -> Text:
         t = Text(no_wrap=True, overflow="ellipsis")
@@ -67,6 +68,8 @@ class DocHeader(RenderGuard, Static):
             t.append("  read-only store", "bold black on yellow")
         if self.waiting:
             t.append("  … waiting for the store (not saved yet)", "bold black on yellow")
+        elif self.saving:
+            t.append("  … saving", "yellow")
         elif self.error:
             t.append("  ✗ NOT SAVED: " + display_line(self.error), "bold white on red")
         elif self.saved:
