@@ -10,6 +10,10 @@ with the user replaced and any password dropped (each user's password comes from
 a service file of the server's account), passed as ``ANNOTATOR_DB`` in ``SessionCommand.env``, out
 of the argument list where ``ps`` would show it; the database's row-level security then keeps the
 link to its own records.
+
+A session computes suggestions without a spaCy pipeline: a model loaded in every session's process
+would multiply its memory; suggestions kept by ``annotator suggest`` beforehand (with the model)
+are read from the store as they are.
 """
 
 from __future__ import annotations
@@ -56,7 +60,9 @@ def session_command(target: StoreTarget, link: Link) -> SessionCommand:
         env["ANNOTATOR_DB"] = as_user(target.db, link.name)
         db = []
     if link.screen == "annotate":
-        argv += ["annotate", *db, "--annotator", link.name]
+        # no spaCy pipeline per session (each would load its own, some 100 MB): the rules and the
+        # gazetteer run, and what `annotator suggest` kept in the store (with the model) is shown as is
+        argv += ["annotate", *db, "--annotator", link.name, "--no-model"]
     else:
         argv += ["review", *db, "--reviewer", link.name]
     if target.schema is not None:
