@@ -33,13 +33,12 @@ from annotator.store.base import (
     RecordCounts,
     RecordQuery,
     Snapshot,
-    SnapshotRow,
     Store,
     StoredDocument,
-    StoredRecord,
     StoredSuggestions,
     SuggestionKey,
 )
+from annotator.store.sqlite_reading import SQLiteSnapshot, entries_after, records_query
 
 BUSY_TIMEOUT_S = 15.0
 
@@ -195,7 +194,7 @@ class SQLiteStore(Store):
         conn = sqlite3.connect(self._uri, timeout=BUSY_TIMEOUT_S, isolation_level=None, uri=self._open_uri)
         try:
             conn.execute("BEGIN")
-            yield _SQLiteSnapshot(conn)
+            yield SQLiteSnapshot(conn)
             conn.execute("COMMIT")
         finally:
             conn.close()
@@ -297,7 +296,7 @@ class SQLiteStore(Store):
         return None if row is None else BaseRecord(*row)
 
     def entries_after(self, key: int, annotator: str, seq: int) -> Iterator[list[Op]]:
-        return _entries_after(self._conn, key, annotator, seq)
+        return entries_after(self._conn, key, annotator, seq)
 
     def read_entry(self, seq: int) -> LogEntry:
         kind, effect, target, undo_head, redo_head, link = self._conn.execute(
@@ -430,7 +429,7 @@ class SQLiteStore(Store):
             " AND r.annotator != ?) ORDER BY d.pk", (reviewer,))]
 
     def count_records(self, query: RecordQuery) -> int:
-        sql, params = _records_query(query)
+        sql, params = records_query(query)
         return self._conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
 
     # -- reading in parallel ------------------------------------------------------------------------
@@ -475,67 +474,6 @@ def _connect_target(path: Path, read_only: bool) -> tuple[str, bool]:
     if not side_files and not os.access(path.parent, os.W_OK):
         uri += "&immutable=1"
     return uri, True
-
-
-def _pk_range(part: Part) -> tuple[int, int]:
-    """This backend's parts are ranges of document keys, [lo, hi)."""
-    token = part.token
-    assert isinstance(token, tuple) and len(token) == 2, f"not a part of an SQLite store: {part!r}"
-    return token[0], token[1]
-
-
-def _entries_after(conn: sqlite3.Connection, key: int, annotator: str, seq: int) -> Iterator[list[Op]]:
-    for (effect,) in conn.execute(
-        "SELECT effect FROM actions WHERE doc_pk = ? AND annotator = ? AND seq > ? ORDER BY seq", (key, annotator, seq)
-    ):
-        yield orjson.loads(effect)
-
-
-_COLUMNS = ("d.pk, d.id, d.text, d.text_sha256, d.meta, {ann}, coalesce(r.status, 'todo'), coalesce(b.spans, '[]'),"
-            " coalesce(b.flags, '[]'), r.updated_at, coalesce(r.pending, 0), coalesce(r.base_seq, 0)")
-
-
-def _records_query(q: RecordQuery) -> tuple[str, list[Any]]:
-    """The SELECT of the records of ``q``, in document order, then annotator."""
-    params: list[Any] = []
-    if q.annotator is not None:  # documents the annotator has not touched: to-do records, no spans
-        join = "LEFT JOIN" if q.untouched else "JOIN"
-        sql = (f"SELECT {_COLUMNS.format(ann='?')} FROM documents d"
-               f" {join} records r ON r.doc_pk = d.pk AND r.annotator = ? LEFT JOIN record_spans b ON b.rid = r.rid")
-        params += [q.annotator, q.annotator]
-    elif q.untouched:  # everyone's: each annotator with a record, else the documents once, with no annotator
-        sql = (f"SELECT {_COLUMNS.format(ann='a.annotator')} FROM documents d"
-               " LEFT JOIN (SELECT DISTINCT annotator FROM records) a ON 1"
-               " LEFT JOIN records r ON r.doc_pk = d.pk AND r.annotator = a.annotator"
-               " LEFT JOIN record_spans b ON b.rid = r.rid")
-    else:
-        sql = (f"SELECT {_COLUMNS.format(ann='r.annotator')} FROM records r JOIN documents d ON d.pk = r.doc_pk"
-               " JOIN record_spans b ON b.rid = r.rid")
-    where = []
-    if q.status is not None:
-        where.append("coalesce(r.status, 'todo') = ?")
-        params.append(q.status)
-    if q.part is not None:
-        lo, hi = _pk_range(q.part)
-        where.append("d.pk >= ? AND d.pk < ?")
-        params += [lo, hi]
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    return sql + " ORDER BY d.pk" + ("" if q.annotator is not None else ", 6"), params
-
-
-class _SQLiteSnapshot(Snapshot):
-    def __init__(self, conn: sqlite3.Connection):
-        self._conn = conn
-
-    def rows(self, query: RecordQuery) -> Iterator[SnapshotRow]:
-        sql, params = _records_query(query)
-        for row in self._conn.execute(sql, params):
-            pk, doc_id, text, sha, meta, ann, st, spans, flags, updated, pending, base = row
-            yield SnapshotRow(pk, StoredRecord(doc_id, text, sha, meta, ann, st, spans, flags, updated), pending, base)
-
-    def entries_after(self, key: int, annotator: str, seq: int) -> Iterator[list[Op]]:
-        return _entries_after(self._conn, key, annotator, seq)
 
 
 def remove_store_files(path: str) -> None:
