@@ -69,3 +69,17 @@ class Forked(Generic[T]):
             self._proc.join()
             self._proc = None
         return value if ok else self._fn(*self._args)
+
+
+def split_point(sizes: list[int]) -> int:
+    """Where to cut a list of texts of these sizes in two of about the same size, the second half
+    for a forked child (0: not worth a second process)."""
+    total = sum(sizes)
+    if total < FORK_MIN_BYTES or len(sizes) < 2 or not can_fork():
+        return 0
+    acc = 0
+    for k, size in enumerate(sizes):
+        acc += size
+        if acc >= total / 2:
+            return k + 1
+    return 0  # pragma: no cover

@@ -85,6 +85,18 @@ def import_sources(
                         skip_invalid=options.skip_invalid, replace=replace, on_item=on_item)
 
 
+def read_native(sources: Iterable[str | Path], scheme: Scheme, annotator: str, log: ProblemLog) -> Iterator[ImportItem]:
+    """Native sources (``.txt`` files, folders, JSONL of documents or records) read and checked as
+    ``import`` reads them, into no store (``annotator``: of records that name none); problems go to
+    ``log`` (nothing is yielded when a source cannot be found)."""
+    from annotator.formats.jsonl import expand_sources, read_files
+
+    files = expand_sources(sources, log)
+    if log:
+        return iter(())
+    return read_files(files, scheme, annotator, log)
+
+
 def open_sources(store: Store, sources: Iterable[str | Path], scheme: Scheme, annotator: str) -> ImportResult:
     """What ``annotator annotate SOURCES`` does first: import native sources (``.txt`` files,
     folders, JSONL of documents or records), except the files whose every document and record

@@ -219,11 +219,11 @@ def speed(n_docs: int = 10_000) -> None:
         _write(docs, [{"id": f"d{i}", "text": texts[i % len(texts)], "meta": {"date": "2019-03-07"}}
                       for i in range(n_docs)])
         size = docs.stat().st_size / 1e6
-        from annotator.cli.suggest_cmd import read_documents
         from annotator.errors import ProblemLog
+        from annotator.importing import read_native
 
         def read() -> None:
-            list(read_documents([str(docs)], scheme, "suggest", ProblemLog()))
+            list(read_native([str(docs)], scheme, "suggest", ProblemLog()))
 
         r_wall, r_cpu = _timed(read)
         c_wall, c_cpu = _timed(lambda: _run(["suggest", str(docs), "--no-model", "--out", os.devnull]), repeat=1)
@@ -238,15 +238,16 @@ def _stages(docs: Path, scheme: Any) -> None:
     records and their JSON, writing."""
     import argparse
 
-    from annotator.cli.suggest_cmd import Tally, _Suggest, read_documents
+    from annotator.cli.suggest_cmd import Tally, _Suggest
     from annotator.errors import ProblemLog
     from annotator.files.atomic import write_lines
+    from annotator.importing import read_native
     from annotator.suggest import SuggestOptions, build_suggesters
     from annotator.suggest.gazetteer import Gazetteer
 
     s_wall, s_cpu = _timed(lambda: _run(["--version"]), repeat=3)
     c0 = _cpu()
-    items = list(read_documents([str(docs)], scheme, "suggest", ProblemLog()))
+    items = list(read_native([str(docs)], scheme, "suggest", ProblemLog()))
     c_read = _cpu() - c0
     suggesters = build_suggesters(SuggestOptions(gazetteer=Gazetteer()), scheme)
     work = _Suggest(argparse.Namespace(annotator=None), scheme, suggesters, [lab.name for lab in scheme.labels])

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from annotator.cli.common import add_annotator, err, load_scheme_arg, progress
 
 if TYPE_CHECKING:
-    from annotator.errors import ProblemLog
     from annotator.model.types import ImportItem as Item
     from annotator.model.types import Status
     from annotator.schema import Scheme
@@ -65,17 +64,6 @@ def configure(p: argparse.ArgumentParser) -> None:
                      f"--out, the annotator of the output records (default: the source record's, else "
                      f"{DEFAULT_ANNOTATOR!r})")
     p.set_defaults(func=run)
-
-
-def read_documents(sources: list[str], scheme: Scheme, annotator: str, log: ProblemLog) -> Iterator[Item]:
-    """Documents (with a record when the source had one), read the way ``annotator import`` reads
-    them. The one place this command touches the import code, which is moving."""
-    from annotator.formats.jsonl import expand_sources, read_files
-
-    files = expand_sources(sources, log)
-    if log:
-        return iter(())
-    return read_files(files, scheme, annotator, log)
 
 
 def _options(args: argparse.Namespace, scheme: Scheme) -> Any:
@@ -168,29 +156,14 @@ class _Suggest:
         return [self.line(item, tally) for item in items], tally
 
 
-def split_point(sizes: list[int]) -> int:
-    """Where to cut a list of texts of these sizes in two of about the same size (0: not worth a
-    second process)."""
-    from annotator.forking import FORK_MIN_BYTES, can_fork
-
-    total = sum(sizes)
-    if total < FORK_MIN_BYTES or len(sizes) < 2 or not can_fork():
-        return 0
-    acc = 0
-    for k, size in enumerate(sizes):
-        acc += size
-        if acc >= total / 2:
-            return k + 1
-    return 0  # pragma: no cover
-
-
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from annotator.cli.agree_cmd import chosen_labels
     from annotator.errors import InvalidData, ProblemLog
     from annotator.files.atomic import write_lines
-    from annotator.forking import Forked
+    from annotator.forking import Forked, split_point
+    from annotator.importing import read_native
     from annotator.suggest import KnownSpan, build_suggesters
     from annotator.suggest.gazetteer import Gazetteer
 
@@ -202,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
 
         return run_store(args, scheme, labels if args.labels else None, options)
     log = ProblemLog()
-    items = list(read_documents(args.sources, scheme, args.annotator or DEFAULT_ANNOTATOR, log))
+    items = list(read_native(args.sources, scheme, args.annotator or DEFAULT_ANNOTATOR, log))
     if log:
         raise InvalidData(log.kept, log.total, "nothing was suggested")
     gazetteer = Gazetteer()

@@ -59,10 +59,10 @@ class StoreTally:
 def selected_ids(store: Store, sources: list[str], scheme: Scheme) -> list[str]:
     """The ids of the SOURCES' documents, each once, in order; every one must be in the store with
     the same text (refused otherwise, naming them, before anything is computed)."""
-    from annotator.cli.suggest_cmd import read_documents
+    from annotator.importing import read_native
 
     log = ProblemLog()
-    items = list(read_documents(sources, scheme, "suggest", log))
+    items = list(read_native(sources, scheme, "suggest", log))
     if log:
         raise InvalidData(log.kept, log.total, "nothing was suggested")
     ids: dict[str, str] = {}
@@ -156,8 +156,7 @@ def _rows(compute: _Compute, chunks: Iterator[list[DocumentInput]], tally: Store
           step: Callable[[], None]) -> Iterator[SuggestionsRow]:
     """The rows of every chunk: a big chunk's second half computed in a forked child meanwhile
     (its rows kept after this process's)."""
-    from annotator.cli.suggest_cmd import split_point
-    from annotator.forking import Forked
+    from annotator.forking import Forked, split_point
 
     for chunk in chunks:
         cut = split_point([len(doc.text) for doc in chunk])
