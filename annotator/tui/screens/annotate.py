@@ -149,7 +149,7 @@ class AnnotateScreen(SuggestionActions, EditingScreen):
         self.moving = None
         self.header.show(doc_id=doc_id, position=self.session.position(doc_id), total=self.total,
                          status=rec.status, annotator=self.session.label, flags=len(rec.flags), snap=self.snap_on,
-                         read_only=self.session.store.read_only)
+                         read_only=self.session.store.read_only, note="")
         self._show_focused()
         self.view.focus()
         self.suggestions.open(doc_id)
@@ -416,12 +416,13 @@ class AnnotateScreen(SuggestionActions, EditingScreen):
         def done(change: Change | None) -> None:
             if errors:
                 return  # not saved, or changed in another window (read again): said so already
+            # said in the header, which the step repaints anyway (a toast per press cost more than the step)
             if change is None or change.kind == "none":
-                self.notify(f"Nothing to {word}.")
+                self.header.show(note=f"Nothing to {word}.")
                 return
             action = invert_all(change.ops) if change.kind == "undo" else change.ops
-            self.notify(display_line(f"{'Undid' if change.kind == 'undo' else 'Redid'}: "
-                                     f"{describe(action, self.record.spans)}"), markup=False)
+            self.header.show(note=f"{'Undid' if change.kind == 'undo' else 'Redid'}: "
+                                  f"{describe(action, self.record.spans)}")
 
         if not self._fresh():
             return
