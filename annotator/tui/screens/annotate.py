@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from annotator.errors import ActionRefused
 from annotator.model import actions
@@ -35,6 +35,7 @@ from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.attr_panel import AttrPanel
 from annotator.tui.widgets.doc_header import DocHeader
 from annotator.tui.widgets.find_bar import FindBar, find_all, next_match
+from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets.span_index import ViewSpan
 from annotator.tui.widgets.span_list import SpanList
 
@@ -108,7 +109,7 @@ class AnnotateScreen(SuggestionActions, EditingScreen):
                 yield SpanList(colors, id="spans")
                 yield AttrPanel(self.scheme, id="attrs")
         yield FindBar(id="find")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def span_list(self) -> SpanList:
