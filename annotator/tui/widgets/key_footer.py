@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -27,6 +28,13 @@ class KeyFooter(Footer):
         self._recompose_queued = False
         self._shown: ShownKeys | None = None  # the keys the last compose showed
         self.recomposes = 0  # times the keys were composed again (tests count them)
+
+    def compose(self) -> ComposeResult:
+        """The keys at once, in the screen's first frame (Textual's footer composes empty, then
+        again once the screen has signalled its bindings, a frame later)."""
+        self._bindings_ready = True
+        self._shown = self.shown_keys()
+        yield from super().compose()
 
     def shown_keys(self) -> ShownKeys:
         """What a compose would show: each shown binding with its enabled state and tooltip, and the
