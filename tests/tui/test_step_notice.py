@@ -32,7 +32,7 @@ async def test_each_undo_and_redo_says_what_it_did_in_the_header_and_mounts_no_t
                 await pilot.pause()
                 await pilot.pause()
                 header = screen_text(app).splitlines()[0]
-                assert header.rstrip().endswith("↶ " + said), (key, header)  # on screen, the last step's alone
+                assert header.count("↶") == 1 and f"↶ {said}  snap on" in header, (key, header)  # the last step's
                 assert "✓ saved" in header or said.startswith("Nothing"), header
                 assert not list(app.screen.query(Toast)) and not list(app._notifications), key
             assert len(store.load("d", "alice").spans) == 0
@@ -41,6 +41,7 @@ async def test_each_undo_and_redo_says_what_it_did_in_the_header_and_mounts_no_t
             await pilot.press("2")
             await pilot.pause()
             assert screen.header.note == "" and "↶" not in screen_text(app).splitlines()[0]
+            assert screen_text(app).splitlines()[0].rstrip().endswith("snap on  ✓ saved " + screen.header.saved)
     finally:
         store.close()
 
@@ -67,3 +68,18 @@ async def test_the_note_is_plain_text_and_leaves_with_the_document(tmp_path):
             assert screen.header.note == "" and "Undid" not in screen.header.render_text().plain
     finally:
         store.close()
+
+
+def test_a_note_comes_right_after_the_save_indicator_so_a_narrow_row_keeps_it():
+    from annotator.tui.widgets.doc_header import DocHeader
+
+    header = DocHeader()  # not mounted: its fields set as show() sets them, its row rendered
+    for k, v in dict(doc_id="000_3e94996991f7161a", position=1, total=1, annotator="bench",
+                     suggested="◇ 49 suggested", saved="20:07:51").items():
+        setattr(header, k, v)
+    plain = header.render_text().plain
+    assert plain.endswith("snap on  ◇ 49 suggested  ✓ saved 20:07:51")  # no note: as it always was
+    header.note = "Undid: tag QUANTITY 'coalition'"
+    plain = header.render_text().plain
+    assert plain.endswith("✓ saved 20:07:51  ↶ Undid: tag QUANTITY 'coalition'  snap on  ◇ 49 suggested")
+    assert plain.index("↶") < 100  # within a 120-column row (padding 1 each side) even with the hints cut

@@ -65,9 +65,12 @@ class DocHeader(RenderGuard, Static):
         t.append(display_line(self.annotator))
         if self.flags:
             t.append(f"  ⚑ {self.flags}", "bold red")
-        t.append("  snap " + ("on" if self.snap else "off"), "dim")
+        hints = Text()  # what the row can do without when a note needs the room
+        hints.append("  snap " + ("on" if self.snap else "off"), "dim")
         if self.suggested:
-            t.append("  " + self.suggested, "italic")
+            hints.append("  " + self.suggested, "italic")
+        if not self.note:
+            t.append_text(hints)
         if self.read_only:
             t.append("  read-only store", "bold black on yellow")
         if self.waiting:
@@ -80,6 +83,7 @@ class DocHeader(RenderGuard, Static):
             t.append(f"  ✓ saved {self.saved}", "green")
         else:
             t.append("  ✓ all saved", "dim")
-        if self.note:
+        if self.note:  # right after the save indicator, so that a long one is not cut by the hints
             t.append("  ↶ " + display_line(self.note), "bold")
+            t.append_text(hints)
         return t
