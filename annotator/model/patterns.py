@@ -3,6 +3,7 @@ models (``document``, ``record``, ``span``) put them in their fields, and the fa
 ``annotator.schema.record_decoder`` checks the same ones."""
 
 import re
+from functools import cache
 
 from annotator.model.name_chars import NAME_CHARS
 
@@ -19,18 +20,40 @@ SPAN_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
 # themselves KIND:NAME; a model name can be long).
 SOURCE_PATTERN = r"^[a-z][a-z0-9_.:-]{0,63}$"
 
-# The same patterns compiled, for code that checks or cleans strings outside the models.
-
-SPAN_ID_RE = re.compile(SPAN_ID_PATTERN)
-ANNOTATOR_RE = re.compile(ANNOTATOR_PATTERN)
-NOT_IN_ANNOTATOR_RE = re.compile(f"[^{NAME_CHARS}_.@+-]")  # a character an annotator name cannot hold
+# The same patterns compiled, for code that checks or cleans strings outside the models:
+# SPAN_ID_RE, ANNOTATOR_RE and NOT_IN_ANNOTATOR_RE (a character an annotator name cannot hold),
+# compiled on first use (module ``__getattr__``): the annotator name's class of 5,000 characters
+# takes ~10 ms to compile, which every start of the TUI paid before its first frame.
+_PATTERNS = {
+    "SPAN_ID_RE": SPAN_ID_PATTERN,
+    "ANNOTATOR_RE": ANNOTATOR_PATTERN,
+    "NOT_IN_ANNOTATOR_RE": f"[^{NAME_CHARS}_.@+-]",
+}
+# The ASCII characters of ANNOTATOR_PATTERN's class (NAME_CHARS holds no other ASCII than 0-9A-Za-z;
+# a test checks both agree on every ASCII name): an ASCII name is checked without the big class.
+_ASCII_ANNOTATOR_RE = re.compile(r"[0-9A-Za-z_.@+-]{1,64}")
 ANNOTATOR_RULE = "an annotator name is 1-64 letters, digits or _.@+- (no spaces or other signs)"
+
+
+@cache
+def _compiled(name: str) -> re.Pattern[str]:
+    return re.compile(_PATTERNS[name])
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    if name in _PATTERNS:
+        return _compiled(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def is_annotator_name(value: object) -> bool:
     """``value`` is a valid annotator name. (``fullmatch``: in Python ``$`` also matches before a
     final newline, where the models' and JSON Schema's ``$`` do not.)"""
-    return isinstance(value, str) and ANNOTATOR_RE.fullmatch(value) is not None
+    if not isinstance(value, str):
+        return False
+    if value.isascii():
+        return _ASCII_ANNOTATOR_RE.fullmatch(value) is not None
+    return _compiled("ANNOTATOR_RE").fullmatch(value) is not None
 
 
 def annotator_name_problem(value: str) -> str | None:
@@ -42,7 +65,7 @@ def annotator_name_problem(value: str) -> str | None:
         return "an annotator name cannot be empty"
     if len(value) > 64:
         return f"{ANNOTATOR_RULE}; this one has {len(value)} characters"
-    bad = NOT_IN_ANNOTATOR_RE.search(value)
+    bad = _compiled("NOT_IN_ANNOTATOR_RE").search(value)
     assert bad is not None  # not too long, not empty: a character is wrong
     c = bad.group()
     return f"{ANNOTATOR_RULE}; {c!r} (U+{ord(c):04X}) is not allowed"

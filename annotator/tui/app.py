@@ -65,8 +65,12 @@ class AnnotatorApp(App[None]):
         self.first_screen = first_screen
         self.registry = registry
 
-    def on_mount(self) -> None:
-        self.push_screen(self.first_screen)
+    def get_default_screen(self) -> Screen[None]:
+        """The first screen is the app's own (the bottom of its stack), not pushed over Textual's
+        blank default one: that one was composed, laid out and painted before it (issue 15: launch).
+        Its CSS is loaded as push_screen loads a pushed screen's (Textual 8.2 leaves that to it)."""
+        self._load_screen_css(self.first_screen)
+        return self.first_screen
 
     def _handle_exception(self, error: Exception) -> None:
         """An error nothing handled ends the app, always. Textual's crash report prints the locals of

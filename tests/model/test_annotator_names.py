@@ -11,6 +11,7 @@ import unicodedata
 import orjson
 import pytest
 
+from annotator.model import patterns
 from annotator.model.name_chars import NAME_CHARS, UNICODE_VERSION, name_char_class
 from annotator.model.patterns import ANNOTATOR_PATTERN, annotator_name_problem, is_annotator_name
 from tests.conftest import ANNOTATOR, ROOT, make_record
@@ -145,3 +146,16 @@ def test_the_pattern_means_the_same_in_ecma_262_with_and_without_the_u_flag():
             browser.close()
     python = [is_annotator_name(n) for n in names]
     assert verdicts == [python, python]
+
+
+def test_the_ascii_shortcut_agrees_with_the_full_pattern_on_every_ascii_name():
+    """ASCII names are checked without compiling the 5,000-character class (start-up): both must
+    give the same answer for every ASCII character, alone, inside a name and at its edges."""
+    full = re.compile(patterns.ANNOTATOR_PATTERN)
+    names = [""] + ["a" * n for n in (1, 63, 64, 65)]
+    for c in map(chr, range(128)):
+        names += [c, f"a{c}b", f"{c}ab", f"ab{c}", c * 64, c * 65]
+    for name in names:
+        assert patterns.is_annotator_name(name) == (full.fullmatch(name) is not None), repr(name)
+    assert patterns.is_annotator_name("josé") and not patterns.is_annotator_name("jo sé")
+    assert patterns.annotator_name_problem("jo\u00a0sé") is not None  # non-ASCII: the full pattern

@@ -316,7 +316,7 @@ async def test_flag_the_document_then_see_and_remove_its_flags(app_store):
         assert app.screen is screen and "⚑ 1" in screen.header.render_text().plain
         await pilot.press("ctrl+z")  # removing a flag is undoable, and undo says what it undid
         assert sorted(f["comment"] for f in store.load("short", "alice").flags) == ["date ambigue", "pas un article"]
-        assert any("Undid: remove the flag 'date ambigue'" in n.message for n in app._notifications)
+        assert screen.header.note == "Undid: remove the flag 'date ambigue'"  # said in the header
 
 
 async def test_help_lists_every_key_of_the_registry(app_store):

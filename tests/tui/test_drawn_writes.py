@@ -268,7 +268,7 @@ async def test_remove_undo_and_redo_are_drawn_before_their_commit(app_store):
             assert hold.calls == calls + 1 and saved_texts(store) == texts, key
             assert screen.span_list.count == listed and "✓ saved" in screen.header.render_text().plain, key
             if said is not None:
-                assert notes(app)[-1] == said, key
+                assert screen.header.note == said, key  # said in the header, with its "saved"
 
 
 async def test_an_undo_whose_commit_fails_is_taken_back(app_store):

@@ -17,7 +17,9 @@ def at(needle: str) -> tuple[int, int]:
 
 
 def notes(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    """What the screen says: its notifications, and the header's note (what the last undo or redo did)."""
+    note = getattr(getattr(app.screen, "header", None), "note", "")
+    return [n.message for n in app._notifications] + ([note] if note else [])
 
 
 @pytest.fixture

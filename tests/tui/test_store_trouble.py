@@ -21,7 +21,9 @@ def word(w: str) -> int:
 
 
 def notes(app: Any) -> list[str]:
-    return [n.message for n in app._notifications]
+    """What the screen says: its notifications, and the header's note (what the last undo or redo did)."""
+    note = getattr(getattr(app.screen, "header", None), "note", "")
+    return [n.message for n in app._notifications] + ([note] if note else [])
 
 
 async def settle(pilot: Any, screen: Any, limit: int = 2000) -> None:

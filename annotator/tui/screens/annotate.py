@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from annotator.errors import ActionRefused
 from annotator.model import actions
@@ -35,6 +35,7 @@ from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.attr_panel import AttrPanel
 from annotator.tui.widgets.doc_header import DocHeader
 from annotator.tui.widgets.find_bar import FindBar, find_all, next_match
+from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets.span_index import ViewSpan
 from annotator.tui.widgets.span_list import SpanList
 
@@ -108,7 +109,7 @@ class AnnotateScreen(SuggestionActions, EditingScreen):
                 yield SpanList(colors, id="spans")
                 yield AttrPanel(self.scheme, id="attrs")
         yield FindBar(id="find")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def span_list(self) -> SpanList:
@@ -149,7 +150,7 @@ class AnnotateScreen(SuggestionActions, EditingScreen):
         self.moving = None
         self.header.show(doc_id=doc_id, position=self.session.position(doc_id), total=self.total,
                          status=rec.status, annotator=self.session.label, flags=len(rec.flags), snap=self.snap_on,
-                         read_only=self.session.store.read_only)
+                         read_only=self.session.store.read_only, note="")
         self._show_focused()
         self.view.focus()
         self.suggestions.open(doc_id)
@@ -416,12 +417,13 @@ class AnnotateScreen(SuggestionActions, EditingScreen):
         def done(change: Change | None) -> None:
             if errors:
                 return  # not saved, or changed in another window (read again): said so already
+            # said in the header, which the step repaints anyway (a toast per press cost more than the step)
             if change is None or change.kind == "none":
-                self.notify(f"Nothing to {word}.")
+                self.header.show(note=f"Nothing to {word}.")
                 return
             action = invert_all(change.ops) if change.kind == "undo" else change.ops
-            self.notify(display_line(f"{'Undid' if change.kind == 'undo' else 'Redid'}: "
-                                     f"{describe(action, self.record.spans)}"), markup=False)
+            self.header.show(note=f"{'Undid' if change.kind == 'undo' else 'Redid'}: "
+                                  f"{describe(action, self.record.spans)}")
 
         if not self._fresh():
             return

@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from annotator.errors import AnnotatorError
 from annotator.model.types import Span
@@ -33,6 +33,7 @@ from annotator.tui.screens.annotate import range_to_tag
 from annotator.tui.screens.editing import EditingScreen
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.doc_header import DocHeader
+from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets.row_list import RowList, row
 from annotator.tui.widgets.span_index import ViewSpan
 
@@ -121,7 +122,7 @@ class ReviewScreen(EditingScreen):
                 yield Static("", id="legend", markup=False)
                 yield RowList(self._row, 0, id="candidates")
                 yield Static("", id="figures", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.open_document(self.doc_id)

@@ -1,5 +1,7 @@
-"""The header: document id, its place in the corpus, status, annotator, and a save indicator
-that only says "saved" once the store has committed the last action."""
+"""The header: document id, its place in the corpus, status, annotator, a save indicator
+that only says "saved" once the store has committed the last action, and what the last undo or
+redo did (said here rather than in a toast: a toast per press was mounted, stacked and laid out
+again on every undo, and each frame drawn while one was shown cost more; issue 15)."""
 
 from __future__ import annotations
 
@@ -35,19 +37,21 @@ class DocHeader(RenderGuard, Static):
         self.saving = False  # an action is drawn and its commit has not returned yet
         self.read_only = False  # the store refuses writes
         self.suggested = ""  # the pending suggestions, short ("◇ 5 suggested"); "" shows nothing
+        self.note = ""  # what the last undo or redo did ("Undid: tag ACTOR 'Daech'"); cleared by the next save
 
     def show(self, **fields: object) -> None:
         for k, v in fields.items():
             setattr(self, k, v)
         shown = (self.doc_id, self.position, self.total, self.status, self.annotator, self.flags, self.snap,
-                 self.error, self.saved, self.waiting, self.saving, self.read_only, self.suggested)
+                 self.error, self.saved, self.waiting, self.saving, self.read_only, self.suggested, self.note)
         if shown == self._shown:
             return  # the same row (a second action within the same second): nothing to repaint
         self._shown = shown
         self.update(self.render_text(), layout=False)  # one fixed row: no layout pass
 
     def mark_saved(self) -> None:
-        self.show(saved=datetime.now().strftime("%H:%M:%S"), error=None, saving=False)
+        """The last action is committed (what an earlier undo said no longer is the latest news)."""
+        self.show(saved=datetime.now().strftime("%H:%M:%S"), error=None, saving=False, note="")
 
     def mark_failed(self, message: str) -> None:
         self.show(error=message, saving=False)
@@ -61,9 +65,12 @@ class DocHeader(RenderGuard, Static):
         t.append(display_line(self.annotator))
         if self.flags:
             t.append(f"  ⚑ {self.flags}", "bold red")
-        t.append("  snap " + ("on" if self.snap else "off"), "dim")
+        hints = Text()  # what the row can do without when a note needs the room
+        hints.append("  snap " + ("on" if self.snap else "off"), "dim")
         if self.suggested:
-            t.append("  " + self.suggested, "italic")
+            hints.append("  " + self.suggested, "italic")
+        if not self.note:
+            t.append_text(hints)
         if self.read_only:
             t.append("  read-only store", "bold black on yellow")
         if self.waiting:
@@ -76,4 +83,7 @@ class DocHeader(RenderGuard, Static):
             t.append(f"  ✓ saved {self.saved}", "green")
         else:
             t.append("  ✓ all saved", "dim")
+        if self.note:  # right after the save indicator, so that a long one is not cut by the hints
+            t.append("  ↶ " + display_line(self.note), "bold")
+            t.append_text(hints)
         return t
