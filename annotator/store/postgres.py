@@ -24,6 +24,7 @@ SQL: what the log means is ``history.py``, the rules of importing ``importer.py`
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -59,6 +60,9 @@ from annotator.store.base import (
 from annotator.store.pg_connection import connect, explain
 from annotator.store.pg_reading import PgSnapshot, records_query, text_of
 
+# how long the head read with an action's COMMIT answers for the record (the caller's next question)
+FRESH_AFTER_COMMIT_S = 0.05
+
 
 def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
@@ -84,10 +88,14 @@ class PostgresStore(Store):
         self._pks: dict[str, int] = {}
         self._in_tx = False
         self._begin_pending = False  # a transaction began whose BEGIN is not sent yet
+        self._acted: tuple[tuple[int, str], LogHead] | None = None  # the record this transaction's action wrote
         self._missing: set[tuple[int, str]] = set()  # records with no row when this transaction locked them
         self._locked: dict[tuple[int, str], _Locked] = {}  # record rows this transaction holds
         self._deferred: list[tuple[str, dict[str, Any]]] = []  # statements to send with the next round trip
         self._bulk = False
+        # the head the last action left its record at, once committed: what the caller asks next at
+        # once (Session: the version it wrote) is answered without asking again
+        self._committed: tuple[tuple[int, str], LogHead, float] | None = None
         # documents the import's last batch added, and records added to them (pg_bulk.py)
         self.fresh_documents: set[int] = set()
         self.fresh_records: set[tuple[int, str]] = set()
@@ -152,6 +160,7 @@ class PostgresStore(Store):
         """Run one statement (its rows fetched); StoreError saying why not. Outside a transaction
         (or before its first statement), a statement that finds the connection lost is run again
         once on a new one."""
+        self._committed = None
         if self._begin_pending or self._deferred:
             self._many([])  # the transaction's BEGIN or held-back writes, sent with nothing else to go with them
         for attempt in (0, 1):
@@ -169,6 +178,7 @@ class PostgresStore(Store):
     def _many(self, statements: Sequence[tuple[Any, Any]]) -> list[list[tuple[Any, ...]]]:
         """Run statements in one round trip (a pipeline; prepared statements as usual), after the
         transaction's BEGIN when it is still to be sent and the writes held back; the rows of each."""
+        self._committed = None
         for attempt in (0, 1):
             conn = self._live()
             try:
@@ -201,6 +211,7 @@ class PostgresStore(Store):
         self._begin_pending = True
         self._in_tx = True
         self._bulk = bulk
+        self._committed = None
         try:
             yield
         except BaseException:
@@ -215,13 +226,18 @@ class PostgresStore(Store):
             self.fresh_documents.clear()
             self.fresh_records.clear()
             deferred, self._deferred = self._deferred, []
+            acted, self._acted = self._acted, None
         if self._begin_pending:  # nothing was read or written
             self._begin_pending = False
             return
-        self._commit(deferred)
+        self._commit(deferred, acted)
 
-    def _commit(self, deferred: Sequence[tuple[str, dict[str, Any]]]) -> None:
-        """COMMIT, after the writes held back, in one round trip; durable once this returns."""
+    def _commit(self, deferred: Sequence[tuple[str, dict[str, Any]]],
+                acted: tuple[tuple[int, str], LogHead] | None) -> None:
+        """COMMIT, after the writes held back, in one round trip; durable once this returns. The
+        head an action left its record at (``acted``, known: the row was locked) answers the
+        :meth:`log_head` that follows at once (a write by another terminal in between then shows
+        as a change, as it would a moment later)."""
         conn = self._conn
         if conn is None or conn.closed or conn.broken:
             raise StoreError(f"{self.location}: lost the connection to the server in the middle of an action; "
@@ -238,6 +254,8 @@ class PostgresStore(Store):
                 raise StoreError(explain(exc, self.location, self.user)) from None
             raise StoreError(f"{self.location}: the commit did not complete ({explain(exc, '', self.user)[2:]}); "
                              "the last action may not be saved: check the record, then try again") from None
+        if acted is not None:
+            self._committed = (acted[0], acted[1], time.monotonic())
 
     def _rollback(self) -> None:
         conn = self._conn
@@ -339,6 +357,11 @@ class PostgresStore(Store):
         row read after waiting is its newest version."""
         where = {"pk": key, "ann": annotator}
         if not self._in_tx:
+            committed = self._committed
+            if committed is not None and committed[0] == (key, annotator) \
+                    and time.monotonic() - committed[2] < FRESH_AFTER_COMMIT_S:
+                self._committed = None  # once
+                return committed[1]
             return _head(self._one(_HEAD, where))
         held = self._locked.get((key, annotator))
         if held is not None:  # locked by this transaction: nobody else has changed it
@@ -346,11 +369,11 @@ class PostgresStore(Store):
         if self._bulk:  # an import: its records' entries take the seq their INSERT draws
             rows, drawn = self._many([(_LOCK, where)])[0], None
         else:
-            rows, seqs = self._many([(_LOCK, where), (_DRAW, None)])
-            drawn = seqs[0][0]
+            rows = self._many([(_LOCK_DRAW, where)])[0]
+            drawn = rows[0][5] if rows else None
         if rows:
             self._forget_drawn()  # an INSERT must carry the seq its session drew last
-            rid, seq, undo_top, redo_top, pending = rows[0]
+            rid, seq, undo_top, redo_top, pending = rows[0][:5]
             held = self._locked[(key, annotator)] = _Locked(LogHead(seq, undo_top, redo_top, rid), pending, drawn)
             return held.head
         # no row to lock yet: serialise the record's first writers on (document, annotator); its
@@ -400,9 +423,11 @@ class PostgresStore(Store):
             self._deferred.append((_APPEND_DRAWN, {**params, "seq": seq}))
             undo_top = seq if entry.kind == "do" else entry.undo_head
             held.head, held.pending, held.seq = LogHead(seq, undo_top, entry.redo_head, rid), pending, None
+            self._acted = ((key, annotator), held.head)
             return seq, rid, pending
         self._locked.pop((key, annotator), None)  # its head moves: read again if asked
         self._forget_drawn()  # this INSERT draws a seq
+        self._acted = None  # the head moves past what an earlier entry held back left
         seq, rid, pending = self._one(_APPEND, params)
         if rid is not None and (key, annotator) in self._missing:
             # the record's row came in (an import) after this action read it as new: begin again
@@ -577,7 +602,7 @@ _APPEND = ("WITH a AS (INSERT INTO actions (doc_pk, annotator, kind, target, eff
            " undo_top = CASE WHEN %(is_do)s THEN (SELECT seq FROM a) ELSE %(undo)s::bigint END,"
            " redo_top = %(redo)s WHERE doc_pk = %(pk)s AND annotator = %(ann)s RETURNING rid, pending)"
            " SELECT a.seq, u.rid, u.pending FROM a LEFT JOIN u ON true")
-# the same, the entry's seq drawn beforehand (_DRAW, once the row is locked) and the results known
+# the same, the entry's seq drawn beforehand (_LOCK_DRAW, once the row is locked) and the results known
 _APPEND_DRAWN = (
     "WITH a AS (INSERT INTO actions (seq, doc_pk, annotator, kind, target, effect, undo_head, redo_head, link, at)"
     " OVERRIDING SYSTEM VALUE VALUES (%(seq)s, %(pk)s, %(ann)s, %(kind)s, %(target)s, %(effect)s, %(undo)s,"
@@ -586,7 +611,10 @@ _APPEND_DRAWN = (
     " updated_at = %(at)s, pending = pending + 1, head_seq = %(seq)s,"
     " undo_top = CASE WHEN %(is_do)s THEN %(seq)s ELSE %(undo)s::bigint END,"
     " redo_top = %(redo)s WHERE doc_pk = %(pk)s AND annotator = %(ann)s")
-_DRAW = "SELECT nextval('actions_seq_seq')"
+# the record's row locked, then (once it is) the seq of its next entry drawn
+_LOCK_DRAW = ("WITH l AS MATERIALIZED (SELECT rid, head_seq, undo_top, redo_top, pending FROM records"
+              " WHERE doc_pk = %(pk)s AND annotator = %(ann)s FOR UPDATE)"
+              " SELECT l.*, nextval('actions_seq_seq') FROM l")
 _REBASE = ("UPDATE records SET base_seq = %(seq)s, pending = 0, spans = %(spans)s, flags = %(flags)s"
            " WHERE doc_pk = %(pk)s AND annotator = %(ann)s")
 _ADVISORY = "SELECT pg_advisory_xact_lock(%(pk)s::int, hashtext(%(ann)s))"
