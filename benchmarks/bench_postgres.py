@@ -132,8 +132,10 @@ def bench_concurrent(server, db: str, owner_url: str, procs: int, per_proc: int,
     with psycopg.connect(owner_url, autocommit=True) as c:
         c.execute("DELETE FROM actions WHERE annotator LIKE 'ann%%'")
         c.execute("DELETE FROM records WHERE annotator LIKE 'ann%%'")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # the workers run this checkout's annotator, as this process does
     children = [subprocess.Popen([sys.executable, str(script), server.url(db, who), str(per_proc), str(pause),
-                                  str(SCHEME)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+                                  str(SCHEME)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+                                 env=env)
                 for who in names]
     for ch in children:
         assert ch.stdout is not None and ch.stdout.readline().strip() == "ready"

@@ -60,7 +60,8 @@ from annotator.store.base import (
 from annotator.store.pg_connection import connect, explain
 from annotator.store.pg_reading import PgSnapshot, records_query, text_of
 
-# how long the head read with an action's COMMIT answers for the record (the caller's next question)
+# how long after an action's COMMIT the head it left answers, once, the next question about its record
+# outside a transaction (Session asks at once for the version it wrote; a later question asks the server)
 FRESH_AFTER_COMMIT_S = 0.05
 
 
@@ -354,7 +355,9 @@ class PostgresStore(Store):
     def log_head(self, key: int, annotator: str) -> LogHead:
         """The head is kept in the record's row. Inside a write the row is locked as it is read
         (in the round trip of the transaction's BEGIN): another writer of the record waits, and a
-        row read after waiting is its newest version."""
+        row read after waiting is its newest version. Asked again in the same transaction, a row it
+        holds answers without asking; asked outside one right after an action (nothing else asked
+        in between, within FRESH_AFTER_COMMIT_S), the head the action left answers once."""
         where = {"pk": key, "ann": annotator}
         if not self._in_tx:
             committed = self._committed
