@@ -184,10 +184,11 @@ class PostgresStore(Store):
             conn = self._live()
             try:
                 with conn.pipeline():
+                    quiet = conn.cursor()  # one cursor for the statements whose results are not read
                     if self._begin_pending:
-                        conn.execute("BEGIN")
+                        quiet.execute("BEGIN")
                     for q, p in self._deferred:
-                        conn.execute(q, p)
+                        quiet.execute(q, p)
                     cursors = [conn.execute(q, p) for q, p in statements]
                 out = [c.fetchall() if c.description is not None else [] for c in cursors]
             except psycopg.OperationalError as exc:
@@ -245,9 +246,10 @@ class PostgresStore(Store):
                              "nothing was saved, try again")
         try:
             with conn.pipeline():
+                quiet = conn.cursor()  # no result read
                 for q, p in deferred:
-                    conn.execute(q, p)
-                conn.execute("COMMIT")
+                    quiet.execute(q, p)
+                quiet.execute("COMMIT")
         except psycopg.Error as exc:
             self.history.forget()  # a held-back write may have been refused: what it cached is not stored
             if not conn.broken:  # a write refused: the server skipped the COMMIT
