@@ -224,11 +224,12 @@ def _add_suggestions(cur: Any) -> None:
 # its INSERT can go with the COMMIT in one round trip (postgres.py). The annotators may draw
 # from the sequence (USAGE), and an INSERT must carry the seq its own session drew last (the
 # identity default does): OVERRIDING SYSTEM VALUE cannot put an entry at a seq another session
-# will draw (and make that session's action fail).
+# will draw (and make that session's action fail). The sequence is named with its schema: a
+# temporary sequence of the same name (pg_temp comes first for a bare name) is not it.
 ACTION_SEQ = """
 CREATE FUNCTION annotator_drawn_seq() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NEW.seq IS DISTINCT FROM currval('actions_seq_seq') THEN
+    IF NEW.seq IS DISTINCT FROM currval({seq}) THEN
         RAISE EXCEPTION 'an action''s seq must be the one its session drew last from actions_seq_seq'
             USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -242,8 +243,10 @@ def _draw_action_seq(cur: Any) -> None:
     from psycopg import sql
 
     meta = dict(cur.execute("SELECT key, value FROM annotator_meta WHERE key = 'role_annotator'").fetchall())
-    cur.execute(ACTION_SEQ)
-    cur.execute(sql.SQL("GRANT USAGE ON SEQUENCE actions_seq_seq TO {}").format(sql.Identifier(meta["role_annotator"])))
+    (seq,) = cur.execute("SELECT pg_get_serial_sequence('actions', 'seq')").fetchone()  # schema.name, quoted
+    cur.execute(sql.SQL(ACTION_SEQ).format(seq=sql.Literal(seq)))
+    cur.execute(sql.SQL("GRANT USAGE ON SEQUENCE {} TO {}").format(
+        sql.SQL(seq), sql.Identifier(meta["role_annotator"])))
 
 
 # from_version -> a function that upgrades a cursor's database (inside a transaction) to from_version + 1

@@ -385,11 +385,15 @@ def test_an_annotator_cannot_log_an_action_at_a_seq_their_session_did_not_draw(p
         for ahead in (drawn + 1, drawn + 1000):
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match="drew last"):
                 raw.execute(insert, (ahead,))
+        raw.execute("CREATE TEMP SEQUENCE actions_seq_seq START 5000000")  # a bare name would find this first
+        (own,) = raw.execute("SELECT nextval('pg_temp.actions_seq_seq')").fetchone()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="drew last"):
+            raw.execute(insert, (own,))
         assert raw.execute(insert, (drawn,)).rowcount == 1
         raw.execute("INSERT INTO actions (doc_pk, annotator, kind, effect, at)"
                     " SELECT pk, 'alice', 'do', '[]', 'now' FROM documents WHERE id = 'd1'")  # the default draws
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            raw.execute("SELECT setval('actions_seq_seq', 1000000)")
+            raw.execute("SELECT setval('public.actions_seq_seq', 1000000)")
 
 
 def test_a_write_refused_with_the_commit_saves_nothing_and_the_next_action_works(pg_server, team_db, scheme):
