@@ -15,7 +15,7 @@ import pytest
 from annotator.errors import StoreError
 from annotator.model import text_sha256
 from annotator.model.types import NewDocument
-from annotator.session import Session
+from annotator.session import RecordChanged, Session
 from annotator.store import open_store, pg_migrations
 from annotator.store.pg_admin import add_member, init_database, members
 from tests.conftest import ANNOTATOR
@@ -418,3 +418,54 @@ def test_a_write_refused_with_the_commit_saves_nothing_and_the_next_action_works
         assert sorted(sp["text"] for sp in alice.load("d1", "alice").spans.values()) == [
             "La coalition", "internationale"]
     assert pg_server.sql_rows("SELECT count(*) FROM actions WHERE annotator = 'alice'", team_db) == [(2,)]
+
+
+def test_an_action_through_a_session_is_two_round_trips_and_a_change_elsewhere_is_still_seen(
+        pg_url, scheme, monkeypatch):
+    """The lock (with the BEGIN and the entry's seq), then the write with the COMMIT: the session's
+    version check inside the action and its version read after it ask the server nothing more.
+    Counted, not timed (the window in which the version after an action is answered from it is
+    widened, so a slow machine does not change the count)."""
+    from annotator.store import postgres
+
+    monkeypatch.setattr(postgres, "FRESH_AFTER_COMMIT_S", 3600.0)
+    trips = []
+    depth = [0]
+    execute, pipeline = psycopg.Connection.execute, psycopg.Connection.pipeline
+
+    def counted_execute(self, *args, **kwargs):
+        if not depth[0]:
+            trips.append(str(args[0])[:30])
+        return execute(self, *args, **kwargs)
+
+    class CountedPipeline:
+        def __init__(self, conn):
+            self.inner = pipeline(conn)
+
+        def __enter__(self):
+            depth[0] += 1
+            trips.append("pipeline")
+            return self.inner.__enter__()
+
+        def __exit__(self, *exc):
+            depth[0] -= 1
+            return self.inner.__exit__(*exc)
+
+    with open_store(pg_url) as st, open_store(pg_url) as other:
+        st.add_documents([_doc()])
+        s = Session(st, scheme, st.user)
+        s.add_span("d1", 0, 12, "ACTOR")  # the record's row is made: from now on an action locks it
+        s.record("d1")  # as a screen opening the document: the session checks the version it saw
+        monkeypatch.setattr(psycopg.Connection, "execute", counted_execute)
+        monkeypatch.setattr(psycopg.Connection, "pipeline", lambda self: CountedPipeline(self))
+        s.add_span("d1", 13, 27, "ACTOR")
+        assert trips == ["pipeline", "pipeline"]
+        assert not s.changed("d1")  # asks the server (the answer after the action was used once)
+        assert len(trips) == 3
+        Session(other, scheme, other.user).add_span("d1", 56, 60, "ACTOR")  # another terminal
+        assert s.changed("d1")
+        with pytest.raises(RecordChanged):
+            s.commit("d1", [])
+    with open_store(pg_url) as st:
+        assert sorted(sp["text"] for sp in st.load("d1", "postgres").spans.values()) == [
+            "Irak", "La coalition", "internationale"]
