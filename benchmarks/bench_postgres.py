@@ -18,6 +18,9 @@ server (issue 13's targets in brackets):
 A throwaway server is started with fsync on (tests/pg_server.py, durable); SQLite's figures for
 the same work are printed beside, from the same run.
 Usage: python benchmarks/bench_postgres.py [--docs 100000] [--actions 1000] [--agree-docs 10000]
+       python benchmarks/bench_postgres.py --ab OTHER_CHECKOUT [--rounds 3] [--only actions|concurrent]
+         (the action figures of this checkout and of another one, e.g. ``git worktree add /tmp/main main``,
+         in alternated runs, each its own server: both see the same machine weather)
 """
 
 from __future__ import annotations
@@ -132,8 +135,10 @@ def bench_concurrent(server, db: str, owner_url: str, procs: int, per_proc: int,
     with psycopg.connect(owner_url, autocommit=True) as c:
         c.execute("DELETE FROM actions WHERE annotator LIKE 'ann%%'")
         c.execute("DELETE FROM records WHERE annotator LIKE 'ann%%'")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # the workers run this checkout's annotator, as this process does
     children = [subprocess.Popen([sys.executable, str(script), server.url(db, who), str(per_proc), str(pause),
-                                  str(SCHEME)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+                                  str(SCHEME)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+                                 env=env)
                 for who in names]
     for ch in children:
         assert ch.stdout is not None and ch.stdout.readline().strip() == "ready"
@@ -255,6 +260,22 @@ def bench_agree(server, tmp: Path, n_docs: int, repeat: int) -> None:
     server.drop_database(db)
 
 
+def alternate(other: Path, args: argparse.Namespace) -> None:
+    """Run this benchmark's action part (and the 16 processes with --only concurrent) from this
+    checkout and from ``other`` in turn, ``args.rounds`` times, and print each run's figures."""
+    only = "concurrent" if "concurrent" in (args.only or []) else "actions"
+    for rnd in range(1, args.rounds + 1):
+        for root in (other, ROOT):
+            out = subprocess.run([sys.executable, str(root / "benchmarks" / "bench_postgres.py"), "--only", only,
+                                  "--actions", str(args.actions), "--procs", str(args.procs),
+                                  "--per-proc", str(args.per_proc)], capture_output=True, text=True,
+                                 env={**os.environ, "PYTHONPATH": str(root)}, cwd=root)
+            if out.returncode:
+                raise SystemExit(f"{root}: the benchmark failed\n{out.stderr}")
+            print(f"== round {rnd}, {root}")
+            print(out.stdout.rstrip())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=100_000)
@@ -265,9 +286,14 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--only", choices=["actions", "concurrent", "corpus", "agree"], action="append")
     ap.add_argument("--child", nargs=3)
+    ap.add_argument("--ab", type=Path, help="another checkout to alternate with (A/B)")
+    ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     if args.child:
         child(*args.child)
+        return
+    if args.ab:
+        alternate(args.ab.resolve(), args)
         return
     from annotator.store.pg_admin import add_member
     from tests.pg_server import PgServer

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 APPLICATION = "annotator"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 ROLE_KINDS = ("annotator", "reviewer", "admin")
 
 SCHEMA_V1 = """
@@ -220,5 +220,34 @@ def _add_suggestions(cur: Any) -> None:
             sql.Identifier(table), sql.Identifier(meta["role_annotator"])))
 
 
+# Format 3: an action draws its log entry's seq in the round trip that locks its record, so that
+# its INSERT can go with the COMMIT in one round trip (postgres.py). The annotators may draw
+# from the sequence (USAGE), and an INSERT must carry the seq its own session drew last (the
+# identity default does): OVERRIDING SYSTEM VALUE cannot put an entry at a seq another session
+# will draw (and make that session's action fail). The sequence is named with its schema: a
+# temporary sequence of the same name (pg_temp comes first for a bare name) is not it.
+ACTION_SEQ = """
+CREATE FUNCTION annotator_drawn_seq() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.seq IS DISTINCT FROM currval({seq}) THEN
+        RAISE EXCEPTION 'an action''s seq must be the one its session drew last from actions_seq_seq'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER actions_seq_drawn BEFORE INSERT ON actions FOR EACH ROW EXECUTE FUNCTION annotator_drawn_seq();
+"""
+
+
+def _draw_action_seq(cur: Any) -> None:
+    from psycopg import sql
+
+    meta = dict(cur.execute("SELECT key, value FROM annotator_meta WHERE key = 'role_annotator'").fetchall())
+    (seq,) = cur.execute("SELECT pg_get_serial_sequence('actions', 'seq')").fetchone()  # schema.name, quoted
+    cur.execute(sql.SQL(ACTION_SEQ).format(seq=sql.Literal(seq)))
+    cur.execute(sql.SQL("GRANT USAGE ON SEQUENCE {} TO {}").format(
+        sql.SQL(seq), sql.Identifier(meta["role_annotator"])))
+
+
 # from_version -> a function that upgrades a cursor's database (inside a transaction) to from_version + 1
-MIGRATIONS: dict[int, Callable[[Any], None]] = {1: _add_suggestions}
+MIGRATIONS: dict[int, Callable[[Any], None]] = {1: _add_suggestions, 2: _draw_action_seq}

@@ -8,6 +8,10 @@ SQL: what the log means is ``history.py``, the rules of importing ``importer.py`
 - Actions: an action locks its record's row (``SELECT ... FOR UPDATE``; before the record has a
   row, a transaction-level advisory lock on (document, annotator)) and then reads the log's
   head, so two connections of one annotator apply each action to the record as the other left it.
+  Two round trips: the BEGIN, the lock and the seq of the entry to come (drawn once the row is
+  locked, so a record's entries are in seq order); then the entry's INSERT and the row's UPDATE,
+  held back by :meth:`PostgresStore.append_entry` (what they return is known from the locked row)
+  and sent with the COMMIT. The head of a row this transaction has locked is known without asking.
 - A lost connection fails the call in progress with a StoreError (nothing is half-written: the
   transaction rolls back); the next call reconnects. A read outside a transaction is retried once
   on a new connection at once.
@@ -20,8 +24,10 @@ SQL: what the log means is ``history.py``, the rules of importing ``importer.py`
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -54,9 +60,23 @@ from annotator.store.base import (
 from annotator.store.pg_connection import connect, explain
 from annotator.store.pg_reading import PgSnapshot, records_query, text_of
 
+# how long after an action's COMMIT the head it left answers, once, the next question about its record
+# outside a transaction (Session asks at once for the version it wrote; a later question asks the server)
+FRESH_AFTER_COMMIT_S = 0.05
+
 
 def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
+
+
+@dataclass(slots=True)
+class _Locked:
+    """A record row this transaction has locked: its head and pending count as this transaction
+    leaves them, and the seq drawn for its next log entry (None: used, or not drawn)."""
+
+    head: LogHead
+    pending: int
+    seq: int | None
 
 
 class PostgresStore(Store):
@@ -69,7 +89,14 @@ class PostgresStore(Store):
         self._pks: dict[str, int] = {}
         self._in_tx = False
         self._begin_pending = False  # a transaction began whose BEGIN is not sent yet
+        self._acted: tuple[tuple[int, str], LogHead] | None = None  # the record this transaction's action wrote
         self._missing: set[tuple[int, str]] = set()  # records with no row when this transaction locked them
+        self._locked: dict[tuple[int, str], _Locked] = {}  # record rows this transaction holds
+        self._deferred: list[tuple[str, dict[str, Any]]] = []  # statements to send with the next round trip
+        self._bulk = False
+        # the head the last action left its record at, once committed: what the caller asks next at
+        # once (Session: the version it wrote) is answered without asking again
+        self._committed: tuple[tuple[int, str], LogHead, float] | None = None
         # documents the import's last batch added, and records added to them (pg_bulk.py)
         self.fresh_documents: set[int] = set()
         self.fresh_records: set[tuple[int, str]] = set()
@@ -134,8 +161,9 @@ class PostgresStore(Store):
         """Run one statement (its rows fetched); StoreError saying why not. Outside a transaction
         (or before its first statement), a statement that finds the connection lost is run again
         once on a new one."""
-        if self._begin_pending:
-            self._many([])  # the transaction's BEGIN, sent with nothing else to go with it
+        self._committed = None
+        if self._begin_pending or self._deferred:
+            self._many([])  # the transaction's BEGIN or held-back writes, sent with nothing else to go with them
         for attempt in (0, 1):
             conn = self._live()
             try:
@@ -150,13 +178,17 @@ class PostgresStore(Store):
 
     def _many(self, statements: Sequence[tuple[Any, Any]]) -> list[list[tuple[Any, ...]]]:
         """Run statements in one round trip (a pipeline; prepared statements as usual), after the
-        transaction's BEGIN when it is still to be sent; the rows of each."""
+        transaction's BEGIN when it is still to be sent and the writes held back; the rows of each."""
+        self._committed = None
         for attempt in (0, 1):
             conn = self._live()
             try:
                 with conn.pipeline():
+                    quiet = conn.cursor()  # one cursor for the statements whose results are not read
                     if self._begin_pending:
-                        conn.execute("BEGIN")
+                        quiet.execute("BEGIN")
+                    for q, p in self._deferred:
+                        quiet.execute(q, p)
                     cursors = [conn.execute(q, p) for q, p in statements]
                 out = [c.fetchall() if c.description is not None else [] for c in cursors]
             except psycopg.OperationalError as exc:
@@ -166,6 +198,7 @@ class PostgresStore(Store):
             except psycopg.Error as exc:
                 raise StoreError(explain(exc, self.location, self.user)) from None
             self._begin_pending = False
+            self._deferred.clear()
             return out
         raise AssertionError("unreachable")
 
@@ -175,34 +208,65 @@ class PostgresStore(Store):
     @contextmanager
     def transaction(self, *, bulk: bool = False) -> Iterator[None]:
         """One transaction: committed durably on exit, rolled back on an exception. Its BEGIN goes
-        with its first statement when that is an action's lock (:meth:`log_head`), in one round trip."""
+        with its first statement when that is an action's lock (:meth:`log_head`), and the writes
+        held back go with its COMMIT, each in one round trip."""
         self._begin_pending = True
         self._in_tx = True
+        self._bulk = bulk
+        self._committed = None
         try:
             yield
         except BaseException:
             self._in_tx = False
             self._begin_pending = False
-            conn = self._conn
-            if conn is not None and not conn.broken and conn.info.transaction_status != TransactionStatus.IDLE:
-                try:
-                    conn.execute("ROLLBACK")
-                except psycopg.Error:
-                    pass  # the connection went: the server rolls back on its own
+            self._rollback()
             raise
         finally:
             self._in_tx = False
             self._missing.clear()
+            self._locked.clear()
             self.fresh_documents.clear()
             self.fresh_records.clear()
+            deferred, self._deferred = self._deferred, []
+            acted, self._acted = self._acted, None
         if self._begin_pending:  # nothing was read or written
             self._begin_pending = False
             return
+        self._commit(deferred, acted)
+
+    def _commit(self, deferred: Sequence[tuple[str, dict[str, Any]]],
+                acted: tuple[tuple[int, str], LogHead] | None) -> None:
+        """COMMIT, after the writes held back, in one round trip; durable once this returns. The
+        head an action left its record at (``acted``, known: the row was locked) answers the
+        :meth:`log_head` that follows at once (a write by another terminal in between then shows
+        as a change, as it would a moment later)."""
+        conn = self._conn
+        if conn is None or conn.closed or conn.broken:
+            raise StoreError(f"{self.location}: lost the connection to the server in the middle of an action; "
+                             "nothing was saved, try again")
         try:
-            self._live().execute("COMMIT")
+            with conn.pipeline():
+                quiet = conn.cursor()  # no result read
+                for q, p in deferred:
+                    quiet.execute(q, p)
+                quiet.execute("COMMIT")
         except psycopg.Error as exc:
+            self.history.forget()  # a held-back write may have been refused: what it cached is not stored
+            if not conn.broken:  # a write refused: the server skipped the COMMIT
+                self._rollback()
+                raise StoreError(explain(exc, self.location, self.user)) from None
             raise StoreError(f"{self.location}: the commit did not complete ({explain(exc, '', self.user)[2:]}); "
                              "the last action may not be saved: check the record, then try again") from None
+        if acted is not None:
+            self._committed = (acted[0], acted[1], time.monotonic())
+
+    def _rollback(self) -> None:
+        conn = self._conn
+        if conn is not None and not conn.broken and conn.info.transaction_status != TransactionStatus.IDLE:
+            try:
+                conn.execute("ROLLBACK")
+            except psycopg.Error:
+                pass  # the connection went: the server rolls back on its own
 
     @contextmanager
     def snapshot(self) -> Iterator[Snapshot]:
@@ -293,18 +357,41 @@ class PostgresStore(Store):
     def log_head(self, key: int, annotator: str) -> LogHead:
         """The head is kept in the record's row. Inside a write the row is locked as it is read
         (in the round trip of the transaction's BEGIN): another writer of the record waits, and a
-        row read after waiting is its newest version."""
+        row read after waiting is its newest version. Asked again in the same transaction, a row it
+        holds answers without asking; asked outside one right after an action (nothing else asked
+        in between, within FRESH_AFTER_COMMIT_S), the head the action left answers once."""
         where = {"pk": key, "ann": annotator}
         if not self._in_tx:
+            committed = self._committed
+            if committed is not None and committed[0] == (key, annotator) \
+                    and time.monotonic() - committed[2] < FRESH_AFTER_COMMIT_S:
+                self._committed = None  # once
+                return committed[1]
             return _head(self._one(_HEAD, where))
-        rows = self._many([(_LOCK, where)])[0]
+        held = self._locked.get((key, annotator))
+        if held is not None:  # locked by this transaction: nobody else has changed it
+            return held.head
+        if self._bulk:  # an import: its records' entries take the seq their INSERT draws
+            rows, drawn = self._many([(_LOCK, where)])[0], None
+        else:
+            rows = self._many([(_LOCK_DRAW, where)])[0]
+            drawn = rows[0][5] if rows else None
+        if rows:
+            self._forget_drawn()  # an INSERT must carry the seq its session drew last
+            rid, seq, undo_top, redo_top, pending = rows[0][:5]
+            held = self._locked[(key, annotator)] = _Locked(LogHead(seq, undo_top, redo_top, rid), pending, drawn)
+            return held.head
+        # no row to lock yet: serialise the record's first writers on (document, annotator); its
+        # entry takes the seq its INSERT draws (one drawn before this lock may be below the head)
+        advisory = {"pk": key % 2_147_483_647, "ann": annotator}
+        rows = self._many([(_ADVISORY, advisory), (_LOCK, where)])[1]
         if not rows:
-            # no row to lock yet: serialise the record's first writers on (document, annotator)
-            advisory = {"pk": key % 2_147_483_647, "ann": annotator}
-            rows = self._many([(_ADVISORY, advisory), (_LOCK, where)])[1]
-            if not rows:
-                self._missing.add((key, annotator))
-        return _head(rows[0] if rows else None)
+            self._missing.add((key, annotator))
+        return _head(rows[0][:4] if rows else None)
+
+    def _forget_drawn(self) -> None:
+        for held in self._locked.values():
+            held.seq = None
 
     def read_base(self, key: int, annotator: str) -> BaseRecord | None:
         row = self._one("SELECT status, spans, flags, updated_at, base_seq FROM records"
@@ -328,11 +415,25 @@ class PostgresStore(Store):
 
     def append_entry(self, key: int, annotator: str, entry: LogEntry,
                      counts: RecordCounts) -> tuple[int, int | None, int]:
-        seq, rid, pending = self._one(_APPEND, {
+        params = {
             "pk": key, "ann": annotator, "kind": entry.kind, "target": entry.target, "effect": _dumps(entry.ops),
             "undo": None if entry.kind == "do" else entry.undo_head, "redo": entry.redo_head, "link": entry.link,
             "at": counts.updated_at, "status": counts.status, "spans": counts.spans, "flags": counts.flags,
-            "is_do": entry.kind == "do"})
+            "is_do": entry.kind == "do"}
+        held = self._locked.get((key, annotator))
+        if held is not None and held.seq is not None:
+            # the row is locked and the seq drawn: what the write returns is known, so it is held
+            # back and goes with the next round trip (the COMMIT's)
+            seq, rid, pending = held.seq, held.head.row, held.pending + 1
+            self._deferred.append((_APPEND_DRAWN, {**params, "seq": seq}))
+            undo_top = seq if entry.kind == "do" else entry.undo_head
+            held.head, held.pending, held.seq = LogHead(seq, undo_top, entry.redo_head, rid), pending, None
+            self._acted = ((key, annotator), held.head)
+            return seq, rid, pending
+        self._locked.pop((key, annotator), None)  # its head moves: read again if asked
+        self._forget_drawn()  # this INSERT draws a seq
+        self._acted = None  # the head moves past what an earlier entry held back left
+        seq, rid, pending = self._one(_APPEND, params)
         if rid is not None and (key, annotator) in self._missing:
             # the record's row came in (an import) after this action read it as new: begin again
             raise StoreError(f"{self.location}: the record was imported while this action was being saved; "
@@ -353,8 +454,14 @@ class PostgresStore(Store):
         return None if row is None else row[0]
 
     def rebase(self, key: int, annotator: str, spans: JSONText, flags: JSONText, seq: int) -> None:
-        self._q("UPDATE records SET base_seq = %s, pending = 0, spans = %s, flags = %s"
-                " WHERE doc_pk = %s AND annotator = %s", (seq, _as_str(spans), _as_str(flags), key, annotator))
+        params = {"seq": seq, "spans": _as_str(spans), "flags": _as_str(flags), "pk": key, "ann": annotator}
+        held = self._locked.get((key, annotator))
+        if held is not None:
+            held.pending = 0
+        if self._deferred:  # after the entry held back, with it
+            self._deferred.append((_REBASE, params))
+        else:
+            self._q(_REBASE, params)
 
     # -- kept suggestions -----------------------------------------------------------------------------
 
@@ -400,8 +507,8 @@ class PostgresStore(Store):
                   rows: Sequence[Sequence[Any]], *, truncate: bool = False) -> None:
         """``COPY`` ``rows`` into ``table`` (binary), inside a transaction; ``truncate``: empty it
         first (a temporary table)."""
-        if self._begin_pending:
-            self._many([])  # the transaction's BEGIN
+        if self._begin_pending or self._deferred:
+            self._many([])  # the transaction's BEGIN, the writes held back
         conn = self._live()
         try:
             with conn.cursor() as cur:
@@ -500,9 +607,25 @@ _APPEND = ("WITH a AS (INSERT INTO actions (doc_pk, annotator, kind, target, eff
            " undo_top = CASE WHEN %(is_do)s THEN (SELECT seq FROM a) ELSE %(undo)s::bigint END,"
            " redo_top = %(redo)s WHERE doc_pk = %(pk)s AND annotator = %(ann)s RETURNING rid, pending)"
            " SELECT a.seq, u.rid, u.pending FROM a LEFT JOIN u ON true")
+# the same, the entry's seq drawn beforehand (_LOCK_DRAW, once the row is locked) and the results known
+_APPEND_DRAWN = (
+    "WITH a AS (INSERT INTO actions (seq, doc_pk, annotator, kind, target, effect, undo_head, redo_head, link, at)"
+    " OVERRIDING SYSTEM VALUE VALUES (%(seq)s, %(pk)s, %(ann)s, %(kind)s, %(target)s, %(effect)s, %(undo)s,"
+    " %(redo)s, %(link)s, %(at)s))"
+    " UPDATE records SET status = %(status)s, span_count = %(spans)s, flag_count = %(flags)s,"
+    " updated_at = %(at)s, pending = pending + 1, head_seq = %(seq)s,"
+    " undo_top = CASE WHEN %(is_do)s THEN %(seq)s ELSE %(undo)s::bigint END,"
+    " redo_top = %(redo)s WHERE doc_pk = %(pk)s AND annotator = %(ann)s")
+# the record's row locked, then (once it is) the seq of its next entry drawn
+_LOCK_DRAW = ("WITH l AS MATERIALIZED (SELECT rid, head_seq, undo_top, redo_top, pending FROM records"
+              " WHERE doc_pk = %(pk)s AND annotator = %(ann)s FOR UPDATE)"
+              " SELECT l.*, nextval('actions_seq_seq') FROM l")
+_REBASE = ("UPDATE records SET base_seq = %(seq)s, pending = 0, spans = %(spans)s, flags = %(flags)s"
+           " WHERE doc_pk = %(pk)s AND annotator = %(ann)s")
 _ADVISORY = "SELECT pg_advisory_xact_lock(%(pk)s::int, hashtext(%(ann)s))"
 _HEAD = "SELECT rid, head_seq, undo_top, redo_top FROM records WHERE doc_pk = %(pk)s AND annotator = %(ann)s"
-_LOCK = _HEAD + " FOR UPDATE"
+_LOCK = ("SELECT rid, head_seq, undo_top, redo_top, pending FROM records"
+         " WHERE doc_pk = %(pk)s AND annotator = %(ann)s FOR UPDATE")
 
 
 def _head(row: tuple[Any, ...] | None) -> LogHead:

@@ -15,7 +15,7 @@ import pytest
 from annotator.errors import StoreError
 from annotator.model import text_sha256
 from annotator.model.types import NewDocument
-from annotator.session import Session
+from annotator.session import RecordChanged, Session
 from annotator.store import open_store, pg_migrations
 from annotator.store.pg_admin import add_member, init_database, members
 from tests.conftest import ANNOTATOR
@@ -319,11 +319,12 @@ def test_a_format_1_database_gets_the_suggestion_tables_from_db_init(pg_server, 
         add_member(url, name, "alice", "annotator")
         with open_store(pg_server.url(name, "alice")) as alice:
             Session(alice, scheme, "alice").add_span("d1", 0, 12, "ACTOR")
+        _as_format_2(pg_server, name)
         pg_server.sql("DROP TABLE suggestions, suggestion_rejections", db=name)  # as format 1 laid it out
         pg_server.sql("UPDATE annotator_meta SET value = '1' WHERE key = 'format'", db=name)
         assert "older than this annotator's" in one_line_error(cli("stats", "--db", url))
         proc = cli("db", "init", url)
-        assert proc.returncode == 0 and "upgraded from format 1 to 2" in proc.stderr
+        assert proc.returncode == 0 and f"upgraded from format 1 to {pg_migrations.FORMAT_VERSION}" in proc.stderr
         with open_store(pg_server.url(name, "alice")) as alice:
             assert [s["text"] for s in alice.load("d1", "alice").spans.values()] == ["La coalition"]
             alice.save_suggestions([SuggestionsRow("d1", "alice", "[]", "rule:date", "2026-01-01T00:00:00.000Z")])
@@ -333,3 +334,138 @@ def test_a_format_1_database_gets_the_suggestion_tables_from_db_init(pg_server, 
     finally:
         pg_server.drop_database(name)
 
+
+
+def _as_format_2(pg_server, name: str) -> None:
+    """Take format 3's step back: annotators do not draw from the log's sequence, no trigger."""
+    role = pg_server.sql_rows("SELECT value FROM annotator_meta WHERE key = 'role_annotator'", name)[0][0]
+    pg_server.sql(f'REVOKE USAGE ON SEQUENCE actions_seq_seq FROM "{role}"', db=name)
+    pg_server.sql("DROP TRIGGER actions_seq_drawn ON actions; DROP FUNCTION annotator_drawn_seq()", db=name)
+    pg_server.sql("UPDATE annotator_meta SET value = '2' WHERE key = 'format'", db=name)
+
+
+def test_a_format_2_database_is_upgraded_by_db_init_and_its_history_kept(pg_server, scheme):
+    """Format 3 lets an annotator draw an action's seq before its INSERT: db init adds the grant
+    and the trigger; the actions logged before go on being undone in order."""
+    name = pg_server.new_database()
+    url = pg_server.url(name)
+    try:
+        with open_store(url) as st:
+            st.add_documents([_doc()])
+        add_member(url, name, "alice", "annotator")
+        with open_store(pg_server.url(name, "alice")) as alice:
+            s = Session(alice, scheme, "alice")
+            s.add_span("d1", 0, 12, "ACTOR")
+            s.add_span("d1", 13, 27, "ACTOR")
+        _as_format_2(pg_server, name)
+        assert "older than this annotator's" in one_line_error(cli("stats", "--db", url))
+        proc = cli("db", "init", url)
+        assert proc.returncode == 0 and "upgraded from format 2 to 3" in proc.stderr
+        with open_store(pg_server.url(name, "alice")) as alice:
+            s = Session(alice, scheme, "alice")
+            s.add_span("d1", 56, 60, "ACTOR")
+            assert s.undo("d1") is not None and s.undo("d1") is not None
+            assert [sp["text"] for sp in alice.load("d1", "alice").spans.values()] == ["La coalition"]
+            assert s.redo("d1") is not None
+            assert sorted(sp["text"] for sp in alice.load("d1", "alice").spans.values()) == [
+                "La coalition", "internationale"]
+        seqs = [r[0] for r in pg_server.sql_rows("SELECT seq FROM actions ORDER BY seq", name)]
+        assert len(seqs) == 6 and seqs == sorted(set(seqs))
+    finally:
+        pg_server.drop_database(name)
+
+
+def test_an_annotator_cannot_log_an_action_at_a_seq_their_session_did_not_draw(pg_server, team_db):
+    """Drawing seqs (format 3) gives no way to take one another session will draw: an INSERT
+    that chooses its seq must carry the one its own session drew last."""
+    with psycopg.connect(pg_server.url(team_db, "alice"), autocommit=True) as raw:
+        (drawn,) = raw.execute("SELECT nextval('actions_seq_seq')").fetchone()
+        insert = ("INSERT INTO actions (seq, doc_pk, annotator, kind, effect, at) OVERRIDING SYSTEM VALUE"
+                  " SELECT %s, pk, 'alice', 'do', '[]', 'now' FROM documents WHERE id = 'd1'")
+        for ahead in (drawn + 1, drawn + 1000):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="drew last"):
+                raw.execute(insert, (ahead,))
+        raw.execute("CREATE TEMP SEQUENCE actions_seq_seq START 5000000")  # a bare name would find this first
+        (own,) = raw.execute("SELECT nextval('pg_temp.actions_seq_seq')").fetchone()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="drew last"):
+            raw.execute(insert, (own,))
+        assert raw.execute(insert, (drawn,)).rowcount == 1
+        raw.execute("INSERT INTO actions (doc_pk, annotator, kind, effect, at)"
+                    " SELECT pk, 'alice', 'do', '[]', 'now' FROM documents WHERE id = 'd1'")  # the default draws
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            raw.execute("SELECT setval('public.actions_seq_seq', 1000000)")
+
+
+def test_a_write_refused_with_the_commit_saves_nothing_and_the_next_action_works(pg_server, team_db, scheme):
+    """An action's INSERT goes with its COMMIT: refused there (a grant taken away meanwhile), it is
+    a one-line StoreError, nothing of the action is stored, and the connection is ready for the next."""
+    role = pg_server.sql_rows("SELECT value FROM annotator_meta WHERE key = 'role_annotator'", team_db)[0][0]
+    with open_store(pg_server.url(team_db, "alice")) as alice:
+        s = Session(alice, scheme, "alice")
+        s.add_span("d1", 0, 12, "ACTOR")  # the record's row exists: the next actions lock it
+        before = pg_server.sql_rows("SELECT head_seq, pending, span_count FROM records WHERE annotator = 'alice'",
+                                    team_db)
+        pg_server.sql(f'REVOKE INSERT ON actions FROM "{role}"', db=team_db)
+        try:
+            with pytest.raises(StoreError, match="alice may not do this.*nothing was changed"):
+                s.add_span("d1", 13, 27, "ACTOR")
+        finally:
+            pg_server.sql(f'GRANT INSERT ON actions TO "{role}"', db=team_db)
+        assert pg_server.sql_rows("SELECT head_seq, pending, span_count FROM records WHERE annotator = 'alice'",
+                                  team_db) == before
+        assert [sp["text"] for sp in alice.load("d1", "alice").spans.values()] == ["La coalition"]
+        s.add_span("d1", 13, 27, "ACTOR")
+        assert sorted(sp["text"] for sp in alice.load("d1", "alice").spans.values()) == [
+            "La coalition", "internationale"]
+    assert pg_server.sql_rows("SELECT count(*) FROM actions WHERE annotator = 'alice'", team_db) == [(2,)]
+
+
+def test_an_action_through_a_session_is_two_round_trips_and_a_change_elsewhere_is_still_seen(
+        pg_url, scheme, monkeypatch):
+    """The lock (with the BEGIN and the entry's seq), then the write with the COMMIT: the session's
+    version check inside the action and its version read after it ask the server nothing more.
+    Counted, not timed (the window in which the version after an action is answered from it is
+    widened, so a slow machine does not change the count)."""
+    from annotator.store import postgres
+
+    monkeypatch.setattr(postgres, "FRESH_AFTER_COMMIT_S", 3600.0)
+    trips = []
+    depth = [0]
+    execute, pipeline = psycopg.Connection.execute, psycopg.Connection.pipeline
+
+    def counted_execute(self, *args, **kwargs):
+        if not depth[0]:
+            trips.append(str(args[0])[:30])
+        return execute(self, *args, **kwargs)
+
+    class CountedPipeline:
+        def __init__(self, conn):
+            self.inner = pipeline(conn)
+
+        def __enter__(self):
+            depth[0] += 1
+            trips.append("pipeline")
+            return self.inner.__enter__()
+
+        def __exit__(self, *exc):
+            depth[0] -= 1
+            return self.inner.__exit__(*exc)
+
+    with open_store(pg_url) as st, open_store(pg_url) as other:
+        st.add_documents([_doc()])
+        s = Session(st, scheme, st.user)
+        s.add_span("d1", 0, 12, "ACTOR")  # the record's row is made: from now on an action locks it
+        s.record("d1")  # as a screen opening the document: the session checks the version it saw
+        monkeypatch.setattr(psycopg.Connection, "execute", counted_execute)
+        monkeypatch.setattr(psycopg.Connection, "pipeline", lambda self: CountedPipeline(self))
+        s.add_span("d1", 13, 27, "ACTOR")
+        assert trips == ["pipeline", "pipeline"]
+        assert not s.changed("d1")  # asks the server (the answer after the action was used once)
+        assert len(trips) == 3
+        Session(other, scheme, other.user).add_span("d1", 56, 60, "ACTOR")  # another terminal
+        assert s.changed("d1")
+        with pytest.raises(RecordChanged):
+            s.commit("d1", [])
+    with open_store(pg_url) as st:
+        assert sorted(sp["text"] for sp in st.load("d1", "postgres").spans.values()) == [
+            "Irak", "La coalition", "internationale"]
