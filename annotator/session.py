@@ -105,13 +105,18 @@ class Session:
 
         return checked
 
-    def _wrote(self, doc_id: str) -> None:
+    def _wrote(self, doc_id: str, change: Change | None) -> None:
+        """This session's own action is seen: the version it left, known inside its transaction
+        (asked afterwards, another terminal's action in between would pass for seen)."""
         if doc_id in self._seen:
-            self._seen[doc_id] = self.store.version(doc_id, self.annotator)
+            if change is not None and change.version is not None:
+                self._seen[doc_id] = change.version
+            else:
+                self._seen[doc_id] = self.store.version(doc_id, self.annotator)
 
     def _apply(self, doc_id: str, plan: Plan) -> Change:
         change = self.store.apply(doc_id, self.annotator, self._guarded(doc_id, plan))
-        self._wrote(doc_id)
+        self._wrote(doc_id, change)
         return change
 
     def documents(self) -> list[DocInfo]:
@@ -196,11 +201,11 @@ class Session:
     def undo(self, doc_id: str) -> Change | None:
         self._check(doc_id)
         change = self.store.undo(doc_id, self.annotator)
-        self._wrote(doc_id)
+        self._wrote(doc_id, change)
         return change
 
     def redo(self, doc_id: str) -> Change | None:
         self._check(doc_id)
         change = self.store.redo(doc_id, self.annotator)
-        self._wrote(doc_id)
+        self._wrote(doc_id, change)
         return change

@@ -92,9 +92,10 @@ class History:
 
     # -- acting (each inside one durable transaction) -----------------------------------------------
 
-    def _log(self, key: int, annotator: str, entry: LogEntry, rec: WorkingRecord) -> None:
+    def _log(self, key: int, annotator: str, entry: LogEntry, rec: WorkingRecord) -> tuple[int, int | None]:
         """Append ``entry`` (already applied to ``rec``), bring the record row up to date (insert
-        it on the first action), compact when enough entries lag behind, and remember ``rec``."""
+        it on the first action), compact when enough entries lag behind, and remember ``rec``;
+        the record's version after it."""
         store = self.store
         rec.updated_at = now_iso()
         counts = counts_of(rec)
@@ -104,11 +105,14 @@ class History:
         elif pending >= COMPACT_AFTER:
             store.rebase(key, annotator, dumps(rec.sorted_spans()), dumps(rec.flags), seq)
         self._cache[(key, annotator)] = (rec, (seq, row))
+        return (seq, row)
 
-    def log_do(self, key: int, annotator: str, rec: WorkingRecord, ops: list[Op], undo_head: int | None) -> None:
-        """Apply and log ``ops`` as a new action on top of the undo stack (the redo stack empties)."""
+    def log_do(self, key: int, annotator: str, rec: WorkingRecord, ops: list[Op],
+               undo_head: int | None) -> tuple[int, int | None]:
+        """Apply and log ``ops`` as a new action on top of the undo stack (the redo stack empties);
+        the record's version after it."""
         rec.apply(ops)
-        self._log(key, annotator, LogEntry("do", ops, link=undo_head), rec)
+        return self._log(key, annotator, LogEntry("do", ops, link=undo_head), rec)
 
     def apply(self, doc_id: str, annotator: str, plan: Plan) -> Change:
         store = self.store
@@ -118,13 +122,13 @@ class History:
             rec = self.load(key, annotator, head)
             ops = plan(rec)
             if not ops:
-                return Change([], rec, "none")
+                return Change([], rec, "none", head.version)
             try:
-                self.log_do(key, annotator, rec, ops, head.undo)
+                version = self.log_do(key, annotator, rec, ops, head.undo)
             except BaseException:
                 self.forget((key, annotator))
                 raise
-        return Change(ops, rec, "do")
+        return Change(ops, rec, "do", version)
 
     def next_step(self, doc_id: str, annotator: str, kind: str) -> list[Op] | None:
         """The ops an undo (``kind`` "undo") or a redo would apply now (None: nothing to undo or
@@ -159,11 +163,11 @@ class History:
                     entry = LogEntry("redo", ops, target=target, undo_head=target,
                                      redo_head=store.last_undo_link(target))
                 rec.apply(ops)
-                self._log(key, annotator, entry, rec)
+                version = self._log(key, annotator, entry, rec)
             except BaseException:
                 self.forget((key, annotator))
                 raise
-        return Change(ops, rec, entry.kind)
+        return Change(ops, rec, entry.kind, version)
 
     def compact(self, doc_id: str, annotator: str) -> None:
         store = self.store

@@ -24,7 +24,6 @@ SQL: what the log means is ``history.py``, the rules of importing ``importer.py`
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -60,10 +59,6 @@ from annotator.store.base import (
 from annotator.store.pg_connection import connect, explain
 from annotator.store.pg_reading import PgSnapshot, records_query, text_of
 
-# how long after an action's COMMIT the head it left answers, once, the next question about its record
-# outside a transaction (Session asks at once for the version it wrote; a later question asks the server)
-FRESH_AFTER_COMMIT_S = 0.05
-
 
 def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
@@ -89,14 +84,12 @@ class PostgresStore(Store):
         self._pks: dict[str, int] = {}
         self._in_tx = False
         self._begin_pending = False  # a transaction began whose BEGIN is not sent yet
-        self._acted: tuple[tuple[int, str], LogHead] | None = None  # the record this transaction's action wrote
         self._missing: set[tuple[int, str]] = set()  # records with no row when this transaction locked them
         self._locked: dict[tuple[int, str], _Locked] = {}  # record rows this transaction holds
         self._deferred: list[tuple[str, dict[str, Any]]] = []  # statements to send with the next round trip
         self._bulk = False
         # the head the last action left its record at, once committed: what the caller asks next at
         # once (Session: the version it wrote) is answered without asking again
-        self._committed: tuple[tuple[int, str], LogHead, float] | None = None
         # documents the import's last batch added, and records added to them (pg_bulk.py)
         self.fresh_documents: set[int] = set()
         self.fresh_records: set[tuple[int, str]] = set()
@@ -161,7 +154,6 @@ class PostgresStore(Store):
         """Run one statement (its rows fetched); StoreError saying why not. Outside a transaction
         (or before its first statement), a statement that finds the connection lost is run again
         once on a new one."""
-        self._committed = None
         if self._begin_pending or self._deferred:
             self._many([])  # the transaction's BEGIN or held-back writes, sent with nothing else to go with them
         for attempt in (0, 1):
@@ -179,7 +171,6 @@ class PostgresStore(Store):
     def _many(self, statements: Sequence[tuple[Any, Any]]) -> list[list[tuple[Any, ...]]]:
         """Run statements in one round trip (a pipeline; prepared statements as usual), after the
         transaction's BEGIN when it is still to be sent and the writes held back; the rows of each."""
-        self._committed = None
         for attempt in (0, 1):
             conn = self._live()
             try:
@@ -213,7 +204,6 @@ class PostgresStore(Store):
         self._begin_pending = True
         self._in_tx = True
         self._bulk = bulk
-        self._committed = None
         try:
             yield
         except BaseException:
@@ -228,18 +218,13 @@ class PostgresStore(Store):
             self.fresh_documents.clear()
             self.fresh_records.clear()
             deferred, self._deferred = self._deferred, []
-            acted, self._acted = self._acted, None
         if self._begin_pending:  # nothing was read or written
             self._begin_pending = False
             return
-        self._commit(deferred, acted)
+        self._commit(deferred)
 
-    def _commit(self, deferred: Sequence[tuple[str, dict[str, Any]]],
-                acted: tuple[tuple[int, str], LogHead] | None) -> None:
-        """COMMIT, after the writes held back, in one round trip; durable once this returns. The
-        head an action left its record at (``acted``, known: the row was locked) answers the
-        :meth:`log_head` that follows at once (a write by another terminal in between then shows
-        as a change, as it would a moment later)."""
+    def _commit(self, deferred: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        """COMMIT, after the writes held back, in one round trip; durable once this returns."""
         conn = self._conn
         if conn is None or conn.closed or conn.broken:
             raise StoreError(f"{self.location}: lost the connection to the server in the middle of an action; "
@@ -257,8 +242,6 @@ class PostgresStore(Store):
                 raise StoreError(explain(exc, self.location, self.user)) from None
             raise StoreError(f"{self.location}: the commit did not complete ({explain(exc, '', self.user)[2:]}); "
                              "the last action may not be saved: check the record, then try again") from None
-        if acted is not None:
-            self._committed = (acted[0], acted[1], time.monotonic())
 
     def _rollback(self) -> None:
         conn = self._conn
@@ -358,15 +341,10 @@ class PostgresStore(Store):
         """The head is kept in the record's row. Inside a write the row is locked as it is read
         (in the round trip of the transaction's BEGIN): another writer of the record waits, and a
         row read after waiting is its newest version. Asked again in the same transaction, a row it
-        holds answers without asking; asked outside one right after an action (nothing else asked
-        in between, within FRESH_AFTER_COMMIT_S), the head the action left answers once."""
+        holds answers without asking. (The version an action leaves is in its Change: the session
+        does not ask for it afterwards.)"""
         where = {"pk": key, "ann": annotator}
         if not self._in_tx:
-            committed = self._committed
-            if committed is not None and committed[0] == (key, annotator) \
-                    and time.monotonic() - committed[2] < FRESH_AFTER_COMMIT_S:
-                self._committed = None  # once
-                return committed[1]
             return _head(self._one(_HEAD, where))
         held = self._locked.get((key, annotator))
         if held is not None:  # locked by this transaction: nobody else has changed it
@@ -428,11 +406,9 @@ class PostgresStore(Store):
             self._deferred.append((_APPEND_DRAWN, {**params, "seq": seq}))
             undo_top = seq if entry.kind == "do" else entry.undo_head
             held.head, held.pending, held.seq = LogHead(seq, undo_top, entry.redo_head, rid), pending, None
-            self._acted = ((key, annotator), held.head)
             return seq, rid, pending
         self._locked.pop((key, annotator), None)  # its head moves: read again if asked
         self._forget_drawn()  # this INSERT draws a seq
-        self._acted = None  # the head moves past what an earlier entry held back left
         seq, rid, pending = self._one(_APPEND, params)
         if rid is not None and (key, annotator) in self._missing:
             # the record's row came in (an import) after this action read it as new: begin again

@@ -99,6 +99,9 @@ class Change:
     ops: list[Op]
     record: WorkingRecord
     kind: Literal["do", "undo", "redo", "none"] = "do"
+    # the record's version (Store.version) as the action left it, known inside its transaction;
+    # None: not known (then ask the store)
+    version: tuple[int | None, int | None] | None = None
 
 
 class StoredRecord(NamedTuple):

@@ -21,7 +21,7 @@ from annotator.formats.jsonl import record_line
 from annotator.importing import import_sources
 from annotator.model import text_sha256
 from annotator.model.types import TODO_STATUSES, ImportItem, NewDocument
-from annotator.session import Session
+from annotator.session import RecordChanged, Session
 from annotator.store import history as history_mod
 from annotator.store.base import RecordQuery
 from tests.conftest import SCHEME_PATH, make_record
@@ -422,3 +422,29 @@ def test_kill_9_loses_no_action_that_had_returned(backend, db, tmp_path):
     time.sleep(0.05)
     with backend.open(db) as st:
         assert len(st.load("d1", "alice").spans) >= acknowledged + 1
+
+
+def test_another_terminals_action_right_after_mine_is_still_seen_as_a_change(backend, db, scheme):
+    """The version a session's own action left comes back with the action: another terminal's
+    action committed between that commit and anything the session does next is a change (asked
+    afterwards, the store would have answered with the other's version, passed off as seen)."""
+    with backend.open(db) as st, backend.open(db) as other:
+        st.add_documents([_doc()])
+        s = Session(st, scheme, "alice")
+        s.record("d1")  # as a screen that opened the document
+        o = Session(other, scheme, "alice")
+        apply = st.apply
+
+        def apply_then_the_other_terminal(doc_id, annotator, plan):
+            change = apply(doc_id, annotator, plan)
+            o.add_span("d1", 56, 60, "ACTOR")  # committed right after alice's action
+            return change
+
+        st.apply = apply_then_the_other_terminal
+        change = s.add_span("d1", 0, 12, "ACTOR")
+        del st.apply
+        assert change.version is not None
+        assert s.changed("d1")
+        with pytest.raises(RecordChanged):
+            s.add_span("d1", 13, 27, "ACTOR")
+        assert sorted(sp["text"] for sp in s.record("d1").spans.values()) == ["Irak", "La coalition"]
