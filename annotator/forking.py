@@ -11,10 +11,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+Item = TypeVar("Item")
+Out = TypeVar("Out")
+Extra = TypeVar("Extra")
 
 # Below this much input, work split across forked processes costs more than it saves.
 FORK_MIN_BYTES = 4 * 1024 * 1024
@@ -83,3 +86,20 @@ def split_point(sizes: list[int]) -> int:
         if acc >= total / 2:
             return k + 1
     return 0  # pragma: no cover
+
+
+def in_two_halves(items: list[Item], size: Callable[[Item], int], one: Callable[[Item], Out],
+                  batch: Callable[[list[Item]], tuple[list[Out], Extra]],
+                  merge: Callable[[Extra], None]) -> Iterator[Out]:
+    """``one(item)`` of each item, in order; when the items are big enough (:func:`split_point`
+    by ``size``), the second half is done meanwhile by ``batch`` in a forked child (started at
+    the first result asked for), whose results follow this process's and whose extra (a tally)
+    goes to ``merge``."""
+    cut = split_point([size(item) for item in items])
+    child = Forked(batch, items[cut:]) if cut else None
+    for item in items[:cut] if cut else items:
+        yield one(item)
+    if child is not None:
+        results, extra = child.result()
+        merge(extra)
+        yield from results

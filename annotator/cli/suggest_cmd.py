@@ -162,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
     from annotator.cli.agree_cmd import chosen_labels
     from annotator.errors import InvalidData, ProblemLog
     from annotator.files.atomic import write_lines
-    from annotator.forking import Forked, split_point
+    from annotator.forking import in_two_halves
     from annotator.importing import read_native
     from annotator.suggest import KnownSpan, build_suggesters
     from annotator.suggest.gazetteer import Gazetteer
@@ -188,21 +188,13 @@ def run(args: argparse.Namespace) -> int:
     scheme.compile()  # before a fork: the child inherits the compiled scheme
     work = _Suggest(args, scheme, suggesters, labels)
     tally = Tally()
-    # big inputs: the second half is suggested in a forked child meanwhile
-    cut = split_point([len(i.document.text) for i in items])
-    child = Forked(work.batch, items[cut:]) if cut else None
-    mine = items[:cut] if cut else items
 
     def lines(step: Any) -> Iterator[bytes]:
-        for item in mine:
-            yield work.line(item, tally)
+        # big inputs: the second half is suggested in a forked child meanwhile
+        for line in in_two_halves(items, lambda i: len(i.document.text), lambda i: work.line(i, tally),
+                                  work.batch, tally.add):
+            yield line
             step()
-        if child is not None:
-            more, theirs = child.result()
-            tally.add(theirs)
-            for line in more:
-                yield line
-                step()
 
     with progress("suggesting", len(items)) as step:
         n = write_lines(lines(step), args.out)

@@ -156,20 +156,13 @@ def _rows(compute: _Compute, chunks: Iterator[list[DocumentInput]], tally: Store
           step: Callable[[], None]) -> Iterator[SuggestionsRow]:
     """The rows of every chunk: a big chunk's second half computed in a forked child meanwhile
     (its rows kept after this process's)."""
-    from annotator.forking import Forked, split_point
+    from annotator.forking import in_two_halves
 
     for chunk in chunks:
-        cut = split_point([len(doc.text) for doc in chunk])
-        child = Forked(compute.batch, chunk[cut:]) if cut else None
-        for doc in chunk[:cut] if cut else chunk:
-            yield compute.row(doc, tally)
+        for row in in_two_halves(chunk, lambda doc: len(doc.text), lambda doc: compute.row(doc, tally),
+                                 compute.batch, tally.add):
+            yield row
             step()
-        if child is not None:
-            rows, theirs = child.result()
-            tally.add(theirs)
-            for row in rows:
-                yield row
-                step()
 
 
 def run_store(args: argparse.Namespace, scheme: Scheme, labels: list[str] | None, options: SuggestOptions) -> int:
