@@ -316,3 +316,25 @@ def test_annotate_says_which_line_of_a_pattern_file_is_bad_before_anything_is_do
                           capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 1 and f"{bad}:2: label:" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "s.db").exists(), "nothing imported, no store made"
+
+
+async def test_a_ctrl_click_on_a_suggestion_focuses_it_and_y_accepts_it(store):
+    """The mouse's way to a suggestion: ctrl+click on it (where no span is) focuses it, as j would."""
+    app = app_on(store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = app.screen
+        await arrived(pilot, screen)
+        view = screen.view
+        target = TEXT.index("avril")  # inside the suggested DATE "3 avril 2018"
+        x = next(x for x in range(40) if view.offset_at_point(x, 0) == target)
+        await pilot.click(view, offset=(x, 0), control=True)
+        await pilot.pause()
+        assert screen.suggestions.focused == (*at("3 avril 2018"), "DATE")
+        assert view.focused_suggestion == suggestion_id((*at("3 avril 2018"), "DATE"))
+        await pilot.press("y")
+        await pilot.pause()
+        assert stored(store)[(*at("3 avril 2018"), "DATE")]["source"] == "rule:date"
+        # on a span (accepted now), a ctrl+click focuses the span, not a suggestion
+        await pilot.click(view, offset=(x, 0), control=True)
+        await pilot.pause()
+        assert screen.focused_span_id is not None and screen.suggestions.focused is None

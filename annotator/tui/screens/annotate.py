@@ -405,7 +405,10 @@ class AnnotateScreen(SuggestionActions, DocumentActions, EditingScreen):
 
     @on(ArticleView.SpanClicked)
     def _span_clicked(self, event: ArticleView.SpanClicked) -> None:
-        self.focus_span(event.span_id)
+        if isinstance(event, ArticleView.SuggestionClicked):
+            self.suggestions.focus_by_id(event.span_id)
+        else:
+            self.focus_span(event.span_id)
 
     # -- history ----------------------------------------------------------------------------------
 

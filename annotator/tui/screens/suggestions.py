@@ -244,6 +244,15 @@ class ScreenSuggestions:
         else:
             screen._show_focused()
 
+    def focus_by_id(self, view_id: str) -> None:
+        """Focus the pending suggestion the article view knows by ``view_id`` (a ctrl+click on it)."""
+        if self.pending is None or not self.on:
+            return
+        start, end, label = view_id.split(":", 2)
+        s = self.pending.get((int(start), int(end), label))
+        if s is not None:
+            self.focus(s)
+
     def unfocus(self) -> None:
         """No suggestion focused (a span was)."""
         self.focused = None

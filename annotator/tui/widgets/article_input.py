@@ -59,6 +59,8 @@ class ArticleInput(_Host):
         def offset_at_point(self, x: int, y: int) -> int: ...
         def span_at(self, offset: int) -> ViewSpan | None: ...
         def SpanClicked(self, view: object, span_id: str) -> Message: ...  # noqa: N802 - the message class
+        def SuggestionClicked(self, view: object, span_id: str) -> Message: ...  # noqa: N802 - the message class
+        def suggestion_at(self, offset: int) -> ViewSpan | None: ...
 
     # ------------------------------------------------------------- actions
     def _row_and_x(self) -> tuple[int, int]:
@@ -174,6 +176,8 @@ class ArticleInput(_Host):
             span = self.span_at(offset)
             if span is not None:
                 self.post_message(self.SpanClicked(self, span.id))
+            elif (suggested := self.suggestion_at(offset)) is not None:
+                self.post_message(self.SuggestionClicked(self, suggested.id))
             event.stop()
             return
         self.focus()

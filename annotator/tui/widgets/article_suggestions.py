@@ -39,6 +39,10 @@ class ArticleSuggestions:
     def get_suggestion(self, suggestion_id: str) -> ViewSpan | None:
         return self._suggested.get(suggestion_id)
 
+    def suggestion_at(self, offset: int) -> ViewSpan | None:
+        """The innermost suggestion containing ``offset``."""
+        return self._suggested.innermost_at(offset)
+
     def set_suggestions(self, spans: Iterable[ViewSpan] | SpanIndex) -> None:
         """Replace every suggestion (a document's arrive, or they are turned off or on); an index
         is taken as it is (built off the event loop, it is not read again)."""

@@ -124,6 +124,9 @@ class ArticleView(RenderGuard, ArticleSuggestions, ArticleInput, DirectLines, Fa
         def control(self) -> ArticleView:
             return self.view
 
+    class SuggestionClicked(SpanClicked):
+        """A suggestion was ctrl+clicked where no span is (``span_id``: the suggestion's id in the view)."""
+
     def __init__(
         self,
         text: str = "",
