@@ -96,6 +96,9 @@ class Store(ABC):
     # a write finds it out. Every write then raises StoreError("...: the store is read-only ...")
     # and changes nothing; reading, snapshots and exports work. Screens show it.
     read_only: bool = False
+    # items an import puts at once (put_documents, insert_records): few where each goes in alone
+    # anyway (SQLite: fewer held in memory is faster), many where a batch is one statement
+    import_batch: int = 50
     # who the store says is working (PostgreSQL: the database user, current_user, which its
     # row-level security holds to their own records); None where a name is only a label (SQLite)
     user: str | None = None

@@ -8,13 +8,15 @@
   and then one undoable action turns the stored record into the imported one.
 
 Everything happens in one transaction: any problem, or ``accept()`` saying no at the end, rolls
-the whole import back. Items go to the store ``BATCH`` at a time, through its bulk path
-(:meth:`Store.put_documents`, :meth:`Store.insert_records`: one statement each on PostgreSQL).
+the whole import back. Items go to the store ``Store.import_batch`` at a time, through its bulk
+path (:meth:`Store.put_documents`, :meth:`Store.insert_records`: one statement each on PostgreSQL).
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -29,7 +31,21 @@ from annotator.store.history import dumps
 if TYPE_CHECKING:
     from annotator.store.base import Store
 
-BATCH = 1000  # items put into the store at once
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection during a bulk import: its batches are thousands of small
+    containers that live until the batch is put and form no cycles, which the collector would
+    scan again and again (at 100k documents, 3,900 collections and a sixth of the import's time,
+    against 70 when items went in one by one). Reference counting frees them as usual."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def batched(items: Iterable[ImportItem], size: int) -> Iterator[list[ImportItem]]:
@@ -174,8 +190,8 @@ def import_items(store: Store, items: Iterable[ImportItem], *, replace: bool = F
     added_at = now_iso()
     counted: set[int] = set()
     try:
-        with store.transaction(bulk=True):
-            for batch in batched(items, BATCH):
+        with store.transaction(bulk=True), _cyclic_gc_paused():
+            for batch in batched(items, store.import_batch):
                 _put_batch(store, batch, replace, summary, problems, added_at, counted)
             if problems:
                 raise InvalidData(problems)

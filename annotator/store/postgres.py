@@ -75,6 +75,7 @@ class _Locked:
 
 
 class PostgresStore(Store):
+    import_batch = 1000  # a batch is one COPY
     def __init__(self, url: str, *, create: bool = True):
         super().__init__()
         from annotator.store import describe_db
