@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from annotator.agreement.definitions import PARTIAL_SCHEME
-from annotator.cli.common import load_scheme_arg, open_store_arg
+from annotator.cli.common import add_labels, chosen_labels, load_scheme_arg, open_store_arg
 from annotator.errors import AnnotatorError, UsageError
 from annotator.store.base import Store
 
@@ -26,26 +25,10 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("sources", nargs="*", metavar="SOURCE",
                    help="native JSONL files, one annotator each or several in one file (records without an "
                         "annotator take the file's name); none: every annotator in the store (--db)")
-    p.add_argument("--labels", nargs="+", metavar="LABEL",
-                   help="only these labels (names or comma-separated lists; default: every label of the scheme)")
+    add_labels(p)
     p.add_argument("--by-doc", action="store_true", help="also a table per document, worst first")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     p.set_defaults(func=run)
-
-
-def chosen_labels(scheme, names: list[str] | None) -> list[str]:
-    """The labels in scope, in scheme order; UsageError for a name the scheme lacks."""
-    if not names:
-        return [lab.name for lab in scheme.labels]
-    wanted = {n.strip() for arg in names for n in arg.split(",") if n.strip()}
-    unknown = sorted(wanted - set(scheme.by_name))
-    if unknown:
-        hint = ""
-        if any(os.path.exists(n) for n in unknown):
-            hint = " (a file was read as a label: put --labels after the SOURCES, or write --labels=ACTOR,DATE)"
-        raise UsageError(f"unknown label(s) {', '.join(map(repr, unknown))}; the scheme has "
-                         f"{', '.join(lab.name for lab in scheme.labels)}{hint}")
-    return [lab.name for lab in scheme.labels if lab.name in wanted]
 
 
 def open_default_store(args: argparse.Namespace) -> Store:

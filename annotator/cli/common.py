@@ -1,4 +1,4 @@
-"""What every command shares: --db, --annotator, --schema, error printing and progress bars."""
+"""What every command shares: --db, --annotator, --schema, --labels, error printing and progress bars."""
 
 from __future__ import annotations
 
@@ -64,6 +64,26 @@ def add_db_to(sub: argparse.ArgumentParser) -> None:
 def add_annotator(p: argparse.ArgumentParser, help_text: str | None = None) -> None:
     p.add_argument("--annotator", metavar="NAME", type=annotator_name,
                    help=help_text or "whose work this is (default: your login name)")
+
+
+def add_labels(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--labels", nargs="+", metavar="LABEL",
+                   help="only these labels (names or comma-separated lists; default: every label of the scheme)")
+
+
+def chosen_labels(scheme: Any, names: list[str] | None) -> list[str]:
+    """The labels in scope, in scheme order; UsageError for a name the scheme lacks."""
+    if not names:
+        return [lab.name for lab in scheme.labels]
+    wanted = {n.strip() for arg in names for n in arg.split(",") if n.strip()}
+    unknown = sorted(wanted - set(scheme.by_name))
+    if unknown:
+        hint = ""
+        if any(os.path.exists(n) for n in unknown):
+            hint = " (a file was read as a label: put --labels after the SOURCES, or write --labels=ACTOR,DATE)"
+        raise UsageError(f"unknown label(s) {', '.join(map(repr, unknown))}; the scheme has "
+                         f"{', '.join(lab.name for lab in scheme.labels)}{hint}")
+    return [lab.name for lab in scheme.labels if lab.name in wanted]
 
 
 def annotator_name(value: str) -> str:

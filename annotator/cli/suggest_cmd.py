@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from annotator.cli.common import add_annotator, err, load_scheme_arg, progress
+from annotator.cli.common import add_annotator, add_labels, chosen_labels, err, load_scheme_arg, progress
 
 if TYPE_CHECKING:
     from annotator.model.types import ImportItem as Item
@@ -47,8 +47,7 @@ def configure(p: argparse.ArgumentParser) -> None:
                         "(the annotator's rejections stay)")
     p.add_argument("--todo", action="store_true",
                    help="without --out: only the documents the annotator has not marked done")
-    p.add_argument("--labels", nargs="+", metavar="LABEL",
-                   help="only these labels (names or comma-separated lists; default: every label of the scheme)")
+    add_labels(p)
     p.add_argument("--no-model", action="store_true", help="no spaCy pipeline: rules, gazetteer and patterns only")
     p.add_argument("--model", metavar="NAME|PATH",
                    help="a spaCy pipeline: an installed package or a folder such as training/model-best "
@@ -159,7 +158,6 @@ class _Suggest:
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from annotator.cli.agree_cmd import chosen_labels
     from annotator.errors import InvalidData, ProblemLog
     from annotator.files.atomic import write_lines
     from annotator.forking import in_two_halves
