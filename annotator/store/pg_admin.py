@@ -48,13 +48,8 @@ def init_database(url: str, location: str) -> str:
                 roles = schema.create(cur, db)
                 return (f"{location}: prepared (format {schema.FORMAT_VERSION}; roles {roles.annotator}, "
                         f"{roles.reviewer}, {roles.admin}); add people with `annotator team add NAME --role ROLE`")
-            meta = dict(cur.execute("SELECT key, value FROM annotator_meta").fetchall())
-            if meta.get("application") != schema.APPLICATION:
-                raise StoreError(f"{location}: this database is not an annotator store")
-            version = int(meta.get("format", "0"))
-            if version > schema.FORMAT_VERSION:
-                raise StoreError(f"{location}: store format {version} is newer than this annotator's "
-                                 f"({schema.FORMAT_VERSION}); upgrade annotator")
+            version = schema.stored_format(dict(cur.execute("SELECT key, value FROM annotator_meta").fetchall()),
+                                           location)
             if version == schema.FORMAT_VERSION:
                 return f"{location}: already an annotator store of format {version}; nothing to do"
             schema.migrate(cur, version)
@@ -71,7 +66,7 @@ def _roles(cur: Any, location: str) -> schema.Roles:
     if cur.execute("SELECT to_regclass('annotator_meta') IS NOT NULL").fetchone()[0] is not True:
         raise StoreError(f"{location}: not an annotator store: prepare it with `annotator db init URL`")
     meta = dict(cur.execute("SELECT key, value FROM annotator_meta").fetchall())
-    return schema.Roles(meta["role_annotator"], meta["role_reviewer"], meta["role_admin"])
+    return schema.Roles.from_meta(meta)
 
 
 def add_member(url: str, location: str, name: str, role: str) -> str:

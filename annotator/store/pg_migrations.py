@@ -17,9 +17,11 @@ policies: they are the database's administrators. Everything here runs in one tr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from annotator.errors import StoreError
 
 APPLICATION = "annotator"
 FORMAT_VERSION = 3
@@ -100,6 +102,11 @@ class Roles:
 
     def of(self, kind: str) -> str:
         return {"annotator": self.annotator, "reviewer": self.reviewer, "admin": self.admin}[kind]
+
+    @staticmethod
+    def from_meta(meta: Mapping[str, str]) -> Roles:
+        """The roles a store names in its ``annotator_meta`` rows."""
+        return Roles(meta["role_annotator"], meta["role_reviewer"], meta["role_admin"])
 
     @staticmethod
     def for_database(db: str) -> Roles:
@@ -251,3 +258,15 @@ def _draw_action_seq(cur: Any) -> None:
 
 # from_version -> a function that upgrades a cursor's database (inside a transaction) to from_version + 1
 MIGRATIONS: dict[int, Callable[[Any], None]] = {1: _add_suggestions, 2: _draw_action_seq}
+
+
+def stored_format(meta: Mapping[str, str], location: str) -> int:
+    """The format of the store whose ``annotator_meta`` rows are ``meta``; StoreError for a
+    database that is not an annotator store, or one of a format newer than this annotator's."""
+    if meta.get("application") != APPLICATION:
+        raise StoreError(f"{location}: this database is not an annotator store")
+    version = int(meta.get("format", "0"))
+    if version > FORMAT_VERSION:
+        raise StoreError(f"{location}: store format {version} is newer than this annotator's "
+                         f"({FORMAT_VERSION}); upgrade annotator")
+    return version

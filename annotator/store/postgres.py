@@ -89,8 +89,6 @@ class PostgresStore(Store):
         self._locked: dict[tuple[int, str], _Locked] = {}  # record rows this transaction holds
         self._deferred: list[tuple[str, dict[str, Any]]] = []  # statements to send with the next round trip
         self._bulk = False
-        # the head the last action left its record at, once committed: what the caller asks next at
-        # once (Session: the version it wrote) is answered without asking again
         # documents the import's last batch added, and records added to them (pg_bulk.py)
         self.fresh_documents: set[int] = set()
         self.fresh_records: set[tuple[int, str]] = set()
@@ -125,17 +123,11 @@ class PostgresStore(Store):
                              f"them with `annotator team add {user} --role annotator`") from None
         except psycopg.Error as exc:
             raise StoreError(explain(exc, self.location, user)) from None
-        if meta.get("application") != schema.APPLICATION:
-            raise StoreError(f"{self.location}: this database is not an annotator store")
-        version = int(meta.get("format", "0"))
-        if version > schema.FORMAT_VERSION:
-            raise StoreError(f"{self.location}: store format {version} is newer than this annotator's "
-                             f"({schema.FORMAT_VERSION}); upgrade annotator")
+        version = schema.stored_format(meta, self.location)
         if version < schema.FORMAT_VERSION:
             raise StoreError(f"{self.location}: store format {version} is older than this annotator's "
                              f"({schema.FORMAT_VERSION}); its owner upgrades it with `annotator db init URL`")
-        roles = schema.Roles(meta["role_annotator"], meta["role_reviewer"], meta["role_admin"])
-        return user, roles
+        return user, schema.Roles.from_meta(meta)
 
     # -- the connection ---------------------------------------------------------------------------------
 
