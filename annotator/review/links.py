@@ -11,7 +11,7 @@ at the target's offsets and label, the gold span goes in without that attribute 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from annotator.agreement.spans import Ref
@@ -58,18 +58,25 @@ def stands_for(span: Span, c: Candidate, ref_names: Iterable[str]) -> bool:
         k: v for k, v in c.mark.attrs if not isinstance(v, Ref)}
 
 
-def unlinked(cands: Iterable[Candidate], gold: WorkingRecord, ref_attrs: RefAttrs) -> list[tuple[str, str, Ref]]:
-    """``(gold span id, attribute, target)`` of each ref one of ``cands`` (:func:`with_refs`) has
-    that the gold span standing for it lacks (whether or not gold has a span at the target now)."""
-    out: list[tuple[str, str, Ref]] = []
+def _standing(cands: Iterable[Candidate], gold: WorkingRecord,
+              ref_attrs: RefAttrs) -> Iterator[tuple[Candidate, str, Span, list[str]]]:
+    """Each of ``cands`` that a gold span stands for (:func:`stands_for`): the candidate, that
+    span's id and the span, and the names of its label's ref attributes."""
     for c in cands:
         sid = gold.span_with_range(*c.key)
         if sid is None:
             continue
         span = gold.spans[sid]
         names = [name for name, _targets in ref_attrs.get(c.label, ())]
-        if not stands_for(span, c, names):
-            continue
+        if stands_for(span, c, names):
+            yield c, sid, span, names
+
+
+def unlinked(cands: Iterable[Candidate], gold: WorkingRecord, ref_attrs: RefAttrs) -> list[tuple[str, str, Ref]]:
+    """``(gold span id, attribute, target)`` of each ref one of ``cands`` (:func:`with_refs`) has
+    that the gold span standing for it lacks (whether or not gold has a span at the target now)."""
+    out: list[tuple[str, str, Ref]] = []
+    for c, sid, span, _names in _standing(cands, gold, ref_attrs):
         out.extend((sid, name, v) for name, v in sorted(c.mark.attrs)
                    if isinstance(v, Ref) and span["attrs"].get(name) is None)
     return sorted(set(out))
@@ -111,14 +118,7 @@ def standing_ids(cands: Iterable[Candidate], gold: WorkingRecord, ref_attrs: Ref
     gold span lacks a ref whose target is not in gold, and has no other value for it): they count
     as in gold, their link still to come."""
     out: dict[Candidate, str] = {}
-    for c in cands:
-        sid = gold.span_with_range(*c.key)
-        if sid is None:
-            continue
-        span = gold.spans[sid]
-        names = [name for name, _targets in ref_attrs.get(c.label, ())]
-        if not stands_for(span, c, names):
-            continue
+    for c, sid, span, names in _standing(cands, gold, ref_attrs):
         refs = {name: v for name, v in c.mark.attrs if isinstance(v, Ref)}
         ok = True
         for name in names:
