@@ -18,7 +18,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "annotator"
 
 FLOORS = {
-    "errors": 0, "forking": 0, "files": 0, "text": 0,
+    "errors": 0, "forking": 0, "files": 0, "text": 0, "gc_pause": 0,
     "model": 1, "schema": 1, "store": 1,
     "formats": 2, "agreement": 2, "review": 2, "suggest": 2, "importing": 2, "exporting": 2, "validation": 2,
     "session": 2, "stats": 2, "assigning": 2,

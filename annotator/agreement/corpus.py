@@ -12,9 +12,7 @@ attributes), so the figures are computed for every document at once rather than 
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -202,22 +200,6 @@ def _tokens(corpus: Corpus, batches: Sequence[Batch], doc_sha: list[str]) -> Non
     corpus.tok_start = np.concatenate(starts) if starts else np.zeros(0, np.int64)
     corpus.tok_end = np.concatenate(ends) if ends else np.zeros(0, np.int64)
     corpus.tok_base = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).astype(np.int64)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """For a command that reads a whole corpus and computes its figures once: no cyclic garbage
-    collection meanwhile (millions of small objects that live to the end and form no cycles, which
-    the collector would scan again and again), and what was built is then frozen out of its scans.
-    Reference counting still frees everything as usual."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was:
-            gc.enable()
 
 
 def from_files(paths: Sequence[str], scheme: Scheme, labels: Sequence[str], limit: int = 50,

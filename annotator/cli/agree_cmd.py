@@ -53,12 +53,13 @@ def run(args: argparse.Namespace) -> int:
     _check_packages()
     from annotator.agreement import corpus as corpus_mod
     from annotator.agreement.report import agreement
+    from annotator.gc_pause import gc_paused
 
     scheme = load_scheme_arg(args)
     labels = chosen_labels(scheme, args.labels)
     if args.sources and args.db:
         raise UsageError("give SOURCES or --db, not both")
-    with corpus_mod.gc_paused():
+    with gc_paused(freeze=True):
         if args.sources:  # big files are read by one process per core
             corpus = corpus_mod.from_files(args.sources, scheme, labels)
         else:

@@ -212,12 +212,13 @@ class ReviewScreen(EditingScreen):
             text = Text(f"agreement figures need {' and '.join(missing)}: pip install 'annotator[agree]'",
                         style="dim")
         else:
-            from annotator.agreement.corpus import from_records, gc_paused
+            from annotator.agreement.corpus import from_records
             from annotator.agreement.report import agreement
+            from annotator.gc_pause import gc_paused
 
             # no cyclic GC meanwhile: on a long article its passes over what this builds would
             # hold the interpreter for tens of ms while the reviewer presses keys
-            with gc_paused():
+            with gc_paused(freeze=True):
                 fig = agreement(from_records(st.text, st.records, self.scheme, doc_id=st.doc_id), self.scheme)
             text = Text("agreement on this document\n", style="bold")
             for p in fig.pairs:
