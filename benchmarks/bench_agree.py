@@ -142,12 +142,13 @@ def stages(paths: list[Path]) -> dict[str, float]:
     from annotator.agreement import corpus as corpus_mod
     from annotator.agreement import report
     from annotator.agreement.reading import read_files
+    from annotator.gc_pause import gc_paused
     from annotator.schema import load_scheme
 
     scheme = load_scheme(SCHEME)
     labels = [lab.name for lab in scheme.labels]
     out = {}
-    with corpus_mod.gc_paused():  # as the command does
+    with gc_paused(freeze=True):  # as the command does
         t = time.perf_counter()
         batches, sources = read_files([str(p) for p in paths], scheme, labels)
         out["read, validate, tokenize (all cores)"] = time.perf_counter() - t
