@@ -53,5 +53,16 @@ def test_opening_the_annotate_command_on_a_store_defers_what_the_first_frame_doe
         "assert annotator.tui.app.build_app(store, scheme, 'alice').first_screen.doc_id\n"
         "assert p._compiled.cache_info().currsize == 0, p._compiled.cache_info()"
     )
-    for deferred in ("hashlib", "pydantic", "regex", "annotator.schema.compiled", "annotator.suggest"):
+    for deferred in ("hashlib", "pydantic", "regex", "annotator.schema.compiled", "annotator.suggest.engine",
+                     "annotator.suggest.kept", "annotator.suggest.pipeline", "annotator.suggest.base"):
         assert deferred not in loaded, f"{deferred} is imported on the way to the first frame"
+
+
+def test_the_suggest_package_gives_its_names_on_first_use():
+    loaded = _modules_after("import annotator.suggest")
+    assert "annotator.suggest.engine" not in loaded and "regex" not in loaded
+    import annotator.suggest as suggest
+    from annotator.suggest.engine import run_suggesters
+
+    assert suggest.run_suggesters is run_suggesters
+    assert all(getattr(suggest, name).__name__ == name for name in suggest.__all__ if name != "AttrValue")

@@ -7,6 +7,7 @@ import argparse
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.cli.common import (
     add_annotator,
@@ -16,6 +17,9 @@ from annotator.cli.common import (
     require_terminal,
     working_as,
 )
+
+if TYPE_CHECKING:
+    from annotator.suggest.process import SuggestingProcess
 
 
 def packaged_seeds() -> Traversable:
@@ -72,11 +76,12 @@ def run(args: argparse.Namespace) -> int:
         require_terminal("annotate")
         from annotator.tui.app import run_tui
 
-        suggesting = None
+        suggesting: SuggestingProcess | None = None
         if not args.no_suggest:
-            from annotator.tui.screens.suggestions import screen_suggesting
+            from annotator.suggest.process import SuggestingProcess, screen_suggesting
 
-            suggesting = screen_suggesting(scheme, annotator, model=not args.no_model, pattern_files=args.patterns)
+            make = screen_suggesting(scheme, annotator, model=not args.no_model, pattern_files=args.patterns)
+            suggesting = SuggestingProcess(make)
         return run_tui(store, scheme, annotator, doc_id=args.doc, suggesting=suggesting)
     finally:
         store.close()

@@ -40,6 +40,10 @@ class Scheme:
         self._decoder: RecordDecoder | None = None
         self._lock = threading.Lock()
 
+    def __reduce__(self) -> tuple[type[Scheme], tuple[SchemeDef]]:
+        """A scheme pickles as its definition (a child process builds its own models)."""
+        return Scheme, (self.definition,)
+
     def compile(self) -> CompiledScheme:
         """The pydantic models (built once; safe to call from a warm-up thread)."""
         if self._compiled is None:

@@ -215,10 +215,15 @@ class Store(ABC):
     # -- another connection --
 
     @abstractmethod
+    def reopener(self) -> Callable[[], Store]:
+        """How to open another connection to this same store, in another thread or another
+        process: a function that pickles (a screen's suggestions are made in a child process)."""
+
     def reopen(self) -> Store:
         """Another connection to this same store, for another thread (a screen's background
         worker): what it writes is committed as durably, in transactions of its own. The checks
         made when this store was opened are not repeated."""
+        return self.reopener()()
 
     # -- many rows at once (an import; one at a time unless a backend has a faster way) --
 

@@ -24,9 +24,10 @@ SQL: what the log means is ``history.py``, the rules of importing ``importer.py`
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import orjson
@@ -268,8 +269,8 @@ class PostgresStore(Store):
         if self._conn is not None:
             self._conn.close()
 
-    def reopen(self) -> PostgresStore:
-        return PostgresStore(self.url)
+    def reopener(self) -> Callable[[], PostgresStore]:
+        return partial(PostgresStore, self.url)
 
     # -- documents ----------------------------------------------------------------------------------
 

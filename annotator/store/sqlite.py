@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -203,10 +204,8 @@ class SQLiteStore(Store):
         self.history.forget()
         self._conn.close()
 
-    def reopen(self) -> SQLiteStore:
-        other = SQLiteStore(self.path, create=False, checked=True)
-        other.read_only = other.read_only or self.read_only
-        return other
+    def reopener(self) -> Callable[[], SQLiteStore]:
+        return partial(reopen_sqlite, self.path, self.read_only)
 
     # -- documents ----------------------------------------------------------------------------------
 
@@ -483,3 +482,10 @@ def remove_store_files(path: str) -> None:
             os.remove(path + suffix)
         except FileNotFoundError:
             pass
+
+
+def reopen_sqlite(path: str | os.PathLike[str], read_only: bool) -> SQLiteStore:
+    """Another connection to a store already opened (and checked); read-only if that one was."""
+    other = SQLiteStore(path, create=False, checked=True)
+    other.read_only = other.read_only or read_only
+    return other

@@ -10,20 +10,40 @@ Modules: ``base`` (the types and the Suggester protocol), ``engine`` (order, con
 (which suggesters to run).
 """
 
-from annotator.suggest.base import (
-    ArticleDate,
-    AttrValue,
-    Candidate,
-    DocumentInput,
-    KnownSpan,
-    SpanRef,
-    Suggester,
-    Suggestion,
-)
-from annotator.suggest.engine import Refused, SuggestResult, run_suggesters
-from annotator.suggest.pipeline import SuggestOptions, build_suggesters, rule_suggesters
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from annotator.suggest.base import (
+        ArticleDate,
+        AttrValue,
+        Candidate,
+        DocumentInput,
+        KnownSpan,
+        SpanRef,
+        Suggester,
+        Suggestion,
+    )
+    from annotator.suggest.engine import Refused, SuggestResult, run_suggesters
+    from annotator.suggest.pipeline import SuggestOptions, build_suggesters, rule_suggesters
 
 __all__ = [
     "ArticleDate", "AttrValue", "Candidate", "DocumentInput", "KnownSpan", "Refused", "SpanRef", "SuggestOptions",
     "SuggestResult", "Suggester", "Suggestion", "build_suggesters", "rule_suggesters", "run_suggesters",
 ]
+
+# Imported on first use (PEP 562): a screen reaches annotator.suggest.process on its way to the
+# first frame, and the rules (and ``regex``) load on import.
+_HOME = {name: "annotator.suggest.base" for name in (
+    "ArticleDate", "AttrValue", "Candidate", "DocumentInput", "KnownSpan", "SpanRef", "Suggester", "Suggestion")}
+_HOME.update({name: "annotator.suggest.engine" for name in ("Refused", "SuggestResult", "run_suggesters")})
+_HOME.update({name: "annotator.suggest.pipeline" for name in ("SuggestOptions", "build_suggesters", "rule_suggesters")})
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(home), name)

@@ -106,6 +106,10 @@ class GazetteerCache:
         labels are ignored)."""
         self._queued.extend(_entry(text, s) for s in spans if s["label"] in self.labels)
 
+    def learn_entries(self, entries: Iterable[GazetteerEntry]) -> None:
+        """Entries made elsewhere (a child process is sent them): those of other labels are ignored."""
+        self._queued.extend(e for e in entries if e.label in self.labels)
+
     def get(self, store: Store) -> Gazetteer:
         with self._lock:
             if self._gazetteer is None:

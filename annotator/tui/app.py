@@ -19,8 +19,7 @@ from annotator.tui.scheme_check import check_scheme
 from annotator.tui.screens.annotate import AnnotateScreen
 
 if TYPE_CHECKING:
-    from annotator.suggest.kept import Suggesting
-    from annotator.tui.screens.suggestions import MakeSuggesting
+    from annotator.suggest.process import ScreenSuggesting
 
 
 class ActionCommands(Provider):
@@ -90,7 +89,7 @@ class AnnotatorApp(App[None]):
 
 
 def build_app(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = None,
-              suggesting: Suggesting | MakeSuggesting | None = None) -> AnnotatorApp:
+              suggesting: ScreenSuggesting | None = None) -> AnnotatorApp:
     """The app on ``doc_id`` (default: the first document still to do, else the first); with
     ``suggesting``, each document's suggestions are shown once a worker has them."""
     check_scheme(scheme)  # colours and hotkeys: refused before anything is drawn
@@ -136,7 +135,7 @@ def build_review_app(store: Store, scheme: Scheme, reviewer: str, doc_id: str | 
 
 
 def run_tui(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = None,
-            suggesting: Suggesting | MakeSuggesting | None = None) -> int:
+            suggesting: ScreenSuggesting | None = None) -> int:
     app = build_app(store, scheme, annotator, doc_id, suggesting)
     app.run()
     if unsaved_on_exit(app):

@@ -16,9 +16,11 @@ from annotator.session import Session
 from annotator.store import open_store
 from annotator.suggest.kept import GazetteerCache, Suggesting
 from annotator.suggest.pipeline import SuggestOptions
+from annotator.suggest.process import screen_suggesting
 from annotator.tui.app import build_app
-from annotator.tui.screens.suggestions import screen_suggesting, suggestion_id
+from annotator.tui.screens.suggestions import suggestion_id
 from tests.conftest import ANNOTATOR
+from tests.suggest.test_suggest_process import gone
 from tests.tui.helpers import SCHEME, screen_text, terminal_output
 
 TEXT = ("Le 3 avril 2018, la coalition a mené 29.307 raids aériens en Irak. « La coalition compte 75 membres », "
@@ -299,7 +301,7 @@ async def test_without_suggesting_the_keys_say_so_and_nothing_runs(store):
 
 
 def test_the_screen_suggests_with_the_model_only_when_it_is_installed(monkeypatch):
-    import annotator.tui.screens.suggestions as mod
+    import annotator.suggest.process as mod
 
     assert screen_suggesting(SCHEME, "alice", model=False)().options.model is None
     monkeypatch.setattr(mod, "find_spec", lambda name: None)
@@ -338,3 +340,23 @@ async def test_a_ctrl_click_on_a_suggestion_focuses_it_and_y_accepts_it(store):
         await pilot.click(view, offset=(x, 0), control=True)
         await pilot.pause()
         assert screen.focused_span_id is not None and screen.suggestions.focused is None
+
+
+async def test_the_commands_way_makes_them_in_a_child_process_ended_with_the_app(store):
+    """As ``annotator annotate`` does: the worker only waits for a child process, which the app
+    ends when it quits; what the session tags reaches the child's gazetteer."""
+    from annotator.suggest.process import SuggestingProcess
+
+    process = SuggestingProcess(screen_suggesting(SCHEME, "alice", model=False))
+    app = app_on(store, process)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = app.screen
+        await arrived(pilot, screen)
+        assert (*at("3 avril 2018"), "DATE") in keys_shown(screen)
+        assert store.suggestions("d", "alice").items is not None, "kept in the store by the child"
+        pid = process.pid
+        assert pid is not None and process.starts == 1
+        screen.view.select(*at("coalition"))
+        await pilot.press("1")  # an ACTOR: queued for the child's gazetteer
+        assert [s.text for s in process._learned] == ["coalition"]
+    assert process.pid is None and gone(pid), "the child ended with the app"

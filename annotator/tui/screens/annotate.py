@@ -41,8 +41,7 @@ from annotator.tui.widgets.span_index import ViewSpan
 from annotator.tui.widgets.span_list import SpanList
 
 if TYPE_CHECKING:
-    from annotator.suggest.kept import Suggesting
-    from annotator.tui.screens.suggestions import MakeSuggesting
+    from annotator.suggest.process import ScreenSuggesting
 
 
 def view_span(span: Span) -> ViewSpan:
@@ -73,7 +72,7 @@ class AnnotateScreen(SuggestionActions, DocumentActions, EditingScreen):
     WRITES_OFF_LOOP = True
 
     def __init__(self, session: Session, scheme: Scheme, doc_id: str,
-                 suggesting: Suggesting | MakeSuggesting | None = None) -> None:
+                 suggesting: ScreenSuggesting | None = None) -> None:
         super().__init__(scheme)
         self.session = session
         self.doc_id = doc_id

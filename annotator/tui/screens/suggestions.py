@@ -2,12 +2,14 @@
 with a few keys, never annotations until accepted.
 
 When a document opens, its suggestions are read from the store, or computed and kept there
-(:class:`annotator.suggest.kept.Suggesting`), in a Textual thread worker started once the
-document is on screen: the first paint and the keys never wait for them. The worker has its own
-connection to the store (``Store.reopen``), so it never holds the screen's store writer; a spaCy
-pipeline, when there is one, is loaded there on first need. What is pending follows the record's
-ops (:class:`annotator.suggest.pending.Pending`), so the view redraws only the rows a change
-touches.
+(:class:`annotator.suggest.kept.Suggesting`), by a Textual thread worker started once the
+document is on screen: the first paint never waits for them. The command makes them in a child
+process (:class:`annotator.suggest.process.SuggestingProcess`), the worker only waiting for its
+answer, so that the keys never wait either: a spaCy pipeline loaded, or the suggesters run over a
+long article, in this process would hold its interpreter for seconds. Given a
+:class:`Suggesting` (or a way to make one), the worker makes them itself, on a connection of its
+own (``Store.reopen``). What is pending follows the record's ops
+(:class:`annotator.suggest.pending.Pending`), so the view redraws only the rows a change touches.
 
 Keys (the registry, :mod:`annotator.tui.actions`): ``j`` / ``k`` focus the next / previous
 suggestion, ``y`` accepts the focused one (a quote with its pending speaker) and focuses the span
@@ -20,15 +22,15 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
 
 from annotator.model.types import Op, Span
 from annotator.model.working import WorkingRecord
 from annotator.store.base import Change, Store, SuggestionKey
+from annotator.suggest.process import MakeSuggesting, ScreenSuggesting, SuggestingProcess
 from annotator.text.sanitize import display_line
 from annotator.tui.widgets.attr_panel import AttrPanel, ShownSuggestion
 from annotator.tui.widgets.span_index import SpanIndex, ViewSpan
@@ -41,35 +43,10 @@ if TYPE_CHECKING:
     from annotator.suggest.pending import Pending
     from annotator.tui.screens.annotate import AnnotateScreen
 
-__all__ = ["MakeSuggesting", "ScreenSuggestions", "SuggestionActions", "screen_suggesting", "suggestion_id"]
-
-# What the screen suggests with, or how to make it: made in the worker, on first need, so that
-# importing the suggesters (tens of ms) never comes before the first frame.
-MakeSuggesting = Callable[[], "Suggesting"]
+__all__ = ["ScreenSuggestions", "SuggestionActions", "suggestion_id"]
 
 KEYS_HINT = "y: accept  x: reject  j / k: next / previous  Y: all  o: hide"
 OFF_FOR_SESSION = "No suggestions in this session (annotate --no-suggest)."
-
-
-def screen_suggesting(scheme: Scheme, annotator: str, *, model: bool = True,
-                      pattern_files: Sequence[str] = ()) -> MakeSuggesting:
-    """How the annotate screen's worker makes what it suggests with (nothing is imported nor
-    loaded before it runs): see :func:`make_suggesting`."""
-    return partial(make_suggesting, scheme, annotator, model, tuple(pattern_files))
-
-
-def make_suggesting(scheme: Scheme, annotator: str, model: bool = True,
-                    pattern_files: Sequence[str] = ()) -> Suggesting:
-    """The rules, the gazetteer of the actors in the store, ``pattern_files``, and the default
-    French spaCy pipeline when it is installed (the ``nlp`` extra; else the rules run alone,
-    silently; it loads on the first document)."""
-    from annotator.suggest.kept import GazetteerCache, Suggesting
-    from annotator.suggest.nlp import DEFAULT_MODEL
-    from annotator.suggest.pipeline import SuggestOptions
-
-    has_model = model and find_spec("spacy") is not None and find_spec(DEFAULT_MODEL) is not None
-    options = SuggestOptions(model=DEFAULT_MODEL if has_model else None, pattern_files=tuple(pattern_files))
-    return Suggesting(scheme, annotator, options, gazetteer=GazetteerCache(), model_optional=True)
 
 
 def suggestion_id(key: SuggestionKey) -> str:
@@ -91,18 +68,21 @@ class Arrival:
     pending: Pending
     drawn: SpanIndex
     edits: int
+    note: str | None  # what the suggesters left out, if anything
 
 
 class ScreenSuggestions:
     """The open document's suggestions on the annotate screen: computing them, showing them,
     following the record, and the focused one."""
 
-    def __init__(self, screen: AnnotateScreen, suggesting: Suggesting | MakeSuggesting | None) -> None:
+    def __init__(self, screen: AnnotateScreen, suggesting: ScreenSuggesting | None) -> None:
         self.screen = screen
         self.enabled = suggesting is not None  # False: no suggestions in this session
+        self.process = suggesting if isinstance(suggesting, SuggestingProcess) else None
         # made in the worker when it is only a way to make it
         self._make: MakeSuggesting | None = suggesting if callable(suggesting) else None
-        self.suggesting: Suggesting | None = None if callable(suggesting) else suggesting
+        self.suggesting: Suggesting | None = (
+            None if callable(suggesting) or isinstance(suggesting, SuggestingProcess) else suggesting)
         self.on = self.enabled  # shown (``o`` toggles it for the rest of the session)
         self.kept: KeptSuggestions | None = None
         self.pending: Pending | None = None
@@ -146,17 +126,21 @@ class ScreenSuggestions:
             if generation != self.generation:
                 return  # another document opened meanwhile: nothing to do for this one
             try:
-                if self.suggesting is None:
-                    assert self._make is not None
-                    self.suggesting = self._make()
-                suggesting = self.suggesting
-                if self._store is None:
-                    self._store = self.screen.session.store.reopen()
-                kept = suggesting.for_document(self._store, doc_id)
-                rec = self._store.load(doc_id, self.screen.session.annotator)
-                pending = Pending(kept.suggestions, kept.rejected, rec.spans.values())
+                if self.process is not None:  # the worker only waits for the child's answer
+                    answer = self.process.for_document(self.screen.session.store, doc_id)
+                    kept, spans, note = answer.kept, answer.spans, answer.note
+                else:
+                    if self.suggesting is None:
+                        assert self._make is not None
+                        self.suggesting = self._make()
+                    if self._store is None:
+                        self._store = self.screen.session.store.reopen()
+                    kept = self.suggesting.for_document(self._store, doc_id)
+                    spans = list(self._store.load(doc_id, self.screen.session.annotator).spans.values())
+                    note = self.suggesting.note
+                pending = Pending(kept.suggestions, kept.rejected, spans)
                 drawn = SpanIndex(view_suggestion(s) for s in pending.pending())
-                result = Arrival(kept, pending, drawn, edits)
+                result = Arrival(kept, pending, drawn, edits, note)
             except Exception as exc:  # noqa: BLE001 - shown on the screen, never a traceback
                 result = exc
         try:
@@ -168,7 +152,7 @@ class ScreenSuggestions:
         if generation != self.generation:
             return
         screen = self.screen
-        note = self.suggesting.note if self.suggesting is not None else None
+        note = result.note if isinstance(result, Arrival) else None
         if note and not self._noted:
             self._noted = True
             screen.notify(display_line(note), markup=False, timeout=6)
@@ -190,7 +174,10 @@ class ScreenSuggestions:
         self._draw_all(drawn)
 
     def close(self) -> None:
-        """The screen is going: close the worker's connection (unless a worker still uses it)."""
+        """The screen is going: end the child process, close the worker's connection (unless a
+        worker still uses it)."""
+        if self.process is not None:
+            self.process.close()
         if self._store is not None and self._lock.acquire(blocking=False):
             try:
                 self._store.close()
@@ -278,7 +265,9 @@ class ScreenSuggestions:
         self.edits += 1
         suggesting = self.suggesting  # None until the worker has made it: then the store tells it all
         added = [op["span"] for op in ops if op["op"] == "add_span"]
-        if added and suggesting is not None:
+        if added and self.process is not None:
+            self.process.learn(rec.text, added)
+        elif added and suggesting is not None:
             suggesting.gazetteer.learn(rec.text, added)
         if self.pending is None:
             return
