@@ -170,12 +170,12 @@ async def test_attribute_form_saves_valid_and_shows_invalid_in_place(app_store):
         screen = app.screen
         screen.view.select(2, 11)
         await pilot.press("2", "enter")
-        form = app.screen
-        assert type(form).__name__ == "AttrForm"
+        form = screen.attr_form
+        assert type(form).__name__ == "AttrForm" and form.visible
         field = form.query_one("#field-value")
         field.value = "août 2014"
         await pilot.press("enter")
-        assert app.screen is form, "an invalid value keeps the form open"
+        assert screen.attr_form is form, "an invalid value keeps the form open"
         error = form.query_one("#error-value").render()
         # in words with the value it means, not the 400-character pattern (issue 11, item 13)
         assert "'août 2014' is not a TIMEX3 value; did you mean 2014-08?" in str(error)
@@ -183,13 +183,13 @@ async def test_attribute_form_saves_valid_and_shows_invalid_in_place(app_store):
         assert store.load("short", "alice").spans["s1"]["attrs"] == {}
         field.value = "2014-08"
         await pilot.press("enter")
-        assert app.screen is screen
+        assert screen.attr_form is None
         assert store.load("short", "alice").spans["s1"]["attrs"] == {"value": "2014-08"}
         # escape cancels without saving
         await pilot.press("enter")
-        app.screen.query_one("#field-value").value = "2015-01"
+        form.query_one("#field-value").value = "2015-01"
         await pilot.press("escape")
-        assert app.screen is screen
+        assert screen.attr_form is None and not form.visible
         assert store.load("short", "alice").spans["s1"]["attrs"] == {"value": "2014-08"}
 
 

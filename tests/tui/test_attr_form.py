@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Select
 
-from annotator.tui.screens.attr_form import AttrForm, NotANumber, parse_quantity
+from annotator.tui.widgets.attr_form import AttrForm, NotANumber, parse_quantity
 from tests.tui.helpers import make_app
 
 TEXT = "La coalition a réalisé 29.307 raids et compte 75 membres."
@@ -50,17 +50,17 @@ async def test_a_french_number_is_shown_as_understood_then_saved_as_such(app_sto
         q = TEXT.index("29.307")
         screen.view.select(q, q + 6)
         await pilot.press("3", "enter")
-        form = app.screen
-        assert isinstance(form, AttrForm)
+        form = screen.attr_form
+        assert isinstance(form, AttrForm) and form.visible
         await pilot.press(*"29.307")
         assert shown(form, "value") == "= 29307"  # before anything is saved
         assert store.load("short", "alice").spans["s1"]["attrs"] == {}
         await pilot.press("enter")
-        assert app.screen is screen
+        assert screen.attr_form is None and not form.visible and screen.view.has_focus
         assert store.load("short", "alice").spans["s1"]["attrs"] == {"value": 29307}
         # a narrow no-break space groups thousands too; a decimal comma is a decimal
         await pilot.press("enter")
-        form = app.screen
+        assert screen.attr_form is form, "the same form, shown again"
         field = form.query_one("#field-value")
         field.value = "1\u202f200"
         await pilot.pause()
@@ -75,7 +75,7 @@ async def test_a_french_number_is_shown_as_understood_then_saved_as_such(app_sto
         await pilot.pause()
         assert shown(form, "value").startswith("✗ 'vingt-neuf raids' is not a number")
         await pilot.press("ctrl+s")
-        assert app.screen is form, "a value that is not a number keeps the form open"
+        assert screen.attr_form is form, "a value that is not a number keeps the form open"
         assert "is not a number" in str(form.query_one("#error-value").render())
         assert store.load("short", "alice").spans["s1"]["attrs"] == {"value": 29307}
         await pilot.press("escape")
@@ -87,8 +87,8 @@ async def test_enter_on_a_list_field_saves_and_space_opens_the_list(app_store):
         screen = app.screen
         screen.view.move_cursor(TEXT.index("coalition") + 2)
         await pilot.press("1", "enter")
-        form = app.screen
-        assert isinstance(form, AttrForm)
+        form = screen.attr_form
+        assert isinstance(form, AttrForm) and form.visible
         kind = form.query_one("#field-kind", Select)
         assert kind.has_focus
         assert "Enter or ctrl+s saves" in str(form.query_one(".hint:last-of-type").render())
@@ -96,10 +96,61 @@ async def test_enter_on_a_list_field_saves_and_space_opens_the_list(app_store):
         await pilot.press("space")
         assert kind.expanded
         await pilot.press("down", "down", "enter")
-        assert not kind.expanded and app.screen is form
+        assert not kind.expanded and screen.attr_form is form
         picked = kind.value
         assert picked not in (Select.NULL, None)
         # ...and Enter on the closed list saves, as the form says
         await pilot.press("enter")
-        assert app.screen is screen
+        assert screen.attr_form is None and not form.visible and screen.view.has_focus
         assert store.load("short", "alice").spans["s1"]["attrs"] == {"kind": picked}
+
+
+async def test_while_the_form_is_open_the_screens_keys_do_nothing_and_a_click_outside_cancels(app_store):
+    """The form is drawn over the article, not a screen of its own: the annotate screen's keys
+    must not act behind it (undo, a label key, done), and moving the focus out of it cancels it."""
+    app, store = app_store
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.screen
+        q = TEXT.index("29.307")
+        screen.view.select(q, q + 6)
+        await pilot.press("3", "enter")
+        form = screen.attr_form
+        assert form is not None and form.visible
+        await pilot.press("ctrl+z", "ctrl+d", "tab")  # undo, done: nothing; tab: the next field
+        assert screen.record.spans and screen.record.status != "done"
+        assert screen.attr_form is form and form.query_one("#field-unit").has_focus
+        await pilot.press("tab", "tab", "tab")  # approximate, Save, and round to the first field
+        assert form.query_one("#field-value").has_focus
+        await pilot.press("shift+tab", "shift+tab", "shift+tab")
+        assert form.query_one("#field-unit").has_focus and screen.attr_form is form
+        await pilot.press(*"raids")
+        await pilot.click(screen.view, offset=(2, 0))  # back on the article: cancelled, nothing saved
+        await pilot.pause()
+        assert screen.attr_form is None and not form.visible and screen.view.has_focus
+        assert store.load("short", "alice").spans["s1"]["attrs"] == {}
+        await pilot.press("ctrl+z")  # the screen's keys work again
+        assert screen.record.spans == {}
+
+
+async def test_each_label_has_its_form_composed_once_and_opened_with_the_spans_values(app_store):
+    app, store = app_store
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.screen
+        q = TEXT.index("29.307")
+        screen.view.select(q, q + 6)
+        await pilot.press("3", "enter", *"29.307", "enter")
+        q = TEXT.index("75 membres")
+        screen.view.select(q, q + 10)
+        await pilot.press("3", "enter")
+        form = screen.attr_form
+        assert form is not None and form.query_one("#field-value").value == "", "the other span's value"
+        assert "s2" in str(form.query_one("#form-title").render())
+        await pilot.press(*"75", "enter")
+        screen.focus_span("s1")
+        await pilot.press("enter")
+        assert screen.attr_form is form and form.query_one("#field-value").value == "29307"
+        assert shown(form, "value") == "= 29307"
+        await pilot.press("escape")
+        assert len(screen.query(AttrForm)) == 1 and form.opened == 3
+        spans = store.load("short", "alice").spans
+        assert spans["s1"]["attrs"] == {"value": 29307} and spans["s2"]["attrs"] == {"value": 75}

@@ -173,3 +173,45 @@ async def test_focus_next_span_writes_little(app_store):
             assert FOOTER_ROW not in frame.rows and 0 not in frame.rows, sorted(frame.rows)
             assert frame.nbytes <= 7500, frame.nbytes
         await pilot.pause()
+
+
+async def press_settled(pilot, key: str) -> Frame:
+    """Send ``key`` and parse all it wrote until the screen settled (a form shown or hidden needs
+    a layout pass, which Textual runs on its own timer)."""
+    app = pilot.app
+    app._driver.written.clear()
+    app._driver.send_message(events.Key(key, None))
+    for _ in range(4):
+        await pilot.pause()
+    return parse("".join(app._driver.written))
+
+
+async def test_the_attribute_form_writes_its_region_and_no_article_row_is_rendered_again(app_store):
+    """Opened (a second time: the first composes it) and closed, the form draws its own region
+    and renders no row of the article again but the cursor's (drawn as unfocused); what it writes
+    beside its region is the footer (its keys) and the scrollbars Textual repaints on any restyle.
+    As a modal screen it rewrote all 40 rows, the article blended through its background, and a
+    focus change alone repainted the whole screen; its first opening here still does (~69 KB)."""
+    app, _ = app_store
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        await start(pilot)
+        screen = app.screen
+        await press_settled(pilot, "tab")  # an ACTOR focused: its form has one list field
+        await press_settled(pilot, "enter")
+        await press_settled(pilot, "escape")
+        for _ in range(2):
+            rendered = screen.view.rows_rendered
+            frame = await press_settled(pilot, "enter")
+            form = screen.attr_form
+            assert form is not None and form.visible and form.opened >= 2
+            covered = set(range(form.region.y, form.region.bottom))
+            assert covered <= frame.rows, "the form is drawn"
+            assert screen.view.rows_rendered - rendered <= 1, "article rows rendered again to open the form"
+            assert frame.nbytes <= 30000, frame.nbytes
+            rendered = screen.view.rows_rendered
+            frame = await press_settled(pilot, "escape")
+            assert screen.attr_form is None and screen.view.has_focus
+            assert covered <= frame.rows and frame.nbytes <= 30000, frame.nbytes
+            assert screen.view.rows_rendered - rendered <= len(covered) + 1, "more than the rows it uncovered"
+        assert len(screen.query("AttrForm")) == 1, "composed once"
+        await pilot.pause()

@@ -27,8 +27,9 @@ import gc
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from contextlib import contextmanager
-from typing import Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -41,6 +42,9 @@ from annotator.text.sanitize import display_line
 from annotator.tui.store_writer import StoreWriter
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.doc_header import DocHeader
+
+if TYPE_CHECKING:
+    from annotator.tui.widgets.attr_form import AttrForm
 
 # set_attrs(span_id, attrs) -> the Change; raises ActionRefused / AnnotatorError like every verb
 SetAttrs = Callable[[str, Mapping[str, Any]], Change]
@@ -61,6 +65,10 @@ class EditingScreen(Screen[None]):
     """A screen that edits one record through the store (subclasses repaint in ``after_change``)."""
 
     AUTO_FOCUS = "#article"
+    # Textual's Screen repaints itself whole when its focus moves (a reactive with repaint): every
+    # row of the terminal written again, ~22 KB, to move the focus between the article, the span
+    # list and the attribute form. The widgets whose look follows the focus repaint themselves.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     # Whether writes run on the store writer's thread (the annotate screen). The review screen's
     # verbs read and write the store on the event loop, so its writes stay there too: a write in
     # the background would share the store's connection with them.
@@ -74,6 +82,8 @@ class EditingScreen(Screen[None]):
         self.writer = StoreWriter()
         self.pending: Future[Any] | None = None  # the write going on in the background, if any
         self.writes_waited = 0  # writes that had to wait for the store in the background (tests count them)
+        self.attr_forms: dict[str, AttrForm] = {}  # label -> its attribute form, composed on first opening
+        self.attr_form: AttrForm | None = None  # the one open, if any
 
     @property
     def view(self) -> ArticleView:
@@ -264,8 +274,10 @@ class EditingScreen(Screen[None]):
 
     # -- forms ------------------------------------------------------------------------------------
 
-    def open_attr_form(self, span: Span, spans: dict[str, Span], set_attrs: SetAttrs) -> None:
-        from annotator.tui.screens.attr_form import AttrForm
+    async def open_attr_form(self, span: Span, spans: dict[str, Span], set_attrs: SetAttrs) -> None:
+        """Show the attribute form of ``span``'s label over the article (composed on the first
+        opening for that label, then shown again: see :mod:`annotator.tui.widgets.attr_form`)."""
+        from annotator.tui.widgets.attr_form import AttrForm
 
         def save(attrs: Attrs) -> tuple[str | None, str] | None:
             if self.pending is not None:
@@ -288,8 +300,24 @@ class EditingScreen(Screen[None]):
                 return exc.field, exc.message  # shown in place; nothing saved
             return None, f"not saved: {exc}"
 
-        self.app.push_screen(AttrForm(span, self.scheme.by_name[span["label"]].attrs, spans, save))
+        label = span["label"]
+        form = self.attr_forms.get(label)
+        if form is None:
+            form = self.attr_forms[label] = AttrForm(label, self.scheme.by_name[label].attrs)
+            await self.mount(form)
+        self.attr_form = form
+        form.open(span, spans, save)
 
+    def on_attr_form_closed(self, message: Any) -> None:
+        """The form was saved or cancelled: the keys are the screen's again, on the article."""
+        if message.form is self.attr_form:
+            self.attr_form = None
+            if self.focused is None or message.form in self.focused.ancestors_with_self:
+                self.view.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the attribute form is open, the screen's keys do nothing: the form has the keys."""
+        return self.attr_form is None
     def open_speaker_picker(self, span: Span, spans: dict[str, Span], set_attrs: SetAttrs) -> None:
         refs = self.scheme.ref_attrs.get(span["label"])
         if not refs:

@@ -35,6 +35,7 @@ __all__ = [
     "DEPTH_ALPHA",
     "PALETTE",
     "ComponentStyle",
+    "CURSOR_FLAG",
     "StyleKey",
     "contrast_ratio",
     "label_color",
@@ -76,6 +77,7 @@ SUGGESTION_MIN_CONTRAST = 3.0
 #  selected, cursor, label of the innermost suggestion, the focused suggestion): everything that
 #  decides the style of a run of cells.
 StyleKey = tuple[str | None, int, str | None, bool, bool, bool, str | None, bool]
+CURSOR_FLAG = 5  # where the cursor's flag is in a StyleKey
 # A component class's (background, colour, text style); colours None when the CSS sets none.
 ComponentStyle = tuple[Color | None, Color | None, Style]
 

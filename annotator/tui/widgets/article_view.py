@@ -38,6 +38,7 @@ from annotator.tui.actions import VIEW_ACTIONS, bindings
 from annotator.tui.widgets.article_input import ArticleInput
 from annotator.tui.widgets.article_layout import Layout
 from annotator.tui.widgets.article_style import (
+    CURSOR_FLAG,
     ComponentStyle,
     StyleKey,
     contrast_ratio,
@@ -71,10 +72,10 @@ class ArticleView(RenderGuard, ArticleSuggestions, ArticleInput, DirectLines, Fa
         scrollbar-size-vertical: 1;
         height: 1fr;
         & > .article-view--cursor {
-            text-style: underline;
-        }
-        &:focus > .article-view--cursor {
             text-style: reverse;
+        }
+        & > .article-view--cursor-blurred {
+            text-style: underline;
         }
         & > .article-view--selection {
             background: $foreground 32%;
@@ -88,8 +89,12 @@ class ArticleView(RenderGuard, ArticleSuggestions, ArticleInput, DirectLines, Fa
     }
     """
 
+    # The cursor's look follows the focus in Python, not through a ``:focus`` rule: Textual would
+    # restyle the view on every focus change and repaint all its rows (an attribute form opened
+    # over it wrote the whole screen); here only the cursor's row is drawn again.
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-view--cursor",
+        "article-view--cursor-blurred",
         "article-view--selection",
         "article-view--highlight",
         "article-view--focused-span",
@@ -144,6 +149,8 @@ class ArticleView(RenderGuard, ArticleSuggestions, ArticleInput, DirectLines, Fa
         self._row_cache: dict[int, Strip] = {}
         self._style_cache: dict[StyleKey, Style] = {}
         self._base_style: Style | None = None
+        self._drawn_with: tuple[object, ...] | None = None  # the styles the cached rows were drawn with
+        self._restyled = True  # restyled since the last row drawn: compare the styles before the next
         self._color_cache: dict[str, Color] = {}
         self._layout: Layout | None = None
         self._dragging = False
@@ -449,9 +456,31 @@ class ArticleView(RenderGuard, ArticleSuggestions, ArticleInput, DirectLines, Fa
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._base_style = None
-        self._style_cache.clear()
-        self._row_cache.clear()
+        # Textual calls this after every restyle of the view (a focus change included), changed or
+        # not, and before the component styles are worked out: the next row drawn compares them.
+        self._restyled = True
+
+    def _check_look(self) -> None:
+        """Drop the rows drawn (and the styles) when what they are drawn with has changed."""
+        self._restyled = False
+        look = (self.rich_style, self.background_colors,
+                *(self._component_style(name) for name in sorted(self.COMPONENT_CLASSES)))
+        if look != self._drawn_with:
+            self._drawn_with = look
+            self._base_style = None
+            self._style_cache.clear()
+            self._row_cache.clear()
+
+    def on_focus(self) -> None:
+        self._cursor_look_changed()
+
+    def on_blur(self) -> None:
+        self._cursor_look_changed()
+
+    def _cursor_look_changed(self) -> None:
+        for key in [k for k in self._style_cache if k[CURSOR_FLAG]]:
+            del self._style_cache[key]
+        self._invalidate_range(self._cursor, self._cursor)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -479,6 +508,12 @@ class ArticleView(RenderGuard, ArticleSuggestions, ArticleInput, DirectLines, Fa
         return color
 
     def _component(self, name: str) -> ComponentStyle:
+        """A component class's style as the cells are drawn with it (the cursor's as the focus is)."""
+        if name == "article-view--cursor" and not self.has_focus:
+            name = "article-view--cursor-blurred"
+        return self._component_style(name)
+
+    def _component_style(self, name: str) -> ComponentStyle:
         styles = self.get_component_styles(name)
         bg = styles.background if styles.has_rule("background") else None
         fg = styles.color if styles.has_rule("color") else None
@@ -499,6 +534,8 @@ class ArticleView(RenderGuard, ArticleSuggestions, ArticleInput, DirectLines, Fa
 
     # ------------------------------------------------------------- rendering
     def render_line(self, y: int) -> Strip:
+        if self._restyled:
+            self._check_look()
         lay = self._layout
         row = int(self.scroll_offset.y) + y
         if lay is None or row >= lay.row_count or row < 0:
@@ -516,6 +553,8 @@ class ArticleView(RenderGuard, ArticleSuggestions, ArticleInput, DirectLines, Fa
         self.call_after_refresh(self._render_ahead, direction)
 
     def _render_ahead(self, direction: int) -> None:
+        if self._restyled:
+            self._check_look()
         lay = self._layout
         if lay is None:
             return
