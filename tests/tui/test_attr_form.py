@@ -113,9 +113,13 @@ async def test_while_the_form_is_open_the_screens_keys_do_nothing_and_a_click_ou
         screen = app.screen
         q = TEXT.index("29.307")
         screen.view.select(q, q + 6)
-        await pilot.press("3", "enter")
+        await pilot.press("3")
+        recomposes = screen.footer.recomposes
+        await pilot.press("enter")
         form = screen.attr_form
         assert form is not None and form.visible
+        # the footer keeps the screen's keys, dimmed, not composed again for the form (its hint says its keys)
+        assert screen.footer.held and screen.footer.has_class("-held")
         await pilot.press("ctrl+z", "ctrl+d", "tab")  # undo, done: nothing; tab: the next field
         assert screen.record.spans and screen.record.status != "done"
         assert screen.attr_form is form and form.query_one("#field-unit").has_focus
@@ -127,6 +131,7 @@ async def test_while_the_form_is_open_the_screens_keys_do_nothing_and_a_click_ou
         await pilot.click(screen.view, offset=(2, 0))  # back on the article: cancelled, nothing saved
         await pilot.pause()
         assert screen.attr_form is None and not form.visible and screen.view.has_focus
+        assert not screen.footer.held and screen.footer.recomposes == recomposes
         assert store.load("short", "alice").spans["s1"]["attrs"] == {}
         await pilot.press("ctrl+z")  # the screen's keys work again
         assert screen.record.spans == {}

@@ -42,6 +42,7 @@ from annotator.text.sanitize import display_line
 from annotator.tui.store_writer import StoreWriter
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.doc_header import DocHeader
+from annotator.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from annotator.tui.widgets.attr_form import AttrForm
@@ -92,6 +93,10 @@ class EditingScreen(Screen[None]):
     @property
     def header(self) -> DocHeader:
         return self.query_one("#header", DocHeader)
+
+    @property
+    def footer(self) -> KeyFooter:
+        return self.query_one(KeyFooter)
 
     def after_change(self, change: Change) -> None:
         """Repaint what ``change`` did (it is committed already)."""
@@ -306,12 +311,14 @@ class EditingScreen(Screen[None]):
             form = self.attr_forms[label] = AttrForm(label, self.scheme.by_name[label].attrs)
             await self.mount(form)
         self.attr_form = form
+        self.footer.hold(True)  # the form says its keys
         form.open(span, spans, save)
 
     def on_attr_form_closed(self, message: Any) -> None:
         """The form was saved or cancelled: the keys are the screen's again, on the article."""
         if message.form is self.attr_form:
             self.attr_form = None
+            self.footer.hold(False)
             if self.focused is None or message.form in self.focused.ancestors_with_self:
                 self.view.focus()
 

@@ -7,6 +7,10 @@ between the first frame and the footer's keys, five full recomposes (~10 ms each
 keys (issue 15: launch). Here a burst of signals asks for one recompose, and a recompose whose
 keys would be those already shown is skipped. Written against Textual 8.2 (pinned in
 pyproject.toml): ``Footer.bindings_changed`` and ``Screen.active_bindings``.
+
+:meth:`KeyFooter.hold` keeps the keys shown, dimmed, while a panel that has the keys meanwhile is
+open (the attribute form, which says its own keys): composing the footer's keys for it and again
+after it cost a third of opening the form.
 """
 
 from __future__ import annotations
@@ -23,8 +27,13 @@ ShownKeys = tuple[tuple[Any, ...], ...]
 class KeyFooter(Footer):
     """A :class:`textual.widgets.Footer` that recomposes once per change of the keys it shows."""
 
+    DEFAULT_CSS = """
+    KeyFooter.-held FooterKey { text-opacity: 45%; }
+    """
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.held = False  # the keys shown stay as they are, dimmed (see hold)
         self._recompose_queued = False
         self._shown: ShownKeys | None = None  # the keys the last compose showed
         self.recomposes = 0  # times the keys were composed again (tests count them)
@@ -43,9 +52,20 @@ class KeyFooter(Footer):
                       for (_, b, enabled, tooltip) in self.screen.active_bindings.values() if b.show)
         return (*shown, (self.show_command_palette, self.app.ENABLE_COMMAND_PALETTE, self.compact))
 
+    def hold(self, held: bool) -> None:
+        """Keep (True) the keys shown as they are, dimmed, whatever the bindings become, until
+        released (False): then they follow the bindings again."""
+        if held == self.held:
+            return
+        self.held = held
+        self.set_class(held, "-held")
+        if not held and not self._recompose_queued:  # in the footer's own turn (its keys bind to it)
+            self._recompose_queued = True
+            self.call_later(self._recompose_if_changed)
+
     def bindings_changed(self, screen: Screen[Any]) -> None:
         self._bindings_ready = True
-        if not screen.app.app_focus:
+        if not screen.app.app_focus or self.held:
             return
         if self.is_attached and screen is self.screen and not self._recompose_queued:
             self._recompose_queued = True
