@@ -119,7 +119,7 @@ async def test_while_the_form_is_open_the_screens_keys_do_nothing_and_a_click_ou
         form = screen.attr_form
         assert form is not None and form.visible
         # the footer keeps the screen's keys, dimmed, not composed again for the form (its hint says its keys)
-        assert screen.footer.held and screen.footer.has_class("-held")
+        assert screen.footer.held and screen.footer.styles.opacity < 1
         await pilot.press("ctrl+z", "ctrl+d", "tab")  # undo, done: nothing; tab: the next field
         assert screen.record.spans and screen.record.status != "done"
         assert screen.attr_form is form and form.query_one("#field-unit").has_focus

@@ -27,10 +27,6 @@ ShownKeys = tuple[tuple[Any, ...], ...]
 class KeyFooter(Footer):
     """A :class:`textual.widgets.Footer` that recomposes once per change of the keys it shows."""
 
-    DEFAULT_CSS = """
-    KeyFooter.-held FooterKey { text-opacity: 45%; }
-    """
-
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.held = False  # the keys shown stay as they are, dimmed (see hold)
@@ -58,7 +54,8 @@ class KeyFooter(Footer):
         if held == self.held:
             return
         self.held = held
-        self.set_class(held, "-held")
+        # dimmed by an inline style of the footer alone: a class would restyle each key's widgets
+        self.styles.opacity = 0.55 if held else 1.0
         if not held and not self._recompose_queued:  # in the footer's own turn (its keys bind to it)
             self._recompose_queued = True
             self.call_later(self._recompose_if_changed)
