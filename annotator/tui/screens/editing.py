@@ -318,9 +318,10 @@ class EditingScreen(Screen[None]):
         """The form was saved or cancelled: the keys are the screen's again, on the article."""
         if message.form is self.attr_form:
             self.attr_form = None
-            self.footer.hold(False)
             if self.focused is None or message.form in self.focused.ancestors_with_self:
                 self.view.focus()
+            # once the focus is back (then the footer's keys are those it shows, not composed again)
+            self.call_after_refresh(self.footer.hold, False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While the attribute form is open, the screen's keys do nothing: the form has the keys."""

@@ -8,9 +8,10 @@ keys (issue 15: launch). Here a burst of signals asks for one recompose, and a r
 keys would be those already shown is skipped. Written against Textual 8.2 (pinned in
 pyproject.toml): ``Footer.bindings_changed`` and ``Screen.active_bindings``.
 
-:meth:`KeyFooter.hold` keeps the keys shown, dimmed, while a panel that has the keys meanwhile is
-open (the attribute form, which says its own keys): composing the footer's keys for it and again
-after it cost a third of opening the form.
+:meth:`KeyFooter.hold` keeps the keys shown while a panel that has the keys meanwhile is open (the
+attribute form, which says its own keys): composing the footer's keys for it and again after it
+cost a third of opening the form, and dimming them (a class, or the footer's opacity) cost as
+much again: each key's widget is slow to draw.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class KeyFooter(Footer):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.held = False  # the keys shown stay as they are, dimmed (see hold)
+        self.held = False  # the keys shown stay as they are (see hold)
         self._recompose_queued = False
         self._shown: ShownKeys | None = None  # the keys the last compose showed
         self.recomposes = 0  # times the keys were composed again (tests count them)
@@ -49,13 +50,11 @@ class KeyFooter(Footer):
         return (*shown, (self.show_command_palette, self.app.ENABLE_COMMAND_PALETTE, self.compact))
 
     def hold(self, held: bool) -> None:
-        """Keep (True) the keys shown as they are, dimmed, whatever the bindings become, until
-        released (False): then they follow the bindings again."""
+        """Keep (True) the keys shown as they are, whatever the bindings become, until released
+        (False): then they follow the bindings again."""
         if held == self.held:
             return
         self.held = held
-        # dimmed by an inline style of the footer alone: a class would restyle each key's widgets
-        self.styles.opacity = 0.55 if held else 1.0
         if not held and not self._recompose_queued:  # in the footer's own turn (its keys bind to it)
             self._recompose_queued = True
             self.call_later(self._recompose_if_changed)
