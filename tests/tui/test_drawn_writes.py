@@ -23,7 +23,7 @@ from textual.drivers.headless_driver import HeadlessDriver
 
 from annotator.errors import StoreError
 from tests.tui.helpers import make_app
-from tests.tui.test_terminal_bytes import parse
+from tests.tui.test_terminal_bytes import ARTICLE_RIGHT, parse
 
 ARTICLE_ROW = 1  # the screen row of the test article's only line (the header is row 0)
 
@@ -154,6 +154,34 @@ async def test_a_tag_is_drawn_before_its_commit_and_says_saved_only_after(app_st
         assert [s["text"] for s in screen.record.spans.values()] == ["Daech"]
         assert screen.record.spans[screen.focused_span_id]["text"] == "Daech"
         assert "✓ saved" in screen.header.render_text().plain
+
+
+async def test_a_tags_first_frames_are_the_article_row_and_the_header_alone(app_store):
+    """Painted together, the header (top row) and the article's row would make the compositor
+    render every widget under the box around both, the span list and the panel among them; they
+    are painted one after the other, and the side panels are updated once they are out."""
+    app, store = app_store
+    async with app.run_test(size=(120, 30)) as pilot:
+        hold = await start(pilot)
+        screen = app.screen
+        session = screen.session
+        in_list_at_commit: list[int] = []
+        commit = hold.wrap(session.commit)
+
+        def commit_noting(*args: Any) -> Any:
+            in_list_at_commit.append(screen.span_list.count)
+            return commit(*args)
+
+        session.commit = commit_noting
+        screen.view.move_cursor(word("Mossoul"))
+        await press(pilot, hold, "1")
+        early = [parse(w.data) for w in hold.before_commit()]
+        assert [f.rows for f in early] == [{ARTICLE_ROW}, {0}], early
+        assert early[0].max_col < ARTICLE_RIGHT, early
+        assert in_list_at_commit == [0], "the span list was updated before the article's frame went out"
+        assert screen.span_list.count == 1 and saved_texts(store) == ["Mossoul"]
+        later = parse("".join(w.data for w in hold.written if w.committed))
+        assert later.max_col >= ARTICLE_RIGHT, "the span list and the panel were painted after"
 
 
 @pytest.mark.parametrize("error", [

@@ -11,6 +11,7 @@ by another window is read again before any action on it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -226,15 +227,15 @@ class AnnotateScreen(SuggestionActions, DocumentActions, EditingScreen):
             if op["op"] == "add_span":
                 span = op["span"]
                 self.view.add_span(view_span(span))
-                self.span_list.upsert(span)
+                self.panel_update(partial(self.span_list.upsert, span))
             elif op["op"] == "remove_span":
                 sid = op["span"]["id"]
                 self.view.remove_span(sid)
-                self.span_list.remove_span(sid)
+                self.panel_update(partial(self.span_list.remove_span, sid))
                 if self.focused_span_id == sid:
                     self.focused_span_id = None
             elif op["op"] == "set_attrs" and op["id"] in rec.spans:
-                self.span_list.upsert(rec.spans[op["id"]])
+                self.panel_update(partial(self.span_list.upsert, rec.spans[op["id"]]))
         self.suggestions.follow(ops, rec)
         self.header.show(status=rec.status, flags=len(rec.flags))
         if focused is not None and self.focused_span_id is None and focused in rec.spans:
@@ -250,10 +251,13 @@ class AnnotateScreen(SuggestionActions, DocumentActions, EditingScreen):
         self._show_focused()
 
     def _show_focused(self) -> None:
+        if self.focused_span_id is not None and self.focused_span_id not in self.record.spans:
+            self.focused_span_id = None
+        self.panel_update(self._show_focused_in_panels, key="focused")
+
+    def _show_focused_in_panels(self) -> None:
         rec = self.record
         span = rec.spans.get(self.focused_span_id) if self.focused_span_id else None
-        if span is None:
-            self.focused_span_id = None
         self.span_list.mark(self.focused_span_id)
         self.query_one("#attrs", AttrPanel).show_span(span, rec.spans)
         self.suggestions.show_focused()

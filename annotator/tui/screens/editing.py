@@ -85,6 +85,8 @@ class EditingScreen(Screen[None]):
         self.writes_waited = 0  # writes that had to wait for the store in the background (tests count them)
         self.attr_forms: dict[str, AttrForm] = {}  # label -> its attribute form, composed on first opening
         self.attr_form: AttrForm | None = None  # the one open, if any
+        # side panels' updates put off while a drawn action's first frame goes out (panel_update)
+        self._panel_updates: dict[object, Callable[[], None]] | None = None
 
     @property
     def view(self) -> ArticleView:
@@ -137,9 +139,23 @@ class EditingScreen(Screen[None]):
         for widget in asked:
             widget._repaint_required = False  # what its idle pass would have cleared
             if widget.display and widget in self._compositor:
+                # one update each: the compositor renders every widget under the box around all the
+                # dirty regions of an update, so the header (top row) and an article row painted
+                # together would render the span list and the panel beside them for nothing
                 self._dirty_widgets.add(widget)
-        self._on_timer_update()
+                self._on_timer_update()
         return True
+
+    def panel_update(self, update: Callable[[], None], key: str | None = None) -> None:
+        """Run ``update`` of a side panel (the span list, the attributes) now or, while a drawn
+        action puts its first frame out (:meth:`write_drawn`), as soon as that frame is out.
+        Updates asked with the same ``key`` run once, in the place of the last one asked."""
+        if self._panel_updates is None:
+            update()
+            return
+        slot: object = object() if key is None else key
+        self._panel_updates.pop(slot, None)
+        self._panel_updates[slot] = update
 
     def record_changed(self) -> None:
         """The record changed under the screen (another window): read it again and say so."""
@@ -234,16 +250,25 @@ class EditingScreen(Screen[None]):
             # committed in place (on the event loop) and drawn after, as any write; a store that
             # refuses writes would only have the drawing taken back: NOT SAVED without a flicker
             return self.write(verb, done, on_error=on_error)
-        self.draw(ops)
-        if drawn is not None:
-            drawn()
-        self.header.show(saving=True)
         # what the eye is on (the article, and the header saying "saving") goes out at once; the
-        # span list and the panel follow as soon as the key is over (a cursor key's cost, not a panel's)
-        self.paint_now(self.view, self.header)
-        # then the commit: started earlier, it would share the interpreter with the drawing
+        # span list and the panel are updated once it has, and painted as soon as the key is over
+        # (a cursor key's cost, not a panel's)
+        self._panel_updates = {}
+        try:
+            self.draw(ops)
+            if drawn is not None:
+                drawn()
+            self.header.show(saving=True)
+            self.paint_now(self.view, self.header)
+        finally:
+            updates, self._panel_updates = self._panel_updates, None
+        # then the commit: started earlier, it would share the interpreter with the drawing; while
+        # this thread waits for it, Textual's output thread writes the frame out
         ticket = self.writer.submit(verb)
-        if self.writer.wait(ticket):
+        committed = self.writer.wait(ticket)
+        for update in updates.values():
+            update()
+        if committed:
             return self._finish_drawn(ticket.future, ops, done, on_error)
         self.take_back(ops)
         self.header.show(saving=False)
