@@ -189,7 +189,8 @@ async def press_settled(pilot, key: str) -> Frame:
 async def test_the_attribute_form_writes_its_region_and_no_article_row_is_rendered_again(app_store):
     """Opened (a second time: the first composes it) and closed, the form draws its own region
     and renders no row of the article again but the cursor's (drawn as unfocused); what it writes
-    beside its region is the footer (its keys) and the scrollbars Textual repaints on any restyle.
+    beside its region is the footer (its keys) and the scrollbars Textual repaints on any restyle,
+    not the article's rows (the article's focus and blur repaint its cursor row alone).
     As a modal screen it rewrote all 40 rows, the article blended through its background, and a
     focus change alone repainted the whole screen; its first opening here still does (~69 KB)."""
     app, _ = app_store
@@ -207,7 +208,9 @@ async def test_the_attribute_form_writes_its_region_and_no_article_row_is_render
             covered = set(range(form.region.y, form.region.bottom))
             assert covered <= frame.rows, "the form is drawn"
             assert screen.view.rows_rendered - rendered <= 1, "article rows rendered again to open the form"
-            assert frame.nbytes <= 30000, frame.nbytes
+            # ~11,000: the form, the scrollbars, the footer; ~20,000 when the article's blur (Textual's
+            # own handler) repainted all its rows
+            assert frame.nbytes <= 15000, frame.nbytes
             rendered = screen.view.rows_rendered
             frame = await press_settled(pilot, "escape")
             assert screen.attr_form is None and screen.view.has_focus

@@ -471,11 +471,22 @@ class ArticleView(RenderGuard, ArticleSuggestions, ArticleInput, DirectLines, Fa
             self._style_cache.clear()
             self._row_cache.clear()
 
-    def on_focus(self) -> None:
+    def on_focus(self, event: events.Focus) -> None:
+        # Textual's own handler (Widget._on_focus, the default prevented here) repaints the whole
+        # view: all its rows under the box of an update (the attribute form's opening and closing
+        # included). What focus changes of the view is its cursor's look: that row alone.
+        event.prevent_default()
+        self.has_focus = True
         self._cursor_look_changed()
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self))
 
-    def on_blur(self) -> None:
+    def on_blur(self, event: events.Blur) -> None:
+        event.prevent_default()  # as on_focus
+        self.has_focus = False
         self._cursor_look_changed()
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantBlur(self))
 
     def _cursor_look_changed(self) -> None:
         for key in [k for k in self._style_cache if k[CURSOR_FLAG]]:
