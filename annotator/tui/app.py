@@ -6,6 +6,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -17,6 +18,7 @@ from annotator.store.base import Store
 from annotator.tui.actions import APP_ACTIONS, ActionDef, all_actions, bindings
 from annotator.tui.scheme_check import check_scheme
 from annotator.tui.screens.annotate import AnnotateScreen
+from annotator.tui.widgets.article_view import ArticleView
 
 if TYPE_CHECKING:
     from annotator.suggest.process import ScreenSuggesting
@@ -63,6 +65,24 @@ class AnnotatorApp(App[None]):
         super().__init__()
         self.first_screen = first_screen
         self.registry = registry
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key pressed while the article has the focus runs its binding here, as it arrives.
+
+        Textual sends a key to the focused widget first and looks its binding up once the key has
+        bubbled back up to the app (the article, its container, the screen, the app: a hop through
+        the event loop each, ~1 ms a key in all). The article handles no key of its own but by its
+        bindings, so the lookup Textual would make at the end (the same bindings, in the same
+        order: the article's, then the screen's, then the app's) is made at once. Every bound key
+        takes this one path, so quick keys still run in the order they were typed; a key nothing
+        binds goes on as before."""
+        if (isinstance(event, events.Key) and not event.is_forwarded and self.screen.maximized is None
+                and isinstance(self.focused, ArticleView)):
+            self.app_focus = True
+            self.screen._clear_tooltip()
+            if await self._check_bindings(event.key, priority=True) or await self._check_bindings(event.key):
+                return
+        await super().on_event(event)
 
     def get_default_screen(self) -> Screen[None]:
         """The first screen is the app's own (the bottom of its stack), not pushed over Textual's
