@@ -18,6 +18,7 @@ from annotator.store.base import Store
 from annotator.tui.actions import APP_ACTIONS, ActionDef, all_actions, bindings
 from annotator.tui.scheme_check import check_scheme
 from annotator.tui.screens.annotate import AnnotateScreen
+from annotator.tui.screens.editing import EditingScreen
 from annotator.tui.widgets.article_view import ArticleView
 
 if TYPE_CHECKING:
@@ -76,11 +77,16 @@ class AnnotatorApp(App[None]):
         order: the article's, then the screen's, then the app's) is made at once. Every bound key
         takes this one path, so quick keys still run in the order they were typed; a key nothing
         binds goes on as before."""
-        if (isinstance(event, events.Key) and not event.is_forwarded and self.screen.maximized is None
-                and isinstance(self.focused, ArticleView)):
+        if (isinstance(event, events.Key) and not event.is_forwarded and self._screen_stack
+                and isinstance(view := self.focused, ArticleView) and self.screen.maximized is None):
             self.app_focus = True
-            self.screen._clear_tooltip()
+            screen = self.screen
+            screen._clear_tooltip()
             if await self._check_bindings(event.key, priority=True) or await self._check_bindings(event.key):
+                if isinstance(screen, EditingScreen) and screen.is_current:
+                    # what the key changed in the article (its rows, its scrollbar) goes out now,
+                    # not after the hops of Textual's own repaint (the rest follows as always)
+                    screen.paint_now((view, view.vertical_scrollbar))
                 return
         await super().on_event(event)
 
@@ -168,7 +174,5 @@ def run_tui(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = N
 
 def unsaved_on_exit(app: AnnotatorApp) -> bool:
     """Whether the app ended while a write still waited for the store (never shown as saved)."""
-    from annotator.tui.screens.editing import EditingScreen
-
     screen = app.first_screen
     return isinstance(screen, EditingScreen) and screen.pending is not None

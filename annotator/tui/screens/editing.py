@@ -116,35 +116,43 @@ class EditingScreen(Screen[None]):
         """Undo the drawing of ``ops`` (their commit failed or waits): the copy and the screen as before."""
         self.draw(invert_all(ops))
 
-    def paint_now(self, *first: Widget) -> bool:
-        """Put what the key changed in the widgets ``first`` on the terminal now, before the key
-        waits for its commit, rather than once its handler has returned (False: left to Textual,
-        as any other key). The other widgets that asked for a repaint are painted as always, by
-        Textual, once the handler has returned.
+    def paint_now(self, *first: Widget | tuple[Widget, ...]) -> bool:
+        """Put what the key changed in the widgets ``first`` on the terminal now, rather than once
+        its handler has returned (False: left to Textual, as any other key). The other widgets
+        that asked for a repaint are painted as always, by Textual, once the handler has returned.
 
         Textual paints a widget that asked for a repaint in two hops after the handler: the
         widget's idle pass posts an Update to the screen, the screen's update timer paints the
         dirty widgets. Here the widgets of ``first`` that only need a repaint (what a tag, a remove
-        or an undo asks of the article and the header) are marked dirty at once and the screen's
-        update (Screen._on_timer_update) runs now. One that needs a new layout, styles or a scroll
-        is left to Textual's own passes: nothing is painted early. Written against Textual 8.2
-        (pinned in pyproject.toml); tests/tui/test_drawn_writes.py fails if these internals change
-        so that the frame no longer comes before the commit."""
+        or an undo asks of the article and the header; what a cursor key asks of the article and
+        its scrollbar) are marked dirty at once and the screen's update (Screen._on_timer_update)
+        runs now. If one needs a new layout, styles or a scroll, all is left to Textual's own
+        passes: nothing is painted early.
+
+        Each argument is one update; a tuple's widgets are painted together. The compositor
+        renders every widget under the box around all the dirty regions of an update: the header
+        (top row) and an article row painted together would render the span list and the panel
+        beside them for nothing, while the article and its scrollbar painted apart would each
+        render the other. Written against Textual 8.2 (pinned in pyproject.toml);
+        tests/tui/test_drawn_writes.py fails if these internals change so that the frame no
+        longer comes before the commit."""
         if not self.is_current or self.app._batch_count:
             return False
-        asked = [w for w in first if w._repaint_required or w._layout_required or w._scroll_required
-                 or w._refresh_styles_required]
-        if not asked or any(w._layout_required or w._scroll_required or w._refresh_styles_required for w in asked):
+        groups = [g if isinstance(g, tuple) else (g,) for g in first]
+        widgets = [w for g in groups for w in g]
+        if any(w._layout_required or w._scroll_required or w._refresh_styles_required for w in widgets):
             return False
-        for widget in asked:
-            widget._repaint_required = False  # what its idle pass would have cleared
-            if widget.display and widget in self._compositor:
-                # one update each: the compositor renders every widget under the box around all the
-                # dirty regions of an update, so the header (top row) and an article row painted
-                # together would render the span list and the panel beside them for nothing
-                self._dirty_widgets.add(widget)
+        painted = False
+        for group in groups:
+            asked = [w for w in group if w._repaint_required]
+            for widget in asked:
+                widget._repaint_required = False  # what its idle pass would have cleared
+                if widget.display and widget in self._compositor:
+                    self._dirty_widgets.add(widget)
+            if self._dirty_widgets:
                 self._on_timer_update()
-        return True
+                painted = True
+        return painted
 
     def panel_update(self, update: Callable[[], None], key: str | None = None) -> None:
         """Run ``update`` of a side panel (the span list, the attributes) now or, while a drawn
