@@ -136,8 +136,8 @@ class EditingScreen(Screen[None]):
         render the other. Written against Textual 8.2 (pinned in pyproject.toml);
         tests/tui/test_drawn_writes.py fails if these internals change so that the frame no
         longer comes before the commit."""
-        if not self.is_current or self.app._batch_count:
-            return False
+        if not self.is_current or self.app._batch_count or self._layout_required:
+            return False  # a new layout (say, the side panel shown or hidden) comes first
         groups = [g if isinstance(g, tuple) else (g,) for g in first]
         widgets = [w for g in groups for w in g]
         if any(w._layout_required or w._scroll_required or w._refresh_styles_required for w in widgets):
