@@ -39,6 +39,7 @@ from annotator.model.working import invert_all
 from annotator.schema import Scheme
 from annotator.store.base import Change
 from annotator.text.sanitize import display_line
+from annotator.tui.direct_paint import paint_rows
 from annotator.tui.store_writer import StoreWriter
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.doc_header import DocHeader
@@ -145,8 +146,14 @@ class EditingScreen(Screen[None]):
         painted = False
         for group in groups:
             asked = [w for w in group if w._repaint_required]
+            if not asked:
+                continue
             for widget in asked:
                 widget._repaint_required = False  # what its idle pass would have cleared
+            if paint_rows(self, tuple(asked)) is not None:
+                painted = True  # written straight: nothing lay over them (direct_paint.py)
+                continue
+            for widget in asked:
                 if widget.display and widget in self._compositor:
                     self._dirty_widgets.add(widget)
             if self._dirty_widgets:

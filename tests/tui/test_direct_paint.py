@@ -1,0 +1,80 @@
+"""Rows written straight to the terminal (annotator.tui.direct_paint) are what the compositor draws.
+
+Every row a key wrote past the compositor is compared, cell by cell (character and style), with the
+same cells of the compositor's own render of the whole screen at that moment; a key on the article
+must take that path, and one with a toast over the article must not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rich.style import Style
+from textual import events
+from textual.strip import Strip
+
+import annotator.tui.screens.editing as editing
+from tests.tui.test_terminal_bytes import HEIGHT, WIDTH, app_store, start  # noqa: F401 - the fixture
+
+Cells = list[tuple[str, Style | None]]
+
+
+def cells(strip: Strip) -> Cells:
+    return [(ch, seg.style) for seg in strip for ch in seg.text]
+
+
+@pytest.fixture
+def written(monkeypatch: pytest.MonkeyPatch) -> list[list[tuple[int, int, Strip]] | None]:
+    """What each direct paint did: the rows it wrote, or None where it left the update to Textual."""
+    calls: list[list[tuple[int, int, Strip]] | None] = []
+    paint = editing.paint_rows
+
+    def noting(screen: Any, widgets: Any) -> Any:
+        rows = paint(screen, widgets)
+        if rows:
+            check_rows(screen, rows)
+        calls.append(rows)
+        return rows
+
+    monkeypatch.setattr(editing, "paint_rows", noting)
+    return calls
+
+
+async def key(pilot: Any, name: str) -> None:
+    pilot.app._driver.send_message(events.Key(name, None))
+    await pilot.pause()
+    await pilot.pause()
+
+
+def check_rows(screen: Any, rows: list[tuple[int, int, Strip]]) -> None:
+    screen_rows = screen._compositor.render_strips()
+    for x, y, strip in rows:
+        got = cells(strip)
+        want = cells(screen_rows[y].crop(x, x + len(got)))
+        assert got == want, (x, y, strip.text, screen_rows[y].text)
+
+
+async def test_keys_on_the_article_write_its_rows_as_the_compositor_draws_them(app_store, written):
+    app, _ = app_store
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        await start(pilot)
+        for name in ["right", "down", "pagedown", "pagedown", "pageup", "ctrl+right", "shift+right", "3",
+                     "delete", "ctrl+z", "end", "ctrl+end", "ctrl+home"]:
+            written.clear()
+            await key(pilot, name)
+            assert any(written), f"{name}: nothing written straight"  # and checked as written
+        await pilot.pause()
+
+
+async def test_a_toast_over_the_article_leaves_its_rows_to_the_compositor(app_store, written):
+    app, _ = app_store
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:  # the toast lies on the article
+        await start(pilot)
+        app.notify("a note over the article", timeout=30)
+        await pilot.pause()
+        await pilot.pause()
+        written.clear()
+        await key(pilot, "pagedown")
+        assert written and all(rows is None for rows in written), written
+        await pilot.pause()
