@@ -3,10 +3,10 @@
 Textual's compositor paints an update by rendering every widget under the box around its dirty
 regions, back to front (for the article: the screen's and its container's backgrounds too, all
 their rows), cutting each row at every widget's edge and keeping the front-most piece of each.
-For a widget that nothing covers but its own scrollbars, the front-most piece of its rows is the
+For rows of a widget that nothing covers but its own scrollbars, the front-most piece is the
 widget's own line: those lines are written as they are, and the compositor is not asked. Where
-anything else lies over the widget (a toast, the attribute form, a tooltip) or the widget is not
-wholly on screen, nothing is done and the caller leaves the update to Textual.
+anything else lies over the rows to paint (a toast, the attribute form, a tooltip) or the widget is
+not wholly on screen, nothing is done and the caller leaves the update to Textual.
 
 Written against Textual 8.2 (pinned in pyproject.toml): the compositor's ``visible_widgets`` (front
 first, a widget's scrollbars just before it) and a widget's repaint regions.
@@ -43,13 +43,14 @@ class RowsUpdate(CompositorUpdate):
 
 def paint_rows(screen: Screen[Any], widgets: tuple[Widget, ...]) -> list[tuple[int, int, Strip]] | None:
     """Write the rows of ``widgets`` that asked for a repaint, if nothing but their own scrollbars
-    lies over them (the columns under a scrollbar are left to it): the pieces of rows written
-    (none: nothing had changed). None when that cannot be done (the caller lets the compositor
-    paint them); their repaint regions are then left as they were."""
+    lies over those rows (the columns under a scrollbar are left to it; a toast at the bottom of
+    the article leaves a row at its top to be written): the pieces of rows written (none: nothing
+    had changed). None when that cannot be done (the caller lets the compositor paint them);
+    their repaint regions are then left as they were."""
     if screen.app.is_inline:
         return None  # rows are placed by absolute moves
     visible = screen._compositor.visible_widgets
-    plan: list[tuple[Widget, Region, Region, list[tuple[int, int]]]] = []
+    plan: list[tuple[Widget, Region, list[int], list[tuple[int, int]]]] = []
     for widget in widgets:
         geometry = visible.get(widget)
         if geometry is None:
@@ -57,16 +58,23 @@ def paint_rows(screen: Screen[Any], widgets: tuple[Widget, ...]) -> list[tuple[i
         region, clip = geometry
         if not clip.contains_region(region):
             return None
+        lines = sorted({y for dirty in widget._repaint_regions
+                        for y in clip.intersection(dirty.translate(region.offset)).line_range})
+        if not lines:
+            continue
+        painted = Region(region.x, lines[0], region.width, lines[-1] + 1 - lines[0])
         covered: list[tuple[int, int]] = []  # columns (from, to) of its own vertical scrollbars
         for front, (front_region, front_clip) in visible.items():
             if front is widget:
                 break
-            if not front_region.intersection(front_clip).overlaps(region):
-                continue
-            if front.parent is widget and front_region.y <= region.y and front_region.bottom >= region.bottom:
-                covered.append((front_region.x, front_region.right))
-                continue
-            return None  # something else lies over it
+            shown = front_region.intersection(front_clip)
+            if front.parent is widget and shown.overlaps(region):
+                if front_region.y <= region.y and front_region.bottom >= region.bottom:
+                    covered.append((front_region.x, front_region.right))
+                    continue
+                return None
+            if shown.overlaps(painted):
+                return None  # something else lies over the rows to paint (a toast, the form)
         pieces, x = [], region.x
         for start, end in sorted(covered):
             if start > x:
@@ -74,22 +82,17 @@ def paint_rows(screen: Screen[Any], widgets: tuple[Widget, ...]) -> list[tuple[i
             x = max(x, end)
         if x < region.right:
             pieces.append((x, region.right))
-        plan.append((widget, region, clip, pieces))
+        plan.append((widget, region, lines, pieces))
     rows: list[tuple[int, int, Strip]] = []
-    for widget, region, clip, pieces in plan:
-        lines: set[int] = set()
-        for dirty in widget._exchange_repaint_regions():
-            part = clip.intersection(dirty.translate(region.offset))
-            if part:
-                lines.update(part.line_range)
-        if not lines:
-            continue
+    for widget, region, lines, pieces in plan:
+        widget._exchange_repaint_regions()  # painted here: Textual's update has nothing left of it
         # one render of the rows from the first to the last changed (a page: all of them at once)
-        top, bottom = min(lines), max(lines) + 1
+        top, bottom = lines[0], lines[-1] + 1
         strips = widget.render_lines(Region(0, top - region.y, region.width, bottom - top))
         whole = pieces == [(region.x, region.right)]
+        wanted = set(lines)
         for y, strip in zip(range(top, bottom), strips):
-            if y not in lines:
+            if y not in wanted:
                 continue
             if whole:
                 rows.append((region.x, y, strip))
