@@ -83,7 +83,7 @@ class AnnotatorApp(App[None]):
             screen = self.screen
             screen._clear_tooltip()
             if await self._check_bindings(event.key, priority=True) or await self._check_bindings(event.key):
-                if isinstance(screen, EditingScreen) and screen.is_current:
+                if isinstance(screen, EditingScreen):
                     # what the key changed in the article (its rows, its scrollbar) goes out now,
                     # not after the hops of Textual's own repaint (the rest follows as always)
                     screen.paint_now((view, view.vertical_scrollbar))

@@ -366,6 +366,7 @@ class EditingScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While the attribute form is open, the screen's keys do nothing: the form has the keys."""
         return self.attr_form is None
+
     def open_speaker_picker(self, span: Span, spans: dict[str, Span], set_attrs: SetAttrs) -> None:
         refs = self.scheme.ref_attrs.get(span["label"])
         if not refs:

@@ -472,26 +472,23 @@ class ArticleView(RenderGuard, ArticleSuggestions, ArticleInput, DirectLines, Fa
             self._row_cache.clear()
 
     def on_focus(self, event: events.Focus) -> None:
-        # Textual's own handler (Widget._on_focus, the default prevented here) repaints the whole
-        # view: all its rows under the box of an update (the attribute form's opening and closing
-        # included). What focus changes of the view is its cursor's look: that row alone.
-        event.prevent_default()
-        self.has_focus = True
-        self._cursor_look_changed()
-        if self.parent is not None:
-            self.parent.post_message(events.DescendantFocus(self))
+        self._focus_moved(event, True)
 
     def on_blur(self, event: events.Blur) -> None:
-        event.prevent_default()  # as on_focus
-        self.has_focus = False
-        self._cursor_look_changed()
-        if self.parent is not None:
-            self.parent.post_message(events.DescendantBlur(self))
+        self._focus_moved(event, False)
 
-    def _cursor_look_changed(self) -> None:
+    def _focus_moved(self, event: events.Focus | events.Blur, focused: bool) -> None:
+        """What Textual's own handlers (Widget._on_focus / _on_blur, their default prevented here)
+        do, but for their repaint of the whole view: all its rows under the box of an update (the
+        attribute form's opening and closing included). What focus changes of the view is its
+        cursor's look: that row alone is drawn again."""
+        event.prevent_default()
+        self.has_focus = focused
         for key in [k for k in self._style_cache if k[CURSOR_FLAG]]:
             del self._style_cache[key]
         self._invalidate_range(self._cursor, self._cursor)
+        if self.parent is not None:
+            self.parent.post_message((events.DescendantFocus if focused else events.DescendantBlur)(self))
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
