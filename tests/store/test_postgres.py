@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import orjson
 import psycopg
@@ -306,17 +308,27 @@ def test_kept_suggestions_are_held_to_their_annotator_even_with_raw_sql(pg_serve
         assert carol.suggestions("d1", "alice").rejected == {(0, 12, "ACTOR")}
 
 
-def test_a_format_1_database_gets_the_suggestion_tables_from_db_init(pg_server, scheme):
-    """Format 2 keeps suggestions: a database of format 1 is refused until its owner runs db init,
-    which adds the tables with their grants and row-level security; the work in it is kept."""
-    from annotator.store.base import SuggestionsRow
-
+@contextmanager
+def _database_with_alice(pg_server) -> Iterator[tuple[str, str]]:
+    """A new database (its name, and its owner's url) holding one document, alice a member
+    annotator; dropped afterwards."""
     name = pg_server.new_database()
     url = pg_server.url(name)
     try:
         with open_store(url) as st:
             st.add_documents([_doc()])
         add_member(url, name, "alice", "annotator")
+        yield name, url
+    finally:
+        pg_server.drop_database(name)
+
+
+def test_a_format_1_database_gets_the_suggestion_tables_from_db_init(pg_server, scheme):
+    """Format 2 keeps suggestions: a database of format 1 is refused until its owner runs db init,
+    which adds the tables with their grants and row-level security; the work in it is kept."""
+    from annotator.store.base import SuggestionsRow
+
+    with _database_with_alice(pg_server) as (name, url):
         with open_store(pg_server.url(name, "alice")) as alice:
             Session(alice, scheme, "alice").add_span("d1", 0, 12, "ACTOR")
         _as_format_2(pg_server, name)
@@ -331,8 +343,6 @@ def test_a_format_1_database_gets_the_suggestion_tables_from_db_init(pg_server, 
             assert alice.reject_suggestion("d1", "alice", (0, 12, "ACTOR"))
             assert alice.suggestions("d1", "alice").rejected == {(0, 12, "ACTOR")}
         assert pg_server.sql_rows("SELECT count(*) FROM pg_policies WHERE tablename LIKE 'suggestion%'", name) == [(6,)]
-    finally:
-        pg_server.drop_database(name)
 
 
 
@@ -347,12 +357,7 @@ def _as_format_2(pg_server, name: str) -> None:
 def test_a_format_2_database_is_upgraded_by_db_init_and_its_history_kept(pg_server, scheme):
     """Format 3 lets an annotator draw an action's seq before its INSERT: db init adds the grant
     and the trigger; the actions logged before go on being undone in order."""
-    name = pg_server.new_database()
-    url = pg_server.url(name)
-    try:
-        with open_store(url) as st:
-            st.add_documents([_doc()])
-        add_member(url, name, "alice", "annotator")
+    with _database_with_alice(pg_server) as (name, url):
         with open_store(pg_server.url(name, "alice")) as alice:
             s = Session(alice, scheme, "alice")
             s.add_span("d1", 0, 12, "ACTOR")
@@ -371,8 +376,6 @@ def test_a_format_2_database_is_upgraded_by_db_init_and_its_history_kept(pg_serv
                 "La coalition", "internationale"]
         seqs = [r[0] for r in pg_server.sql_rows("SELECT seq FROM actions ORDER BY seq", name)]
         assert len(seqs) == 6 and seqs == sorted(set(seqs))
-    finally:
-        pg_server.drop_database(name)
 
 
 def test_an_annotator_cannot_log_an_action_at_a_seq_their_session_did_not_draw(pg_server, team_db):
