@@ -83,9 +83,10 @@ class AnnotatorApp(App[None]):
             screen = self.screen
             screen._clear_tooltip()
             if await self._check_bindings(event.key, priority=True) or await self._check_bindings(event.key):
-                if isinstance(screen, EditingScreen):
+                if isinstance(screen, EditingScreen) and self.focused is view:
                     # what the key changed in the article (its rows, its scrollbar) goes out now,
-                    # not after the hops of Textual's own repaint (the rest follows as always)
+                    # not after the hops of Textual's own repaint (the rest follows as always);
+                    # a key that moved the focus away (the attribute form) has painted its frame
                     screen.paint_now((view, view.vertical_scrollbar))
                 return
         await super().on_event(event)

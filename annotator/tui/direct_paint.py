@@ -101,3 +101,61 @@ def paint_rows(screen: Screen[Any], widgets: tuple[Widget, ...]) -> list[tuple[i
     if rows:
         screen.app._display(screen, RowsUpdate(rows))
     return rows
+
+
+def paint_overlay(screen: Screen[Any], root: Widget) -> list[tuple[int, int, Strip]] | None:
+    """Write the box of ``root``, an opaque widget drawn over others (the attribute form), from its
+    own widgets alone: the rows written (x, y, strip), or None where that cannot be done (the
+    caller lets the compositor paint it). Its box is then taken off the compositor's dirty regions.
+
+    The compositor renders every widget under an update's box, whole (the article's 38 rows
+    under a form 14 rows high, the side panel, the containers, the screen), and keeps the
+    front-most piece of each cell. Nothing behind ``root`` can show through it (it fills its
+    box), so its own widgets give the same cells: nothing is done if ``root`` leaves a cell
+    unfilled, is not wholly on screen, or anything but its own widgets lies in front of it."""
+    if screen.app.is_inline:
+        return None
+    compositor = screen._compositor
+    geometry = compositor.visible_widgets.get(root)
+    if geometry is None or not geometry[1].contains_region(geometry[0]):
+        return None
+    box = geometry[0]
+    members: list[tuple[Widget, Region]] = []  # front first, as the compositor draws them
+    for widget, (region, clip) in compositor.visible_widgets.items():
+        shown = region.intersection(clip)
+        if widget is root:
+            members.append((widget, shown))
+            break
+        if root in widget.ancestors:
+            if not box.contains_region(shown):
+                return None
+            members.append((widget, shown))
+        elif shown.overlaps(box):
+            return None  # a toast, a tooltip over the form
+    cuts: dict[int, set[int]] = {y: {box.x, box.right} for y in box.line_range}
+    for _, shown in members:
+        for y in shown.line_range:
+            cuts[y].update(shown.column_span)
+    ordered = {y: sorted(line) for y, line in cuts.items()}
+    chops: dict[int, dict[int, Strip | None]] = {y: dict.fromkeys(line[:-1]) for y, line in ordered.items()}
+    for widget, shown in members:
+        if not shown:
+            continue
+        region = compositor.visible_widgets[widget][0]
+        strips = widget.render_lines(Region(shown.x - region.x, shown.y - region.y, shown.width, shown.height))
+        first, last = shown.column_span
+        for y, strip in zip(shown.line_range, strips):
+            line_cuts = [cut for cut in ordered[y] if first <= cut <= last]
+            chop = chops[y]
+            for cut, piece in zip(line_cuts, strip.divide([cut - first for cut in line_cuts[1:]])):
+                if chop.get(cut) is None:
+                    chop[cut] = piece
+    rows: list[tuple[int, int, Strip]] = []
+    for y in box.line_range:
+        pieces = list(chops[y].values())
+        if any(piece is None for piece in pieces):
+            return None  # a cell it leaves unfilled would show what lies behind
+        rows.append((box.x, y, Strip.join(pieces)))
+    screen.app._display(screen, RowsUpdate(rows))
+    compositor._dirty_regions.difference_update([r for r in compositor._dirty_regions if box.contains_region(r)])
+    return rows

@@ -2,7 +2,8 @@
 
 Every row a key wrote past the compositor is compared, cell by cell (character and style), with the
 same cells of the compositor's own render of the whole screen at that moment; a key on the article
-must take that path, and rows under a toast must not.
+must take that path, and rows under a toast must not. The attribute form's box, drawn from its own
+widgets when it opens, is compared the same way; with anything else over it, it is left to Textual.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import pytest
 from rich.style import Style
 from textual import events
 from textual.strip import Strip
+from textual.widgets import Static
 
 import annotator.tui.screens.editing as editing
+from annotator.tui.direct_paint import paint_overlay
 from tests.tui.test_terminal_bytes import HEIGHT, WIDTH, app_store, start  # noqa: F401 - the fixture
 
 Cells = list[tuple[str, Style | None]]
@@ -82,4 +85,42 @@ async def test_rows_under_a_toast_are_left_to_the_compositor(app_store, written)
         written.clear()
         await key(pilot, "pagedown")  # every row, some under the toast: left to the compositor
         assert written and all(rows is None for rows in written), written
+        await pilot.pause()
+
+
+async def test_the_attribute_form_is_drawn_from_its_own_widgets_as_the_compositor_draws_it(app_store, monkeypatch):
+    drawn: list[list[tuple[int, int, Strip]] | None] = []
+
+    def noting(screen: Any, root: Any) -> Any:
+        rows = paint_overlay(screen, root)
+        if rows:
+            check_rows(screen, rows)
+        drawn.append(rows)
+        return rows
+
+    monkeypatch.setattr(editing, "paint_overlay", noting)
+    app, _ = app_store
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        await start(pilot)
+        await key(pilot, "tab")  # a span focused
+        for _ in range(3):  # composed on the first opening, shown again after
+            drawn.clear()
+            await key(pilot, "enter")
+            form = app.screen.attr_form
+            assert form is not None and form.has_focus_within
+            assert len(drawn) == 1 and drawn[0], drawn
+            assert [(x, y) for x, y, _ in drawn[0]] == [(form.region.x, y) for y in form.region.line_range]
+            await key(pilot, "escape")
+            assert app.screen.attr_form is None
+        # something else over the form's box (a toast, a tooltip): its cells are not the form's alone
+        await key(pilot, "enter")
+        form = app.screen.attr_form
+        assert paint_overlay(app.screen, form)
+        cover = Static("over the form", id="cover")
+        cover.styles.overlay = "screen"
+        cover.styles.position = "absolute"
+        cover.styles.offset = (form.region.x + 2, form.region.y + 1)
+        await app.screen.mount(cover)
+        await pilot.pause()
+        assert paint_overlay(app.screen, form) is None
         await pilot.pause()

@@ -39,7 +39,7 @@ from annotator.model.working import invert_all
 from annotator.schema import Scheme
 from annotator.store.base import Change
 from annotator.text.sanitize import display_line
-from annotator.tui.direct_paint import paint_rows
+from annotator.tui.direct_paint import paint_overlay, paint_rows
 from annotator.tui.store_writer import StoreWriter
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.doc_header import DocHeader
@@ -160,6 +160,51 @@ class EditingScreen(Screen[None]):
                 self._on_timer_update()
                 painted = True
         return painted
+
+    def layout_now(self, root: Widget) -> None:
+        """Lay out and paint now what ``root`` and its descendants changed (shown, hidden, given
+        new content), rather than in Textual's passes after the handler: each widget's idle pass
+        posts a Layout or an Update to the screen, and the screen's update timer (every 1/60 s)
+        arranges and paints them, 5-10 ms after the key. Here the same flags are read and cleared
+        as those passes would (Widget._check_refresh, Screen._on_layout and _on_update), and the
+        screen's update (Screen._on_timer_update) runs at once. Written against Textual 8.2 (pinned);
+        tests/tui/test_attr_form.py counts the frames an opening takes."""
+        if not self.is_current or self.app._batch_count:
+            return
+        for node in root.walk_children(with_self=True):
+            if not isinstance(node, Widget):
+                continue
+            if node._refresh_styles_required:
+                node._refresh_styles_required = False
+                node.update_node_styles()
+            if node._layout_required:
+                node._layout_required = False
+                for ancestor in node.ancestors:
+                    if not isinstance(ancestor, Widget):
+                        break
+                    ancestor._clear_arrangement_cache()
+                    ancestor._layout_updates += 1
+                    if not ancestor.styles.auto_dimensions:
+                        break
+                self._layout_required = True
+            if node._repaint_required:
+                node._repaint_required = False
+                if node.display and node in self._compositor:
+                    self._dirty_widgets.add(node)
+        if not self._layout_required:
+            if self._dirty_widgets:
+                self._on_timer_update()
+            return
+        self.app._batch_count += 1  # Screen._refresh_layout then leaves its paint to the next turn...
+        try:
+            self._refresh_layout()
+            self._layout_required = False
+        finally:
+            self.app._batch_count -= 1
+        # ...after ``root``'s box, drawn from its own widgets (direct_paint.py) when it covers
+        # what lies behind; the rest (the article's blurred cursor, the footer) follows
+        paint_overlay(self, root)
+        self._dirty_widgets.clear()
 
     def panel_update(self, update: Callable[[], None], key: str | None = None) -> None:
         """Run ``update`` of a side panel (the span list, the attributes) now or, while a drawn
@@ -353,6 +398,7 @@ class EditingScreen(Screen[None]):
         self.attr_form = form
         self.footer.hold(True)  # the form says its keys
         form.open(span, spans, save)
+        self.layout_now(form)  # shown in this handler, not one or two passes later
 
     def on_attr_form_closed(self, message: Any) -> None:
         """The form was saved or cancelled: the keys are the screen's again, on the article."""

@@ -179,7 +179,8 @@ class AttrForm(Widget):
         self.opened += 1
         self._centre()
         self.visible = True
-        self.query_one(f"#field-{self.attr_defs[0].name}" if self.attr_defs else "#save").focus(scroll_visible=False)
+        first = self.query_one(f"#field-{self.attr_defs[0].name}" if self.attr_defs else "#save")
+        self.screen.set_focus(first, scroll_visible=False)  # now, its focus style in the first frame
 
     def _centre(self) -> None:
         """Centred across the screen (an overlay is placed by its offset, not by its parent's align)."""
