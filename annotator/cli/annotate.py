@@ -19,7 +19,10 @@ from annotator.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from annotator.schema import Scheme
+    from annotator.store import Store
     from annotator.suggest.process import SuggestingProcess
+    from annotator.tui.first_paint import EarlyPaint
 
 
 def packaged_seeds() -> Traversable:
@@ -54,15 +57,20 @@ def run(args: argparse.Namespace) -> int:
     from annotator.importing import open_sources
 
     scheme = load_scheme_arg(args)
-    from annotator.tui.scheme_check import check_scheme
-
-    check_scheme(scheme)  # before SOURCES are imported: a scheme the screens cannot show changes nothing
     if args.patterns and not args.no_suggest:  # a bad line is said now (FILE:LINE), not on every document
         from annotator.suggest.patterns import read_pattern_file
 
         for path in args.patterns:
             read_pattern_file(path, scheme)
-    store = open_store_arg(args)
+    # A store that holds documents already and nothing to import (every launch after the first):
+    # the article's first rows are drawn before the screen is built (tui/first_paint.py), and
+    # the scheme is checked for the screens meanwhile. Otherwise it is checked first: a scheme
+    # the screens cannot show changes nothing (no store made, no source imported).
+    stored = None if args.sources else stored_documents(args)
+    checked = stored is None
+    if stored is None:
+        check_for_screens(scheme)
+    store: Store = open_store_arg(args) if stored is None else stored
     try:
         annotator = working_as(args.annotator, store)
         sources = args.sources or ([] if store.document_count() else default_sources())
@@ -74,14 +82,58 @@ def run(args: argparse.Namespace) -> int:
             err("annotator: the store holds no document: name a .txt file, a folder or a .jsonl file to annotate")
             return 1
         require_terminal("annotate")
-        from annotator.tui.app import run_tui
+        doc_id = args.doc
+        if doc_id is None:
+            from annotator.session import Session
 
-        suggesting: SuggestingProcess | None = None
-        if not args.no_suggest:
-            from annotator.suggest.process import SuggestingProcess, screen_suggesting
+            doc_id = Session(store, scheme, annotator).first_document()
+        early = None if checked else paint_first(store, doc_id)
+        try:
+            if not checked:
+                check_for_screens(scheme)
+            from annotator.tui.app import run_tui
 
-            make = screen_suggesting(scheme, annotator, model=not args.no_model, pattern_files=args.patterns)
-            suggesting = SuggestingProcess(make)
-        return run_tui(store, scheme, annotator, doc_id=args.doc, suggesting=suggesting)
+            suggesting: SuggestingProcess | None = None
+            if not args.no_suggest:
+                from annotator.suggest.process import SuggestingProcess, screen_suggesting
+
+                make = screen_suggesting(scheme, annotator, model=not args.no_model, pattern_files=args.patterns)
+                suggesting = SuggestingProcess(make)
+            return run_tui(store, scheme, annotator, doc_id=doc_id, suggesting=suggesting,
+                           before_run=early.hand_over if early is not None else None)
+        finally:
+            if early is not None:
+                early.undo()  # the screen never started: the normal screen back (no-op once handed over)
     finally:
         store.close()
+
+
+def check_for_screens(scheme: Scheme) -> None:
+    """What the screens need of the scheme (colours, hotkeys): checked with Textual's parsers."""
+    from annotator.tui.scheme_check import check_scheme
+
+    check_scheme(scheme)
+
+
+def stored_documents(args: argparse.Namespace) -> Store | None:
+    """The store of ``--db`` if it exists and holds documents, else None (nothing made)."""
+    from annotator.errors import StoreError
+
+    try:
+        store = open_store_arg(args, create=False)
+    except StoreError:
+        return None
+    if store.document_count() == 0:
+        store.close()
+        return None
+    return store
+
+
+def paint_first(store: Store, doc_id: str | None) -> EarlyPaint | None:
+    """The first rows of the document to open, on the terminal now (see tui/first_paint.py)."""
+    found = store.find_document(doc_id) if doc_id is not None else None
+    if found is None:
+        return None  # an unknown --doc: the screen says so
+    from annotator.tui.first_paint import paint_first_rows
+
+    return paint_first_rows(found[1].text)

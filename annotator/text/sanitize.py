@@ -170,3 +170,23 @@ def display_line(s: str) -> str:
     if _NEEDS_LINE.search(s) is None:
         return s
     return _crlf_as_space(s).translate(_fast_line())
+
+
+# Defence in depth: whatever ``display_text`` returns, these never reach the
+# terminal (C0 but LF, DEL, C1, bidi controls, line/paragraph separators).
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_UNSAFE_TABLE = {
+    c: "\ufffd"
+    for c in [*range(0x00, 0x0A), *range(0x0B, 0x20), *range(0x7F, 0xA0)]
+    + [0x061C, 0x200E, 0x200F, *range(0x2028, 0x202F), *range(0x2066, 0x206A)]
+}
+
+
+def safe_display(text: str) -> str:
+    """The drawn twin of ``text``: same length (so same offsets), nothing a terminal obeys."""
+    disp = display_text(text)
+    if len(disp) != len(text):  # the contract is 1:1; never trust it blindly
+        disp = text
+    if _UNSAFE.search(disp) is not None:
+        disp = disp.translate(_UNSAFE_TABLE)
+    return disp

@@ -22,6 +22,8 @@ from annotator.tui.screens.editing import EditingScreen
 from annotator.tui.widgets.article_view import ArticleView
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from annotator.suggest.process import ScreenSuggesting
 
 
@@ -66,6 +68,36 @@ class AnnotatorApp(App[None]):
         super().__init__()
         self.first_screen = first_screen
         self.registry = registry
+        self._early_keys: list[events.Key] | None = None  # typed before the article was laid out
+
+    def _launching(self) -> bool:
+        """Whether the first screen is not laid out yet: its article has no rows to move on. The
+        article's first rows show before the app starts (tui/first_paint.py), so keys come early."""
+        if not self._dom_ready:
+            return True
+        view = self.first_screen.query(ArticleView).first() if self.first_screen.is_mounted else None
+        return view is not None and not view.laid_out and view.scrollable_content_region.width > 0
+
+    def _hold_early_key(self, event: events.Event) -> bool:
+        """Keep a key typed during launch (True), to run with the others in order once the article
+        is laid out: a cursor key run before then moved nothing and was lost."""
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            return False
+        if self._early_keys is None:
+            if not self._launching():
+                return False
+            self._early_keys = []
+            self.set_timer(0.005, self._run_early_keys)
+        self._early_keys.append(event)
+        return True
+
+    async def _run_early_keys(self) -> None:
+        if self._launching():
+            self.set_timer(0.005, self._run_early_keys)
+            return
+        keys, self._early_keys = self._early_keys or [], None
+        for key in keys:  # keys typed after them are queued behind this callback
+            await self.on_event(key)
 
     async def on_event(self, event: events.Event) -> None:
         """A key pressed while the article has the focus runs its binding here, as it arrives.
@@ -76,7 +108,9 @@ class AnnotatorApp(App[None]):
         bindings, so the lookup Textual would make at the end (the same bindings, in the same
         order: the article's, then the screen's, then the app's) is made at once. Every bound key
         takes this one path, so quick keys still run in the order they were typed; a key nothing
-        binds goes on as before."""
+        binds goes on as before. Keys typed before the article is laid out wait for it."""
+        if self._hold_early_key(event):
+            return
         if (isinstance(event, events.Key) and not event.is_forwarded and self._screen_stack
                 and isinstance(view := self.focused, ArticleView) and self.screen.maximized is None):
             self.app_focus = True
@@ -162,8 +196,12 @@ def build_review_app(store: Store, scheme: Scheme, reviewer: str, doc_id: str | 
 
 
 def run_tui(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = None,
-            suggesting: ScreenSuggesting | None = None) -> int:
+            suggesting: ScreenSuggesting | None = None, before_run: Callable[[], None] | None = None) -> int:
+    """Run the annotate screen until it is quit; ``before_run`` is called once the app is built,
+    just before it takes the terminal (the early rows give the terminal back: tui/first_paint.py)."""
     app = build_app(store, scheme, annotator, doc_id, suggesting)
+    if before_run is not None:
+        before_run()
     app.run()
     if unsaved_on_exit(app):
         import sys

@@ -18,7 +18,6 @@ of a focused span.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 
@@ -27,7 +26,7 @@ from rich.style import Style
 from textual.color import Color
 from textual.strip import Strip
 
-from annotator.text.sanitize import display_text
+from annotator.text.sanitize import safe_display
 from annotator.tui.widgets.article_layout import grapheme_starts
 from annotator.tui.widgets.span_index import ViewSpan
 
@@ -44,15 +43,6 @@ __all__ = [
     "safe_display",
     "span_style",
 ]
-
-# Defence in depth: whatever ``display_text`` returns, these never reach the
-# terminal (C0 but LF, DEL, C1, bidi controls, line/paragraph separators).
-_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-_UNSAFE_TABLE = {
-    c: "\ufffd"
-    for c in [*range(0x00, 0x0A), *range(0x0B, 0x20), *range(0x7F, 0xA0)]
-    + [0x061C, 0x200E, 0x200F, *range(0x2028, 0x202F), *range(0x2066, 0x206A)]
-}
 
 PALETTE = (
     "#3b82f6",
@@ -80,16 +70,6 @@ StyleKey = tuple[str | None, int, str | None, bool, bool, bool, str | None, bool
 CURSOR_FLAG = 5  # where the cursor's flag is in a StyleKey
 # A component class's (background, colour, text style); colours None when the CSS sets none.
 ComponentStyle = tuple[Color | None, Color | None, Style]
-
-
-def safe_display(text: str) -> str:
-    """The drawn twin of ``text``: same length (so same offsets), nothing a terminal obeys."""
-    disp = display_text(text)
-    if len(disp) != len(text):  # the contract is 1:1; never trust it blindly
-        disp = text
-    if _UNSAFE.search(disp) is not None:
-        disp = disp.translate(_UNSAFE_TABLE)
-    return disp
 
 
 def _luminance(c: Color) -> float:

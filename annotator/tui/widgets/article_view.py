@@ -328,6 +328,11 @@ class ArticleView(RenderGuard, ArticleSuggestions, ArticleInput, DirectLines, Fa
         self._anchor = self._cursor
         self._after_move(old_a, old_c, scroll=False)
 
+    @property
+    def laid_out(self) -> bool:
+        """Whether the text is wrapped to the view's width (keys that move by rows need it)."""
+        return self._layout is not None
+
     def offset_at_point(self, x: int, y: int) -> int:
         """The offset drawn at cell ``(x, y)`` of the widget's content region."""
         if self._layout is None:
