@@ -8,6 +8,7 @@ widgets when it opens, is compared the same way; with anything else over it, it 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 import annotator.tui.screens.editing as editing
-from annotator.tui.direct_paint import paint_overlay
+from annotator.tui.direct_paint import paint_overlay, row_codes
 from tests.tui.test_terminal_bytes import HEIGHT, WIDTH, app_store, start  # noqa: F401 - the fixture
 
 Cells = list[tuple[str, Style | None]]
@@ -50,12 +51,64 @@ async def key(pilot: Any, name: str) -> None:
     await pilot.pause()
 
 
+_SGR = re.compile(r"\x1b\[([0-9;]*)m")
+Pen = tuple[frozenset[str], str, str]  # attributes, foreground, background
+
+
+def _apply(pen: Pen, codes: str) -> Pen:
+    """The pen after one SGR sequence, as a terminal reads it."""
+    attrs, fg, bg = set(pen[0]), pen[1], pen[2]
+    parts = (codes or "0").split(";")
+    i = 0
+    while i < len(parts):
+        code = parts[i]
+        if code in ("38", "48"):
+            take = 5 if parts[i + 1] == "2" else 3
+            value = ";".join(parts[i + 1:i + take])
+            fg, bg = (value, bg) if code == "38" else (fg, value)
+            i += take
+            continue
+        if code == "0":
+            attrs, fg, bg = set(), "", ""
+        elif code == "39":
+            fg = ""
+        elif code == "49":
+            bg = ""
+        elif 30 <= int(code) <= 37 or 90 <= int(code) <= 97:
+            fg = code
+        elif 40 <= int(code) <= 47 or 100 <= int(code) <= 107:
+            bg = code
+        else:
+            attrs.add(code)
+        i += 1
+    return frozenset(attrs), fg, bg
+
+
+def sgr_cells(data: str) -> list[tuple[str, Pen]]:
+    """Each character sent with the pen a terminal draws it with, from a reset pen."""
+    out: list[tuple[str, Pen]] = []
+    pen: Pen = (frozenset(), "", "")
+    pos = 0
+    for m in _SGR.finditer(data):
+        out.extend((ch, pen) for ch in data[pos:m.start()])
+        pen = _apply(pen, m.group(1))
+        pos = m.end()
+    out.extend((ch, pen) for ch in data[pos:])
+    return out
+
+
 def check_rows(screen: Any, rows: list[tuple[int, int, Strip]]) -> None:
     screen_rows = screen._compositor.render_strips()
+    console = screen.app.console
     for x, y, strip in rows:
         got = cells(strip)
         want = cells(screen_rows[y].crop(x, x + len(got)))
         assert got == want, (x, y, strip.text, screen_rows[y].text)
+        # and sent as Textual sends it, in fewer codes (each style once where it starts)
+        sent = row_codes(strip, console)
+        assert sgr_cells(sent) == sgr_cells(strip.render(console)), (y, sent)
+        assert len(sent) <= len(strip.render(console))
+        assert sgr_cells(sent + "x")[-1][1] == (frozenset(), "", ""), "the row ends with the pen reset"
 
 
 async def test_keys_on_the_article_write_its_rows_as_the_compositor_draws_them(app_store, written):
