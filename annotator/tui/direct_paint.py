@@ -44,7 +44,26 @@ def _change(old: Style, new: Style, color_system: ColorSystem) -> str:
     return f"\x1b[{';'.join(out)}m" if out else ""
 
 
+_ENCODED: dict[int, tuple[Strip, ColorSystem, str]] = {}  # id(strip) -> (strip, colours, codes)
+_ENCODED_ROWS = 4096  # at most: the article keeps its rows' strips in a cache of its own
+
+
 def row_codes(strip: Strip, console: Console) -> str:
+    """:func:`encode_row`, kept for the strip: the article's rows are the same strips from one
+    frame to the next (its row cache), as Textual's own render keeps its string."""
+    color_system = console._color_system
+    kept = _ENCODED.get(id(strip))
+    if kept is not None and kept[0] is strip and kept[1] == color_system:
+        return kept[2]
+    codes = encode_row(strip, console)
+    if color_system is not None:
+        if len(_ENCODED) >= _ENCODED_ROWS:
+            _ENCODED.clear()
+        _ENCODED[id(strip)] = (strip, color_system, codes)
+    return codes
+
+
+def encode_row(strip: Strip, console: Console) -> str:
     """A strip as the terminal is sent it, each style's codes written only where it changes.
 
     Textual's ``Strip.render`` writes each segment as ``ESC[codes m text ESC[0m``, every colour
