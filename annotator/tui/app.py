@@ -24,6 +24,8 @@ from annotator.tui.widgets.article_view import ArticleView
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from textual.driver import Driver
+
     from annotator.suggest.process import ScreenSuggesting
 
 
@@ -69,6 +71,16 @@ class AnnotatorApp(App[None]):
         self.first_screen = first_screen
         self.registry = registry
         self._early_keys: list[events.Key] | None = None  # typed before the article was laid out
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal; on Linux and macOS the one that hands keys over in
+        one hop (tui/key_driver.py). A driver named in TEXTUAL_DRIVER (annotator web) is kept."""
+        driver = super().get_driver_class()
+        if driver.__module__ == "textual.drivers.linux_driver" and driver.__name__ == "LinuxDriver":
+            from annotator.tui.key_driver import KeysAtOnceDriver
+
+            return KeysAtOnceDriver
+        return driver
 
     def _launching(self) -> bool:
         """Whether the first screen is not laid out yet: its article has no rows to move on. The

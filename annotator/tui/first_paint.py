@@ -21,6 +21,7 @@ the rows written here are the article's rows of that first frame, character for 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -135,10 +136,7 @@ def paint_first_rows(text: str) -> EarlyPaint | None:
     except ImportError:
         return None
     fd = keys.fileno()
-    try:
-        size = os.get_terminal_size(stream.fileno())
-    except OSError:
-        return None
+    size = shutil.get_terminal_size((0, 0))  # as Textual's driver measures it (COLUMNS, LINES, else stdout)
     box = article_box(size.columns, size.lines)
     if box is None:
         return None

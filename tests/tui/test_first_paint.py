@@ -24,6 +24,7 @@ from textual import events
 
 from annotator.model import text_sha256
 from annotator.model.types import ImportItem, NewDocument
+from annotator.store import open_store
 from annotator.tui.app import build_app
 from annotator.tui.first_paint import FOREGROUND, SURFACE, article_box, first_rows, render
 from tests.conftest import SCHEME_PATH
@@ -115,13 +116,15 @@ def _read_until(fd: int, needle: bytes | None, timeout: float, seen: bytes = b""
 
 def _spawn(args: list[str], cwd: Path) -> tuple[int, int]:
     pid, fd = pty.fork()
-    if pid == 0:  # the child: the real command, as a user would start it
+    if pid == 0:  # the child: the real command, as a user would start it, in a terminal of 100 x 30
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))  # before anything reads it
         os.chdir(cwd)
-        os.environ.update({"TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none", "COLORTERM": "truecolor"})
-        os.environ.pop("TEXTUAL_DRIVER", None)
-        os.environ.pop("ANNOTATOR_NO_FIRST_PAINT", None)
-        os.execv(sys.executable, [sys.executable, "-m", "annotator", *args])
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+        # the size is the terminal's: no COLUMNS or LINES (GNU readline, loaded in pytest's process,
+        # puts them in its C environment, where os.environ does not see them), no other driver
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("COLUMNS", "LINES", "TEXTUAL_DRIVER", "ANNOTATOR_NO_FIRST_PAINT")}
+        env.update({"TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none", "COLORTERM": "truecolor"})
+        os.execve(sys.executable, [sys.executable, "-m", "annotator", *args], env)
     return pid, fd
 
 
@@ -174,3 +177,26 @@ def test_a_scheme_the_screen_cannot_show_gives_the_normal_screen_back_after_the_
     message = seen.find(b"hotkey 'ctrl+q' is already the key of")  # checked once the rows are drawn
     assert 0 <= enter < leave < message, seen[-400:]  # the article, then the normal screen, then the error
     assert str(bad).encode() in seen and b"Traceback" not in seen
+
+
+def test_keys_typed_at_once_during_launch_all_run_in_order_in_a_real_terminal(tmp_path):
+    """Typed as soon as the article's words show, before the screen is built: down, down, next
+    word, tag ACTOR; read by the terminal driver (tui/key_driver.py) and held until the article is
+    laid out, they tag the second word of the third line."""
+    lines = [f"Ligne {n} de l'article, assez courte pour une rangée.\n" for n in range(1, 8)]
+    (tmp_path / "a.txt").write_text("".join(lines), encoding="utf-8")
+    pid, fd = _spawn(["annotate", "a.txt", *COMMON, "--schema", str(SCHEME_PATH)], tmp_path)
+    seen = _read_until(fd, b"all saved", 30)
+    os.write(fd, b"\x11")
+    assert _finish(pid, fd, seen)[0] == 0
+    pid, fd = _spawn(["annotate", *COMMON, "--schema", str(SCHEME_PATH)], tmp_path)
+    seen = _read_until(fd, b"igne 1 de", 30)  # the early rows (the cursor splits the first word)
+    assert b"all saved" not in seen
+    os.write(fd, b"\x1b[B\x1b[B\x1b[1;5C1")
+    seen = _read_until(fd, "✓ saved".encode(), 30, seen)
+    os.write(fd, b"\x11")
+    assert _finish(pid, fd, seen)[0] == 0
+    with open_store(tmp_path / "s.db") as store:
+        spans = list(store.load("a", "alice").spans.values())
+    third = len(lines[0]) + len(lines[1])
+    assert [(s["start"], s["text"], s["label"]) for s in spans] == [(third + 6, "3", "ACTOR")]

@@ -29,6 +29,7 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
+from textual import events
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -160,6 +161,22 @@ class EditingScreen(Screen[None]):
                 self._on_timer_update()
                 painted = True
         return painted
+
+    def _on_mount(self, event: events.Mount) -> None:
+        """The width classes (-narrow, -medium, -wide) from the terminal's width, before the first
+        layout: Textual sets them when the screen gets its Resize, which in a real terminal can
+        come after the first frame. That frame then had the side panel at its full width on a
+        terminal of 80-119 columns, and the article's rows wrapped narrower for a moment: a
+        cursor key typed then (the article's rows show before the screen, tui/first_paint.py)
+        moved on rows the screen no longer showed a moment later. The app's own size may not be
+        the terminal's yet either (its first Resize may still be queued): the driver measures it,
+        as it will for that Resize."""
+        measure = getattr(self.app._driver, "_get_terminal_size", None)  # not yet the app's size
+        width = measure()[0] if measure is not None else self.app.size.width
+        classes = {name: False for _, name in self.HORIZONTAL_BREAKPOINTS}
+        for name in self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS):
+            classes[name] = True
+        self.update_classes(classes, animate=False)
 
     def layout_now(self, root: Widget) -> None:
         """Lay out and paint now what ``root`` and its descendants changed (shown, hidden, given
