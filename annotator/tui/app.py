@@ -71,6 +71,7 @@ class AnnotatorApp(App[None]):
         self.first_screen = first_screen
         self.registry = registry
         self._early_keys: list[events.Key] | None = None  # typed before the article was laid out
+        self._launched = False  # the article was laid out once: no key waits again
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this terminal; on Linux and macOS the one that hands keys over in
@@ -85,10 +86,13 @@ class AnnotatorApp(App[None]):
     def _launching(self) -> bool:
         """Whether the first screen is not laid out yet: its article has no rows to move on. The
         article's first rows show before the app starts (tui/first_paint.py), so keys come early."""
+        if self._launched:
+            return False
         if not self._dom_ready:
             return True
         view = self.first_screen.query(ArticleView).first() if self.first_screen.is_mounted else None
-        return view is not None and not view.laid_out and view.scrollable_content_region.width > 0
+        self._launched = not (view is not None and not view.laid_out and view.scrollable_content_region.width > 0)
+        return not self._launched
 
     def _hold_early_key(self, event: events.Event) -> bool:
         """Keep a key typed during launch (True), to run with the others in order once the article
