@@ -15,12 +15,14 @@ first, a widget's scrollbars just before it) and a widget's repaint regions.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from rich.color import ColorSystem
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.control import Control
 from rich.style import Style
+from textual._ansi_sequences import SYNC_END, SYNC_START
 from textual._compositor import CompositorUpdate
 from textual.geometry import Region
 from textual.screen import Screen
@@ -114,12 +116,39 @@ class RowsUpdate(CompositorUpdate):
             yield from strip
 
 
-def paint_rows(screen: Screen[Any], widgets: tuple[Widget, ...]) -> list[tuple[int, int, Strip]] | None:
+def display(screen: Screen[Any], update: RowsUpdate) -> None:
+    """Write ``update`` as ``App._display`` does, in one write to the output thread: that writes
+    the synchronised update's start, the frame and its end apart, and each write wakes the thread
+    (a queue put, a futex, a context switch: ~0.4 ms each on a slow machine, spent before the next
+    frame of the same key could start). Anything out of the ordinary is left to ``App._display``."""
+    app = screen.app
+    driver = app._driver
+    if (sys.platform == "win32" or driver is None or driver.is_inline or app.is_headless or app._batch_count
+            or not app._running or app._closed):
+        app._display(screen, update)
+        return
+    try:
+        cursor = app.screen.outer_size.clamp_offset(app.cursor_position)
+        sequence = update.render_segments(app.console) + Control.move_to(*cursor).segment.text
+    except Exception as error:  # noqa: BLE001 - as App._display: the app reports it
+        app._handle_exception(error)
+        return
+    app._previous_cursor_position = cursor
+    if app._sync_available:
+        sequence = SYNC_START + sequence + SYNC_END
+    driver.write(sequence)
+    driver.flush()
+    app.post_display_hook()
+
+
+def paint_rows(screen: Screen[Any], widgets: tuple[Widget, ...], *,
+               write: bool = True) -> list[tuple[int, int, Strip]] | None:
     """Write the rows of ``widgets`` that asked for a repaint, if nothing but their own scrollbars
     lies over those rows (the columns under a scrollbar are left to it; a toast at the bottom of
     the article leaves a row at its top to be written): the pieces of rows written (none: nothing
     had changed). None when that cannot be done (the caller lets the compositor paint them);
-    their repaint regions are then left as they were."""
+    their repaint regions are then left as they were. With ``write`` False the caller writes
+    the rows (with others: :func:`display`, one write for a key's frames)."""
     if screen.app.is_inline:
         return None  # rows are placed by absolute moves
     visible = screen._compositor.visible_widgets
@@ -171,8 +200,8 @@ def paint_rows(screen: Screen[Any], widgets: tuple[Widget, ...]) -> list[tuple[i
                 rows.append((region.x, y, strip))
             else:
                 rows.extend((start, y, strip.crop(start - region.x, end - region.x)) for start, end in pieces)
-    if rows:
-        screen.app._display(screen, RowsUpdate(rows))
+    if rows and write:
+        display(screen, RowsUpdate(rows))
     return rows
 
 
@@ -229,6 +258,6 @@ def paint_overlay(screen: Screen[Any], root: Widget) -> list[tuple[int, int, Str
         if any(piece is None for piece in pieces):
             return None  # a cell it leaves unfilled would show what lies behind
         rows.append((box.x, y, Strip.join(pieces)))
-    screen.app._display(screen, RowsUpdate(rows))
+    display(screen, RowsUpdate(rows))
     compositor._dirty_regions.difference_update([r for r in compositor._dirty_regions if box.contains_region(r)])
     return rows

@@ -34,8 +34,8 @@ def written(monkeypatch: pytest.MonkeyPatch) -> list[list[tuple[int, int, Strip]
     calls: list[list[tuple[int, int, Strip]] | None] = []
     paint = editing.paint_rows
 
-    def noting(screen: Any, widgets: Any) -> Any:
-        rows = paint(screen, widgets)
+    def noting(screen: Any, widgets: Any, **kw: Any) -> Any:
+        rows = paint(screen, widgets, **kw)
         if rows:
             check_rows(screen, rows)
         calls.append(rows)

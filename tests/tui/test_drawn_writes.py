@@ -11,6 +11,7 @@ released by the frame itself.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -157,9 +158,10 @@ async def test_a_tag_is_drawn_before_its_commit_and_says_saved_only_after(app_st
 
 
 async def test_a_tags_first_frames_are_the_article_row_and_the_header_alone(app_store):
-    """Painted together, the header (top row) and the article's row would make the compositor
+    """Painted together by the compositor, the header (top row) and the article's row would have it
     render every widget under the box around both, the span list and the panel among them; they
-    are painted one after the other, and the side panels are updated once they are out."""
+    are rendered apart (and written in one write, each row from its own first cell), and the
+    side panels are updated once they are out."""
     app, store = app_store
     async with app.run_test(size=(120, 30)) as pilot:
         hold = await start(pilot)
@@ -175,13 +177,24 @@ async def test_a_tags_first_frames_are_the_article_row_and_the_header_alone(app_
         session.commit = commit_noting
         screen.view.move_cursor(word("Mossoul"))
         await press(pilot, hold, "1")
-        early = [parse(w.data) for w in hold.before_commit()]
-        assert [f.rows for f in early] == [{ARTICLE_ROW}, {0}], early
-        assert early[0].max_col < ARTICLE_RIGHT, early
+        early = [w.data for w in hold.before_commit()]
+        assert [parse(data).rows for data in early] == [{ARTICLE_ROW, 0}], early
+        assert row_ends(early[0])[ARTICLE_ROW] < ARTICLE_RIGHT, early  # the article's row alone
         assert in_list_at_commit == [0], "the span list was updated before the article's frame went out"
         assert screen.span_list.count == 1 and saved_texts(store) == ["Mossoul"]
         later = parse("".join(w.data for w in hold.written if w.committed))
         assert later.max_col >= ARTICLE_RIGHT, "the span list and the panel were painted after"
+
+
+def row_ends(data: str) -> dict[int, int]:
+    """The last column written on each row (one cell per character, as in these articles)."""
+    ends: dict[int, int] = {}
+    for m in re.finditer(r"\x1b\[(\d+);(\d+)H((?:[^\x1b]|\x1b\[[0-9;]*m)*)", data):
+        row, col = int(m.group(1)) - 1, int(m.group(2)) - 1
+        text = re.sub(r"\x1b\[[0-9;]*m", "", m.group(3))
+        if text:
+            ends[row] = max(ends.get(row, -1), col + len(text) - 1)
+    return ends
 
 
 @pytest.mark.parametrize("error", [
