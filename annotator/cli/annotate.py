@@ -116,13 +116,14 @@ def check_for_screens(scheme: Scheme) -> None:
 
 
 def stored_documents(args: argparse.Namespace) -> Store | None:
-    """The store of ``--db`` if it exists and holds documents, else None (nothing made)."""
-    from annotator.errors import StoreError
+    """The store of ``--db`` if it exists and holds documents, else None (nothing made). A store
+    that cannot be opened says so here, as it would below (a server is not asked twice)."""
+    from annotator.store import is_postgres, resolve_db
 
-    try:
-        store = open_store_arg(args, create=False)
-    except StoreError:
+    target = resolve_db(args.db)
+    if not is_postgres(target) and not Path(target).exists():
         return None
+    store = open_store_arg(args, create=False)
     if store.document_count() == 0:
         store.close()
         return None

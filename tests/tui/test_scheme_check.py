@@ -129,3 +129,15 @@ def test_annotate_refuses_the_scheme_before_importing_anything(tmp_path):
         assert proc.returncode == 1 and "color 'notacolor' is not a colour" in proc.stderr, proc.stderr
         assert "Traceback" not in proc.stderr
         assert not (tmp_path / "s.db").exists()  # nothing imported, no store made
+
+
+def test_annotate_with_no_source_and_no_store_refuses_the_scheme_before_making_one(tmp_path):
+    """With no SOURCE the sample would be imported into a new store: the scheme is checked first
+    (the article's early rows, drawn before the check, are only for a store that exists)."""
+    path = tmp_path / "news.toml"
+    path.write_text('name = "news"\nversion = 1\n[[label]]\nname = "ACTOR"\nkey = "1"\ncolor = "notacolor"\n',
+                    encoding="utf-8")
+    proc = subprocess.run([*ANNOTATOR, "annotate", "--schema", str(path), "--db", str(tmp_path / "s.db")],
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, cwd=tmp_path)
+    assert proc.returncode == 1 and "color 'notacolor' is not a colour" in proc.stderr, proc.stderr
+    assert not (tmp_path / "s.db").exists()
