@@ -214,7 +214,7 @@ def build_review_app(store: Store, scheme: Scheme, reviewer: str, doc_id: str | 
 def run_tui(store: Store, scheme: Scheme, annotator: str, doc_id: str | None = None,
             suggesting: ScreenSuggesting | None = None, before_run: Callable[[], None] | None = None) -> int:
     """Run the annotate screen until it is quit; ``before_run`` is called once the app is built,
-    just before it takes the terminal (the early rows give the terminal back: tui/first_paint.py)."""
+    just before it takes the terminal (the early rows hand it over: tui/first_paint.py)."""
     app = build_app(store, scheme, annotator, doc_id, suggesting)
     if before_run is not None:
         before_run()

@@ -9,9 +9,10 @@ the footer and the spans' colours around them; the words do not move.
 
 Meanwhile the terminal neither echoes keys nor turns ctrl+c into a signal: what is typed waits in
 the terminal's queue and the screen reads it once it runs, in order. :meth:`EarlyPaint.hand_over`
-gives the terminal's own settings back just before Textual takes it (it keeps them to restore on
-exit); :meth:`EarlyPaint.undo` leaves the alternate screen if the screen never starts (an error
-is then printed on the normal screen, as before).
+hands the terminal's own settings to the screen's driver (tui/key_driver.py), which restores them
+on exit in place of the quiet ones it finds; :meth:`EarlyPaint.undo` leaves the alternate screen
+and restores them if the screen never starts (an error is then printed on the normal screen, as
+before).
 
 Where the layout differs from the screen's, the screen's first frame wins: every row it draws
 replaces what is here. ``tests/tui/test_first_paint.py`` checks, at several terminal sizes, that
@@ -92,6 +93,17 @@ def render(rows: list[str], box: ArticleBox, truecolor: bool) -> str:
     return "".join(out)
 
 
+_handed: list[Any] | None = None  # the terminal's own settings, handed to the driver that starts next
+
+
+def take_handed_settings() -> list[Any] | None:
+    """The terminal's own settings, once (the screen's driver restores them on exit): None when no
+    early rows were drawn."""
+    global _handed
+    settings, _handed = _handed, None
+    return settings
+
+
 class EarlyPaint:
     """The rows written, and the terminal's settings to give back (see the module docstring)."""
 
@@ -100,26 +112,29 @@ class EarlyPaint:
         self._open = True
 
     def hand_over(self) -> None:
-        """The terminal's own settings back, the alternate screen kept: Textual takes it now."""
+        """Textual takes the terminal now: its driver sets its modes over these quiet ones (so a
+        key typed in between is not echoed either) and restores the terminal's own on exit
+        (tui/key_driver.py takes them with :func:`take_handed_settings`)."""
+        global _handed
         if self._open:
             self._open = False
-            self._restore()
+            _handed = self._attrs
 
     def undo(self) -> None:
-        """Nothing will be drawn over the rows (the screen did not start): the normal screen back."""
-        if self._open:
+        """Nothing will be drawn over the rows (the screen did not start, or its driver never took
+        the terminal): the normal screen and the terminal's settings back. A no-op otherwise."""
+        global _handed
+        if self._open or _handed is self._attrs:
             self._open = False
+            _handed = None
             self._stream.write("\x1b[0m\x1b[?25h\x1b[?1049l")
             self._stream.flush()
-            self._restore()
+            import termios
 
-    def _restore(self) -> None:
-        import termios
-
-        try:
-            termios.tcsetattr(self._fd, termios.TCSANOW, self._attrs)
-        except termios.error:
-            pass
+            try:
+                termios.tcsetattr(self._fd, termios.TCSANOW, self._attrs)
+            except termios.error:
+                pass
 
 
 def paint_first_rows(text: str) -> EarlyPaint | None:

@@ -190,8 +190,10 @@ class EditingScreen(Screen[None]):
         posts a Layout or an Update to the screen, and the screen's update timer (every 1/60 s)
         arranges and paints them, 5-10 ms after the key. Here the same flags are read and cleared
         as those passes would (Widget._check_refresh, Screen._on_layout and _on_update), and the
-        screen's update (Screen._on_timer_update) runs at once. Written against Textual 8.2 (pinned);
-        tests/tui/test_attr_form.py counts the frames an opening takes."""
+        screen's layout runs at once, its paint left to the next turn but for ``root``'s box,
+        drawn at once (direct_paint.paint_overlay). Written against Textual 8.2 (pinned);
+        tests/tui/test_terminal_bytes.py checks the form's box is the opening's first write, and
+        tests/tui/test_direct_paint.py that it is what the compositor would draw."""
         if not self.is_current or self.app._batch_count:
             return
         for node in root.walk_children(with_self=True):
