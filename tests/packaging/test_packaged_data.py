@@ -82,7 +82,8 @@ class _Opened:
 
 
 def _fake_run_tui(opened: _Opened):
-    def run_tui(store, scheme, annotator, doc_id=None, suggesting=None) -> int:  # type: ignore[no-untyped-def]
+    def run_tui(store, scheme, annotator, doc_id=None, suggesting=None,  # type: ignore[no-untyped-def]
+                before_run=None) -> int:
         app = tui_app.build_app(store, scheme, annotator, doc_id)
 
         async def first_frame() -> None:

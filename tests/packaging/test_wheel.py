@@ -133,7 +133,7 @@ import json, sys
 import annotator.tui.app as tui_app
 from annotator.cli import main
 
-def run_tui(store, scheme, annotator, doc_id=None, suggesting=None):
+def run_tui(store, scheme, annotator, doc_id=None, suggesting=None, before_run=None):
     app = tui_app.build_app(store, scheme, annotator, doc_id, suggesting)
     rec = store.load(app.first_screen.doc_id, annotator)
     print(json.dumps({"doc": app.first_screen.doc_id, "meta": rec.meta, "text": rec.text, "scheme": scheme.path}))
