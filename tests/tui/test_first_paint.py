@@ -42,7 +42,9 @@ async def test_the_early_rows_are_the_rows_of_the_first_frame(tmp_path, size, te
     box = article_box(*size)
     assert box is not None
     rows = first_rows(text, box)
-    assert len(rows) == min(box.rows, len(rows)) and rows
+    assert 0 < len(rows) <= box.rows
+    if len(text) > 10_000:
+        assert len(rows) == box.rows  # a long text fills the box from its prefix alone
     store = make_store(tmp_path / "s.db", seeds=False)
     store.import_items([ImportItem(NewDocument("d", text, text_sha256(text), {}, "d.txt"), None)])
     app = build_app(store, SCHEME, "alice", "d")
