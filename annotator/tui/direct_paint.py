@@ -85,12 +85,12 @@ def encode_row(strip: Strip, console: Console) -> str:
             out.append(style.render(text, color_system=color_system))
             last = None
             continue
-        if style is None or not style._make_ansi_codes(color_system):
+        if style is None or not (codes := style._make_ansi_codes(color_system)):
             if last is not None:
                 out.append("\x1b[0m")
             last = None
         elif last is None:
-            out.append(f"\x1b[{style._make_ansi_codes(color_system)}m")
+            out.append(f"\x1b[{codes}m")
             last = style
         elif style is not last and style != last:
             out.append(_change(last, style, color_system))

@@ -128,9 +128,11 @@ class EditingScreen(Screen[None]):
         widget's idle pass posts an Update to the screen, the screen's update timer paints the
         dirty widgets. Here the widgets of ``first`` that only need a repaint (what a tag, a remove
         or an undo asks of the article and the header; what a cursor key asks of the article and
-        its scrollbar) are marked dirty at once and the screen's update (Screen._on_timer_update)
-        runs now. If one needs a new layout, styles or a scroll, all is left to Textual's own
-        passes: nothing is painted early.
+        its scrollbar) are painted at once: their changed rows written straight where nothing
+        lies over them (direct_paint.paint_rows; all of them in one write at the end), else
+        marked dirty and the screen's update (Screen._on_timer_update) run now. If one needs a
+        new layout, styles or a scroll, all is left to Textual's own passes: nothing is painted
+        early.
 
         Each argument is one update; a tuple's widgets are painted together. The compositor
         renders every widget under the box around all the dirty regions of an update: the header

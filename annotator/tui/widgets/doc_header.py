@@ -73,9 +73,6 @@ class DocHeader(RenderGuard, Widget):
             self._row = (width, Strip(segments).crop_extend(0, width, blank))
         return self._row[1]
 
-    def on_resize(self) -> None:
-        self._row = None
-
     def notify_style_update(self) -> None:
         self._row = None  # its colours (a theme) changed
         super().notify_style_update()
