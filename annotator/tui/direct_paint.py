@@ -136,6 +136,10 @@ def display(screen: Screen[Any], update: RowsUpdate) -> None:
     app._previous_cursor_position = cursor
     if app._sync_available:
         sequence = SYNC_START + sequence + SYNC_END
+    write_now = getattr(driver, "write_now", None)  # tui/key_driver.py: no wait for the output thread
+    if write_now is not None:
+        write_now(sequence)
+        return
     driver.write(sequence)
     driver.flush()
     app.post_display_hook()

@@ -11,24 +11,81 @@ It also restores, on exit, the terminal's own settings when the article's first 
 before it started (tui/first_paint.py): it finds the quiet ones those set (no echo), which it
 would otherwise keep to restore.
 
+A key's own frame (direct_paint.display) is written by the app's thread itself when Textual's
+output thread has nothing left to write (:class:`PromptWriter`). Queued, it waited for that thread
+to be given the interpreter: the app's thread goes on with the key's other work (the side panels,
+Textual's focus events) and yields the GIL only every 5 ms (``sys.getswitchinterval``), so the
+frame left 0.2-8 ms after it was ready.
+
 Written against Textual 8.2 (pinned in pyproject.toml); ``tests/tui/test_first_paint.py`` runs
 the app with this driver in a pseudo-terminal.
 """
 
 from __future__ import annotations
 
+from typing import IO
+
 from textual import messages
+from textual.drivers._writer_thread import WriterThread
 from textual.drivers.linux_driver import LinuxDriver
 
 from annotator.tui.first_paint import take_handed_settings
 
 
+class PromptWriter(WriterThread):
+    """Textual's output thread, which the app's thread may pass by when it is idle: it counts
+    what it was given and what it wrote (each count moved by one thread only), and where the two
+    agree nothing is queued or being written, so a write from the app's thread keeps the order."""
+
+    def __init__(self, file: IO[str]) -> None:
+        super().__init__(file)
+        self.queued = 0  # texts given (by the app's thread)
+        self.written = 0  # texts written and flushed (by this thread)
+
+    def write(self, text: str) -> None:
+        self.queued += 1
+        super().write(text)
+
+    def run(self) -> None:
+        write, flush, get, qsize = self._file.write, self._file.flush, self._queue.get, self._queue.qsize
+        while True:
+            text = get()
+            if text is None:
+                break
+            write(text)
+            if qsize() == 0:
+                flush()
+            self.written += 1
+        flush()
+
+    def write_now(self, text: str) -> bool:
+        """Write ``text`` from the calling thread, if nothing is queued: whether it was."""
+        if self.written != self.queued:
+            return False
+        self._file.write(text)
+        self._file.flush()
+        return True
+
+
 class KeysAtOnceDriver(LinuxDriver):
     def start_application_mode(self) -> None:
         super().start_application_mode()
+        # Textual's output thread, swapped for one that can be passed by (what it was given so
+        # far, the alternate screen and mouse modes, is written before it stops)
+        if self._writer_thread is not None and self._file is not None:
+            self._writer_thread.stop()
+            self._writer_thread = PromptWriter(self._file)
+            self._writer_thread.start()
         settings = take_handed_settings()
         if settings is not None:
             self.attrs_before = settings
+
+    def write_now(self, data: str) -> None:
+        """Write ``data`` at once from the app's thread where nothing waits to be written before
+        it, else queue it as :meth:`write` does."""
+        writer = self._writer_thread
+        if not (isinstance(writer, PromptWriter) and writer.write_now(data)):
+            self.write(data)
 
     def send_message(self, message: messages.Message) -> None:
         self._loop.call_soon_threadsafe(self._app.post_message, message)

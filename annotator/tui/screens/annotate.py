@@ -111,6 +111,7 @@ class AnnotateScreen(SuggestionActions, DocumentActions, EditingScreen):
                 yield AttrPanel(self.scheme, id="attrs")
         yield FindBar(id="find")
         yield KeyFooter()
+        yield from self.attr_form_widgets()
 
     @property
     def span_list(self) -> SpanList:

@@ -27,7 +27,7 @@ import gc
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import Any, ClassVar, Final
 
 from textual import events
 from textual.reactive import Reactive
@@ -44,11 +44,9 @@ from annotator.text.sanitize import display_line
 from annotator.tui.direct_paint import RowsUpdate, display, paint_overlay, paint_rows
 from annotator.tui.store_writer import StoreWriter
 from annotator.tui.widgets.article_view import ArticleView
+from annotator.tui.widgets.attr_form import AttrForm
 from annotator.tui.widgets.doc_header import DocHeader
 from annotator.tui.widgets.key_footer import KeyFooter
-
-if TYPE_CHECKING:
-    from annotator.tui.widgets.attr_form import AttrForm
 
 # set_attrs(span_id, attrs) -> the Change; raises ActionRefused / AnnotatorError like every verb
 SetAttrs = Callable[[str, Mapping[str, Any]], Change]
@@ -86,7 +84,7 @@ class EditingScreen(Screen[None]):
         self.writer = StoreWriter()
         self.pending: Future[Any] | None = None  # the write going on in the background, if any
         self.writes_waited = 0  # writes that had to wait for the store in the background (tests count them)
-        self.attr_forms: dict[str, AttrForm] = {}  # label -> its attribute form, composed on first opening
+        self.attr_forms: dict[str, AttrForm] = {}  # label -> its attribute form (attr_form_widgets)
         self.attr_form: AttrForm | None = None  # the one open, if any
         # side panels' updates put off while a drawn action's first frame goes out (panel_update)
         self._panel_updates: dict[object, Callable[[], None]] | None = None
@@ -391,10 +389,17 @@ class EditingScreen(Screen[None]):
 
     # -- forms ------------------------------------------------------------------------------------
 
+    def attr_form_widgets(self) -> Iterator[AttrForm]:
+        """The attribute forms of the scheme's labels, hidden until opened, for the screen's
+        compose: one widget each, so that no opening waits for one to be mounted (5-15 ms, and
+        the whole screen painted again)."""
+        for label in self.scheme.labels:
+            form = self.attr_forms[label.name] = AttrForm(label.name, label.attrs)
+            yield form
+
     async def open_attr_form(self, span: Span, spans: dict[str, Span], set_attrs: SetAttrs) -> None:
-        """Show the attribute form of ``span``'s label over the article (composed on the first
-        opening for that label, then shown again: see :mod:`annotator.tui.widgets.attr_form`)."""
-        from annotator.tui.widgets.attr_form import AttrForm
+        """Show the attribute form of ``span``'s label over the article (composed with the screen,
+        shown again at each opening: see :mod:`annotator.tui.widgets.attr_form`)."""
 
         def save(attrs: Attrs) -> tuple[str | None, str] | None:
             if self.pending is not None:
@@ -419,7 +424,7 @@ class EditingScreen(Screen[None]):
 
         label = span["label"]
         form = self.attr_forms.get(label)
-        if form is None:
+        if form is None:  # a screen that did not compose them
             form = self.attr_forms[label] = AttrForm(label, self.scheme.by_name[label].attrs)
             await self.mount(form)
         self.attr_form = form

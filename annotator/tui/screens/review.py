@@ -123,6 +123,7 @@ class ReviewScreen(EditingScreen):
                 yield RowList(self._row, 0, id="candidates")
                 yield Static("", id="figures", markup=False)
         yield KeyFooter()
+        yield from self.attr_form_widgets()
 
     def on_mount(self) -> None:
         self.open_document(self.doc_id)

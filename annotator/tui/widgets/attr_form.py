@@ -2,93 +2,78 @@
 drawn over the article on the screen that opened it.
 
 Enter (in any field, a list included) or ctrl+s saves through the store; a value the scheme refuses
-shows the validation message under its field and nothing is saved. On a list field space or an
-arrow opens the list (Enter then picks an entry). A number is read the French way (``29.307`` is
-29307, ``2,5`` is 2.5) and shown as understood beside its field while it is typed. Escape cancels,
-and so does moving the focus out of the panel (a click on the article).
+shows the validation message under its field and nothing is saved. Tab and ↑ ↓ go from field to
+field. On a list field ← and → change the value, space or a letter opens the list (↑ ↓ move in it,
+a letter jumps, Enter picks, Escape closes it). A
+number is read the French way (``29.307`` is 29307, ``2,5`` is 2.5) and shown as understood under
+its field while it is typed. Escape cancels, and so does moving the focus out of the form (a click
+on the article).
 
-It is a panel, not a screen: a label's form is composed once, on its first opening, then hidden and
-shown again with the span's values, so opening it draws only its own region, in the key's own
-handler (EditingScreen.layout_now), from its own widgets (direct_paint.paint_overlay). As a modal
-screen it was composed on every opening and painted the whole terminal, the screen below blended
-through its translucent background: 45-60 ms a press in a real terminal; 12-14 ms now, most of it
-the screen's layout pass and the form's widgets rendered (benchmarks/bench_terminal.py).
+It is one widget drawn through the Line API from its fields' state (form_fields.py), not a tree of
+Input and Select widgets: opening it is one widget to place and ~15 rows to draw, in the key's own
+handler (EditingScreen.layout_now, direct_paint.paint_overlay). Composed of a dozen widgets, its
+opening cost a layout pass over all of them (their heights measured by wrapping their text) and a
+render of each: 8-9 ms in the handler, 14-16 ms to the terminal (benchmarks/bench_terminal.py). A
+label's form is made once, on its first opening, then hidden and shown again with the span's values.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from rich.text import Text
-from textual import events, on
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Size
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Button, Input, Select, Static
 
 from annotator.model.types import Span
 from annotator.schema.definition import AttrDef
-from annotator.text.numbers import NotANumber, parse_number
+from annotator.text.numbers import NotANumber
 from annotator.text.sanitize import display_line
+from annotator.tui.widgets.form_fields import FormField, ListField, TextField, make_field, parse_quantity
+
+__all__ = ["AttrForm", "NotANumber", "SaveFn", "parse_quantity"]
 
 # save(attrs) -> None when saved, else (field, message) of the refusal
 SaveFn = Callable[[dict[str, Any]], "tuple[str | None, str] | None"]
 
-HINT = ("Enter or ctrl+s saves; tab goes to the next field; on a list, space or ↓ opens it and Enter picks; "
-        "Escape (or a click outside) cancels.")
-PLACEHOLDERS = {"timex": "e.g. 2014-08, 2018-04-26, 2018-W17, PRESENT_REF", "number": "e.g. 75, 29 307 or 2,5"}
+HINT = ("Enter or ctrl+s saves; tab or ↑ ↓ go from field to field; on a list ← → change the value, space opens "
+        "it and Enter picks; Escape (or a click outside) cancels.")
+LIST_ROWS = 8  # entries of an open list shown at once
+SAVE = " Save "
+
+# editing keys of a text field -> TextField.edit's command
+TEXT_KEYS = {"left": "left", "right": "right", "home": "home", "end": "end", "ctrl+a": "home", "ctrl+e": "end",
+             "ctrl+left": "word_left", "ctrl+right": "word_right", "backspace": "backspace", "delete": "delete",
+             "ctrl+w": "delete_word_left", "ctrl+backspace": "delete_word_left", "ctrl+u": "delete_to_start",
+             "ctrl+k": "delete_to_end"}
 
 
-# -- a number as typed ---------------------------------------------------------------------------
+class Row:
+    """What a row of the form is, for a click on it: a field's (its index; ``part`` the field's
+    name, its input, the message under it or an entry of its open list, ``entry`` its index),
+    the Save button, or nothing."""
+
+    __slots__ = ("field", "part", "entry", "save")
+
+    def __init__(self, field: int | None = None, part: str = "", entry: int | None = None,
+                 save: bool = False) -> None:
+        self.field, self.part, self.entry, self.save = field, part, entry, save
 
 
-def parse_quantity(raw: str) -> int | float | None | NotANumber:
-    """A number typed the French way (``29.307``, ``1 200`` with any of the spaces French uses,
-    ``2,5``, ``1,5 million``, ``soixante``): its value; empty -> None (unset); anything else, or a
-    count with no single value (``des dizaines``) -> why it is not a number."""
-    if not raw.strip():
-        return None
-    number = parse_number(raw)
-    if isinstance(number, NotANumber):
-        return number
-    if number.value is None:
-        return NotANumber(f"{raw.strip()!r} has no single value: type the number (e.g. 30)")
-    return number.value
-
-
-def understood(value: object) -> Text:
-    """What a number field holds, as it will be saved."""
-    if isinstance(value, NotANumber):
-        return Text("✗ " + display_line(value.reason))
-    return Text("(unset)" if value is None else f"= {value}")
-
-
-class FormSelect(Select[Any]):
-    """A list field of the form: Enter saves the form (as the hint says), space or an arrow opens
-    the list; in the open list Enter picks the entry."""
-
-    BINDINGS: ClassVar = [
-        Binding("enter", "save_form", "Save", show=False),
-        Binding("down,space,up", "show_overlay", "Show menu", show=False),
-    ]
-
-    def action_save_form(self) -> None:
-        form = next((a for a in self.ancestors if isinstance(a, AttrForm)), None)
-        if form is not None:
-            form.action_save()
-
-
-class AttrForm(Widget):
+class AttrForm(Widget, can_focus=True):
     """One label's attribute fields over the article (see the module docstring): :meth:`open`
     shows it for a span, and it posts :class:`Closed` when it hides again."""
 
-    # tab and shift+tab go round the fields (the screen's own tab, next span, is off meanwhile)
-    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save"),
-                          Binding("tab", "next_field(1)", "Next field", show=False),
-                          Binding("shift+tab", "next_field(-1)", "Previous field", show=False)]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "attr-form--title", "attr-form--name", "attr-form--muted", "attr-form--error", "attr-form--field",
+        "attr-form--field-focused", "attr-form--cursor", "attr-form--placeholder", "attr-form--entry",
+        "attr-form--entry-highlighted", "attr-form--button", "attr-form--button-focused"}
     # Over the screen, off its layout, two rows below the header, centred across (:meth:`_centre`),
     # as wide as the article is readable. Hidden by its visibility, not its display: a widget that
     # leaves or joins the screen's arrangement moves every sibling's place in the drawing order,
@@ -106,12 +91,23 @@ class AttrForm(Widget):
         visibility: hidden;
         border: thick $primary;
         background: $surface;
+        color: $foreground;
         padding: 0 1;
     }
-    AttrForm > VerticalScroll { height: auto; max-height: 100%; }
-    AttrForm .title { text-style: bold; color: $accent; height: 1; margin-bottom: 1; }
-    AttrForm .hint { color: $text-muted; height: auto; }
-    AttrForm .error { color: $error; height: auto; }
+    AttrForm > .attr-form--title { color: $accent; text-style: bold; }
+    AttrForm > .attr-form--name { text-style: bold; }
+    AttrForm > .attr-form--muted { color: $text-muted; }
+    AttrForm > .attr-form--error { color: $text-error; }
+    AttrForm > .attr-form--field { background: $panel; }
+    AttrForm > .attr-form--field-focused { background: $primary-muted; }
+    AttrForm > .attr-form--cursor { background: $input-cursor-background; color: $input-cursor-foreground; }
+    AttrForm > .attr-form--placeholder { color: $text-disabled; }
+    AttrForm > .attr-form--entry { background: $panel; }
+    AttrForm > .attr-form--entry-highlighted {
+        background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
+    }
+    AttrForm > .attr-form--button { background: $primary; color: $text; }
+    AttrForm > .attr-form--button-focused { background: $primary; color: $text; text-style: bold reverse; }
     """
 
     class Closed(Message):
@@ -126,63 +122,58 @@ class AttrForm(Widget):
         super().__init__(id=id)
         self.label = label
         self.attr_defs = attrs
+        self.fields: list[FormField] = [make_field(a) for a in attrs]
+        self.focus_index = 0  # a field, or len(fields): the Save button
+        self.title = ""
         self.span: Span | None = None
         self.save_fn: SaveFn | None = None
         self.is_open = False
-        self.opened = 0  # times shown (tests count compositions against it)
+        self.can_focus = False  # only while shown
+        self.opened = 0  # times shown
+        self.rows_rendered = 0  # rows drawn for the terminal (tests count them)
+        self._lines: list[Strip] | None = None  # the rows drawn, for the width in _lines_width
+        self._lines_width = 0
+        self._rows: list[Row] = []  # what each row is (see Row)
+        self._focus_row = 0
+        self._styles: dict[str, Style] = {}  # part_style's
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(can_focus=False):
-            yield Static("", classes="title", id="form-title")
-            if not self.attr_defs:
-                yield Static(Text("This label has no attributes."), classes="hint")
-            for a in self.attr_defs:
-                yield Static(Text(f"{a.name} ({a.type}{', required' if a.required else ''})"))
-                yield self._field(a)
-                if a.type == "number":
-                    yield Static("", classes="hint", id=f"value-{a.name}")
-                yield Static("", classes="error", id=f"error-{a.name}")
-            yield Static(Text(HINT), classes="hint")
-            yield Button("Save", id="save", variant="primary")
+    # -- what is asked of it ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _field(a: AttrDef) -> Input | Select[Any]:
-        fid = f"field-{a.name}"
-        if a.type == "choice":
-            return FormSelect([(c, c) for c in a.choices], id=fid, prompt="(unset)")
-        if a.type == "bool":
-            return FormSelect([("true", True), ("false", False)], id=fid, prompt="(unset)")
-        if a.type == "ref":
-            return FormSelect([], id=fid, prompt="(unset)")  # the document's spans: filled on each opening
-        return Input(placeholder=PLACEHOLDERS.get(a.type, ""), id=fid)
+    def field(self, name: str) -> FormField:
+        return next(f for f in self.fields if f.attr.name == name)
+
+    @property
+    def focused_field(self) -> FormField | None:
+        """The field with the keys (None: the Save button has them)."""
+        return self.fields[self.focus_index] if self.focus_index < len(self.fields) else None
+
+    @property
+    def list_open(self) -> bool:
+        return any(isinstance(f, ListField) and f.is_open for f in self.fields)
+
+    def text(self) -> str:
+        """The form's rows as plain text (what it shows; tests read it)."""
+        return "\n".join(strip.text.rstrip() for strip in self._layout(self._content_width()))
 
     # -- opening and closing --------------------------------------------------------------------------
 
     def open(self, span: Span, spans: Mapping[str, Span], save: SaveFn) -> None:
         """Show the form for ``span`` (of this form's label), its fields holding its attributes."""
         self.span, self.save_fn = span, save
-        self.query_one("#form-title", Static).update(
-            Text(f"{span['label']} {span['id']}: " + display_line(span["text"][:100])))
-        for a in self.attr_defs:
-            value = span["attrs"].get(a.name)
-            field = self.query_one(f"#field-{a.name}")
-            if isinstance(field, Select):
-                if a.type == "ref":
-                    field.set_options([(Text(display_line(f"{s['text'][:50]}  [{s['id']}]")), s["id"]) for s in
-                                       sorted(spans.values(), key=lambda s: s["start"]) if s["label"] in a.targets])
-                field.value = Select.NULL if value is None else value
-            elif isinstance(field, Input):
-                field.value = "" if value is None else str(value)
-                field.cursor_position = len(field.value)
-            if a.type == "number":
-                self.query_one(f"#value-{a.name}", Static).update(understood(value))
-            self.query_one(f"#error-{a.name}", Static).update("")
+        self.title = f"{span['label']} {span['id']}: " + display_line(span["text"][:100])
+        for f in self.fields:
+            if isinstance(f, ListField) and f.attr.type == "ref":
+                f.set_options([(f"{s['text'][:50]}  [{s['id']}]", s["id"]) for s in
+                               sorted(spans.values(), key=lambda s: s["start"]) if s["label"] in f.attr.targets])
+            f.load(span["attrs"].get(f.attr.name))
+        self.focus_index = 0
         self.is_open = True
         self.opened += 1
+        self.can_focus = True
+        self._changed(layout=True)
         self._centre()
         self.visible = True
-        first = self.query_one(f"#field-{self.attr_defs[0].name}" if self.attr_defs else "#save")
-        self.screen.set_focus(first, scroll_visible=False)  # now, its focus style in the first frame
+        self.screen.set_focus(self, scroll_visible=False)  # now: its focus in the first frame
 
     def _centre(self) -> None:
         """Centred across the screen (an overlay is placed by its offset, not by its parent's align)."""
@@ -197,83 +188,332 @@ class AttrForm(Widget):
         if not self.is_open:
             return
         self.is_open = False
+        self.can_focus = False
         self.visible = False
         self.post_message(self.Closed(self, saved))
 
-    def action_next_field(self, step: int) -> None:
-        """Focus the next (or, -1, the previous) field, round the form's fields and its button."""
-        fields = [w for w in self.screen.focus_chain if self in w.ancestors]
-        if not fields:
-            return
-        focused = self.screen.focused
-        i = fields.index(focused) if focused in fields else -step
-        fields[(i + step) % len(fields)].focus()
+    def _on_focus(self, event: events.Focus) -> None:
+        """It is drawn with the keys from its first frame (open is focused): Textual's own handler
+        (not run) would draw the whole form again, a frame later, through the article under it."""
+        event.prevent_default()
+        self.has_focus = True
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self))
 
-    def action_cancel(self) -> None:
-        self.close(False)
-
-    @on(events.DescendantBlur)
-    def _focus_left(self) -> None:
+    def on_blur(self) -> None:
         """Focus moved out of the form (a click elsewhere): cancelled, as Escape does."""
         self.call_after_refresh(self._close_if_left)
 
     def _close_if_left(self) -> None:
-        focused = self.screen.focused if self.is_open else None
-        if self.is_open and (focused is None or self not in focused.ancestors):
+        if self.is_open and self.screen.focused is not self:
             self.close(False)
 
-    # -- typing and saving -------------------------------------------------------------------------------
+    # -- keys ---------------------------------------------------------------------------------------------
 
-    @on(Input.Changed)
-    def _typed(self, event: Input.Changed) -> None:
-        """Show a number as understood while it is typed."""
-        name = (event.input.id or "").removeprefix("field-")
-        if any(a.name == name and a.type == "number" for a in self.attr_defs):
-            self.query_one(f"#value-{name}", Static).update(understood(parse_quantity(event.value)))
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character is not None and character.isprintable()
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not self.is_open:
+            return
+        if self._key(event.key, event.character if event.is_printable else None):
+            event.stop()
+            event.prevent_default()
+
+    def _key(self, key: str, character: str | None) -> bool:
+        """Do what ``key`` does in the form: whether it was the form's."""
+        f = self.focused_field
+        opened = f if isinstance(f, ListField) and f.is_open else None
+        if key == "escape":
+            if opened is not None:
+                opened.close()
+                self._changed(layout=True)
+            else:
+                self.close(False)
+        elif key == "ctrl+s":
+            self.action_save()
+        elif key in ("tab", "shift+tab"):
+            self.action_next_field(1 if key == "tab" else -1)
+        elif key == "enter":
+            if opened is not None:
+                opened.pick()
+                self._changed(layout=True)
+            else:
+                self.action_save()
+        elif isinstance(f, ListField):
+            return self._list_key(f, key, character)
+        elif isinstance(f, TextField):
+            return self._text_key(f, key, character)
+        elif key in ("down", "up"):  # on the button
+            self.action_next_field(1 if key == "down" else -1)
+        elif key == "space":
+            self.action_save()
+        else:
+            return False
+        return True
+
+    def _list_key(self, f: ListField, key: str, character: str | None) -> bool:
+        if f.is_open:
+            steps = {"down": 1, "up": -1, "pagedown": LIST_ROWS, "pageup": -LIST_ROWS,
+                     "home": -len(f.options), "end": len(f.options)}
+            if key in steps:
+                f.move(steps[key])
+            elif character is not None and character != " ":
+                f.jump(character)
+            else:
+                return key == "space"
+            self._changed()
+            return True
+        if key == "space":
+            f.open()
+            self._changed(layout=True)
+        elif key in ("left", "right"):
+            f.move(1 if key == "right" else -1)
+            self._changed()
+        elif key in ("backspace", "delete"):
+            f.chosen = 0
+            self._changed()
+        elif key in ("down", "up"):
+            self.action_next_field(1 if key == "down" else -1)
+        elif character is not None:
+            f.open()
+            f.jump(character)
+            self._changed(layout=True)
+        else:
+            return False
+        return True
+
+    def _text_key(self, f: TextField, key: str, character: str | None) -> bool:
+        if key in TEXT_KEYS:
+            if f.edit(TEXT_KEYS[key]):
+                self._changed()
+        elif character is not None:
+            f.insert(character)
+            self._changed()
+        elif key in ("down", "up"):
+            self.action_next_field(1 if key == "down" else -1)
+        else:
+            return False
+        return True
+
+    def on_paste(self, event: events.Paste) -> None:
+        f = self.focused_field
+        if self.is_open and isinstance(f, TextField):
+            event.stop()
+            f.insert(event.text)
+            self._changed()
+
+    def action_next_field(self, step: int) -> None:
+        """Focus the next (or, -1, the previous) field, round the form's fields and its button."""
+        f = self.focused_field
+        layout = isinstance(f, ListField) and f.is_open
+        if isinstance(f, ListField):
+            f.close()
+        self.focus_index = (self.focus_index + step) % (len(self.fields) + 1)
+        self._changed(layout=layout)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if not self.is_open or offset is None:
+            return
+        event.stop()
+        y = self._first_row() + offset.y
+        row = self._rows[y] if 0 <= y < len(self._rows) else Row()
+        if row.save:
+            self.focus_index = len(self.fields)
+            self.action_save()
+            return
+        if row.field is None:
+            return
+        f = self.fields[row.field]
+        layout = False
+        for other in self.fields:  # another field's list closes
+            if other is not f and isinstance(other, ListField) and other.is_open:
+                other.close()
+                layout = True
+        self.focus_index = row.field
+        if isinstance(f, ListField) and row.part in ("input", "entry"):
+            if row.entry is not None:
+                f.highlight = row.entry
+                f.pick()
+            elif f.is_open:
+                f.close()
+            else:
+                f.open()
+            layout = True
+        elif isinstance(f, TextField) and row.part == "input" and len(f.text) < self.size.width - 2:
+            f.cursor = min(len(f.text), max(0, offset.x - 1))  # where it was clicked (the line unscrolled)
+        self._changed(layout=layout)
+
+    # -- saving ---------------------------------------------------------------------------------------------
 
     def collect(self) -> dict[str, Any] | tuple[str, str]:
         """The attributes as typed, or (attribute, reason) for a number that cannot be read."""
         out: dict[str, Any] = {}
-        for a in self.attr_defs:
-            w = self.query_one(f"#field-{a.name}")
-            if isinstance(w, Select):
-                v = w.value
-                out[a.name] = None if v is Select.NULL else v
-            elif isinstance(w, Input):
-                raw = w.value
-                if a.type == "number":
-                    number = parse_quantity(raw)
-                    if isinstance(number, NotANumber):
-                        return a.name, number.reason
-                    out[a.name] = number
-                else:
-                    out[a.name] = raw if raw.strip() else None
+        for f in self.fields:
+            value = f.value()
+            if isinstance(value, NotANumber):
+                return f.attr.name, value.reason
+            out[f.attr.name] = value
         return out
 
     def action_save(self) -> None:
         if not self.is_open or self.save_fn is None:
             return
-        for a in self.attr_defs:
-            self.query_one(f"#error-{a.name}", Static).update("")
+        for f in self.fields:
+            f.error = ""
         attrs = self.collect()
         refusal = self.save_fn(attrs) if isinstance(attrs, dict) else (f"attrs.{attrs[0]}", attrs[1])
         if refusal is None:
             self.close(True)
             return
-        field, message = refusal
-        name = (field or "").removeprefix("attrs.").split(".")[0]
-        if any(a.name == name for a in self.attr_defs):
-            self.query_one(f"#error-{name}", Static).update(Text("✗ " + display_line(message)))
-            self.query_one(f"#field-{name}").focus()
+        where, message = refusal
+        name = (where or "").removeprefix("attrs.").split(".")[0]
+        for i, f in enumerate(self.fields):
+            if f.attr.name == name:
+                f.error = "✗ " + display_line(message)
+                self.focus_index = i
+                break
         else:
-            self.notify(display_line(f"{field}: {message}" if field else message), severity="error", markup=False)
+            self.notify(display_line(f"{where}: {message}" if where else message), severity="error", markup=False)
+        self._changed()
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
+    # -- drawing ----------------------------------------------------------------------------------------------
 
-    @on(Button.Pressed, "#save")
-    def _pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_save()
+    def _changed(self, layout: bool = False) -> None:
+        """The fields changed: draw again (``layout``: the rows' count may have changed too)."""
+        self._lines = None
+        self.refresh(layout=layout)
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        self._styles.clear()
+        self._changed()
+
+    def part_style(self, name: str) -> Style:
+        """The rich style of a part of the form (``title``, ``field``...: its component class;
+        "": the form's own) over the form's own; kept until the theme changes (each costs a walk
+        of the form's ancestors: computed at every opening, they were a third of drawing it)."""
+        style = self._styles.get(name)
+        if style is None:
+            own = self._styles.get("") or self._styles.setdefault("", self.rich_style)
+            style = own if not name else own + self.get_component_rich_style(f"attr-form--{name}")
+            self._styles[name] = style
+        return style
+
+    def _content_width(self) -> int:
+        width = self.size.width
+        if width <= 0:  # not placed yet: as wide as it will be
+            screen = self.screen.size.width
+            width = min(110, screen * 80 // 100) - 4  # its border and padding
+        return max(10, width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._layout(width))
+
+    def render_line(self, y: int) -> Strip:
+        self.rows_rendered += 1
+        lines = self._layout(self.size.width)
+        y += self._first_row()
+        return lines[y] if y < len(lines) else Strip.blank(self.size.width, self.part_style(""))
+
+    def _first_row(self) -> int:
+        """The row drawn at the top: 0, unless the form is taller than its box (a small terminal,
+        a long list open), then the focused row (the list's highlighted entry) is kept mid-box."""
+        lines = self._layout(self.size.width)
+        height = self.size.height
+        if len(lines) <= height:
+            return 0
+        return max(0, min(self._focus_row - height // 2, len(lines) - height))
+
+    def _layout(self, width: int) -> list[Strip]:
+        if self._lines is not None and width == self._lines_width:
+            return self._lines
+        lines, rows = _FormDrawing(self, max(1, width)).draw()
+        self._lines, self._lines_width, self._rows = lines, width, rows
+        self._focus_row = self._row_of_focus()
+        return lines
+
+    def _row_of_focus(self) -> int:
+        f = self.focused_field
+        for i, row in enumerate(self._rows):
+            if f is None and row.save:
+                return i
+            if row.field == self.focus_index and row.field is not None:
+                if isinstance(f, ListField) and f.is_open:
+                    if row.entry == f.highlight:
+                        return i
+                elif row.part == "input":
+                    return i
+        return 0
+
+
+class _FormDrawing:
+    """The form's rows at one width, and what each row is."""
+
+    def __init__(self, form: AttrForm, width: int) -> None:
+        self.form, self.width = form, width
+        self.base = form.part_style("")
+        self.style = form.part_style
+        self.lines: list[Strip] = []
+        self.rows: list[Row] = []
+
+    def add(self, pieces: list[tuple[str, Style]], fill: Style | None = None, row: Row | None = None) -> None:
+        strip = Strip([Segment(text, style) for text, style in pieces if text])
+        self.lines.append(strip.adjust_cell_length(self.width, fill or self.base))
+        self.rows.append(row or Row())
+
+    def draw(self) -> tuple[list[Strip], list[Row]]:
+        form = self.form
+        self.add([(form.title, self.style("title"))])
+        self.add([])
+        if not form.fields:
+            self.add([("This label has no attributes.", self.style("muted"))])
+        for i, f in enumerate(form.fields):
+            a = f.attr
+            self.add([(a.name, self.style("name")),
+                      (f" ({a.type}{', required' if a.required else ''})", self.style("muted"))], row=Row(i, "name"))
+            focused = form.is_open and form.focus_index == i  # (open: it has the focus)
+            if isinstance(f, TextField):
+                self.text_field(i, f, focused)
+            else:
+                self.list_field(i, f, focused)
+            message = f.message()
+            self.add([(message, self.style("error" if f.error else "muted"))], row=Row(i, "message"))
+        self.add([])
+        for line in textwrap.wrap(HINT, self.width):
+            self.add([(line, self.style("muted"))])
+        on_save = form.is_open and form.focus_index == len(form.fields)
+        self.add([(SAVE, self.style("button-focused" if on_save else "button"))], row=Row(save=True))
+        return self.lines, self.rows
+
+    def text_field(self, i: int, f: TextField, focused: bool) -> None:
+        fill = self.style("field-focused" if focused else "field")
+        inner = self.width - 2
+        if not f.text and not focused:
+            self.add([(" ", fill), (f.placeholder[:inner], fill + self.style("placeholder"))], fill, Row(i, "input"))
+            return
+        shown = display_line(f.text)
+        start = max(0, f.cursor - inner + 1)  # the cursor kept in view
+        before, after = shown[start:f.cursor], shown[f.cursor:start + inner]
+        if not focused:
+            self.add([(" ", fill), (before + after, fill)], fill, Row(i, "input"))
+            return
+        cursor = self.style("cursor")
+        self.add([(" ", fill), (before, fill), (after[:1] or " ", cursor), (after[1:], fill)], fill, Row(i, "input"))
+
+    def list_field(self, i: int, f: ListField, focused: bool) -> None:
+        fill = self.style("field-focused" if focused else "field")
+        mark = "▴" if f.is_open else "▾"
+        shown = f.shown
+        style = fill + self.style("placeholder") if f.chosen == 0 else fill
+        room = self.width - 4
+        self.add([(" ", fill), (shown[:room].ljust(room), style), (f" {mark} ", fill)], fill, Row(i, "input"))
+        if not f.is_open:
+            return
+        first = max(0, min(f.highlight - LIST_ROWS // 2, len(f.options) - LIST_ROWS))
+        for j in range(first, min(len(f.options), first + LIST_ROWS)):
+            style = self.style("entry-highlighted" if j == f.highlight else "entry")
+            self.add([("   " + f.options[j][0], style)], style, Row(i, "entry", j))
