@@ -29,21 +29,38 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 
+# rich's attribute bits, each with the code that turns it on and the one that turns it off (as
+# rich's Style._make_ansi_codes writes them); some share their off code (22: bold and dim)
+_ATTRIBUTE_CODES = ((1, "1", "22"), (2, "2", "22"), (4, "3", "23"), (8, "4", "24"), (16, "5", "25"),
+                    (32, "6", "25"), (64, "7", "27"), (128, "8", "28"), (256, "9", "29"), (512, "21", "24"),
+                    (1024, "51", "54"), (2048, "52", "54"), (4096, "53", "55"))
+
 
 def _change(old: Style, new: Style, color_system: ColorSystem) -> str:
-    """The codes that turn ``old`` into ``new``: only the colours that differ where the two have
-    the same attributes (a span's background after the text's), else a reset and ``new`` whole."""
-    attrs = new._attributes & new._set_attributes
-    if attrs != old._attributes & old._set_attributes:
-        codes = new._make_ansi_codes(color_system)
-        return f"\x1b[0;{codes}m" if codes else "\x1b[0m"
+    """The codes that turn ``old`` into ``new``: the attributes turned off and on (an underlined
+    name inside a quote: ``4`` then ``24``, not a reset and the whole style again each time), then
+    the colours that differ; or a reset and ``new`` whole where that is shorter."""
     out: list[str] = []
+    was, now = old._attributes & old._set_attributes, new._attributes & new._set_attributes
+    if was != now:
+        gone = was & ~now
+        off = [code for bit, _, code in _ATTRIBUTE_CODES if gone & bit]
+        # an off code shared by two attributes turns both off: the one kept is turned on again
+        again = sum(bit for bit, _, code in _ATTRIBUTE_CODES if now & bit and code in off)
+        came = (now & ~was) | again
+        out.extend(dict.fromkeys(off))
+        out.extend(code for bit, code, _ in _ATTRIBUTE_CODES if came & bit)
     if new._color != old._color:
         out.extend(new._color.downgrade(color_system).get_ansi_codes() if new._color is not None else ("39",))
     if new._bgcolor != old._bgcolor:
         out.extend(new._bgcolor.downgrade(color_system).get_ansi_codes(foreground=False)
                    if new._bgcolor is not None else ("49",))
-    return f"\x1b[{';'.join(out)}m" if out else ""
+    if not out:
+        return ""
+    diff = f"\x1b[{';'.join(out)}m"
+    whole = new._make_ansi_codes(color_system)
+    anew = f"\x1b[0;{whole}m" if whole else "\x1b[0m"  # a reset and the style whole, if shorter
+    return anew if len(anew) < len(diff) else diff
 
 
 _ENCODED: dict[int, tuple[Strip, ColorSystem, str]] = {}  # id(strip) -> (strip, colours, codes)
@@ -70,10 +87,10 @@ def encode_row(strip: Strip, console: Console) -> str:
 
     Textual's ``Strip.render`` writes each segment as ``ESC[codes m text ESC[0m``, every colour
     whole: an article row of a few spans, cut at the cursor and the padding, came to ~300 bytes,
-    two thirds of them codes. Here a change of colour is only the colour that changed (a span's
-    background), a change of attributes a reset and the new style whole (so nothing of the last
-    carries over); the row's first style needs no reset, as Textual's output and these rows all
-    end with one. The same cells in fewer bytes, for the pty to carry and the terminal to read."""
+    two thirds of them codes. Here a change of style is only what changed: the attributes turned
+    off and on, the colour that differs (a span's background); the row's first style needs no
+    reset, as Textual's output and these rows all end with one. The same cells in fewer bytes,
+    for the pty to carry and the terminal to read."""
     color_system = console._color_system
     if color_system is None:
         return strip.render(console)  # no colours at all (NO_COLOR): as Textual writes it
@@ -108,7 +125,16 @@ class RowsUpdate(CompositorUpdate):
         self.rows = rows
 
     def render_segments(self, console: Console) -> str:
-        return "".join(Control.move_to(x, y).segment.text + row_codes(strip, console) for x, y, strip in self.rows)
+        """The rows, top to bottom, each piece after a cursor move unless it goes on where the last
+        ended (an article row and the scrollbar cell and padding cut out of it: one move, not three)."""
+        out: list[str] = []
+        at = (-1, -1)  # where the terminal's cursor is after the last piece
+        for x, y, strip in sorted(self.rows, key=lambda row: (row[1], row[0])):
+            if (x, y) != at:
+                out.append(f"\x1b[{y + 1};{x + 1}H")  # rich's Control.move_to, without its objects
+            out.append(row_codes(strip, console))
+            at = (x + strip.cell_length, y)
+        return "".join(out)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         for x, y, strip in self.rows:  # as a Rich renderable too, as Textual's updates are
@@ -117,10 +143,12 @@ class RowsUpdate(CompositorUpdate):
 
 
 def display(screen: Screen[Any], update: RowsUpdate) -> None:
-    """Write ``update`` as ``App._display`` does, in one write to the output thread: that writes
-    the synchronised update's start, the frame and its end apart, and each write wakes the thread
-    (a queue put, a futex, a context switch: ~0.4 ms each on a slow machine, spent before the next
-    frame of the same key could start). Anything out of the ordinary is left to ``App._display``."""
+    """Write ``update`` as ``App._display`` does, in one write: that writes the synchronised
+    update's start, the frame and its end apart, and each write wakes the output thread (a queue
+    put, a futex, a context switch: ~0.4 ms each on a slow machine, spent before the next frame of
+    the same key could start). With the app's own driver the write is made at once by this thread
+    when nothing is queued before it (key_driver.PromptWriter). Anything out of the ordinary is
+    left to ``App._display``."""
     app = screen.app
     driver = app._driver
     if (sys.platform == "win32" or driver is None or driver.is_inline or app.is_headless or app._batch_count
@@ -139,16 +167,17 @@ def display(screen: Screen[Any], update: RowsUpdate) -> None:
     write_now = getattr(driver, "write_now", None)  # tui/key_driver.py: no wait for the output thread
     if write_now is not None:
         write_now(sequence)
-        return
-    driver.write(sequence)
-    driver.flush()
+    else:
+        driver.write(sequence)
+        driver.flush()
     app.post_display_hook()
 
 
 def paint_rows(screen: Screen[Any], widgets: tuple[Widget, ...], *,
                write: bool = True) -> list[tuple[int, int, Strip]] | None:
     """Write the rows of ``widgets`` that asked for a repaint, if nothing but their own scrollbars
-    lies over those rows (the columns under a scrollbar are left to it; a toast at the bottom of
+    lies over those rows (the columns under a scrollbar are left to it, those of padding alone
+    beside it are not written again; a toast at the bottom of
     the article leaves a row at its top to be written): the pieces of rows written (none: nothing
     had changed). None when that cannot be done (the caller lets the compositor paint them);
     their repaint regions are then left as they were. With ``write`` False the caller writes
@@ -188,6 +217,10 @@ def paint_rows(screen: Screen[Any], widgets: tuple[Widget, ...], *,
             x = max(x, end)
         if x < region.right:
             pieces.append((x, region.right))
+        # a piece of padding alone (the article's right margin, cut off by its scrollbar) is as it
+        # was: a repaint changes content; a restyle is Textual's to paint (EditingScreen.paint_now)
+        content = widget.content_region
+        pieces = [(start, end) for start, end in pieces if start < content.right and end > content.x]
         plan.append((widget, region, lines, pieces))
     rows: list[tuple[int, int, Strip]] = []
     for widget, region, lines, pieces in plan:

@@ -12,13 +12,17 @@ import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.strip import Strip
 from textual.widgets import Static
 
 import annotator.tui.screens.editing as editing
-from annotator.tui.direct_paint import paint_overlay, row_codes
+from annotator.tui.direct_paint import encode_row, paint_overlay, row_codes
 from tests.tui.test_terminal_bytes import HEIGHT, WIDTH, app_store, start  # noqa: F401 - the fixture
 
 Cells = list[tuple[str, Style | None]]
@@ -52,6 +56,9 @@ async def key(pilot: Any, name: str) -> None:
 
 
 _SGR = re.compile(r"\x1b\[([0-9;]*)m")
+# the codes that turn attributes off, and which (ECMA-48; 21 is a double underline, as rich writes it)
+_OFF = {"22": {"1", "2"}, "23": {"3"}, "24": {"4", "21"}, "25": {"5", "6"}, "27": {"7"}, "28": {"8"},
+        "29": {"9"}, "54": {"51", "52"}, "55": {"53"}}
 Pen = tuple[frozenset[str], str, str]  # attributes, foreground, background
 
 
@@ -70,6 +77,8 @@ def _apply(pen: Pen, codes: str) -> Pen:
             continue
         if code == "0":
             attrs, fg, bg = set(), "", ""
+        elif code in _OFF:
+            attrs -= _OFF[code]
         elif code == "39":
             fg = ""
         elif code == "49":
@@ -177,3 +186,24 @@ async def test_the_attribute_form_is_drawn_from_its_own_widgets_as_the_composito
         await pilot.pause()
         assert paint_overlay(app.screen, form) is None
         await pilot.pause()
+
+
+_COLOURS = st.sampled_from([None, "#e0e0e0", "#1e1e1e", "red", "#472e5f", "default"])
+_STYLES = st.builds(lambda attrs, fg, bg: Style(color=fg, bgcolor=bg, **attrs),
+                    st.dictionaries(st.sampled_from(["bold", "dim", "italic", "underline", "underline2", "blink",
+                                                     "reverse", "strike", "overline", "frame", "encircle"]),
+                                    st.booleans(), max_size=4),
+                    _COLOURS, _COLOURS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.text("ab é", min_size=1, max_size=3), st.none() | _STYLES), min_size=1, max_size=8))
+def test_a_row_is_sent_in_fewer_codes_drawing_the_same_cells(segments):
+    """Any run of styles (attributes turned on and off, bold and dim sharing their off code,
+    colours set and unset) draws each character with the pen Textual's own render gives it."""
+    console = Console(force_terminal=True, color_system="truecolor", width=80)
+    strip = Strip([Segment(text, style) for text, style in segments])
+    sent = encode_row(strip, console)
+    assert sgr_cells(sent) == sgr_cells(strip.render(console)), sent
+    assert len(sent) <= len(strip.render(console))
+    assert sgr_cells(sent + "x")[-1][1] == (frozenset(), "", "")
