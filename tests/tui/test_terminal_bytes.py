@@ -223,3 +223,27 @@ async def test_the_attribute_form_writes_its_region_and_no_article_row_is_render
             assert screen.view.rows_rendered - rendered <= len(covered) + 1, "more than the rows it uncovered"
         assert len(screen.query("AttrForm")) == len(screen.scheme.labels), "composed with the screen, none since"
         await pilot.pause()
+
+
+async def test_a_key_typed_in_the_form_writes_the_form_alone(app_store):
+    """Typed in a field, a character redraws the form's box from its own rows in the key's handler:
+    no row of the article under it is rendered, nothing outside the box is written."""
+    app, _ = app_store
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        await start(pilot)
+        screen = app.screen
+        date = next(i for i, span in screen.record.spans.items() if span["label"] == "DATE")
+        screen.focus_span(date)
+        await press_settled(pilot, "enter")
+        form = screen.attr_form
+        assert form is not None and form.label == "DATE"
+        covered = set(range(form.region.y, form.region.bottom))
+        for key in ["2", "0", "backspace", "left"]:
+            rendered = screen.view.rows_rendered
+            frame = await press_settled(pilot, key)
+            assert frame.rows == covered and frame.max_col < form.region.right, (key, frame)
+            assert parse(pilot.app._driver.written[0]).rows == covered, "the box, in the key's own write"
+            assert screen.view.rows_rendered == rendered, "article rows rendered under the form"
+            assert frame.nbytes <= 3000, (key, frame.nbytes)  # ~1,900 for its 10 rows
+        assert form.field("value").text == "2"
+        await pilot.pause()

@@ -216,7 +216,10 @@ class EditingScreen(Screen[None]):
                 node._repaint_required = False
                 if node.display and node in self._compositor:
                     self._dirty_widgets.add(node)
-        if not self._layout_required:
+        if not self._layout_required:  # a repaint only (a key typed in the form): its box drawn
+            if root in self._dirty_widgets and paint_overlay(self, root) is not None:
+                root._exchange_repaint_regions()
+                self._dirty_widgets.discard(root)
             if self._dirty_widgets:
                 self._on_timer_update()
             return

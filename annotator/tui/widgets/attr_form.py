@@ -170,7 +170,7 @@ class AttrForm(Widget, can_focus=True):
         self.is_open = True
         self.opened += 1
         self.can_focus = True
-        self._changed(layout=True)
+        self._changed(layout=True, now=False)  # (the screen lays it out once it is shown)
         self._centre()
         self.visible = True
         self.screen.set_focus(self, scroll_visible=False)  # now: its focus in the first frame
@@ -380,10 +380,15 @@ class AttrForm(Widget, can_focus=True):
 
     # -- drawing ----------------------------------------------------------------------------------------------
 
-    def _changed(self, layout: bool = False) -> None:
-        """The fields changed: draw again (``layout``: the rows' count may have changed too)."""
+    def _changed(self, layout: bool = False, now: bool = True) -> None:
+        """The fields changed: draw again (``layout``: the rows' count may have changed too), at
+        once where the screen can (EditingScreen.layout_now: its box drawn from its own rows, not
+        by the compositor through the article under it), else in Textual's next passes."""
         self._lines = None
         self.refresh(layout=layout)
+        layout_now = getattr(self.screen, "layout_now", None) if now and self.is_open else None
+        if layout_now is not None:
+            layout_now(self)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
