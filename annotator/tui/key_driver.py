@@ -23,6 +23,7 @@ the app with this driver in a pseudo-terminal.
 
 from __future__ import annotations
 
+import threading
 from typing import IO
 
 from textual import messages
@@ -33,17 +34,22 @@ from annotator.tui.first_paint import take_handed_settings
 
 
 class PromptWriter(WriterThread):
-    """Textual's output thread, which the app's thread may pass by when it is idle: it counts
-    what it was given and what it wrote (each count moved by one thread only), and where the two
-    agree nothing is queued or being written, so a write from the app's thread keeps the order."""
+    """Textual's output thread, which the app's thread may pass by when it is idle: it counts what
+    it was given and what it wrote, and where the two agree nothing is queued or being written, so
+    a write from the app's thread keeps the order. The terminal is written under one lock (the
+    driver's input thread queues texts too, as it turns a terminal mode on); the app's thread never
+    waits for it: held, the text is queued, as it always was."""
 
     def __init__(self, file: IO[str]) -> None:
         super().__init__(file)
-        self.queued = 0  # texts given (by the app's thread)
-        self.written = 0  # texts written and flushed (by this thread)
+        self.queued = 0  # texts given
+        self.written = 0  # texts written and flushed
+        self._counting = threading.Lock()  # held a moment, to move a count
+        self._writing = threading.Lock()  # held while the terminal is written
 
     def write(self, text: str) -> None:
-        self.queued += 1
+        with self._counting:
+            self.queued += 1
         super().write(text)
 
     def run(self) -> None:
@@ -52,19 +58,27 @@ class PromptWriter(WriterThread):
             text = get()
             if text is None:
                 break
-            write(text)
-            if qsize() == 0:
-                flush()
-            self.written += 1
+            with self._writing:
+                write(text)
+                if qsize() == 0:
+                    flush()
+                with self._counting:
+                    self.written += 1
         flush()
 
     def write_now(self, text: str) -> bool:
         """Write ``text`` from the calling thread, if nothing is queued: whether it was."""
-        if self.written != self.queued:
-            return False
-        self._file.write(text)
-        self._file.flush()
-        return True
+        if not self._writing.acquire(blocking=False):
+            return False  # a text is being written
+        try:
+            with self._counting:
+                if self.written != self.queued:
+                    return False  # texts are queued: this one goes after them
+            self._file.write(text)
+            self._file.flush()
+            return True
+        finally:
+            self._writing.release()
 
 
 class KeysAtOnceDriver(LinuxDriver):

@@ -94,3 +94,33 @@ def test_a_list_moves_clamped_picks_and_jumps_by_letter():
     assert f.highlight == len(f.options) - 1
     f.pick()
     assert not f.is_open and f.value() == "state"
+
+
+def test_a_documents_spans_are_listed_only_once_the_list_is_needed():
+    """A quote's form opens on a long article without listing its thousands of actors: the speaker
+    is shown from the span itself, and the list is made when opened (or the value moved)."""
+    listed: list[int] = []
+    entries = [("Laurent Fabius  [s1]", "s1"), ("Daech  [s2]", "s2"), ("l'Irak  [s3]", "s3")]
+
+    def source():
+        listed.append(1)
+        return entries
+
+    f = ListField(AttrDef("speaker", "ref", targets=("ACTOR",)))
+    f.set_source(source, describe=lambda span_id: {"s2": "Daech  [s2]"}.get(span_id, span_id))
+    f.load("s2")
+    assert (f.value(), f.shown, listed) == ("s2", "Daech  [s2]", [])
+    f.open()
+    assert listed == [1] and f.highlight == f.chosen == 2 and f.value() == "s2"
+    f.move(1)
+    f.pick()
+    assert f.value() == "s3" and f.shown == "l'Irak  [s3]" and listed == [1]
+    f.set_source(source)  # the next opening: listed again only if needed
+    f.load("s9")  # a span since deleted: kept, shown as it is, and listed after the others
+    assert f.shown == "s9" and listed == [1]
+    f.move(-1)
+    assert listed == [1, 1] and f.value() == "s3" and f.options[-1] == ("s9", "s9")
+    f.set_source(source)
+    f.load("s1")
+    f.unset()  # backspace on the closed list, before it is listed
+    assert f.value() is None and f.shown == UNSET and listed == [1, 1]

@@ -54,6 +54,22 @@ TEXT_KEYS = {"left": "left", "right": "right", "home": "home", "end": "end", "ct
              "ctrl+k": "delete_to_end"}
 
 
+def _span_entries(spans: Mapping[str, Span], targets: tuple[str, ...]) -> tuple[
+        Callable[[], list[tuple[str, str]]], Callable[[str], str]]:
+    """A ref field's entries, the spans it may point to in the text's order (listed when needed),
+    and how one is shown."""
+
+    def shown(span_id: str) -> str:
+        span = spans.get(span_id)
+        return span_id if span is None else f"{span['text'][:50]}  [{span_id}]"
+
+    def entries() -> list[tuple[str, str]]:
+        ordered = sorted((s for s in spans.values() if s["label"] in targets), key=lambda s: s["start"])
+        return [(shown(s["id"]), s["id"]) for s in ordered]
+
+    return entries, shown
+
+
 class Row:
     """What a row of the form is, for a click on it: a field's (its index; ``part`` the field's
     name, its input, the message under it or an entry of its open list, ``entry`` its index),
@@ -163,8 +179,7 @@ class AttrForm(Widget, can_focus=True):
         self.title = f"{span['label']} {span['id']}: " + display_line(span["text"][:100])
         for f in self.fields:
             if isinstance(f, ListField) and f.attr.type == "ref":
-                f.set_options([(f"{s['text'][:50]}  [{s['id']}]", s["id"]) for s in
-                               sorted(spans.values(), key=lambda s: s["start"]) if s["label"] in f.attr.targets])
+                f.set_source(*_span_entries(spans, f.attr.targets))
             f.load(span["attrs"].get(f.attr.name))
         self.focus_index = 0
         self.is_open = True
@@ -271,7 +286,7 @@ class AttrForm(Widget, can_focus=True):
             f.move(1 if key == "right" else -1)
             self._changed()
         elif key in ("backspace", "delete"):
-            f.chosen = 0
+            f.unset()
             self._changed()
         elif key in ("down", "up"):
             self.action_next_field(1 if key == "down" else -1)
@@ -513,7 +528,7 @@ class _FormDrawing:
         fill = self.style("field-focused" if focused else "field")
         mark = "▴" if f.is_open else "▾"
         shown = f.shown
-        style = fill + self.style("placeholder") if f.chosen == 0 else fill
+        style = fill + self.style("placeholder") if f.value() is None else fill
         room = self.width - 4
         self.add([(" ", fill), (shown[:room].ljust(room), style), (f" {mark} ", fill)], fill, Row(i, "input"))
         if not f.is_open:

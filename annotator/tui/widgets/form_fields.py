@@ -9,8 +9,8 @@ beside its field while it is typed.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from annotator.schema.definition import AttrDef
@@ -137,50 +137,93 @@ class TextField:
         return changed
 
 
-@dataclass(eq=False, slots=True)
+_NOTHING: Any = object()  # no value held apart from the list
+
+
 class ListField:
     """A value picked from a list: a choice, a bool, or a span of the document (ref). The list's
-    first entry unsets it."""
+    first entry unsets it. A document's spans are listed only once the list is needed (opened,
+    or its value moved): a long article's thousands of actors cost ~25 ms to list and sort, on
+    every opening of a quote's form otherwise; until then the value is held apart and shown as
+    ``describe`` says."""
 
-    attr: AttrDef
-    options: list[tuple[str, Any]] = field(default_factory=list)  # (shown, value); [0] is unset
-    chosen: int = 0  # index into options
-    is_open: bool = False
-    highlight: int = 0  # the entry Enter would pick, while open
-    error: str = ""
+    __slots__ = ("attr", "chosen", "is_open", "highlight", "error", "_options", "_source", "_describe", "_held")
 
-    def __post_init__(self) -> None:
-        if self.attr.type == "choice":
-            self.set_options([(c, c) for c in self.attr.choices])
-        elif self.attr.type == "bool":
+    def __init__(self, attr: AttrDef) -> None:
+        self.attr = attr
+        self.chosen = 0  # index into options
+        self.is_open = False
+        self.highlight = 0  # the entry Enter would pick, while open
+        self.error = ""
+        self._options: list[tuple[str, Any]] | None = None
+        self._source: Callable[[], Iterable[tuple[str, Any]]] = tuple
+        self._describe: Callable[[Any], str] = str
+        self._held = _NOTHING  # a value loaded and not yet looked up in the list
+        if attr.type == "choice":
+            self.set_options([(c, c) for c in attr.choices])
+        elif attr.type == "bool":
             self.set_options([("true", True), ("false", False)])
-        else:
-            self.set_options([])
 
     def set_options(self, options: Sequence[tuple[str, Any]]) -> None:
-        self.options = [(UNSET, None), *((display_line(shown), value) for shown, value in options)]
-        self.chosen = min(self.chosen, len(self.options) - 1)
+        """The entries (shown, value), listed now."""
+        self.set_source(lambda: options)
+        _ = self.options
+
+    def set_source(self, source: Callable[[], Iterable[tuple[str, Any]]],
+                   describe: Callable[[Any], str] = str) -> None:
+        """The entries (shown, value), listed when first needed; ``describe`` shows a value
+        until then."""
+        self._options, self._source, self._describe = None, source, describe
+        self.chosen, self._held = 0, _NOTHING
+
+    @property
+    def options(self) -> list[tuple[str, Any]]:
+        """The entries, the first unsetting the value (listed now if they were not)."""
+        if self._options is None:
+            self._options = [(UNSET, None), *((display_line(shown), value) for shown, value in self._source())]
+        if self._held is not _NOTHING:
+            held, self._held = self._held, _NOTHING
+            self._choose(held)
+        return self._options
 
     def load(self, value: object) -> None:
         """Show ``value`` (an unknown value, as a ref to a span since deleted, is kept and shown
         as it is: saving the form does not drop it)."""
         self.error = ""
         self.is_open = False
+        self.chosen = 0
+        if self._options is None:
+            self._held = value  # looked up once the list is
+        else:
+            self._choose(value)
+
+    def _choose(self, value: object) -> None:
+        options = self._options
+        assert options is not None
         if value is None:
             self.chosen = 0
             return
-        for i, (_, known) in enumerate(self.options):
+        for i, (_, known) in enumerate(options):
             if i and known == value and type(known) is type(value):
                 self.chosen = i
                 return
-        self.options.append((display_line(str(value)), value))
-        self.chosen = len(self.options) - 1
+        options.append((display_line(str(value)), value))
+        self.chosen = len(options) - 1
+
+    def unset(self) -> None:
+        self.chosen = 0
+        if self._options is None:
+            self._held = None
 
     def value(self) -> Any:
+        if self._held is not _NOTHING:
+            return self._held
         return self.options[self.chosen][1]
 
     @property
     def shown(self) -> str:
+        if self._held is not _NOTHING:
+            return UNSET if self._held is None else display_line(self._describe(self._held))
         return self.options[self.chosen][0]
 
     def message(self) -> str:
@@ -189,7 +232,8 @@ class ListField:
     # -- the list ----------------------------------------------------------------------------------
 
     def open(self) -> None:
-        self.is_open, self.highlight = True, self.chosen
+        self.highlight = self.chosen if self.options else 0  # (listed first: a held value looked up)
+        self.is_open = True
 
     def close(self) -> None:
         self.is_open = False
@@ -200,18 +244,20 @@ class ListField:
 
     def move(self, step: int) -> None:
         """Move the highlight (open) or the value itself (closed), clamped to the list's ends."""
+        last = len(self.options) - 1
         if self.is_open:
-            self.highlight = max(0, min(len(self.options) - 1, self.highlight + step))
+            self.highlight = max(0, min(last, self.highlight + step))
         else:
-            self.chosen = max(0, min(len(self.options) - 1, self.chosen + step))
+            self.chosen = max(0, min(last, self.chosen + step))
 
     def jump(self, typed: str) -> bool:
         """Highlight the next entry after the highlighted one whose text starts with ``typed``."""
         typed = typed.casefold()
-        count = len(self.options)
+        options = self.options
+        count = len(options)
         for step in range(1, count + 1):
             i = (self.highlight + step) % count
-            if i and self.options[i][0].casefold().startswith(typed):
+            if i and options[i][0].casefold().startswith(typed):
                 self.highlight = i
                 return True
         return False
