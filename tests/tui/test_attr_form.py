@@ -244,3 +244,28 @@ async def test_opening_the_form_draws_its_rows_once(app_store):
             assert screen.attr_form is form and form.has_focus
             assert form.rows_rendered - rendered == form.size.height
             await pilot.press("escape")
+
+
+async def test_the_terminal_losing_the_focus_keeps_the_form_and_what_was_typed(app_store):
+    """Another window or tmux pane taking the focus is not a click outside: the form stays open
+    with its values, and has the keys again when the terminal has the focus back."""
+    app, store = app_store
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.screen
+        q = TEXT.index("29.307")
+        screen.view.select(q, q + 6)
+        await pilot.press("3", "enter", *"29")
+        form = screen.attr_form
+        assert form is not None
+        app.post_message(events.AppBlur())
+        await pilot.pause()
+        await pilot.pause()
+        assert not app.app_focus and screen.focused is None
+        assert screen.attr_form is form and form.field("value").text == "29"
+        app.post_message(events.AppFocus())
+        await pilot.pause()
+        await pilot.pause()
+        assert form.has_focus
+        await pilot.press(*".307", "enter")
+        assert screen.attr_form is None
+        assert store.load("short", "alice").spans["s1"]["attrs"] == {"value": 29307}

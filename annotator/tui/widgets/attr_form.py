@@ -216,11 +216,13 @@ class AttrForm(Widget, can_focus=True):
             self.parent.post_message(events.DescendantFocus(self))
 
     def on_blur(self) -> None:
-        """Focus moved out of the form (a click elsewhere): cancelled, as Escape does."""
+        """Focus moved out of the form (a click elsewhere): cancelled, as Escape does. Not when the
+        terminal lost the focus (another window, another tmux pane): Textual then takes the focus
+        from every widget, and gives it back to the form when the terminal has it again."""
         self.call_after_refresh(self._close_if_left)
 
     def _close_if_left(self) -> None:
-        if self.is_open and self.screen.focused is not self:
+        if self.is_open and self.app.app_focus and self.screen.focused is not self:
             self.close(False)
 
     # -- keys ---------------------------------------------------------------------------------------------
