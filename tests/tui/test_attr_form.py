@@ -40,6 +40,22 @@ def app_store(tmp_path):
     store.close()
 
 
+async def tag_quantity(pilot, words: str) -> None:
+    """Select ``words`` of the text and tag them QUANTITY."""
+    q = TEXT.index(words)
+    pilot.app.screen.view.select(q, q + len(words))
+    await pilot.press("3")
+
+
+async def open_quantity_form(pilot, words: str) -> AttrForm:
+    """Tag ``words`` QUANTITY and open their form."""
+    await tag_quantity(pilot, words)
+    await pilot.press("enter")
+    form = pilot.app.screen.attr_form
+    assert isinstance(form, AttrForm) and form.visible and form.has_focus
+    return form
+
+
 def shown(form: AttrForm, name: str) -> str:
     """The line under a field, as the form draws it."""
     message = form.field(name).message()
@@ -115,9 +131,7 @@ async def test_while_the_form_is_open_the_screens_keys_do_nothing_and_a_click_ou
     app, store = app_store
     async with app.run_test(size=(120, 36)) as pilot:
         screen = app.screen
-        q = TEXT.index("29.307")
-        screen.view.select(q, q + 6)
-        await pilot.press("3")
+        await tag_quantity(pilot, "29.307")
         recomposes = screen.footer.recomposes
         await pilot.press("enter")
         form = screen.attr_form
@@ -171,11 +185,7 @@ async def test_keys_of_a_form_move_between_fields_change_a_list_and_escape_close
     app, store = app_store
     async with app.run_test(size=(120, 36)) as pilot:
         screen = app.screen
-        q = TEXT.index("75 membres")
-        screen.view.select(q, q + 10)
-        await pilot.press("3", "enter")
-        form = screen.attr_form
-        assert form is not None
+        form = await open_quantity_form(pilot, "75 membres")
         await pilot.press(*"75", "down", *"membres", "down")  # ↓ on a line: the next field
         approximate = form.field("approximate")
         assert isinstance(approximate, ListField) and form.focused_field is approximate
@@ -197,11 +207,7 @@ async def test_a_click_focuses_a_field_opens_a_list_picks_an_entry_and_saves(app
     app, store = app_store
     async with app.run_test(size=(120, 36)) as pilot:
         screen = app.screen
-        q = TEXT.index("75 membres")
-        screen.view.select(q, q + 10)
-        await pilot.press("3", "enter")
-        form = screen.attr_form
-        assert form is not None
+        form = await open_quantity_form(pilot, "75 membres")
 
         async def click_row(starting: str, below: int = 0, column: int = 4) -> None:
             rows = form.text().splitlines()
@@ -232,9 +238,7 @@ async def test_opening_the_form_draws_its_rows_once(app_store):
     app, _ = app_store
     async with app.run_test(size=(120, 36)) as pilot:
         screen = app.screen
-        q = TEXT.index("75 membres")
-        screen.view.select(q, q + 10)
-        await pilot.press("3")
+        await tag_quantity(pilot, "75 membres")
         form = screen.attr_forms["QUANTITY"]
         for _ in range(2):
             rendered = form.rows_rendered
@@ -252,11 +256,8 @@ async def test_the_terminal_losing_the_focus_keeps_the_form_and_what_was_typed(a
     app, store = app_store
     async with app.run_test(size=(120, 36)) as pilot:
         screen = app.screen
-        q = TEXT.index("29.307")
-        screen.view.select(q, q + 6)
-        await pilot.press("3", "enter", *"29")
-        form = screen.attr_form
-        assert form is not None
+        form = await open_quantity_form(pilot, "29.307")
+        await pilot.press(*"29")
         app.post_message(events.AppBlur())
         await pilot.pause()
         await pilot.pause()
