@@ -141,6 +141,17 @@ async def test_review_attributes_and_speaker_on_gold(store):
         rec = store.load("d1", "reviewer")
         quote = next(sp for sp in rec.spans.values() if sp["label"] == "QUOTE")
         assert rec.spans[quote["attrs"]["speaker"]]["text"] == "La coalition"
+        # the gold span's attribute form: its speaker shown by name, unset from the keyboard
+        screen._focus(next(i for i, it in enumerate(screen.items) if it.gold_id(screen.state) == quote["id"]))
+        await pilot.press("enter")
+        form = screen.attr_form
+        assert form is not None and form.label == "QUOTE"
+        assert form.field("speaker").shown == f"La coalition  [{quote['attrs']['speaker']}]"
+        assert f"La coalition  [{quote['attrs']['speaker']}]" in form.text()
+        await pilot.press("backspace", "enter")
+        assert screen.attr_form is None
+        rec = store.load("d1", "reviewer")
+        assert "speaker" not in rec.spans[quote["id"]]["attrs"]
 
 
 def test_gold_export_carries_provenance_and_validates(store, tmp_path, any_db):

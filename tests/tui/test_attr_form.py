@@ -270,3 +270,24 @@ async def test_the_terminal_losing_the_focus_keeps_the_form_and_what_was_typed(a
         await pilot.press(*".307", "enter")
         assert screen.attr_form is None
         assert store.load("short", "alice").spans["s1"]["attrs"] == {"value": 29307}
+
+
+async def test_in_a_small_terminal_the_form_keeps_the_focused_row_in_its_box(app_store):
+    """At 50×14 the form is taller than its box (80% of the screen): the focused field, or the
+    highlighted entry of an open list, is kept in view, and everything still works."""
+    app, store = app_store
+    async with app.run_test(size=(50, 14)) as pilot:
+        form = await open_quantity_form(pilot, "75 membres")
+        height = form.size.height
+        assert len(form.text().splitlines()) > height, "taller than its box"
+
+        def on_screen() -> str:
+            return "\n".join(form.render_line(y).text for y in range(height))
+
+        await pilot.press(*"75")
+        assert " 75" in on_screen()
+        await pilot.press("tab", "tab", "space", "down", "down")  # approximate's list, "false" highlighted
+        assert "false" in on_screen()
+        await pilot.press("enter", "ctrl+s")
+        assert pilot.app.screen.attr_form is None
+        assert store.load("short", "alice").spans["s1"]["attrs"] == {"value": 75, "approximate": False}
