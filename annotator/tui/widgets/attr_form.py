@@ -4,17 +4,18 @@ drawn over the article on the screen that opened it.
 Enter (in any field, a list included) or ctrl+s saves through the store; a value the scheme refuses
 shows the validation message under its field and nothing is saved. Tab and ↑ ↓ go from field to
 field. On a list field ← and → change the value, space or a letter opens the list (↑ ↓ move in it,
-a letter jumps, Enter picks, Escape closes it). A
-number is read the French way (``29.307`` is 29307, ``2,5`` is 2.5) and shown as understood under
-its field while it is typed. Escape cancels, and so does moving the focus out of the form (a click
-on the article).
+a letter jumps, Enter picks, Escape closes it). A number is read the French way (``29.307`` is
+29307, ``2,5`` is 2.5) and shown as understood under its field while it is typed. Escape cancels,
+and so does moving the focus out of the form (a click on the article); the terminal losing the
+focus (another window) does not.
 
 It is one widget drawn through the Line API from its fields' state (form_fields.py), not a tree of
 Input and Select widgets: opening it is one widget to place and ~15 rows to draw, in the key's own
-handler (EditingScreen.layout_now, direct_paint.paint_overlay). Composed of a dozen widgets, its
-opening cost a layout pass over all of them (their heights measured by wrapping their text) and a
-render of each: 8-9 ms in the handler, 14-16 ms to the terminal (benchmarks/bench_terminal.py). A
-label's form is made once, on its first opening, then hidden and shown again with the span's values.
+handler (EditingScreen.layout_now, direct_paint.paint_overlay), and a key typed in it redraws its
+box the same way. Composed of a dozen widgets, its opening cost a layout pass over all of them
+(their heights measured by wrapping their text) and a render of each: 8-9 ms in the handler, 16 /
+23 ms (median / p95) to the terminal; ~9 / 12 ms now (benchmarks/bench_terminal.py). The screen
+composes one form per label of its scheme, hidden; each opening shows it with the span's values.
 """
 
 from __future__ import annotations
@@ -162,10 +163,6 @@ class AttrForm(Widget, can_focus=True):
     def focused_field(self) -> FormField | None:
         """The field with the keys (None: the Save button has them)."""
         return self.fields[self.focus_index] if self.focus_index < len(self.fields) else None
-
-    @property
-    def list_open(self) -> bool:
-        return any(isinstance(f, ListField) and f.is_open for f in self.fields)
 
     def text(self) -> str:
         """The form's rows as plain text (what it shows; tests read it)."""
