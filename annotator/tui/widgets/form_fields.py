@@ -3,7 +3,7 @@ pick from, and what each holds as it will be saved. The form (attr_form.py) draw
 them its keys; tests drive them without a terminal.
 
 A number is read the French way (``29.307`` is 29307, ``2,5`` is 2.5) and shown as understood
-beside its field while it is typed.
+under its field while it is typed.
 """
 
 from __future__ import annotations
