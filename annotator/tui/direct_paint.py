@@ -36,6 +36,19 @@ _ATTRIBUTE_CODES = ((1, "1", "22"), (2, "2", "22"), (4, "3", "23"), (8, "4", "24
                     (1024, "51", "54"), (2048, "52", "54"), (4096, "53", "55"))
 
 
+def _codes(style: Style, color_system: ColorSystem) -> str:
+    """A style's codes for ``color_system``, made here: rich and Textual keep a style's codes on the
+    style (``Style._ansi``), whatever console they were made for, and styles are shared (rich's
+    style caches), so after a screenshot (a truecolor console) theirs may be another terminal's."""
+    on = style._attributes & style._set_attributes
+    out = [code for bit, code, _ in _ATTRIBUTE_CODES if on & bit]
+    if style._color is not None:
+        out.extend(style._color.downgrade(color_system).get_ansi_codes())
+    if style._bgcolor is not None:
+        out.extend(style._bgcolor.downgrade(color_system).get_ansi_codes(foreground=False))
+    return ";".join(out)
+
+
 def _change(old: Style, new: Style, color_system: ColorSystem) -> str:
     """The codes that turn ``old`` into ``new``: the attributes turned off and on (an underlined
     name inside a quote: ``4`` then ``24``, not a reset and the whole style again each time), then
@@ -58,7 +71,7 @@ def _change(old: Style, new: Style, color_system: ColorSystem) -> str:
     if not out:
         return ""
     diff = f"\x1b[{';'.join(out)}m"
-    whole = new._make_ansi_codes(color_system)
+    whole = _codes(new, color_system)
     anew = f"\x1b[0;{whole}m" if whole else "\x1b[0m"  # a reset and the style whole, if shorter
     return anew if len(anew) < len(diff) else diff
 
@@ -102,7 +115,7 @@ def encode_row(strip: Strip, console: Console) -> str:
             out.append(style.render(text, color_system=color_system))
             last = None
             continue
-        if style is None or not (codes := style._make_ansi_codes(color_system)):
+        if style is None or not (codes := _codes(style, color_system)):
             if last is not None:
                 out.append("\x1b[0m")
             last = None

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.color import ColorSystem
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -106,6 +107,16 @@ def sgr_cells(data: str) -> list[tuple[str, Pen]]:
     return out
 
 
+def fresh_render(strip: Strip, console: Console) -> str:
+    """Textual's render of ``strip`` for this console, made now: Textual keeps a strip's render,
+    and rich and Textual a style's codes, whatever console they were made for (an earlier test's
+    screenshot, a truecolor console, where the pilot's is 16 colours)."""
+    color_system = console._color_system
+    assert color_system is not None
+    return "".join(text if style is None else f"\x1b[{Strip.render_ansi(style, color_system)}m{text}\x1b[0m"
+                   for text, style, _ in strip._segments)
+
+
 def check_rows(screen: Any, rows: list[tuple[int, int, Strip]]) -> None:
     screen_rows = screen._compositor.render_strips()
     console = screen.app.console
@@ -115,8 +126,8 @@ def check_rows(screen: Any, rows: list[tuple[int, int, Strip]]) -> None:
         assert got == want, (x, y, strip.text, screen_rows[y].text)
         # and sent as Textual sends it, in fewer codes (each style once where it starts)
         sent = row_codes(strip, console)
-        assert sgr_cells(sent) == sgr_cells(strip.render(console)), (y, sent)
-        assert len(sent) <= len(strip.render(console))
+        assert sgr_cells(sent) == sgr_cells(fresh_render(strip, console)), (y, sent)
+        assert len(sent) <= len(fresh_render(strip, console))
         assert sgr_cells(sent + "x")[-1][1] == (frozenset(), "", ""), "the row ends with the pen reset"
 
 
@@ -207,3 +218,16 @@ def test_a_row_is_sent_in_fewer_codes_drawing_the_same_cells(segments):
     assert sgr_cells(sent) == sgr_cells(strip.render(console)), sent
     assert len(sent) <= len(strip.render(console))
     assert sgr_cells(sent + "x")[-1][1] == (frozenset(), "", "")
+
+
+def test_a_row_is_encoded_for_the_terminal_at_hand_whatever_codes_its_styles_keep():
+    """rich and Textual keep a style's codes on the style whatever console made them: after a
+    screenshot (a truecolor console), a 256-colour terminal must still get its own codes."""
+    style = Style(color="#e0e0e0", bgcolor="#1e1e1e", underline=True)
+    other = Style(color="#e0e0e0", bgcolor="#472e5f")
+    for kept in (style, other):
+        Strip.render_ansi(kept, ColorSystem.TRUECOLOR)  # as a screenshot leaves them
+    console = Console(force_terminal=True, color_system="256", width=80)
+    sent = encode_row(Strip([Segment("ab", style), Segment("cd", other)]), console)
+    assert "38;2;" not in sent and "48;2;" not in sent, sent
+    assert "38;5;" in sent and "48;5;" in sent and ";4;" in f";{sent[2:]}"
