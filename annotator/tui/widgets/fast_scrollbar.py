@@ -21,6 +21,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 _BACK, _BAR = Color.parse("#555555"), Color.parse("bright_magenta")  # ScrollBarRender's defaults
+_KEPT_BARS = 4
 
 
 class FastScrollBar(ScrollBar):
@@ -28,8 +29,9 @@ class FastScrollBar(ScrollBar):
 
     def __init__(self, vertical: bool = True, name: str | None = None, *, thickness: int = 1) -> None:
         super().__init__(vertical, name, thickness=thickness)
-        self._strips_key: tuple[object, ...] | None = None
-        self._strips: list[Strip] = []
+        # the strips of the last few bars drawn, by what they depend on: a page down and back up
+        # draws the same two bars again (and their rows, the same strips, are encoded once)
+        self._kept: dict[tuple[object, ...], list[Strip]] = {}
 
     def _bar_style(self) -> Style:
         """The bar's style, as ``ScrollBar.render`` computes it."""
@@ -56,10 +58,13 @@ class FastScrollBar(ScrollBar):
         window_size = self.window_size if self.window_size < self.window_virtual_size else 0
         filters = tuple(self.get_line_filters())
         key = (width, height, style, hidden, self.window_virtual_size, window_size, self.position, filters)
-        if key != self._strips_key:
-            self._strips = self._render_strips(width, height, style, hidden, window_size, filters)
-            self._strips_key = key
-        strips = self._strips[crop.y : crop.bottom]
+        kept = self._kept.get(key)
+        if kept is None:
+            kept = self._render_strips(width, height, style, hidden, window_size, filters)
+            if len(self._kept) >= _KEPT_BARS:
+                del self._kept[next(iter(self._kept))]
+            self._kept[key] = kept
+        strips = kept[crop.y : crop.bottom]
         if crop.x or crop.width != width:
             strips = [strip.crop(crop.x, crop.right) for strip in strips]
         return strips
