@@ -9,22 +9,21 @@ a letter jumps, Enter picks, Escape closes it). A number is read the French way 
 and so does moving the focus out of the form (a click on the article); the terminal losing the
 focus (another window) does not.
 
-It is one widget drawn through the Line API from its fields' state (form_fields.py), not a tree of
-Input and Select widgets: opening it is one widget to place and ~15 rows to draw, in the key's own
-handler (EditingScreen.layout_now, direct_paint.paint_overlay), and a key typed in it redraws its
-box the same way. Composed of a dozen widgets, its opening cost a layout pass over all of them
-(their heights measured by wrapping their text) and a render of each: 8-9 ms in the handler, 16 /
-23 ms (median / p95) to the terminal; ~9 / 12 ms now (benchmarks/bench_terminal.py). The screen
-composes one form per label of its scheme, hidden; each opening shows it with the span's values.
+It is one widget drawn through the Line API from its fields' state (form_fields.py; its rows:
+form_rows.py), not a tree of Input and Select widgets: opening it is one widget to place and ~15
+rows to draw, in the key's own handler (EditingScreen.layout_now, direct_paint.paint_overlay), and
+a key typed in it redraws its box the same way. Composed of a dozen widgets, its opening cost a
+layout pass over all of them (their heights measured by wrapping their text) and a render of each:
+8-9 ms in the handler, 16 / 23 ms (median / p95) to the terminal; ~9 / 12 ms now
+(benchmarks/bench_terminal.py). The screen composes one form per label of its scheme, hidden;
+each opening shows it with the span's values.
 """
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.geometry import Size
@@ -37,16 +36,12 @@ from annotator.schema.definition import AttrDef
 from annotator.text.numbers import NotANumber
 from annotator.text.sanitize import display_line
 from annotator.tui.widgets.form_fields import FormField, ListField, TextField, make_field, parse_quantity
+from annotator.tui.widgets.form_rows import LIST_ROWS, FormRows, Row, draw_form
 
 __all__ = ["AttrForm", "NotANumber", "SaveFn", "parse_quantity"]
 
 # save(attrs) -> None when saved, else (field, message) of the refusal
 SaveFn = Callable[[dict[str, Any]], "tuple[str | None, str] | None"]
-
-HINT = ("Enter or ctrl+s saves; tab or ↑ ↓ go from field to field; on a list ← → change the value, space opens "
-        "it and Enter picks; Escape (or a click outside) cancels.")
-LIST_ROWS = 8  # entries of an open list shown at once
-SAVE = " Save "
 
 # editing keys of a text field -> TextField.edit's command
 TEXT_KEYS = {"left": "left", "right": "right", "home": "home", "end": "end", "ctrl+a": "home", "ctrl+e": "end",
@@ -69,18 +64,6 @@ def _span_entries(spans: Mapping[str, Span], targets: tuple[str, ...]) -> tuple[
         return [(shown(s["id"]), s["id"]) for s in ordered]
 
     return entries, shown
-
-
-class Row:
-    """What a row of the form is, for a click on it: a field's (its index; ``part`` the field's
-    name, its input, the message under it or an entry of its open list, ``entry`` its index),
-    the Save button, or nothing."""
-
-    __slots__ = ("field", "part", "entry", "save")
-
-    def __init__(self, field: int | None = None, part: str = "", entry: int | None = None,
-                 save: bool = False) -> None:
-        self.field, self.part, self.entry, self.save = field, part, entry, save
 
 
 class AttrForm(Widget, can_focus=True):
@@ -148,10 +131,7 @@ class AttrForm(Widget, can_focus=True):
         self.can_focus = False  # only while shown
         self.opened = 0  # times shown
         self.rows_rendered = 0  # rows drawn for the terminal (tests count them)
-        self._lines: list[Strip] | None = None  # the rows drawn, for the width in _lines_width
-        self._lines_width = 0
-        self._rows: list[Row] = []  # what each row is (see Row)
-        self._focus_row = 0
+        self._drawn: FormRows | None = None  # its rows at the width they were drawn for
         self._styles: dict[str, Style] = {}  # part_style's
 
     # -- what is asked of it ----------------------------------------------------------------------------
@@ -166,7 +146,7 @@ class AttrForm(Widget, can_focus=True):
 
     def text(self) -> str:
         """The form's rows as plain text (what it shows; tests read it)."""
-        return "\n".join(strip.text.rstrip() for strip in self._layout(self._content_width()))
+        return "\n".join(strip.text.rstrip() for strip in self._layout(self._content_width()).lines)
 
     # -- opening and closing --------------------------------------------------------------------------
 
@@ -332,7 +312,8 @@ class AttrForm(Widget, can_focus=True):
             return
         event.stop()
         y = self._first_row() + offset.y
-        row = self._rows[y] if 0 <= y < len(self._rows) else Row()
+        rows = self._layout(self.size.width).rows
+        row = rows[y] if 0 <= y < len(rows) else Row()
         if row.save:
             self.focus_index = len(self.fields)
             self.action_save()
@@ -398,7 +379,7 @@ class AttrForm(Widget, can_focus=True):
         """The fields changed: draw again (``layout``: the rows' count may have changed too), at
         once where the screen can (EditingScreen.layout_now: its box drawn from its own rows, not
         by the compositor through the article under it), else in Textual's next passes."""
-        self._lines = None
+        self._drawn = None
         self.refresh(layout=layout)
         layout_now = getattr(self.screen, "layout_now", None) if now and self.is_open else None
         if layout_now is not None:
@@ -430,109 +411,26 @@ class AttrForm(Widget, can_focus=True):
         return max(10, width)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._layout(width))
+        return len(self._layout(width).lines)
 
     def render_line(self, y: int) -> Strip:
         self.rows_rendered += 1
-        lines = self._layout(self.size.width)
+        lines = self._layout(self.size.width).lines
         y += self._first_row()
         return lines[y] if y < len(lines) else Strip.blank(self.size.width, self.part_style(""))
 
     def _first_row(self) -> int:
         """The row drawn at the top: 0, unless the form is taller than its box (a small terminal,
         a long list open), then the focused row (the list's highlighted entry) is kept mid-box."""
-        lines = self._layout(self.size.width)
-        height = self.size.height
-        if len(lines) <= height:
+        drawn = self._layout(self.size.width)
+        height, count = self.size.height, len(drawn.lines)
+        if count <= height:
             return 0
-        return max(0, min(self._focus_row - height // 2, len(lines) - height))
+        return max(0, min(drawn.focus_row - height // 2, count - height))
 
-    def _layout(self, width: int) -> list[Strip]:
-        if self._lines is not None and width == self._lines_width:
-            return self._lines
-        lines, rows = _FormDrawing(self, max(1, width)).draw()
-        self._lines, self._lines_width, self._rows = lines, width, rows
-        self._focus_row = self._row_of_focus()
-        return lines
-
-    def _row_of_focus(self) -> int:
-        f = self.focused_field
-        for i, row in enumerate(self._rows):
-            if f is None and row.save:
-                return i
-            if row.field == self.focus_index and row.field is not None:
-                if isinstance(f, ListField) and f.is_open:
-                    if row.entry == f.highlight:
-                        return i
-                elif row.part == "input":
-                    return i
-        return 0
-
-
-class _FormDrawing:
-    """The form's rows at one width, and what each row is."""
-
-    def __init__(self, form: AttrForm, width: int) -> None:
-        self.form, self.width = form, width
-        self.base = form.part_style("")
-        self.style = form.part_style
-        self.lines: list[Strip] = []
-        self.rows: list[Row] = []
-
-    def add(self, pieces: list[tuple[str, Style]], fill: Style | None = None, row: Row | None = None) -> None:
-        strip = Strip([Segment(text, style) for text, style in pieces if text])
-        self.lines.append(strip.adjust_cell_length(self.width, fill or self.base))
-        self.rows.append(row or Row())
-
-    def draw(self) -> tuple[list[Strip], list[Row]]:
-        form = self.form
-        self.add([(form.title, self.style("title"))])
-        self.add([])
-        if not form.fields:
-            self.add([("This label has no attributes.", self.style("muted"))])
-        for i, f in enumerate(form.fields):
-            a = f.attr
-            self.add([(a.name, self.style("name")),
-                      (f" ({a.type}{', required' if a.required else ''})", self.style("muted"))], row=Row(i, "name"))
-            focused = form.is_open and form.focus_index == i  # (open: it has the focus)
-            if isinstance(f, TextField):
-                self.text_field(i, f, focused)
-            else:
-                self.list_field(i, f, focused)
-            message = f.message()
-            self.add([(message, self.style("error" if f.error else "muted"))], row=Row(i, "message"))
-        self.add([])
-        for line in textwrap.wrap(HINT, self.width):
-            self.add([(line, self.style("muted"))])
-        on_save = form.is_open and form.focus_index == len(form.fields)
-        self.add([(SAVE, self.style("button-focused" if on_save else "button"))], row=Row(save=True))
-        return self.lines, self.rows
-
-    def text_field(self, i: int, f: TextField, focused: bool) -> None:
-        fill = self.style("field-focused" if focused else "field")
-        inner = self.width - 2
-        if not f.text and not focused:
-            self.add([(" ", fill), (f.placeholder[:inner], fill + self.style("placeholder"))], fill, Row(i, "input"))
-            return
-        shown = display_line(f.text)
-        start = max(0, f.cursor - inner + 1)  # the cursor kept in view
-        before, after = shown[start:f.cursor], shown[f.cursor:start + inner]
-        if not focused:
-            self.add([(" ", fill), (before + after, fill)], fill, Row(i, "input"))
-            return
-        cursor = self.style("cursor")
-        self.add([(" ", fill), (before, fill), (after[:1] or " ", cursor), (after[1:], fill)], fill, Row(i, "input"))
-
-    def list_field(self, i: int, f: ListField, focused: bool) -> None:
-        fill = self.style("field-focused" if focused else "field")
-        mark = "▴" if f.is_open else "▾"
-        shown = f.shown
-        style = fill + self.style("placeholder") if f.value() is None else fill
-        room = self.width - 4
-        self.add([(" ", fill), (shown[:room].ljust(room), style), (f" {mark} ", fill)], fill, Row(i, "input"))
-        if not f.is_open:
-            return
-        first = max(0, min(f.highlight - LIST_ROWS // 2, len(f.options) - LIST_ROWS))
-        for j in range(first, min(len(f.options), first + LIST_ROWS)):
-            style = self.style("entry-highlighted" if j == f.highlight else "entry")
-            self.add([("   " + f.options[j][0], style)], style, Row(i, "entry", j))
+    def _layout(self, width: int) -> FormRows:
+        width = max(1, width)
+        if self._drawn is None or self._drawn.width != width:
+            self._drawn = draw_form(self.title, self.fields, self.focus_index if self.is_open else None,
+                                    self.part_style, width)
+        return self._drawn
