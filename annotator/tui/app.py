@@ -132,13 +132,21 @@ class AnnotatorApp(App[None]):
             self.app_focus = True
             screen = self.screen
             screen._clear_tooltip()
+            ahead = screen.page_ahead if isinstance(screen, EditingScreen) else None
+            if ahead is not None:
+                ahead.show(screen, view, event.key)  # a page key's frame, drawn before it (page_ahead.py)
             if await self._check_bindings(event.key, priority=True) or await self._check_bindings(event.key):
                 if isinstance(screen, EditingScreen) and self.focused is view:
                     # what the key changed in the article (its rows, its scrollbar) goes out now,
                     # not after the hops of Textual's own repaint (the rest follows as always);
                     # a key that moved the focus away (the attribute form) has painted its frame
                     screen.paint_now((view, view.vertical_scrollbar))
+                if ahead is not None:
+                    ahead.settle(view)
+                    screen.call_after_refresh(ahead.prepare, screen, view)  # the next page keys' frames
                 return
+            if ahead is not None:
+                ahead.settle(view)
         await super().on_event(event)
 
     def get_default_screen(self) -> Screen[None]:

@@ -16,6 +16,7 @@ first, a widget's scrollbars just before it) and a widget's repaint regions.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from rich.color import ColorSystem
@@ -24,7 +25,7 @@ from rich.control import Control
 from rich.style import Style
 from textual._ansi_sequences import SYNC_END, SYNC_START
 from textual._compositor import CompositorUpdate
-from textual.geometry import Region
+from textual.geometry import Offset, Region
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
@@ -162,21 +163,42 @@ def display(screen: Screen[Any], update: RowsUpdate) -> None:
     the same key could start). With the app's own driver the write is made at once by this thread
     when nothing is queued before it (key_driver.PromptWriter). Anything out of the ordinary is
     left to ``App._display``."""
-    app = screen.app
-    driver = app._driver
-    if (sys.platform == "win32" or driver is None or driver.is_inline or app.is_headless or app._batch_count
-            or not app._running or app._closed):
-        app._display(screen, update)
+    if not writes_straight(screen):
+        screen.app._display(screen, update)
         return
     try:
-        cursor = app.screen.outer_size.clamp_offset(app.cursor_position)
-        sequence = update.render_segments(app.console) + Control.move_to(*cursor).segment.text
+        frame = frame_text(screen, update)
     except Exception as error:  # noqa: BLE001 - as App._display: the app reports it
-        app._handle_exception(error)
+        screen.app._handle_exception(error)
         return
-    app._previous_cursor_position = cursor
+    write_frame(screen, frame)
+
+
+def writes_straight(screen: Screen[Any]) -> bool:
+    """Whether a frame goes to the terminal from here (else ``App._display`` writes it)."""
+    app = screen.app
+    driver = app._driver
+    return not (sys.platform == "win32" or driver is None or driver.is_inline or app.is_headless
+                or app._batch_count or not app._running or app._closed)
+
+
+def frame_text(screen: Screen[Any], update: RowsUpdate) -> tuple[str, Offset]:
+    """What :func:`display` writes for ``update``, and where it leaves the terminal's cursor."""
+    app = screen.app
+    cursor = app.screen.outer_size.clamp_offset(app.cursor_position)
+    sequence = update.render_segments(app.console) + Control.move_to(*cursor).segment.text
     if app._sync_available:
         sequence = SYNC_START + sequence + SYNC_END
+    return sequence, cursor
+
+
+def write_frame(screen: Screen[Any], frame: tuple[str, Offset]) -> None:
+    """Write a frame made by :func:`frame_text` (where :func:`writes_straight`)."""
+    app = screen.app
+    sequence, cursor = frame
+    app._previous_cursor_position = cursor
+    driver = app._driver
+    assert driver is not None
     write_now = getattr(driver, "write_now", None)  # tui/key_driver.py: no wait for the output thread
     if write_now is not None:
         write_now(sequence)
@@ -210,30 +232,9 @@ def paint_rows(screen: Screen[Any], widgets: tuple[Widget, ...], *,
                         for y in clip.intersection(dirty.translate(region.offset)).line_range})
         if not lines:
             continue
-        painted = Region(region.x, lines[0], region.width, lines[-1] + 1 - lines[0])
-        covered: list[tuple[int, int]] = []  # columns (from, to) of its own vertical scrollbars
-        for front, (front_region, front_clip) in visible.items():
-            if front is widget:
-                break
-            shown = front_region.intersection(front_clip)
-            if front.parent is widget and shown.overlaps(region):
-                if front_region.y <= region.y and front_region.bottom >= region.bottom:
-                    covered.append((front_region.x, front_region.right))
-                    continue
-                return None
-            if shown.overlaps(painted):
-                return None  # something else lies over the rows to paint (a toast, the form)
-        pieces, x = [], region.x
-        for start, end in sorted(covered):
-            if start > x:
-                pieces.append((x, start))
-            x = max(x, end)
-        if x < region.right:
-            pieces.append((x, region.right))
-        # a piece of padding alone (the article's right margin, cut off by its scrollbar) is as it
-        # was: a repaint changes content; a restyle is Textual's to paint (EditingScreen.paint_now)
-        content = widget.content_region
-        pieces = [(start, end) for start, end in pieces if start < content.right and end > content.x]
+        pieces = row_pieces(screen, widget, lines[0], lines[-1] + 1)
+        if pieces is None:
+            return None
         plan.append((widget, region, lines, pieces))
     rows: list[tuple[int, int, Strip]] = []
     for widget, region, lines, pieces in plan:
@@ -241,17 +242,59 @@ def paint_rows(screen: Screen[Any], widgets: tuple[Widget, ...], *,
         # one render of the rows from the first to the last changed (a page: all of them at once)
         top, bottom = lines[0], lines[-1] + 1
         strips = widget.render_lines(Region(0, top - region.y, region.width, bottom - top))
-        whole = pieces == [(region.x, region.right)]
-        wanted = set(lines)
-        for y, strip in zip(range(top, bottom), strips):
-            if y not in wanted:
-                continue
-            if whole:
-                rows.append((region.x, y, strip))
-            else:
-                rows.extend((start, y, strip.crop(start - region.x, end - region.x)) for start, end in pieces)
+        rows += placed_rows(region, pieces, zip(range(top, bottom), strips), set(lines))
     if rows and write:
         display(screen, RowsUpdate(rows))
+    return rows
+
+
+def row_pieces(screen: Screen[Any], widget: Widget, top: int, bottom: int) -> list[tuple[int, int]] | None:
+    """The pieces (from, to columns) of the screen rows ``top..bottom`` of ``widget`` (on screen)
+    to write: its whole width but the columns under its own vertical scrollbars, and those of
+    padding alone beside them (a repaint changes content; a restyle is Textual's to paint). None
+    if the widget is not wholly on screen, or anything else lies over those rows (a toast, the
+    form, a tooltip)."""
+    visible = screen._compositor.visible_widgets
+    region, clip = visible[widget]
+    if not clip.contains_region(region):
+        return None
+    painted = Region(region.x, top, region.width, bottom - top)
+    covered: list[tuple[int, int]] = []  # columns (from, to) of its own vertical scrollbars
+    for front, (front_region, front_clip) in visible.items():
+        if front is widget:
+            break
+        shown = front_region.intersection(front_clip)
+        if front.parent is widget and shown.overlaps(region):
+            if front_region.y <= region.y and front_region.bottom >= region.bottom:
+                covered.append((front_region.x, front_region.right))
+                continue
+            return None
+        if shown.overlaps(painted):
+            return None  # something else lies over the rows to paint
+    pieces, x = [], region.x
+    for start, end in sorted(covered):
+        if start > x:
+            pieces.append((x, start))
+        x = max(x, end)
+    if x < region.right:
+        pieces.append((x, region.right))
+    content = widget.content_region
+    return [(start, end) for start, end in pieces if start < content.right and end > content.x]
+
+
+def placed_rows(region: Region, pieces: list[tuple[int, int]], strips: Iterable[tuple[int, Strip]],
+                wanted: set[int] | None = None) -> list[tuple[int, int, Strip]]:
+    """The rows (x, y, strip) to write of a widget at ``region``: each of its lines ``(y, strip)``
+    (screen rows; those of ``wanted`` only, if given) cut to ``pieces``."""
+    rows: list[tuple[int, int, Strip]] = []
+    whole = pieces == [(region.x, region.right)]
+    for y, strip in strips:
+        if wanted is not None and y not in wanted:
+            continue
+        if whole:
+            rows.append((region.x, y, strip))
+        else:
+            rows.extend((start, y, strip.crop(start - region.x, end - region.x)) for start, end in pieces)
     return rows
 
 

@@ -24,6 +24,7 @@ from textual.widgets import Static
 
 import annotator.tui.screens.editing as editing
 from annotator.tui.direct_paint import encode_row, paint_overlay, row_codes
+from annotator.tui.page_ahead import PageAhead
 from tests.tui.test_terminal_bytes import HEIGHT, WIDTH, app_store, start  # noqa: F401 - the fixture
 
 Cells = list[tuple[str, Style | None]]
@@ -47,6 +48,27 @@ def written(monkeypatch: pytest.MonkeyPatch) -> list[list[tuple[int, int, Strip]
         return rows
 
     monkeypatch.setattr(editing, "paint_rows", noting)
+
+    # a page key's frame drawn ahead of it (tui/page_ahead.py), checked once the key has done
+    # what it foresaw (the compositor then draws the state it was drawn for)
+    show, take = PageAhead.show, PageAhead.take
+    shown: list[list[tuple[int, int, Strip]]] = []
+
+    def showing(self: PageAhead, screen: Any, view: Any, name: str) -> bool:
+        page = self._ready.get(name)
+        done = show(self, screen, view, name)
+        shown[:] = [page.rows] if done and page is not None else []
+        return done
+
+    def taking(self: PageAhead, view: Any) -> bool:
+        done = take(self, view)
+        if done:
+            check_rows(view.screen, shown[0])
+            calls.append(shown[0])
+        return done
+
+    monkeypatch.setattr(PageAhead, "show", showing)
+    monkeypatch.setattr(PageAhead, "take", taking)
     return calls
 
 
@@ -140,6 +162,7 @@ async def test_keys_on_the_article_write_its_rows_as_the_compositor_draws_them(a
             written.clear()
             await key(pilot, name)
             assert any(written), f"{name}: nothing written straight"  # and checked as written
+        assert app.screen.page_ahead.written >= 2  # the second page down and the page up: drawn ahead
         await pilot.pause()
 
 

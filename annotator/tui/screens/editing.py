@@ -42,6 +42,7 @@ from annotator.schema import Scheme
 from annotator.store.base import Change
 from annotator.text.sanitize import display_line
 from annotator.tui.direct_paint import RowsUpdate, display, paint_overlay, paint_rows
+from annotator.tui.page_ahead import PageAhead
 from annotator.tui.store_writer import StoreWriter
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.attr_form import AttrForm
@@ -88,6 +89,7 @@ class EditingScreen(Screen[None]):
         self.attr_form: AttrForm | None = None  # the one open, if any
         # side panels' updates put off while a drawn action's first frame goes out (panel_update)
         self._panel_updates: dict[object, Callable[[], None]] | None = None
+        self.page_ahead = PageAhead()  # the article's page frames, drawn before their keys
 
     @property
     def view(self) -> ArticleView:
@@ -148,6 +150,10 @@ class EditingScreen(Screen[None]):
         painted = False
         written: list[tuple[int, int, Strip]] = []  # rows written straight, in one write at the end
         for group in groups:
+            view = self.view
+            if view in group and set(group) <= {view, view.vertical_scrollbar} and self.page_ahead.take(view):
+                painted = True  # the frame went out before the key was handled (page_ahead.py)
+                continue
             asked = [w for w in group if w._repaint_required]
             if not asked:
                 continue
@@ -183,6 +189,12 @@ class EditingScreen(Screen[None]):
         for name in self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS):
             classes[name] = True
         self.update_classes(classes, animate=False)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The article given the focus (the document opened, the form closed): the frames of its
+        page keys are drawn once the screen is idle (tui/page_ahead.py; after a key, app.py)."""
+        if isinstance(event.widget, ArticleView):
+            self.call_after_refresh(self.page_ahead.prepare, self, event.widget)
 
     def layout_now(self, root: Widget) -> None:
         """Lay out and paint now what ``root`` and its descendants changed (shown, hidden, given

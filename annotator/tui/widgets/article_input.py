@@ -109,21 +109,30 @@ class ArticleInput(_Host):
             return
         self.move_cursor(lay.row_end_offset(lay.row_of(self._cursor)), extend=extend)
 
-    def _page(self, direction: int, extend: bool) -> None:
+    def page_target(self, direction: int) -> tuple[int, int, int] | None:
+        """Where a page key (``direction`` 1: down, -1: up) takes the view: its top row, the
+        cursor's offset and the column kept for the next vertical move (None: not laid out)."""
         lay = self._layout
         if lay is None:
-            return
+            return None
         h = self._viewport_height
         row, x = self._row_and_x()
         target = max(0, min(lay.row_count - 1, row + direction * h))
         max_top = max(0, lay.row_count - h)
         top = max(0, min(max_top, int(self.scroll_offset.y) + direction * h))
-        if top != int(self.scroll_offset.y):
-            self.scroll_to(y=top, animate=False)
         if target == row:
             new = 0 if direction < 0 else self._len
         else:
             new = lay.offset_at(target, x)
+        return top, new, x
+
+    def _page(self, direction: int, extend: bool) -> None:
+        went = self.page_target(direction)
+        if went is None:
+            return
+        top, new, x = went
+        if top != int(self.scroll_offset.y):
+            self.scroll_to(y=top, animate=False)
         self._set_cursor(new, extend=extend)
         self._goal_x = x
         self.render_ahead(direction)

@@ -553,12 +553,27 @@ class ArticleView(RenderGuard, ArticleSuggestions, ArticleInput, DirectLines, Fa
         row = int(self.scroll_offset.y) + y
         if lay is None or row >= lay.row_count or row < 0:
             return Strip.blank(self.scrollable_content_region.width, self._base)
+        return self.cached_row(row)
+
+    def cached_row(self, row: int) -> Strip:
+        """Row ``row`` of the text (laid out, in range) as drawn now, from the row cache."""
         strip = self._row_cache.get(row)
         if strip is None:
-            strip = self._render_row(row)
-            self._row_cache[row] = strip
+            strip = self._row_cache[row] = self._render_row(row)
             self.rows_rendered += 1
         return strip
+
+    def row_with_cursor(self, row: int, offset: int) -> Strip:
+        """Row ``row`` as it would be drawn with the cursor at ``offset`` and nothing selected (not
+        kept: what the next page key will show, drawn ahead, tui/page_ahead.py)."""
+        if self._restyled:
+            self._check_look()
+        cursor, anchor = self._cursor, self._anchor
+        self._cursor = self._anchor = offset
+        try:
+            return self._render_row(row)
+        finally:
+            self._cursor, self._anchor = cursor, anchor
 
     def render_ahead(self, direction: int) -> None:
         """After a page: render (and frame) the page beyond it in that direction, once this frame
@@ -575,11 +590,7 @@ class ArticleView(RenderGuard, ArticleSuggestions, ArticleInput, DirectLines, Fa
         first = int(self.scroll_offset.y) + (h if direction > 0 else -h)
         rows = []
         for row in range(max(0, first), min(lay.row_count, first + h)):
-            strip = self._row_cache.get(row)
-            if strip is None:
-                strip = self._row_cache[row] = self._render_row(row)
-                self.rows_rendered += 1
-            rows.append(strip)
+            rows.append(self.cached_row(row))
         self.frame_ahead(rows)
 
     def _highlights_in(self, lo: int, hi: int) -> list[tuple[int, int]]:

@@ -70,6 +70,13 @@ class DirectLines:
         frame = self._direct_frame()
         if frame is None:
             return Widget.render_lines(widget, crop)
+        strips = self.framed([widget.render_line(y) for y in crop.line_range], frame)
+        if crop.x or crop.width != frame.width:
+            strips = [strip.crop(crop.x, crop.right) for strip in strips]
+        return strips
+
+    def framed(self, rows: list[Strip], frame: _Frame) -> list[Strip]:
+        """``rows`` (what ``render_line`` gives) as ``render_lines`` hands them on, whole width."""
         try:
             framed = self._framed
         except AttributeError:
@@ -77,8 +84,7 @@ class DirectLines:
         if len(framed) > _CACHE_LIMIT:
             framed.clear()
         strips: list[Strip] = []
-        for y in crop.line_range:
-            row = widget.render_line(y)
+        for row in rows:
             hit = framed.get(id(row))
             if hit is not None and hit[0] is row and hit[1] == frame:
                 strips.append(hit[2])
@@ -86,8 +92,6 @@ class DirectLines:
             strip = self._framed_row(row, frame)
             framed[id(row)] = (row, frame, strip)
             strips.append(strip)
-        if crop.x or crop.width != frame.width:
-            strips = [strip.crop(crop.x, crop.right) for strip in strips]
         return strips
 
     def frame_ahead(self, rows: list[Strip]) -> None:

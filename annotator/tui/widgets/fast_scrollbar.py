@@ -52,25 +52,30 @@ class FastScrollBar(ScrollBar):
     def render_lines(self, crop: Region) -> list[Strip]:
         if not self.vertical:
             return super().render_lines(crop)
+        strips = self.strips_at(self.position)[crop.y : crop.bottom]
+        if crop.x or crop.width != self.size.width:
+            strips = [strip.crop(crop.x, crop.right) for strip in strips]
+        return strips
+
+    def strips_at(self, position: float) -> list[Strip]:
+        """The bar's rows with its thumb at ``position`` (the same list while nothing else changed:
+        the last few bars are kept)."""
         width, height = self.size
         style = self._bar_style()
         hidden = self.screen.styles.scrollbar_color.a == 0  # ScrollBar.render then draws no thumb
         window_size = self.window_size if self.window_size < self.window_virtual_size else 0
         filters = tuple(self.get_line_filters())
-        key = (width, height, style, hidden, self.window_virtual_size, window_size, self.position, filters)
+        key = (width, height, style, hidden, self.window_virtual_size, window_size, position, filters)
         kept = self._kept.get(key)
         if kept is None:
-            kept = self._render_strips(width, height, style, hidden, window_size, filters)
+            kept = self._render_strips(width, height, style, hidden, window_size, position, filters)
             if len(self._kept) >= _KEPT_BARS:
                 del self._kept[next(iter(self._kept))]
             self._kept[key] = kept
-        strips = kept[crop.y : crop.bottom]
-        if crop.x or crop.width != width:
-            strips = [strip.crop(crop.x, crop.right) for strip in strips]
-        return strips
+        return kept
 
     def _render_strips(self, width: int, height: int, style: Style, hidden: bool, window_size: int,
-                       filters: tuple[object, ...]) -> list[Strip]:
+                       position: float, filters: tuple[object, ...]) -> list[Strip]:
         if hidden:
             cells = [Segment(" " * width, style)] * height
         else:
@@ -78,7 +83,7 @@ class FastScrollBar(ScrollBar):
                 size=height,
                 virtual_size=ceil(self.window_virtual_size),
                 window_size=ceil(window_size),
-                position=self.position,
+                position=position,
                 thickness=width,
                 vertical=True,
                 back_color=style.bgcolor or _BACK,
