@@ -59,6 +59,8 @@ class _Page:
     frame: object  # how the view frames its rows (DirectLines._Frame)
     bar_strips: list[Strip]
     places: _Places
+    visible: object  # the compositor's map of visible widgets then (a new one after any new layout)
+    restyles: int  # the view's restyles then
     cursor_at: Offset  # the terminal cursor's place after the frame
     rows: list[tuple[int, int, Strip]]
     text: tuple[str, Offset] | None  # the bytes, where frames are written from here (not headless)
@@ -194,7 +196,8 @@ def _draw(screen: Screen[Any], view: ArticleView, bar: FastScrollBar, direction:
     text = frame_text(screen, RowsUpdate(rows)) if writes_straight(screen) else None
     cursor_at = app.screen.outer_size.clamp_offset(app.cursor_position)
     return _Page(direction, (now, view._cursor, view._anchor, view._goal_x), top, cursor, goal_x, position,
-                 tuple(witnesses), tuple(cursor_rows), frame, bar_strips, places, cursor_at, rows, text)
+                 tuple(witnesses), tuple(cursor_rows), frame, bar_strips, places, screen._compositor.visible_widgets,
+                 view.restyles, cursor_at, rows, text)
 
 
 def _holds(screen: Screen[Any], view: ArticleView, bar: FastScrollBar, page: _Page) -> bool:
@@ -208,6 +211,10 @@ def _holds(screen: Screen[Any], view: ArticleView, bar: FastScrollBar, page: _Pa
         return False
     if (page.text is not None) != writes_straight(screen):
         return False
-    return (_places(screen, view, bar) == page.places and view._direct_frame() == page.frame
-            and bar.strips_at(page.position) is page.bar_strips
-            and app.screen.outer_size.clamp_offset(app.cursor_position) == page.cursor_at)
+    if bar.strips_at(page.position) is not page.bar_strips:
+        return False  # the bar's look, its window or its thumb's place changed
+    if app.screen.outer_size.clamp_offset(app.cursor_position) != page.cursor_at:
+        return False
+    if screen._compositor.visible_widgets is page.visible and view.restyles == page.restyles:
+        return True  # no new layout (places, sizes, what lies in front) and no new styles since
+    return _places(screen, view, bar) == page.places and view._direct_frame() == page.frame

@@ -151,6 +151,7 @@ class ArticleView(RenderGuard, ArticleSuggestions, ArticleInput, DirectLines, Fa
         self._base_style: Style | None = None
         self._drawn_with: tuple[object, ...] | None = None  # the styles the cached rows were drawn with
         self._restyled = True  # restyled since the last row drawn: compare the styles before the next
+        self.restyles = 0  # times restyled (its own styles or an ancestor's: a frame drawn ahead is redone)
         self._color_cache: dict[str, Color] = {}
         self._layout: Layout | None = None
         self._dragging = False
@@ -464,6 +465,7 @@ class ArticleView(RenderGuard, ArticleSuggestions, ArticleInput, DirectLines, Fa
         # Textual calls this after every restyle of the view (a focus change included), changed or
         # not, and before the component styles are worked out: the next row drawn compares them.
         self._restyled = True
+        self.restyles += 1
 
     def _check_look(self) -> None:
         """Drop the rows drawn (and the styles) when what they are drawn with has changed."""
