@@ -143,7 +143,7 @@ class AnnotatorApp(App[None]):
                     screen.paint_now((view, view.vertical_scrollbar))
                 if ahead is not None:
                     ahead.settle(view)
-                    screen.call_after_refresh(ahead.prepare, screen, view)  # the next page keys' frames
+                    ahead.after_key(screen, view, event.key)  # the next page keys' frames, once idle
                 return
             if ahead is not None:
                 ahead.settle(view)

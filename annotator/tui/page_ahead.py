@@ -22,17 +22,20 @@ write without it, over a run of mixed keys.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, NamedTuple
 
 from textual.geometry import Offset, Region
 from textual.screen import Screen
 from textual.strip import Strip
+from textual.timer import Timer
 
 from annotator.tui.direct_paint import RowsUpdate, frame_text, placed_rows, row_pieces, write_frame, writes_straight
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.fast_scrollbar import FastScrollBar
 
 _ACTIONS = {"cursor_page_down": 1, "cursor_page_up": -1}
+QUIET = 0.15  # seconds without a key before the page frames are drawn after a key that did not page
 
 
 class _Places(NamedTuple):
@@ -71,11 +74,28 @@ class PageAhead:
 
     def __init__(self) -> None:
         self._ready: dict[str, _Page] = {}  # key -> its frame
+        self._keys: dict[str, int] = {}  # the page keys found at the last drawing (direction by key)
         self._shown: _Page | None = None  # written for the key being handled, not yet taken
-        self.written = 0  # frames written ahead of their key (counted by the tests)
+        self._quiet: Timer | None = None  # draws the frames once no key came for QUIET seconds
+        self.written = 0  # frames written ahead of their key, and those the key bore out (tests count them)
+        self.taken = 0
 
-    def forget(self) -> None:
-        self._ready.clear()
+    def after_key(self, screen: Screen[Any], view: ArticleView, key: str) -> None:
+        """A key on the article was handled: draw the page frames from where it left the view once
+        the screen is idle, right after a page key (the reader is paging), else once no key came
+        for :data:`QUIET` seconds (keys typed in a burst, a cursor held down, draw none)."""
+        if key in self._keys:
+            screen.call_after_refresh(self.prepare, screen, view)
+            return
+        if self._quiet is None:
+            self._quiet = screen.set_interval(QUIET, partial(self._when_quiet, screen, view), pause=True)
+        self._quiet.reset()
+        self._quiet.resume()
+
+    def _when_quiet(self, screen: Screen[Any], view: ArticleView) -> None:
+        if self._quiet is not None:
+            self._quiet.pause()
+        self.prepare(screen, view)
 
     def prepare(self, screen: Screen[Any], view: ArticleView) -> None:
         """Draw the frames of the page keys from here (up and down), if the view can be paged."""
@@ -87,7 +107,8 @@ class PageAhead:
                 or screen._layout_required or view._layout_required or view._scroll_required
                 or view.selection is not None):
             return
-        for key, direction in _page_keys(screen, view).items():
+        self._keys = _page_keys(screen, view)
+        for key, direction in self._keys.items():
             page = _draw(screen, view, bar, direction)
             if page is not None:
                 self._ready[key] = page
@@ -124,8 +145,10 @@ class PageAhead:
             return False
         for row, strip in page.cursor_rows:  # the rows the key dropped, as the frame drew them
             cache[row] = strip
-        view._exchange_repaint_regions()
-        bar._exchange_repaint_regions()
+        for widget in (view, bar):  # painted: what EditingScreen.paint_now clears when it paints them
+            widget._repaint_required = False
+            widget._exchange_repaint_regions()
+        self.taken += 1
         return True
 
     def settle(self, view: ArticleView) -> None:
