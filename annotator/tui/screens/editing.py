@@ -150,8 +150,8 @@ class EditingScreen(Screen[None]):
         painted = False
         written: list[tuple[int, int, Strip]] = []  # rows written straight, in one write at the end
         for group in groups:
-            view = self.view
-            if view in group and set(group) <= {view, view.vertical_scrollbar} and self.page_ahead.take(view):
+            if self.page_ahead.shown and isinstance(view := group[0], ArticleView) \
+                    and set(group) <= {view, view.vertical_scrollbar} and self.page_ahead.take(view):
                 painted = True  # the frame went out before the key was handled (page_ahead.py)
                 continue
             asked = [w for w in group if w._repaint_required]
