@@ -162,5 +162,8 @@ async def test_frames_are_drawn_right_after_a_page_key_and_after_a_pause_after_o
             assert set(ahead._ready) == {"pagedown", "pageup"}
             frame = await press(pilot, "pagedown")
             assert ahead.written == ahead.taken == 1 and len(frame.rows) > 30
+            for key in ["pagedown"] * 4 + ["pageup"] * 3:  # reading on, then back: each frame ready
+                await press(pilot, key)
+            assert ahead.written == ahead.taken == 8
     finally:
         store.close()

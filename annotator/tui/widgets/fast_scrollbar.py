@@ -30,7 +30,8 @@ class FastScrollBar(ScrollBar):
     def __init__(self, vertical: bool = True, name: str | None = None, *, thickness: int = 1) -> None:
         super().__init__(vertical, name, thickness=thickness)
         # the strips of the last few bars drawn, by what they depend on: a page down and back up
-        # draws the same two bars again (and their rows, the same strips, are encoded once)
+        # draws the same two bars again (and their rows, the same strips, are encoded once); the
+        # bars of the page frames drawn ahead (tui/page_ahead.py) are among them
         self._kept: dict[tuple[object, ...], list[Strip]] = {}
 
     def _bar_style(self) -> Style:
@@ -66,12 +67,12 @@ class FastScrollBar(ScrollBar):
         window_size = self.window_size if self.window_size < self.window_virtual_size else 0
         filters = tuple(self.get_line_filters())
         key = (width, height, style, hidden, self.window_virtual_size, window_size, position, filters)
-        kept = self._kept.get(key)
+        kept = self._kept.pop(key, None)
         if kept is None:
             kept = self._render_strips(width, height, style, hidden, window_size, position, filters)
             if len(self._kept) >= _KEPT_BARS:
-                del self._kept[next(iter(self._kept))]
-            self._kept[key] = kept
+                del self._kept[next(iter(self._kept))]  # the one used least lately
+        self._kept[key] = kept  # last: used now
         return kept
 
     def _render_strips(self, width: int, height: int, style: Style, hidden: bool, window_size: int,
