@@ -14,17 +14,15 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from annotator.text.sanitize import display_line
-from annotator.tui.widgets.direct_lines import DirectLines
 from annotator.tui.widgets.render_guard import RenderGuard
 
 STATUS_STYLE = {"todo": "bold", "in_progress": "bold yellow", "done": "bold green", "skipped": "bold magenta"}
 
 
-class DocHeader(RenderGuard, DirectLines, Widget):
+class DocHeader(RenderGuard, Widget):
     """One row, drawn by :meth:`render_line` from :meth:`render_text` and kept until a field
     changes: a label repaints it twice (saving, then saved), and as a Static each repaint went
-    through Textual's content pipeline (~0.5 ms of the key's first frame on a slow machine). Its
-    padding is put around the row as Textual's styles cache would (DirectLines), not through it."""
+    through Textual's content pipeline (~0.5 ms of the key's first frame on a slow machine)."""
 
     DEFAULT_CSS = """
     DocHeader { dock: top; height: 1; background: $panel; color: $foreground; padding: 0 1; }
@@ -33,9 +31,6 @@ class DocHeader(RenderGuard, DirectLines, Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._row: tuple[int, Strip] | None = None  # (width, the row drawn at that width)
-        # rows drawn lately, by what they show: a label, a remove and an undo each show the same
-        # "saving" row as the last did, drawn once (Rich's text render, ~0.2 ms of their first frame)
-        self._rows: dict[tuple[object, ...], tuple[int, Strip]] = {}
         self.doc_id = ""
         self.position = 0
         self.total = 0
@@ -60,15 +55,8 @@ class DocHeader(RenderGuard, DirectLines, Widget):
         if shown == self._shown:
             return  # the same row (a second action within the same second): nothing to repaint
         self._shown = shown
-        self._row = self._rows.get(self._row_key())
+        self._row = None
         self.refresh()  # one fixed row: no layout pass
-
-    def _row_key(self) -> tuple[object, ...]:
-        """What the row shows (the time of the last save only where it is said)."""
-        said = ("waiting" if self.waiting else "saving" if self.saving else ("error", self.error) if self.error
-                else ("saved", self.saved))
-        return (self.doc_id, self.position, self.total, self.status, self.annotator, self.flags, self.snap,
-                self.read_only, self.suggested, self.note, said)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -83,14 +71,10 @@ class DocHeader(RenderGuard, DirectLines, Widget):
                         for seg in text.render(self.app.console)]
             blank = Style.from_color(bgcolor=base.bgcolor)  # as Textual pads a Static's row
             self._row = (width, Strip(segments).crop_extend(0, width, blank))
-            if len(self._rows) >= 8:
-                del self._rows[next(iter(self._rows))]
-            self._rows[self._row_key()] = self._row
         return self._row[1]
 
     def notify_style_update(self) -> None:
         self._row = None  # its colours (a theme) changed
-        self._rows.clear()
         super().notify_style_update()
 
     def mark_saved(self) -> None:

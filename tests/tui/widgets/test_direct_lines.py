@@ -9,7 +9,6 @@ from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 
 from annotator.tui.widgets.article_view import ArticleView, ViewSpan
-from annotator.tui.widgets.doc_header import DocHeader
 from annotator.tui.widgets.fast_scrollbar import FastScrollBar
 from annotator.tui.widgets.row_list import RowList, row
 
@@ -29,10 +28,6 @@ class Host(App[None]):
     CSS = "ArticleView { padding: 0 1; } RowList { width: 40; padding: 0 1; }"
 
     def compose(self) -> ComposeResult:
-        header = DocHeader()
-        header.show(doc_id="doc-1", position=3, total=12, status="in_progress", annotator="alice", flags=2,
-                    saving=True, suggested="◇ 5 suggested")
-        yield header
         yield ArticleView(TEXT, spans(), COLORS, id="view")
         yield RowList(lambda i: row((f"row {i}", "bold"), (" text", None)), 200, id="list",
                       row_key=lambda i: i)
@@ -71,8 +66,6 @@ async def test_direct_lines_draw_what_the_styles_cache_draws():
             crop = Region(2, 3, widget.region.width - 4, 5)
             part = cells(widget.render_lines(crop))
             assert part == [line[2:-2] for line in mine[3:8]]
-        header = app.query_one(DocHeader)  # one row, padded: its padding framed as Textual frames it
-        assert cells(header.render_lines(Region(0, 0, *header.region.size))) == textual_lines(header)
         await pilot.pause()
 
 
