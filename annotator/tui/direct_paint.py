@@ -182,10 +182,16 @@ def writes_straight(screen: Screen[Any]) -> bool:
                 or app._batch_count or not app._running or app._closed)
 
 
+def terminal_cursor(screen: Screen[Any]) -> Offset:
+    """Where a frame leaves the terminal's cursor (the app's cursor position, on screen)."""
+    app = screen.app
+    return app.screen.outer_size.clamp_offset(app.cursor_position)
+
+
 def frame_text(screen: Screen[Any], update: RowsUpdate) -> tuple[str, Offset]:
     """What :func:`display` writes for ``update``, and where it leaves the terminal's cursor."""
     app = screen.app
-    cursor = app.screen.outer_size.clamp_offset(app.cursor_position)
+    cursor = terminal_cursor(screen)
     sequence = update.render_segments(app.console) + Control.move_to(*cursor).segment.text
     if app._sync_available:
         sequence = SYNC_START + sequence + SYNC_END

@@ -35,8 +35,17 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.timer import Timer
 
-from annotator.tui.direct_paint import RowsUpdate, frame_text, placed_rows, row_pieces, write_frame, writes_straight
+from annotator.tui.direct_paint import (
+    RowsUpdate,
+    frame_text,
+    placed_rows,
+    row_pieces,
+    terminal_cursor,
+    write_frame,
+    writes_straight,
+)
 from annotator.tui.widgets.article_view import ArticleView
+from annotator.tui.widgets.direct_lines import RowFrame
 from annotator.tui.widgets.fast_scrollbar import FastScrollBar
 
 _ACTIONS = {"cursor_page_down": 1, "cursor_page_up": -1}
@@ -56,7 +65,6 @@ class _Places(NamedTuple):
 class _Page:
     """A page key's frame, drawn ahead, and what it was drawn from."""
 
-    direction: int
     before: tuple[int, int, int, int | None]  # the view's top row, cursor, anchor, goal column
     top: int  # what the key leaves: the top row, the cursor, the goal column, the bar's position
     cursor: int
@@ -64,7 +72,7 @@ class _Page:
     position: float
     witnesses: tuple[tuple[int, Strip], ...]  # (row, its cached strip) for every row of the page
     cursor_rows: tuple[tuple[int, Strip], ...]  # rows drawn with the cursor where the key puts it
-    frame: object  # how the view frames its rows (DirectLines._Frame)
+    frame: RowFrame  # how the view frames its rows
     bar_strips: list[Strip]
     places: _Places
     visible: object  # the compositor's map of visible widgets then (a new one after any new layout)
@@ -115,8 +123,12 @@ class PageAhead:
         if view._restyled:
             view._check_look()  # restyled: the cached rows are dropped now if their look changed
         self._keys = _page_keys(screen, view)
+        places = _places(screen, view, bar)
+        frame = view._direct_frame()
+        if places is None or frame is None:
+            return  # something lies over the article, or its rows need Textual's whole pipeline
         for key, direction in self._keys.items():
-            page = _draw(screen, view, bar, direction)
+            page = _draw(screen, view, bar, direction, places, frame)
             if page is not None:
                 self._ready[key] = page
 
@@ -199,12 +211,11 @@ def _places(screen: Screen[Any], view: ArticleView, bar: FastScrollBar) -> _Plac
     return _Places(view_at, bar_at, tuple(view_pieces), tuple(bar_pieces))
 
 
-def _draw(screen: Screen[Any], view: ArticleView, bar: FastScrollBar, direction: int) -> _Page | None:
+def _draw(screen: Screen[Any], view: ArticleView, bar: FastScrollBar, direction: int, places: _Places,
+          frame: RowFrame) -> _Page | None:
     lay = view._layout
     went = view.page_target(direction)
-    places = _places(screen, view, bar)
-    frame = view._direct_frame()
-    if lay is None or went is None or places is None or frame is None:
+    if lay is None or went is None:
         return None
     top, cursor, goal_x = went
     now = int(view.scroll_offset.y)
@@ -227,10 +238,9 @@ def _draw(screen: Screen[Any], view: ArticleView, bar: FastScrollBar, direction:
     region, bar_region = places.view_at[0], places.bar_at[0]
     rows = placed_rows(region, list(places.view_pieces), zip(region.line_range, view.framed(lines, frame)))
     rows += placed_rows(bar_region, list(places.bar_pieces), zip(bar_region.line_range, bar_strips))
-    app = screen.app
     text = frame_text(screen, RowsUpdate(rows)) if writes_straight(screen) else None
-    cursor_at = app.screen.outer_size.clamp_offset(app.cursor_position)
-    return _Page(direction, (now, view._cursor, view._anchor, view._goal_x), top, cursor, goal_x, position,
+    cursor_at = text[1] if text is not None else terminal_cursor(screen)
+    return _Page((now, view._cursor, view._anchor, view._goal_x), top, cursor, goal_x, position,
                  tuple(witnesses), tuple(cursor_rows), frame, bar_strips, places, screen._compositor.visible_widgets,
                  view.restyles, cursor_at, rows, text)
 
@@ -248,7 +258,7 @@ def _holds(screen: Screen[Any], view: ArticleView, bar: FastScrollBar, page: _Pa
         return False
     if bar.strips_at(page.position) is not page.bar_strips:
         return False  # the bar's look, its window or its thumb's place changed
-    if app.screen.outer_size.clamp_offset(app.cursor_position) != page.cursor_at:
+    if terminal_cursor(screen) != page.cursor_at:
         return False
     if screen._compositor.visible_widgets is page.visible and view.restyles == page.restyles:
         return True  # no new layout (places, sizes, what lies in front) and no new styles since

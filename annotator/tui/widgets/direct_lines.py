@@ -27,7 +27,9 @@ from textual.widget import Widget
 _CACHE_LIMIT = 2048  # framed rows kept (a few screens of a long article)
 
 
-class _Frame(NamedTuple):
+class RowFrame(NamedTuple):
+    """How a plain box frames the lines its render_line gives: its padding, then its line filters."""
+
     width: int  # the widget's whole width (padding included)
     content_width: int  # what render_line's strips are extended to
     pad_left: int
@@ -42,9 +44,9 @@ class DirectLines:
     ``render_line(y)`` must return the same ``Strip`` object for as long as line ``y`` shows the
     same thing (a row cache), and draw no links."""
 
-    _framed: dict[int, tuple[Strip, _Frame, Strip]]  # id(row) -> (row, its frame, the framed strip)
+    _framed: dict[int, tuple[Strip, RowFrame, Strip]]  # id(row) -> (row, its frame, the framed strip)
 
-    def _direct_frame(self) -> _Frame | None:
+    def _direct_frame(self) -> RowFrame | None:
         """How rows are framed, or None when the styles need Textual's full pipeline."""
         widget = cast(Widget, self)
         styles = widget.styles
@@ -62,7 +64,7 @@ class DirectLines:
             return None
         base_background, background = widget.background_colors
         inner = Style.from_color(bgcolor=(base_background + background).rich_color)
-        return _Frame(widget.region.width, widget.content_region.width, padding.left, padding.right, inner,
+        return RowFrame(widget.region.width, widget.content_region.width, padding.left, padding.right, inner,
                       tuple(widget.get_line_filters()), background)
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -75,7 +77,7 @@ class DirectLines:
             strips = [strip.crop(crop.x, crop.right) for strip in strips]
         return strips
 
-    def framed(self, rows: list[Strip], frame: _Frame) -> list[Strip]:
+    def framed(self, rows: list[Strip], frame: RowFrame) -> list[Strip]:
         """``rows`` (what ``render_line`` gives) as ``render_lines`` hands them on, whole width."""
         try:
             framed = self._framed
@@ -110,7 +112,7 @@ class DirectLines:
                 framed[id(row)] = (row, frame, self._framed_row(row, frame))
 
     @staticmethod
-    def _framed_row(row: Strip, frame: _Frame) -> Strip:
+    def _framed_row(row: Strip, frame: RowFrame) -> Strip:
         """What Textual's styles cache makes of a content line of a plain box, then the filters."""
         line = row.adjust_cell_length(frame.content_width, frame.inner)
         if frame.pad_left or frame.pad_right:
