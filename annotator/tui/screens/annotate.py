@@ -392,10 +392,10 @@ class AnnotateScreen(SuggestionActions, DocumentActions, EditingScreen):
     def _set_attrs(self, span_id: str, attrs: Mapping[str, Any]) -> Change:
         return self.session.set_attrs(self.doc_id, span_id, attrs)
 
-    async def action_edit_attributes(self) -> None:
+    def action_edit_attributes(self) -> None:
         span = self._need_focus()
         if span is not None and self._fresh():
-            await self.open_attr_form(span, self.record.spans, self._set_attrs)
+            self.open_attr_form(span, self.record.spans, self._set_attrs)
 
     def action_pick_speaker(self) -> None:
         span = self._need_focus()

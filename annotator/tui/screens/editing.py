@@ -412,7 +412,7 @@ class EditingScreen(Screen[None]):
             form = self.attr_forms[label.name] = AttrForm(label.name, label.attrs)
             yield form
 
-    async def open_attr_form(self, span: Span, spans: dict[str, Span], set_attrs: SetAttrs) -> None:
+    def open_attr_form(self, span: Span, spans: dict[str, Span], set_attrs: SetAttrs) -> None:
         """Show the attribute form of ``span``'s label over the article (composed with the screen,
         shown again at each opening: see :mod:`annotator.tui.widgets.attr_form`)."""
 
@@ -437,11 +437,7 @@ class EditingScreen(Screen[None]):
                 return exc.field, exc.message  # shown in place; nothing saved
             return None, f"not saved: {exc}"
 
-        label = span["label"]
-        form = self.attr_forms.get(label)
-        if form is None:  # a screen that did not compose them
-            form = self.attr_forms[label] = AttrForm(label, self.scheme.by_name[label].attrs)
-            await self.mount(form)
+        form = self.attr_forms[span["label"]]  # composed with the screen (attr_form_widgets)
         self.attr_form = form
         self.footer.hold(True)  # the form says its keys
         form.open(span, spans, save)

@@ -465,10 +465,10 @@ class ReviewScreen(EditingScreen):
     def _set_attrs(self, span_id: str, attrs: Mapping[str, Any]) -> Change:
         return self.review.set_attrs(self.state, span_id, attrs)
 
-    async def action_edit_attributes(self) -> None:
+    def action_edit_attributes(self) -> None:
         span = self._gold_span()
         if span is not None:
-            await self.open_attr_form(span, self.state.gold.spans, self._set_attrs)
+            self.open_attr_form(span, self.state.gold.spans, self._set_attrs)
 
     def action_pick_speaker(self) -> None:
         span = self._gold_span()
