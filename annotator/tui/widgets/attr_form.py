@@ -66,6 +66,11 @@ def _span_entries(spans: Mapping[str, Span], targets: tuple[str, ...]) -> tuple[
     return entries, shown
 
 
+def _box_width(screen_width: int) -> int:
+    """The form's width on a screen this wide, as its CSS sets it (``width: 80%; max-width: 110``)."""
+    return min(110, screen_width * 80 // 100)
+
+
 class AttrForm(Widget, can_focus=True):
     """One label's attribute fields over the article (see the module docstring): :meth:`open`
     shows it for a span, and it posts :class:`Closed` when it hides again."""
@@ -170,8 +175,7 @@ class AttrForm(Widget, can_focus=True):
     def _centre(self) -> None:
         """Centred across the screen (an overlay is placed by its offset, not by its parent's align)."""
         width = self.screen.size.width
-        own = min(110, width * 80 // 100)
-        self.styles.offset = (max(0, (width - own) // 2), 2)
+        self.styles.offset = (max(0, (width - _box_width(width)) // 2), 2)
 
     def on_resize(self) -> None:
         self._centre()
@@ -406,8 +410,7 @@ class AttrForm(Widget, can_focus=True):
     def _content_width(self) -> int:
         width = self.size.width
         if width <= 0:  # not placed yet: as wide as it will be
-            screen = self.screen.size.width
-            width = min(110, screen * 80 // 100) - 4  # its border and padding
+            width = _box_width(self.screen.size.width) - 4  # its border and padding
         return max(10, width)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
